@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * One validated schema per namespace. A bad environment stops start-up with a message naming
+ * the variable, instead of failing later somewhere deep in a driver.
+ */
+
+const brokerList = z
+  .string()
+  .min(1)
+  .transform((s) => s.split(',').map((b) => b.trim()))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
+      .min(1, 'at least one broker'),
+  );
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const kafkaSchema = z.object({
+  KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('acd-bus'),
+  /** Namespaces every topic and consumer group; lets test runs share one cluster without meeting. */
+  ACD_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, underscore, dash only')
+    .default(''),
+  /** Replication factor for topics this bus creates; 3 on a real cluster. */
+  ACD_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+  /** Stable per process: a restarted processor with the same id fences its predecessor's transactions. */
+  ACD_INSTANCE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .default('0'),
+});
+
+export const mongoSchema = z.object({
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27017/acd'),
+});
+
+export const gatewaySchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Largest JSON body accepted; larger answers 413 before parsing. */
+  ACD_MAX_BODY: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size like 256kb')
+    .default('256kb'),
+  /** How long the gateway waits for a command's outcome before answering 504. */
+  ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+});
+
+export const logSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+export function loadConfig<T extends z.ZodTypeAny>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export type KafkaConfig = z.infer<typeof kafkaSchema>;
+export type MongoConfig = z.infer<typeof mongoSchema>;
+export type GatewayConfig = z.infer<typeof gatewaySchema>;

@@ -1,0 +1,6 @@
+export * from './indicator.events';
+export * from './indicator.commands';
+export * from './indicator.state';
+export * from './indicator.decider';
+export * from './indicator-id';
+export * from './indicator-value';

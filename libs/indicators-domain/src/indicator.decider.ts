@@ -1,0 +1,206 @@
+import {
+  accept,
+  assertNever,
+  refuse,
+  type CommandContext,
+  type Decider,
+  type Decision,
+} from '@acd/event-sourcing';
+import type {
+  IndicatorCommand,
+  PublishIndicator,
+  RecordSighting,
+  RevokeIndicator,
+} from './indicator.commands';
+import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
+import { indicatorIdFor } from './indicator-id';
+import { initialIndicatorState, type IndicatorState } from './indicator.state';
+import { normaliseIndicatorValue } from './indicator-value';
+
+const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
+const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
+/** Clocks of reporting sensors drift; a sighting a few minutes "in the future" is not an error. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_DESCRIPTION = 10_000;
+
+type Result = Decision<IndicatorEvent>;
+
+function validateTerms(terms: IndicatorTerms): Result | null {
+  if (!TLP_LEVELS.includes(terms.tlp)) {
+    return refuse('invalid', `must be one of ${TLP_LEVELS.join(', ')}`, 'tlp');
+  }
+  const { orgs, sectors } = terms.audience;
+  if (terms.tlp === 'AMBER' && orgs.length + sectors.length === 0) {
+    return refuse('invalid', 'TLP:AMBER needs an explicit audience (orgs or sectors)', 'audience');
+  }
+  if ((terms.tlp === 'AMBER+STRICT' || terms.tlp === 'RED') && orgs.length === 0) {
+    return refuse('invalid', `TLP:${terms.tlp} needs named organisations`, 'audience.orgs');
+  }
+  if ((terms.tlp === 'AMBER+STRICT' || terms.tlp === 'RED') && sectors.length > 0) {
+    return refuse(
+      'invalid',
+      `TLP:${terms.tlp} is for named organisations only; sectors cannot receive it`,
+      'audience.sectors',
+    );
+  }
+  if (!Number.isInteger(terms.confidence) || terms.confidence < 0 || terms.confidence > 100) {
+    return refuse('invalid', 'must be an integer from 0 to 100', 'confidence');
+  }
+  if (terms.validUntil !== null && terms.validUntil <= terms.validFrom) {
+    return refuse('invalid', 'must be later than validFrom', 'validUntil');
+  }
+  if (terms.description !== null && terms.description.length > MAX_DESCRIPTION) {
+    return refuse('invalid', `at most ${MAX_DESCRIPTION} characters`, 'description');
+  }
+  const badCve = terms.cves.find((c) => !CVE_ID.test(c));
+  if (badCve !== undefined) return refuse('invalid', `"${badCve}" is not a CVE id`, 'cves');
+  return null;
+}
+
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function changedFields(before: IndicatorTerms, after: IndicatorTerms): string[] {
+  const keys: (keyof IndicatorTerms)[] = [
+    'tlp',
+    'audience',
+    'confidence',
+    'validFrom',
+    'validUntil',
+    'description',
+    'cves',
+    'killChainPhases',
+  ];
+  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
+function publish(command: PublishIndicator, state: IndicatorState, ctx: CommandContext): Result {
+  const d = command.data;
+  const normalised = normaliseIndicatorValue(d.indicatorType, d.value);
+  if (!normalised.ok) return refuse('invalid', normalised.reason, 'value');
+  const indicatorId = indicatorIdFor(ctx.issuedBy.orgId, d.indicatorType, normalised.value);
+  if (indicatorId !== d.indicatorId) {
+    return refuse('invalid', 'indicatorId does not match publisher, type and value', 'indicatorId');
+  }
+  const now = ctx.now.getTime();
+  const terms: IndicatorTerms = {
+    tlp: d.tlp,
+    audience: { orgs: sortedUnique(d.audience.orgs), sectors: sortedUnique(d.audience.sectors) },
+    confidence: d.confidence,
+    validFrom: d.validFrom ?? (state.status === 'unknown' ? now : state.validFrom),
+    validUntil: d.validUntil,
+    description: d.description,
+    cves: sortedUnique(d.cves.map((c) => c.toUpperCase())),
+    killChainPhases: d.killChainPhases,
+  };
+  const invalid = validateTerms(terms);
+  if (invalid) return invalid;
+
+  switch (state.status) {
+    case 'unknown':
+      return accept({
+        type: 'IndicatorPublished',
+        data: {
+          ...terms,
+          indicatorId,
+          publisherOrgId: ctx.issuedBy.orgId,
+          publisherSector: ctx.issuedBy.sector,
+          indicatorType: d.indicatorType,
+          value: normalised.value,
+          publishedAt: now,
+        },
+      });
+    case 'revoked':
+      return refuse('conflict', 'this indicator was revoked; a revoked indicator stays revoked');
+    case 'active': {
+      const changed = changedFields(state, terms);
+      if (changed.length === 0) return accept();
+      return accept({
+        type: 'IndicatorUpdated',
+        data: { ...terms, indicatorId, changedFields: changed, updatedAt: now },
+      });
+    }
+    default:
+      return assertNever(state);
+  }
+}
+
+function revoke(command: RevokeIndicator, state: IndicatorState, ctx: CommandContext): Result {
+  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+  if (state.publisherOrgId !== ctx.issuedBy.orgId) {
+    return refuse('forbidden', 'only the publisher may revoke an indicator');
+  }
+  if (state.status === 'revoked') return refuse('conflict', 'already revoked');
+  const reason = command.data.reason.trim();
+  if (reason.length === 0) return refuse('invalid', 'a reason is required', 'reason');
+  return accept({
+    type: 'IndicatorRevoked',
+    data: {
+      indicatorId: state.indicatorId,
+      reason,
+      revokedByOrgId: ctx.issuedBy.orgId,
+      revokedAt: ctx.now.getTime(),
+    },
+  });
+}
+
+function sight(command: RecordSighting, state: IndicatorState, ctx: CommandContext): Result {
+  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+  if (state.status === 'revoked') return refuse('conflict', 'cannot sight a revoked indicator');
+  const { observedAt, count, note } = command.data;
+  if (observedAt > ctx.now.getTime() + CLOCK_SKEW_MS) {
+    return refuse('invalid', 'lies in the future', 'observedAt');
+  }
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
+    return refuse('invalid', 'must be an integer from 1 to 1000000', 'count');
+  }
+  return accept({
+    type: 'IndicatorSighted',
+    data: {
+      indicatorId: state.indicatorId,
+      sightedByOrgId: ctx.issuedBy.orgId,
+      observedAt,
+      count,
+      note,
+      recordedAt: ctx.now.getTime(),
+    },
+  });
+}
+
+function evolve(state: IndicatorState, event: IndicatorEvent): IndicatorState {
+  switch (event.type) {
+    case 'IndicatorPublished': {
+      const { publishedAt: _p, publisherSector: _s, ...known } = event.data;
+      return { status: 'active', ...known };
+    }
+    case 'IndicatorUpdated': {
+      if (state.status === 'unknown') return state;
+      const { changedFields: _c, updatedAt: _u, indicatorId: _i, ...terms } = event.data;
+      return { ...state, ...terms };
+    }
+    case 'IndicatorRevoked':
+      return state.status === 'unknown' ? state : { ...state, status: 'revoked' };
+    case 'IndicatorSighted':
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
+
+export const indicatorDecider: Decider<IndicatorCommand, IndicatorEvent, IndicatorState> = {
+  initialState: initialIndicatorState,
+  decide(command, state, ctx) {
+    switch (command.type) {
+      case 'PublishIndicator':
+        return publish(command, state, ctx);
+      case 'RevokeIndicator':
+        return revoke(command, state, ctx);
+      case 'RecordSighting':
+        return sight(command, state, ctx);
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve,
+};
