@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { CommandReply } from './command-reply';
+import { H, header } from './headers';
+import type { BusLogger } from './kafka';
+import type { TopicKey, TopicNames } from './topics';
+import type { WireCodec } from './wire-codec';
+
+export interface SendCommand {
+  topic: TopicKey;
+  /** Avro full name of the command record. */
+  schema: string;
+  aggregateId: string;
+  commandId: string;
+  data: object;
+  issuer: { orgId: string; kind: string; sector: string | null };
+  correlationId: string;
+  idempotencyKey?: string;
+  expectedVersion?: number;
+}
+
+export class CommandTimeoutError extends Error {
+  constructor(readonly commandId: string) {
+    super(`no outcome for command ${commandId} yet`);
+  }
+}
+
+interface Waiter {
+  resolve: (reply: CommandReply) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Request-reply over Kafka for the stateless gateway. Every gateway instance reads the reply
+ * topic with a group of its own and keeps only the replies addressed to it (header reply-to);
+ * the command id doubles as correlation key, so a client retry with the same idempotency key
+ * joins the caller already waiting.
+ */
+export class CommandBus {
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private readonly waiters = new Map<string, Waiter[]>();
+  readonly instanceId = `gw-${randomUUID()}`;
+  private ready = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly codec: WireCodec,
+    private readonly logger: BusLogger,
+    private readonly timeoutMs: number,
+  ) {}
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({
+      groupId: this.topics.group(`acd.gateway.replies.${this.instanceId}`),
+      readUncommitted: false,
+      maxWaitTimeInMs: 50,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.of('commandReplies'), fromBeginning: false });
+    // A new group starts at the end of the log; a reply written before our first fetch would be
+    // missed, so we are not ready until the consumer has joined and fetched once.
+    const joined = new Promise<void>((resolve) => {
+      const off = this.consumer?.on(this.consumer.events.FETCH, () => {
+        off?.();
+        resolve();
+      });
+    });
+    await this.consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ message }) => {
+        if (header(message.headers, H.replyTo) !== this.instanceId || !message.value) return;
+        try {
+          const { value } = this.codec.decode(message.value);
+          this.settle(value as CommandReply);
+        } catch (err) {
+          this.logger.warn('undecodable reply ignored', { error: String(err) });
+        }
+      },
+    });
+    await joined;
+    this.ready = true;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    for (const [, waiters] of this.waiters) {
+      for (const w of waiters) {
+        clearTimeout(w.timer);
+        w.reject(new Error('gateway shutting down'));
+      }
+    }
+    this.waiters.clear();
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  async send(cmd: SendCommand): Promise<CommandReply> {
+    const producer = this.producer;
+    if (!producer || !this.ready) throw new Error('command bus not started');
+    const outcome = new Promise<CommandReply>((resolve, reject) => {
+      const timer = setTimeout(() => this.expire(cmd.commandId), this.timeoutMs);
+      const list = this.waiters.get(cmd.commandId) ?? [];
+      list.push({ resolve, reject, timer });
+      this.waiters.set(cmd.commandId, list);
+    });
+    try {
+      await producer.send({
+        topic: this.topics.of(cmd.topic),
+        acks: -1,
+        messages: [
+          {
+            key: cmd.aggregateId,
+            value: this.codec.encode(cmd.schema, cmd.data),
+            headers: {
+              [H.commandType]: cmd.schema.slice(cmd.schema.lastIndexOf('.') + 1),
+              [H.commandId]: cmd.commandId,
+              [H.aggregateId]: cmd.aggregateId,
+              [H.orgId]: cmd.issuer.orgId,
+              [H.orgKind]: cmd.issuer.kind,
+              ...(cmd.issuer.sector ? { [H.orgSector]: cmd.issuer.sector } : {}),
+              [H.correlationId]: cmd.correlationId,
+              [H.replyTo]: this.instanceId,
+              [H.occurredAt]: new Date().toISOString(),
+              ...(cmd.idempotencyKey ? { [H.idempotencyKey]: cmd.idempotencyKey } : {}),
+              ...(cmd.expectedVersion !== undefined ? { [H.expectedVersion]: String(cmd.expectedVersion) } : {}),
+            },
+          },
+        ],
+      });
+    } catch (err) {
+      this.fail(cmd.commandId, err instanceof Error ? err : new Error(String(err)));
+    }
+    return outcome;
+  }
+
+  private settle(reply: CommandReply): void {
+    const list = this.waiters.get(reply.commandId);
+    if (!list) return;
+    this.waiters.delete(reply.commandId);
+    for (const w of list) {
+      clearTimeout(w.timer);
+      w.resolve(reply);
+    }
+  }
+
+  private expire(commandId: string): void {
+    this.fail(commandId, new CommandTimeoutError(commandId));
+  }
+
+  private fail(commandId: string, err: Error): void {
+    const list = this.waiters.get(commandId);
+    if (!list) return;
+    this.waiters.delete(commandId);
+    for (const w of list) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+}

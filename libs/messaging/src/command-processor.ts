@@ -1,0 +1,331 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message as KafkaOut, Producer } from 'kafkajs';
+import {
+  applyEnvelope,
+  emptyAggregate,
+  eventIdFor,
+  type Aggregate,
+  type EventEnvelope,
+  type Refusal,
+} from '@acd/event-sourcing';
+import type { BoundedContext, Message } from './bounded-context';
+import { deadLetter } from './dead-letter';
+import { eventHeaders, H, header, readEventMetadata, requireHeader } from './headers';
+import type { BusLogger } from './kafka';
+import { readLogToEnd } from './log-reader';
+import type { CommandReply } from './command-reply';
+import type { TopicNames } from './topics';
+import { shortName, type WireCodec } from './wire-codec';
+
+export interface CommandProcessorOptions {
+  instanceId: string;
+  clock?: () => Date;
+  logger: BusLogger;
+}
+
+interface Outgoing {
+  topic: string;
+  messages: KafkaOut[];
+}
+
+/**
+ * The single writer of a context's aggregates. Commands arrive keyed by aggregate id, so one
+ * partition, and therefore one processor, owns each aggregate; a whole fetched batch is
+ * decided against in-memory state rebuilt from the events topic and written in one Kafka
+ * transaction together with the replies and the consumed offsets. Either all of a batch's
+ * events, replies and progress become visible, or none do and the batch is decided again.
+ */
+export class CommandProcessor<C extends Message, E extends Message, S> {
+  private readonly aggregates = new Map<string, Aggregate<S>>();
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private stale = true;
+  private readonly clock: () => Date;
+  readonly groupId: string;
+  private processedCommands = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly codec: WireCodec,
+    private readonly context: BoundedContext<C, E, S>,
+    private readonly opts: CommandProcessorOptions,
+  ) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.groupId = topics.group(`acd.${context.name}.processor`);
+  }
+
+  get stats(): { aggregates: number; processedCommands: number } {
+    return { aggregates: this.aggregates.size, processedCommands: this.processedCommands };
+  }
+
+  async start(): Promise<void> {
+    // Connecting a transactional producer aborts whatever its previous incarnation left open,
+    // so the state we load next cannot miss events stuck behind an undecided transaction.
+    this.producer = this.kafka.producer({
+      transactionalId: this.topics.group(`acd.${this.context.name}.processor.${this.opts.instanceId}`),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+    });
+    await this.producer.connect();
+    await this.reload();
+
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+    });
+    let firstJoin = true;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      // After a rebalance another instance may have written events for partitions we now own.
+      if (!firstJoin) this.stale = true;
+      firstJoin = false;
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.of(this.context.commandsTopic), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  private async reload(): Promise<void> {
+    const started = Date.now();
+    this.aggregates.clear();
+    let events = 0;
+    await readLogToEnd(
+      this.kafka,
+      this.topics.of(this.context.eventsTopic),
+      this.groupId,
+      (batch) => {
+        for (const m of batch.messages) {
+          const envelope = this.decodeEvent(m);
+          if (!envelope) continue;
+          const id = envelope.metadata.aggregateId;
+          const current = this.aggregates.get(id) ?? emptyAggregate(this.context.decider.initialState);
+          this.aggregates.set(id, applyEnvelope(this.context.decider, current, envelope));
+          events += 1;
+        }
+      },
+    );
+    this.stale = false;
+    this.opts.logger.info('state loaded from the event log', {
+      context: this.context.name,
+      events,
+      aggregates: this.aggregates.size,
+      ms: Date.now() - started,
+    });
+  }
+
+  private decodeEvent(m: KafkaMessage): EventEnvelope<E> | null {
+    try {
+      if (!m.value) return null;
+      const metadata = readEventMetadata(m.headers);
+      const { fullName, value } = this.codec.decode(m.value);
+      return { metadata, event: { type: shortName(fullName), data: value } as E };
+    } catch {
+      // Not ours to judge here: the projector dead-letters undecodable events. The processor
+      // only ever reads events it wrote itself, so this is someone else's garbage.
+      return null;
+    }
+  }
+
+  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    if (this.stale) await this.reload();
+    const producer = this.producer;
+    if (!producer) throw new Error('processor not started');
+
+    // Decisions go into an overlay first: if the transaction fails, memory still matches the log.
+    const overlay = new Map<string, Aggregate<S>>();
+    const events: KafkaOut[] = [];
+    const replies: KafkaOut[] = [];
+    const dead: KafkaOut[] = [];
+    const now = this.clock();
+
+    for (const message of batch.messages) {
+      const outcome = this.decideOne(message, batch.partition, overlay, now);
+      if (outcome.deadLetter) dead.push(outcome.deadLetter);
+      events.push(...outcome.events);
+      if (outcome.reply) replies.push(outcome.reply);
+    }
+
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    const outgoing: Outgoing[] = [
+      { topic: this.topics.of(this.context.eventsTopic), messages: events },
+      { topic: this.topics.of('commandReplies'), messages: replies },
+      { topic: this.topics.dlqOf(this.context.commandsTopic), messages: dead },
+    ].filter((o) => o.messages.length > 0);
+
+    const transaction = await producer.transaction();
+    try {
+      if (outgoing.length > 0) await transaction.sendBatch({ topicMessages: outgoing, acks: -1 });
+      await transaction.sendOffsets({
+        consumerGroupId: this.groupId,
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+          },
+        ],
+      });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => undefined);
+      this.opts.logger.error('command batch transaction failed; it will be decided again', {
+        context: this.context.name,
+        partition: batch.partition,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+    for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
+    this.processedCommands += batch.messages.length;
+    await heartbeat();
+  }
+
+  private decideOne(
+    message: KafkaMessage,
+    partition: number,
+    overlay: Map<string, Aggregate<S>>,
+    now: Date,
+  ): { events: KafkaOut[]; reply?: KafkaOut; deadLetter?: KafkaOut } {
+    const commandId = header(message.headers, H.commandId);
+    const replyTo = header(message.headers, H.replyTo);
+    const reply = (r: Omit<CommandReply, 'commandId'>): KafkaOut | undefined =>
+      commandId === undefined
+        ? undefined
+        : {
+            key: commandId,
+            value: this.codec.encode('jp.acd.bus.CommandReply', { commandId, ...r }),
+            headers: { [H.commandId]: commandId, ...(replyTo ? { [H.replyTo]: replyTo } : {}) },
+          };
+
+    let command: C;
+    let aggregateId: string;
+    let issuer: { orgId: string; kind: string; sector: string | null };
+    let correlationId: string;
+    try {
+      if (!message.value) throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
+      const { fullName, value } = this.codec.decode(message.value);
+      command = { type: shortName(fullName), data: value } as C;
+      aggregateId = this.context.aggregateIdOf(command);
+      requireHeader(message.headers, H.commandId);
+      issuer = {
+        orgId: requireHeader(message.headers, H.orgId),
+        kind: requireHeader(message.headers, H.orgKind),
+        sector: header(message.headers, H.orgSector) ?? null,
+      };
+      correlationId = header(message.headers, H.correlationId) ?? commandId ?? '';
+    } catch (err) {
+      const letter = deadLetter(
+        { topic: this.topics.of(this.context.commandsTopic), partition, consumerGroup: this.groupId },
+        message,
+        err,
+      );
+      const refusal = reply({
+        aggregateId: header(message.headers, H.aggregateId) ?? '',
+        outcome: 'REFUSED',
+        version: 0,
+        eventIds: [],
+        duplicate: false,
+        code: 'invalid',
+        reason: `command could not be decoded: ${err instanceof Error ? err.message : String(err)}`,
+        field: null,
+      });
+      return { events: [], deadLetter: letter, ...(refusal ? { reply: refusal } : {}) };
+    }
+    const id = commandId as string;
+
+    const aggregate =
+      overlay.get(aggregateId) ??
+      this.aggregates.get(aggregateId) ??
+      emptyAggregate(this.context.decider.initialState);
+
+    const refused = (refusal: Refusal) => {
+      const r = reply({
+        aggregateId,
+        outcome: 'REFUSED',
+        version: aggregate.version,
+        eventIds: [],
+        duplicate: false,
+        code: refusal.code,
+        reason: refusal.reason,
+        field: refusal.field ?? null,
+      });
+      return { events: [], ...(r ? { reply: r } : {}) };
+    };
+
+    const done = aggregate.processed.get(id);
+    if (done) {
+      const r = reply({
+        aggregateId,
+        outcome: 'ACCEPTED',
+        version: done.version,
+        eventIds: done.eventIds,
+        duplicate: true,
+        code: null,
+        reason: null,
+        field: null,
+      });
+      return { events: [], ...(r ? { reply: r } : {}) };
+    }
+
+    const expected = header(message.headers, H.expectedVersion);
+    if (expected !== undefined && Number(expected) !== aggregate.version) {
+      return refused({
+        code: 'conflict',
+        reason: `expected version ${expected}, but the aggregate is at version ${aggregate.version}`,
+      });
+    }
+
+    const decision = this.context.decider.decide(command, aggregate.state, { issuedBy: issuer, now });
+    if (!decision.ok) return refused(decision.refusal);
+
+    let next = aggregate;
+    const out: KafkaOut[] = [];
+    decision.events.forEach((event, index) => {
+      const envelope: EventEnvelope<E> = {
+        metadata: {
+          eventId: eventIdFor(id, index),
+          eventType: event.type,
+          aggregateId,
+          aggregateVersion: next.version + 1,
+          orgId: issuer.orgId,
+          occurredAt: now,
+          correlationId,
+          causationId: id,
+        },
+        event,
+      };
+      next = applyEnvelope(this.context.decider, next, envelope);
+      out.push({
+        key: aggregateId,
+        value: this.codec.encode(`${this.context.namespace}.${event.type}`, event.data),
+        headers: eventHeaders(envelope.metadata),
+        timestamp: String(now.getTime()),
+      });
+    });
+    overlay.set(aggregateId, next);
+    const r = reply({
+      aggregateId,
+      outcome: 'ACCEPTED',
+      version: next.version,
+      eventIds: next.processed.get(id)?.eventIds ?? [],
+      duplicate: false,
+      code: null,
+      reason: null,
+      field: null,
+    });
+    return { events: out, ...(r ? { reply: r } : {}) };
+  }
+}

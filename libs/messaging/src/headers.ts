@@ -1,0 +1,81 @@
+import type { IHeaders } from 'kafkajs';
+import type { EventMetadata } from '@acd/event-sourcing';
+
+/** Header names, exactly as ARCHITECTURE.md lists them (plus causation-id and the DLQ set). */
+export const H = {
+  eventType: 'event-type',
+  eventId: 'event-id',
+  aggregateId: 'aggregate-id',
+  aggregateVersion: 'aggregate-version',
+  orgId: 'org-id',
+  occurredAt: 'occurred-at',
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+  idempotencyKey: 'idempotency-key',
+  commandType: 'command-type',
+  commandId: 'command-id',
+  expectedVersion: 'expected-version',
+  replyTo: 'reply-to',
+  orgKind: 'org-kind',
+  orgSector: 'org-sector',
+  dlqReason: 'dlq-reason',
+  dlqError: 'dlq-error',
+  dlqTopic: 'dlq-source-topic',
+  dlqPartition: 'dlq-source-partition',
+  dlqOffset: 'dlq-source-offset',
+  dlqConsumer: 'dlq-consumer-group',
+} as const;
+
+export function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  if (raw === undefined || raw === null) return undefined;
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+}
+
+export class MissingHeaderError extends Error {
+  constructor(readonly headerName: string) {
+    super(`missing header ${headerName}`);
+  }
+}
+
+export function requireHeader(headers: IHeaders | undefined, name: string): string {
+  const value = header(headers, name);
+  if (value === undefined || value === '') throw new MissingHeaderError(name);
+  return value;
+}
+
+export function eventHeaders(m: EventMetadata): Record<string, string> {
+  return {
+    [H.eventType]: m.eventType,
+    [H.eventId]: m.eventId,
+    [H.aggregateId]: m.aggregateId,
+    [H.aggregateVersion]: String(m.aggregateVersion),
+    [H.orgId]: m.orgId,
+    [H.occurredAt]: m.occurredAt.toISOString(),
+    [H.correlationId]: m.correlationId,
+    [H.causationId]: m.causationId,
+  };
+}
+
+export function readEventMetadata(headers: IHeaders | undefined): EventMetadata {
+  const version = Number(requireHeader(headers, H.aggregateVersion));
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new MissingHeaderError(`${H.aggregateVersion} (not a positive integer)`);
+  }
+  const occurredAt = new Date(requireHeader(headers, H.occurredAt));
+  if (Number.isNaN(occurredAt.getTime())) {
+    throw new MissingHeaderError(`${H.occurredAt} (not an ISO-8601 instant)`);
+  }
+  return {
+    eventType: requireHeader(headers, H.eventType),
+    eventId: requireHeader(headers, H.eventId),
+    aggregateId: requireHeader(headers, H.aggregateId),
+    aggregateVersion: version,
+    orgId: requireHeader(headers, H.orgId),
+    occurredAt,
+    correlationId: header(headers, H.correlationId) ?? '',
+    causationId: header(headers, H.causationId) ?? '',
+  };
+}

@@ -1,0 +1,68 @@
+import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
+import type { KafkaConfig } from '@acd/config';
+import { TopicNames } from './topics';
+
+export interface BusLogger {
+  info(msg: string, meta?: Record<string, unknown>): void;
+  warn(msg: string, meta?: Record<string, unknown>): void;
+  error(msg: string, meta?: Record<string, unknown>): void;
+}
+
+export const consoleLogger: BusLogger = {
+  info: (msg, meta) => console.log(JSON.stringify({ level: 'info', msg, ...meta })),
+  warn: (msg, meta) => console.warn(JSON.stringify({ level: 'warn', msg, ...meta })),
+  error: (msg, meta) => console.error(JSON.stringify({ level: 'error', msg, ...meta })),
+};
+
+export function createKafka(cfg: KafkaConfig, clientSuffix: string, extra: Partial<KafkaJsConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: `${cfg.KAFKA_CLIENT_ID}-${clientSuffix}`,
+    brokers: cfg.KAFKA_BROKERS,
+    // kafkajs logs every retriable hiccup at ERROR; our own logs say what matters.
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+    connectionTimeout: 5_000,
+    ...extra,
+  });
+}
+
+/**
+ * Creates every registered topic that does not exist yet, with the registry's settings; the
+ * brokers run with auto-creation off, so a typo in a topic name fails loudly instead of
+ * creating a stray topic.
+ */
+export async function ensureTopics(admin: Admin, names: TopicNames, replicationFactor: number): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing: ITopicConfig[] = names
+    .all()
+    .filter(({ name }) => !existing.has(name))
+    .map(({ name, spec }) => ({
+      topic: name,
+      numPartitions: spec.partitions,
+      replicationFactor,
+      configEntries: [
+        { name: 'retention.ms', value: String(spec.retentionMs) },
+        { name: 'cleanup.policy', value: spec.cleanupPolicy },
+        ...(replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : []),
+      ],
+    }));
+  if (missing.length === 0) return [];
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (err) {
+    // Another process may have created the same topics a moment earlier.
+    const still = new Set(await admin.listTopics());
+    if (missing.some((t) => !still.has(t.topic))) throw err;
+  }
+  return missing.map((t) => t.topic);
+}
+
+export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The one topic registry: nothing else in the code base spells a topic name. Each entry says
+ * what the key is, which Avro records its values may be, how it is partitioned and kept,
+ * and whether undecodable records go to a dead-letter topic.
+ */
+export interface TopicSpec {
+  /** Name without the deployment prefix (see ACD_TOPIC_PREFIX). */
+  name: string;
+  key: string;
+  /** Avro full names a record value may have. */
+  values: readonly string[];
+  partitions: number;
+  /** -1 keeps records forever: event topics are the system of record. */
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+  dlq: boolean;
+}
+
+const DAY = 86_400_000;
+
+const indicatorCommands = [
+  'jp.acd.indicator.PublishIndicator',
+  'jp.acd.indicator.RevokeIndicator',
+  'jp.acd.indicator.RecordSighting',
+] as const;
+const indicatorEvents = [
+  'jp.acd.indicator.IndicatorPublished',
+  'jp.acd.indicator.IndicatorUpdated',
+  'jp.acd.indicator.IndicatorRevoked',
+  'jp.acd.indicator.IndicatorSighted',
+] as const;
+
+export const TOPICS = {
+  indicatorCommands: {
+    name: 'acd.indicator.commands.v1',
+    key: 'indicator id',
+    values: indicatorCommands,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  indicatorEvents: {
+    name: 'acd.indicator.events.v1',
+    key: 'indicator id',
+    values: indicatorEvents,
+    partitions: 6,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  commandReplies: {
+    name: 'acd.bus.replies.v1',
+    key: 'command id',
+    values: ['jp.acd.bus.CommandReply'],
+    partitions: 3,
+    // Replies matter only while a caller waits; a retried command is answered from the log.
+    retentionMs: DAY,
+    cleanupPolicy: 'delete',
+    dlq: false,
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof TOPICS;
+
+export const dlqName = (topic: string): string => `${topic}.dlq`;
+
+export class TopicNames {
+  constructor(private readonly prefix: string) {}
+
+  of(key: TopicKey): string {
+    return this.prefix + TOPICS[key].name;
+  }
+
+  dlqOf(key: TopicKey): string {
+    return dlqName(this.of(key));
+  }
+
+  /** Consumer groups and transactional ids share the prefix so isolated deployments never meet. */
+  group(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  /** Every topic to create, DLQs included, with its settings. */
+  all(): { name: string; spec: TopicSpec }[] {
+    return (Object.keys(TOPICS) as TopicKey[]).flatMap((k) => {
+      const spec: TopicSpec = TOPICS[k];
+      const main = { name: this.of(k), spec };
+      if (!spec.dlq) return [main];
+      const dlq: TopicSpec = { ...spec, partitions: 1, retentionMs: 30 * DAY, values: [] };
+      return [main, { name: this.dlqOf(k), spec: dlq }];
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import mongoose, { type Connection } from 'mongoose';
+
+export async function connectMongo(uri: string): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    // FerretDB v1 has no retryable-writes support; the projector's writes are idempotent anyway.
+    retryWrites: false,
+    autoIndex: false,
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+export async function pingMongo(conn: Connection): Promise<boolean> {
+  try {
+    const db = conn.db;
+    if (!db) return false;
+    await db.admin().command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,203 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Collection, Db } from 'mongodb';
+import type { EventEnvelope } from '@acd/event-sourcing';
+import {
+  deadLetter,
+  readEventMetadata,
+  readLogToEnd,
+  sendDeadLetters,
+  shortName,
+  type BusLogger,
+  type LogProgress,
+  type TopicNames,
+  type WireCodec,
+} from '@acd/messaging';
+import { applyEvents } from './apply-events';
+import { CheckpointStore } from './checkpoints';
+import type { Projection, ReadModelDoc } from './projection';
+
+export function decodeEnvelope<E>(codec: WireCodec, message: KafkaMessage): EventEnvelope<E> {
+  if (!message.value) throw Object.assign(new Error('record has no value'), { reason: 'empty-value' });
+  const metadata = readEventMetadata(message.headers);
+  const { fullName, value } = codec.decode(message.value);
+  if (shortName(fullName) !== metadata.eventType) {
+    throw Object.assign(new Error(`header event-type ${metadata.eventType} but value is ${fullName}`), {
+      reason: 'type-mismatch',
+    });
+  }
+  return { metadata, event: { type: metadata.eventType, data: value } as E };
+}
+
+export interface RunnerStats {
+  applied: number;
+  skipped: number;
+  deadLettered: number;
+  batches: number;
+}
+
+/**
+ * Keeps one read model up to date from its events topic. Progress is stored in MongoDB right
+ * after the batch it belongs to, and each partition starts from that stored position, so a
+ * SIGKILL at any moment costs at most a replay of one batch, which the version guard absorbs.
+ */
+export class ProjectionRunner<E, D extends ReadModelDoc> {
+  private consumer?: Consumer;
+  private generation = 0;
+  private readonly positioned = new Set<number>();
+  readonly stats: RunnerStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
+  readonly groupId: string;
+  private readonly checkpoints: CheckpointStore;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly codec: WireCodec,
+    private readonly db: Db,
+    checkpoints: CheckpointStore,
+    private readonly projection: Projection<E, D>,
+    private readonly dlqProducer: Producer,
+    private readonly logger: BusLogger,
+  ) {
+    this.checkpoints = checkpoints;
+    this.groupId = topics.group(`acd.projector.${projection.name}`);
+  }
+
+  private get topic(): string {
+    return this.topics.of(this.projection.topic);
+  }
+
+  private get collection(): Collection<D> {
+    return this.db.collection<D>(this.projection.collection);
+  }
+
+  async start(): Promise<void> {
+    this.generation = await this.checkpoints.generation(this.projection.name);
+    await this.projection.createIndexes(this.collection);
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  private async reposition(partition: number): Promise<void> {
+    const stored = await this.checkpoints.load(this.projection.name, this.topic);
+    const cp = stored.find((c) => c.partition === partition);
+    this.consumer?.seek({ topic: this.topic, partition, offset: cp?.offset ?? '0' });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale()) return;
+    const first = batch.messages[0];
+    const last = batch.messages[batch.messages.length - 1];
+    if (!first || !last) return;
+
+    if (!this.positioned.has(batch.partition)) {
+      this.positioned.add(batch.partition);
+      const stored = await this.checkpoints.load(this.projection.name, this.topic);
+      const cp = stored.find((c) => c.partition === batch.partition);
+      if (cp && cp.offset !== first.offset) {
+        await this.reposition(batch.partition);
+        return;
+      }
+    }
+
+    const envelopes: EventEnvelope<E>[] = [];
+    const letters: ReturnType<typeof deadLetter>[] = [];
+    for (const message of batch.messages) {
+      try {
+        envelopes.push(decodeEnvelope<E>(this.codec, message));
+      } catch (err) {
+        letters.push(deadLetter({ topic: this.topic, partition: batch.partition, consumerGroup: this.groupId }, message, err));
+      }
+    }
+    // The dead letters are durable before the checkpoint moves past them: nothing is lost.
+    await sendDeadLetters(this.dlqProducer, this.topics.dlqOf(this.projection.topic), letters);
+    if (letters.length > 0) {
+      this.logger.warn('records moved to the dead-letter topic', {
+        topic: this.topic,
+        partition: batch.partition,
+        count: letters.length,
+      });
+    }
+    const result = await applyEvents(this.projection, this.collection, envelopes);
+    const next = (BigInt(last.offset) + 1n).toString();
+    const saved = await this.checkpoints.save(this.projection.name, this.topic, batch.partition, next, this.generation);
+    if (!saved) {
+      // A rebuild swapped the read model under us: continue from its checkpoint.
+      this.generation = await this.checkpoints.generation(this.projection.name);
+      this.logger.info('read model was rebuilt; re-positioning', { projection: this.projection.name, generation: this.generation });
+      await this.reposition(batch.partition);
+      return;
+    }
+    resolveOffset(last.offset);
+    await this.consumer?.commitOffsets([{ topic: this.topic, partition: batch.partition, offset: next }]);
+    this.stats.applied += result.applied;
+    this.stats.skipped += result.skipped;
+    this.stats.deadLettered += letters.length;
+    this.stats.batches += 1;
+    await heartbeat();
+  }
+}
+
+/**
+ * Replays the whole events topic into a fresh collection, then swaps it in by rename and moves
+ * the checkpoints to the new generation. The live projector notices the new generation at its
+ * next checkpoint and continues from the rebuild's end, so nothing is skipped or applied twice.
+ */
+export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
+  kafka: Kafka;
+  topics: TopicNames;
+  codec: WireCodec;
+  db: Db;
+  checkpoints: CheckpointStore;
+  projection: Projection<E, D>;
+  onProgress?: (p: LogProgress) => void;
+}): Promise<{ events: number; undecodable: number; generation: number; documents: number }> {
+  const { kafka, topics, codec, db, checkpoints, projection } = args;
+  const topic = topics.of(projection.topic);
+  const generation = (await checkpoints.generation(projection.name)) + 1;
+  const scratchName = `${projection.collection}_rebuild_${generation}`;
+  const scratch = db.collection<D>(scratchName);
+  await scratch.drop().catch(() => undefined);
+  await db.createCollection(scratchName);
+  await projection.createIndexes(scratch);
+  let events = 0;
+  let undecodable = 0;
+  const ends = await readLogToEnd(
+    kafka,
+    topic,
+    topics.group(`acd.projector.${projection.name}.rebuild`),
+    async (batch) => {
+      const envelopes: EventEnvelope<E>[] = [];
+      for (const m of batch.messages) {
+        try {
+          envelopes.push(decodeEnvelope<E>(codec, m));
+        } catch {
+          undecodable += 1; // the live projector has already dead-lettered it
+        }
+      }
+      events += envelopes.length;
+      await applyEvents(projection, scratch, envelopes);
+    },
+    args.onProgress,
+  );
+  const documents = await scratch.countDocuments();
+  await db.renameCollection(scratchName, projection.collection, { dropTarget: true });
+  await checkpoints.overwrite(projection.name, topic, ends, generation);
+  await checkpoints.setGeneration(projection.name, generation);
+  return { events, undecodable, generation, documents };
+}
