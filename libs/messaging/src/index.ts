@@ -9,3 +9,5 @@ export * from './command-reply';
 export * from './command-processor';
 export * from './command-bus';
 export * from './avro';
+export * from './identity/identity-admin';
+export * from './schemas-dir';

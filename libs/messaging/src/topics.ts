@@ -49,6 +49,15 @@ export const TOPICS = {
     cleanupPolicy: 'delete',
     dlq: true,
   },
+  identityEvents: {
+    name: 'acd.identity.events.v1',
+    key: 'organisation id',
+    values: ['jp.acd.identity.OrganisationRegistered', 'jp.acd.identity.TokenIssued'],
+    partitions: 1,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
   commandReplies: {
     name: 'acd.bus.replies.v1',
     key: 'command id',

@@ -6,3 +6,7 @@ export * from './projection-runner';
 export * from './indicators/indicator.read-model';
 export * from './indicators/indicator.projection';
 export * from './indicators/indicator.queries';
+export * from './organisations/organisation.projection';
+export * from './runtime';
+export * from './logger';
+export * from './command-processor.transport';

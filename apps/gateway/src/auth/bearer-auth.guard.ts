@@ -1,0 +1,47 @@
+import {
+  createParamDecorator,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Organisation } from '@acd/identity';
+import { OrganisationDirectory } from '@acd/persistence';
+
+export const PUBLIC = 'acd:public';
+
+interface AuthenticatedRequest extends Request {
+  organisation?: Organisation;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+
+/** Every route needs a valid bearer token unless marked public (health, docs). */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly directory: OrganisationDirectory,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const match = BEARER.exec(req.headers.authorization ?? '');
+    const token = match?.[1];
+    if (!token) throw new UnauthorizedException('missing bearer token: send Authorization: Bearer <token>');
+    const org = await this.directory.byToken(token);
+    if (!org) throw new UnauthorizedException('unknown or revoked token');
+    req.organisation = org;
+    return true;
+  }
+}
+
+export const CurrentOrg = createParamDecorator((_: unknown, ctx: ExecutionContext): Organisation => {
+  const org = ctx.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
+  if (!org) throw new UnauthorizedException();
+  return org;
+});

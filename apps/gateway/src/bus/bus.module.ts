@@ -1,0 +1,58 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
+import { CommandBus } from '@acd/messaging';
+import { IndicatorQueries, openRuntime, OrganisationDirectory, type Runtime } from '@acd/persistence';
+
+export const RUNTIME = Symbol('RUNTIME');
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+@Injectable()
+export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('bus');
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly bus: CommandBus,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.start();
+    this.logger.log(`command bus ready (instance ${this.bus.instanceId})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.stop();
+    await this.runtime.close();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: GATEWAY_CONFIG, useFactory: (): GatewayConfig => loadConfig(gatewaySchema) },
+    { provide: RUNTIME, useFactory: () => openRuntime('gateway') },
+    {
+      provide: CommandBus,
+      inject: [RUNTIME, GATEWAY_CONFIG],
+      useFactory: (rt: Runtime, cfg: GatewayConfig) => {
+        const logger = new Logger('command-bus');
+        return new CommandBus(
+          rt.kafka,
+          rt.topics,
+          rt.codec,
+          {
+            info: (m, meta) => logger.log(meta ? `${m} ${JSON.stringify(meta)}` : m),
+            warn: (m, meta) => logger.warn(meta ? `${m} ${JSON.stringify(meta)}` : m),
+            error: (m, meta) => logger.error(meta ? `${m} ${JSON.stringify(meta)}` : m),
+          },
+          cfg.ACD_COMMAND_TIMEOUT_MS,
+        );
+      },
+    },
+    { provide: IndicatorQueries, inject: [RUNTIME], useFactory: (rt: Runtime) => new IndicatorQueries(rt.db) },
+    { provide: OrganisationDirectory, inject: [RUNTIME], useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db) },
+    BusLifecycle,
+  ],
+  exports: [RUNTIME, GATEWAY_CONFIG, CommandBus, IndicatorQueries, OrganisationDirectory],
+})
+export class BusModule {}

@@ -1,0 +1,110 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { commandIdFor } from '@acd/event-sourcing';
+import type { Organisation } from '@acd/identity';
+import { indicatorIdFor, normaliseIndicatorValue, type PublishIndicator } from '@acd/indicators-domain';
+import { CommandBus, type SendCommand } from '@acd/messaging';
+import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
+import { commandFailure, outcomeOf, type Accepted } from '../common/command-outcome';
+import { badRequest } from '../common/zod-validation.pipe';
+import type { PublishIndicatorBody } from './indicator.schemas';
+
+export interface CommandOptions {
+  idempotencyKey?: string;
+  expectedVersion?: number;
+  correlationId: string;
+}
+
+const NS = 'jp.acd.indicator';
+
+/** Builds indicator commands from validated input and awaits their outcome on the bus. */
+@Injectable()
+export class IndicatorCommands {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly queries: IndicatorQueries,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async publish(org: Organisation, body: PublishIndicatorBody, opts: CommandOptions): Promise<Accepted> {
+    const normalised = normaliseIndicatorValue(body.type, body.value);
+    if (!normalised.ok) throw badRequest([{ field: 'value', reason: normalised.reason }]);
+    const unknown = await this.unknownOrgs(body.audience.orgs);
+    if (unknown.length > 0) {
+      throw badRequest([{ field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` }]);
+    }
+    const indicatorId = indicatorIdFor(org.id, body.type, normalised.value);
+    const data: PublishIndicator['data'] = {
+      indicatorId,
+      indicatorType: body.type,
+      value: normalised.value,
+      tlp: body.tlp,
+      audience: body.audience,
+      confidence: body.confidence,
+      validFrom: body.validFrom ? Date.parse(body.validFrom) : null,
+      validUntil: body.validUntil ? Date.parse(body.validUntil) : null,
+      description: body.description ?? null,
+      cves: body.cves.map((c) => c.toUpperCase()),
+      killChainPhases: body.killChainPhases,
+    };
+    return this.send(org, `${NS}.PublishIndicator`, indicatorId, data, opts);
+  }
+
+  async revoke(org: Organisation, id: string, reason: string, opts: CommandOptions): Promise<Accepted> {
+    await this.mustSee(org, id);
+    return this.send(org, `${NS}.RevokeIndicator`, id, { indicatorId: id, reason }, opts);
+  }
+
+  async sight(
+    org: Organisation,
+    id: string,
+    s: { observedAt?: string; count: number; note?: string },
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    await this.mustSee(org, id);
+    const data = {
+      indicatorId: id,
+      observedAt: s.observedAt ? Date.parse(s.observedAt) : Date.now(),
+      count: s.count,
+      note: s.note ?? null,
+    };
+    return this.send(org, `${NS}.RecordSighting`, id, data, opts);
+  }
+
+  /** An indicator the caller may not read does not exist for it: 404, never 403. */
+  private async mustSee(org: Organisation, id: string): Promise<void> {
+    if (!(await this.queries.findVisible(org, id))) throw new NotFoundException('not found');
+  }
+
+  private async unknownOrgs(ids: string[]): Promise<string[]> {
+    const found = await Promise.all(ids.map((id) => this.directory.byId(id)));
+    return ids.filter((_, i) => !found[i]);
+  }
+
+  private async send(
+    org: Organisation,
+    schema: string,
+    aggregateId: string,
+    data: object,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    const cmd: SendCommand = {
+      topic: 'indicatorCommands',
+      schema,
+      aggregateId,
+      commandId: opts.idempotencyKey ? commandIdFor(org.id, opts.idempotencyKey) : randomUUID(),
+      data,
+      issuer: { orgId: org.id, kind: org.kind, sector: org.sector ?? null },
+      correlationId: opts.correlationId,
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
+    };
+    let reply;
+    try {
+      reply = await this.bus.send(cmd);
+    } catch (err) {
+      throw commandFailure(err);
+    }
+    return outcomeOf(reply);
+  }
+}

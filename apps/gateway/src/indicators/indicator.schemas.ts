@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { SECTORS, TLP_LEVELS } from '@acd/identity';
+import { INDICATOR_TYPES } from '@acd/indicators-domain';
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00' });
+const orgId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an organisation id (lower-case slug)');
+
+export const audienceSchema = z
+  .object({
+    orgs: z.array(orgId).max(500).default([]),
+    sectors: z.array(z.enum(SECTORS)).max(SECTORS.length).default([]),
+  })
+  .strict();
+
+export const publishIndicatorSchema = z
+  .object({
+    type: z.enum(INDICATOR_TYPES),
+    value: z.string().trim().min(1, 'must not be empty').max(2048),
+    tlp: z.enum(TLP_LEVELS),
+    audience: audienceSchema.default({ orgs: [], sectors: [] }),
+    confidence: z.number().int('must be an integer').min(0).max(100).default(50),
+    validFrom: isoInstant.optional(),
+    validUntil: isoInstant.optional(),
+    description: z.string().max(10_000).optional(),
+    cves: z.array(z.string().regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id like CVE-2024-3400')).max(100).default([]),
+    killChainPhases: z
+      .array(
+        z
+          .object({
+            killChainName: z.string().min(1).max(100),
+            phaseName: z.string().min(1).max(100),
+          })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
+  })
+  .strict()
+  .refine((b) => !b.validFrom || !b.validUntil || Date.parse(b.validUntil) > Date.parse(b.validFrom), {
+    message: 'must be later than validFrom',
+    path: ['validUntil'],
+  });
+
+export type PublishIndicatorBody = z.infer<typeof publishIndicatorSchema>;
+
+export const revokeIndicatorSchema = z
+  .object({ reason: z.string().trim().min(1, 'a reason is required').max(2000) })
+  .strict();
+
+export const sightingSchema = z
+  .object({
+    observedAt: isoInstant.optional(),
+    count: z.number().int('must be an integer').min(1).max(1_000_000).default(1),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const listIndicatorsSchema = z
+  .object({
+    type: z.enum(INDICATOR_TYPES).optional(),
+    value: z.string().trim().min(1).max(2048).optional(),
+    tlp: z.enum(TLP_LEVELS).optional(),
+    sector: z.enum(SECTORS).optional(),
+    updatedSince: isoInstant.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
+  .optional();
+
+export const ifMatchSchema = z
+  .string()
+  .regex(/^"?\d+"?$/, 'must be the version you expect, e.g. "3"')
+  .transform((s) => Number(s.replace(/"/g, '')))
+  .optional();
+
+export const indicatorIdSchema = z.string().uuid('must be an indicator id (UUID)');

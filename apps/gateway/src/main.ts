@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { gatewaySchema, loadConfig } from '@acd/config';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const cfg = loadConfig(gatewaySchema);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  // An oversized body is refused with 413 before it is parsed.
+  app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle('ACD threat-sharing bus')
+    .setDescription(
+      'Threat indicators over Kafka with TLP 2.0 enforced on every read. Items you may not read answer 404.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  await app.listen(cfg.PORT, cfg.HOST);
+  app.get(Logger).log(`gateway listening on http://${cfg.HOST}:${cfg.PORT} (OpenAPI at /docs)`);
+}
+
+bootstrap().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import type { Collection, Db } from 'mongodb';
+import type { EventEnvelope } from '@acd/event-sourcing';
+import { hashToken, type Organisation } from '@acd/identity';
+import type { Projection } from '../projection';
+
+export type IdentityEvent =
+  | {
+      type: 'OrganisationRegistered';
+      data: { orgId: string; name: string; kind: string; sector: string | null; registeredAt: number };
+    }
+  | { type: 'TokenIssued'; data: { orgId: string; tokenId: string; tokenHash: string; issuedAt: number } };
+
+export interface OrganisationDoc {
+  _id: string;
+  version: number;
+  name: string;
+  kind: string;
+  sector: string | null;
+  /** SHA-256 hashes only: a stolen read model yields no usable token. */
+  tokenHashes: string[];
+  tokenIds: string[];
+  registeredAt: Date;
+}
+
+export function evolveOrganisationDoc(
+  doc: OrganisationDoc | null,
+  { metadata, event }: EventEnvelope<IdentityEvent>,
+): OrganisationDoc | null {
+  switch (event.type) {
+    case 'OrganisationRegistered':
+      return {
+        _id: event.data.orgId,
+        version: metadata.aggregateVersion,
+        name: event.data.name,
+        kind: event.data.kind,
+        sector: event.data.sector,
+        tokenHashes: doc?.tokenHashes ?? [],
+        tokenIds: doc?.tokenIds ?? [],
+        registeredAt: new Date(event.data.registeredAt),
+      };
+    case 'TokenIssued':
+      if (!doc) return null;
+      return {
+        ...doc,
+        version: metadata.aggregateVersion,
+        tokenHashes: [...doc.tokenHashes, event.data.tokenHash],
+        tokenIds: [...doc.tokenIds, event.data.tokenId],
+      };
+    default:
+      return null;
+  }
+}
+
+export const organisationProjection: Projection<IdentityEvent, OrganisationDoc> = {
+  name: 'organisations',
+  collection: 'organisations',
+  topic: 'identityEvents',
+  evolve: evolveOrganisationDoc,
+  async createIndexes(collection: Collection<OrganisationDoc>) {
+    await collection.createIndex({ tokenHashes: 1 });
+  },
+};
+
+export function toOrganisation(doc: OrganisationDoc): Organisation {
+  return {
+    id: doc._id,
+    name: doc.name,
+    kind: doc.kind,
+    ...(doc.sector ? { sector: doc.sector } : {}),
+  } as Organisation;
+}
+
+/** Resolves bearer tokens; a short cache keeps the hot path off the database. */
+export class OrganisationDirectory {
+  private readonly cache = new Map<string, { org: Organisation | null; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  private get collection() {
+    return this.db.collection<OrganisationDoc>(organisationProjection.collection);
+  }
+
+  async byToken(token: string): Promise<Organisation | null> {
+    const hash = hashToken(token);
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.org;
+    const doc = await this.collection.findOne({ tokenHashes: hash });
+    const org = doc ? toOrganisation(doc) : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { org, until: Date.now() + this.ttlMs });
+    return org;
+  }
+
+  async all(): Promise<Organisation[]> {
+    const docs = await this.collection.find({}).sort({ _id: 1 }).toArray();
+    return docs.map(toOrganisation);
+  }
+
+  async byId(id: string): Promise<Organisation | null> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc ? toOrganisation(doc) : null;
+  }
+}
