@@ -1,0 +1,190 @@
+import { deciderSpec } from '@acd/event-sourcing/testing';
+import { indicatorDecider } from './indicator.decider';
+import type { PublishIndicator } from './indicator.commands';
+import type { IndicatorPublished } from './indicator.events';
+import { indicatorIdFor } from './indicator-id';
+
+const NOW = new Date('2026-11-22T00:00:00Z');
+const publisher = { orgId: 'op-kanto-electric', kind: 'operator', sector: 'electricity' };
+const spec = deciderSpec(indicatorDecider, { issuedBy: publisher, now: NOW });
+const id = indicatorIdFor('op-kanto-electric', 'ipv4', '203.0.113.7');
+
+const publish = (over: Partial<PublishIndicator['data']> = {}): PublishIndicator => ({
+  type: 'PublishIndicator',
+  data: {
+    indicatorId: id,
+    indicatorType: 'ipv4',
+    value: '203.0.113.7',
+    tlp: 'GREEN',
+    audience: { orgs: [], sectors: [] },
+    confidence: 80,
+    validFrom: null,
+    validUntil: null,
+    description: 'C2 server',
+    cves: [],
+    killChainPhases: [],
+    ...over,
+  },
+});
+
+const published: IndicatorPublished = {
+  type: 'IndicatorPublished',
+  data: {
+    indicatorId: id,
+    publisherOrgId: 'op-kanto-electric',
+    publisherSector: 'electricity',
+    indicatorType: 'ipv4',
+    value: '203.0.113.7',
+    tlp: 'GREEN',
+    audience: { orgs: [], sectors: [] },
+    confidence: 80,
+    validFrom: NOW.getTime(),
+    validUntil: null,
+    description: 'C2 server',
+    cves: [],
+    killChainPhases: [],
+    publishedAt: NOW.getTime(),
+  },
+};
+
+const revoked = {
+  type: 'IndicatorRevoked' as const,
+  data: { indicatorId: id, reason: 'false positive', revokedByOrgId: 'op-kanto-electric', revokedAt: NOW.getTime() },
+};
+
+describe('indicator decider', () => {
+  describe('PublishIndicator', () => {
+    it('given nothing, publishing yields IndicatorPublished with the publisher and now', () => {
+      spec.given([]).when(publish()).then([published]);
+    });
+
+    it('given a published indicator, the same terms again change nothing', () => {
+      spec.given([published]).when(publish()).thenNothing();
+    });
+
+    it('given a published indicator, new terms yield IndicatorUpdated naming what changed', () => {
+      spec
+        .given([published])
+        .when(publish({ confidence: 90, tlp: 'AMBER', audience: { orgs: [], sectors: ['railways', 'gas', 'gas'] } }))
+        .then([
+          {
+            type: 'IndicatorUpdated',
+            data: {
+              indicatorId: id,
+              tlp: 'AMBER',
+              audience: { orgs: [], sectors: ['gas', 'railways'] },
+              confidence: 90,
+              validFrom: NOW.getTime(),
+              validUntil: null,
+              description: 'C2 server',
+              cves: [],
+              killChainPhases: [],
+              changedFields: ['tlp', 'audience', 'confidence'],
+              updatedAt: NOW.getTime(),
+            },
+          },
+        ]);
+    });
+
+    it('given a revoked indicator, publishing it again is a conflict', () => {
+      spec.given([published, revoked]).when(publish()).thenRefused({ code: 'conflict' });
+    });
+
+    it('refuses AMBER without an audience', () => {
+      spec.given([]).when(publish({ tlp: 'AMBER' })).thenRefused({ code: 'invalid', field: 'audience' });
+    });
+
+    it('refuses RED and AMBER+STRICT addressed to sectors', () => {
+      for (const tlp of ['RED', 'AMBER+STRICT']) {
+        spec
+          .given([])
+          .when(publish({ tlp, audience: { orgs: ['op-tokai-rail'], sectors: ['railways'] } }))
+          .thenRefused({ code: 'invalid', field: 'audience.sectors' });
+        spec.given([]).when(publish({ tlp })).thenRefused({ code: 'invalid', field: 'audience.orgs' });
+      }
+    });
+
+    it('refuses a value that is not of its type', () => {
+      spec.given([]).when(publish({ value: '300.1.1.1' })).thenRefused({ code: 'invalid', field: 'value' });
+    });
+
+    it('refuses an id that does not belong to this publisher, type and value', () => {
+      spec
+        .given([])
+        .when(publish(), { issuedBy: { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' } })
+        .thenRefused({ code: 'invalid', field: 'indicatorId' });
+    });
+
+    it('refuses confidence out of range, validity backwards and malformed CVE ids', () => {
+      spec.given([]).when(publish({ confidence: 101 })).thenRefused({ field: 'confidence' });
+      spec
+        .given([])
+        .when(publish({ validFrom: NOW.getTime(), validUntil: NOW.getTime() }))
+        .thenRefused({ field: 'validUntil' });
+      spec.given([]).when(publish({ cves: ['CVE-24-1'] })).thenRefused({ field: 'cves' });
+    });
+  });
+
+  describe('RevokeIndicator', () => {
+    const revoke = { type: 'RevokeIndicator' as const, data: { indicatorId: id, reason: 'false positive' } };
+
+    it('given a published indicator, its publisher revokes it', () => {
+      spec.given([published]).when(revoke).then([revoked]);
+    });
+
+    it('refuses anyone but the publisher', () => {
+      spec
+        .given([published])
+        .when(revoke, { issuedBy: { orgId: 'nco', kind: 'cabinet-office', sector: null } })
+        .thenRefused({ code: 'forbidden' });
+    });
+
+    it('refuses unknown, already revoked, and reasonless revocations', () => {
+      spec.given([]).when(revoke).thenRefused({ code: 'not-found' });
+      spec.given([published, revoked]).when(revoke).thenRefused({ code: 'conflict' });
+      spec
+        .given([published])
+        .when({ ...revoke, data: { ...revoke.data, reason: '  ' } })
+        .thenRefused({ code: 'invalid', field: 'reason' });
+    });
+  });
+
+  describe('RecordSighting', () => {
+    const sight = (observedAt: number, count = 1) => ({
+      type: 'RecordSighting' as const,
+      data: { indicatorId: id, observedAt, count, note: null },
+    });
+    const railway = { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' };
+
+    it('given a published indicator, any reader may report a sighting', () => {
+      spec
+        .given([published])
+        .when(sight(NOW.getTime() - 1000, 3), { issuedBy: railway })
+        .then([
+          {
+            type: 'IndicatorSighted',
+            data: {
+              indicatorId: id,
+              sightedByOrgId: 'op-tokai-rail',
+              observedAt: NOW.getTime() - 1000,
+              count: 3,
+              note: null,
+              recordedAt: NOW.getTime(),
+            },
+          },
+        ]);
+    });
+
+    it('accepts a sighting exactly at the clock-skew limit and refuses one beyond it', () => {
+      const limit = NOW.getTime() + 5 * 60_000;
+      spec.given([published]).when(sight(limit)).then([expect.objectContaining({ type: 'IndicatorSighted' })]);
+      spec.given([published]).when(sight(limit + 1)).thenRefused({ code: 'invalid', field: 'observedAt' });
+    });
+
+    it('refuses sightings of revoked or unknown indicators and silly counts', () => {
+      spec.given([published, revoked]).when(sight(NOW.getTime())).thenRefused({ code: 'conflict' });
+      spec.given([]).when(sight(NOW.getTime())).thenRefused({ code: 'not-found' });
+      spec.given([published]).when(sight(NOW.getTime(), 0)).thenRefused({ field: 'count' });
+    });
+  });
+});

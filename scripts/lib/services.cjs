@@ -1,0 +1,108 @@
+// Starts the bus's deployables as child processes from the compiled tree. Shared by
+// `npm start` and the e2e tests, so both run exactly the same processes.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const SERVICES = {
+  projector: ['dist/apps/projector/src/main.js', 'run'],
+  indicators: ['dist/apps/indicators/src/main.js'],
+  gateway: ['dist/apps/gateway/src/main.js'],
+};
+
+function nodeArgs(entry, args) {
+  return ['--enable-source-maps', '-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, entry), ...args];
+}
+
+/** Runs a compiled app to completion (e.g. the CLI) and resolves with its output. */
+function runApp(entry, args, env, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs(entry, args), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (opts.onStderr) opts.onStderr(String(d));
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve({ out, err }) : reject(new Error(`${entry} ${args.join(' ')} exited ${code}: ${err || out}`)),
+    );
+  });
+}
+
+/**
+ * One supervised process: logs to a file, restarted with back-off if it dies on its own
+ * (a crash must not leave the bus half running), never restarted after stop().
+ */
+class Service {
+  constructor(name, env, logDir, opts = {}) {
+    this.name = name;
+    this.env = env;
+    this.logFile = path.join(logDir, `${name}.log`);
+    this.restart = opts.restart !== false;
+    this.stopped = false;
+    this.failures = 0;
+    this.child = null;
+    this.onExit = opts.onExit || (() => {});
+  }
+
+  start() {
+    const [entry, ...args] = SERVICES[this.name];
+    const log = fs.openSync(this.logFile, 'a');
+    this.child = spawn(process.execPath, nodeArgs(entry, args), { cwd: ROOT, env: this.env, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    const child = this.child;
+    const startedAt = Date.now();
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = null;
+      this.onExit(this.name, code, signal);
+      if (this.stopped || !this.restart) return;
+      this.failures = Date.now() - startedAt > 30_000 ? 1 : this.failures + 1;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      setTimeout(() => !this.stopped && this.start(), delay);
+    });
+    return this;
+  }
+
+  get pid() {
+    return this.child ? this.child.pid : undefined;
+  }
+
+  kill(signal = 'SIGKILL') {
+    if (this.child) this.child.kill(signal);
+  }
+
+  stop(timeoutMs = 10_000) {
+    this.stopped = true;
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+}
+
+module.exports = { ROOT, SERVICES, Service, runApp, waitFor, nodeArgs };

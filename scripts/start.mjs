@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, builds, provisions and starts the local Kafka and
+// FerretDB (unless KAFKA_BROKERS and MONGODB_URI point elsewhere), starts every service,
+// seeds the demo organisations and a few indicators, and prints where to look.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const step = (msg) => console.log(`\n\u25b6 ${msg}`);
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`\n\u2716 ${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const lock = path.join(ROOT, 'package-lock.json');
+const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
+  step('installing npm dependencies');
+  sh('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+step('building');
+sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
+
+const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
+const env = { ...process.env };
+if (external) {
+  step(`using existing servers: Kafka ${env.KAFKA_BROKERS}, MongoDB ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//***@')}`);
+} else {
+  step('provisioning and starting local Kafka and FerretDB (first run downloads and builds them)');
+  sh('bash', ['deploy/local/stack.sh', 'provision']);
+  sh('bash', ['deploy/local/stack.sh', 'start'], { env: { ...env, ACD_STACK: 'dev' } });
+  const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.local/stacks/dev/endpoints.json'), 'utf8'));
+  env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
+  env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd');
+}
+
+const { Service, runApp, waitFor } = require('./lib/services.cjs');
+const logDir = path.join(ROOT, '.local', 'logs');
+mkdirSync(logDir, { recursive: true });
+const port = Number(env.PORT ?? 3000);
+const host = env.HOST ?? '127.0.0.1';
+const base = `http://${host}:${port}`;
+
+step('registering demo organisations');
+const demoFile = path.join(ROOT, '.local', 'demo-orgs.json');
+await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', demoFile], env).then(({ out }) => process.stdout.write(out));
+
+step('starting services (logs in .local/logs/)');
+const services = ['projector', 'indicators', 'gateway'].map((name) =>
+  new Service(name, env, logDir, {
+    onExit: (n, code, signal) => {
+      if (!stopping) console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
+    },
+  }).start(),
+);
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping services...');
+  await Promise.all(services.map((s) => s.stop()));
+  if (!external && process.env.ACD_KEEP_STACK !== '1') {
+    spawnSync('bash', ['deploy/local/stack.sh', 'stop'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ACD_STACK: 'dev' } });
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+const orgs = JSON.parse(readFileSync(demoFile, 'utf8'));
+const token = (id) => orgs.find((o) => o.id === id)?.token;
+const anyOperator = orgs.find((o) => o.kind === 'operator');
+try {
+  await waitFor('the gateway to be healthy', async () => (await fetch(`${base}/health`)).ok, 120_000, 500);
+  await waitFor(
+    'the demo organisations to be readable',
+    async () => (await fetch(`${base}/v1/indicators?limit=1`, { headers: { authorization: `Bearer ${anyOperator.token}` } })).ok,
+    60_000,
+    500,
+  );
+} catch (err) {
+  console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
+  await stop(1);
+}
+
+step('publishing demo indicators');
+const operators = orgs.filter((o) => o.kind === 'operator');
+const [opA, opB] = operators;
+const nco = orgs.find((o) => o.kind === 'cabinet-office');
+const police = orgs.find((o) => o.kind === 'police');
+const demo = [
+  [opA, { type: 'ipv4', value: '203.0.113.10', tlp: 'CLEAR', confidence: 70, description: 'Scanner hitting SCADA VPN gateways' }],
+  [opA, { type: 'domain', value: 'update-check.example.net', tlp: 'GREEN', confidence: 85, description: 'Phishing domain imitating a grid vendor' }],
+  [opA, { type: 'sha256', value: 'a'.repeat(64), tlp: 'AMBER', audience: { sectors: [opA.sector, opB.sector] }, confidence: 90, description: 'Loader seen on engineering workstations', cves: ['CVE-2024-3400'] }],
+  [opB, { type: 'url', value: 'https://198.51.100.23/payload.bin', tlp: 'AMBER+STRICT', audience: { orgs: [opB.id] }, confidence: 60, description: 'Payload URL from the signalling network incident' }],
+  [opB, { type: 'cidr', value: '192.0.2.0/24', tlp: 'RED', audience: { orgs: [nco.id, police.id] }, confidence: 95, description: 'Attacker infrastructure under investigation' }],
+];
+for (const [org, body] of demo) {
+  const res = await fetch(`${base}/v1/indicators`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token(org.id)}`, 'content-type': 'application/json', 'idempotency-key': `demo-${body.type}-${body.value}` },
+    body: JSON.stringify(body),
+  });
+  console.log(`  ${org.id} ${body.tlp.padEnd(12)} ${body.type.padEnd(6)} ${body.value} -> ${res.status}`);
+}
+
+console.log(`
+\u2714 the bus is running
+  REST API      ${base}/v1/indicators
+  OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
+  health        ${base}/health
+  demo tokens   .local/demo-orgs.json
+  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
+${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
+  try:  curl -s -H "Authorization: Bearer ${opA.token.slice(0, 8)}..." ${base}/v1/indicators
+        (take the full token of ${opA.id} from .local/demo-orgs.json)
+
+Ctrl-C stops everything.`);
