@@ -77,7 +77,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       groupId: this.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 100,
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytesPerPartition: Number(process.env.ACD_PROJECTOR_FETCH_BYTES ?? 4 * 1024 * 1024),
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
     await this.consumer.connect();

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on a fresh clone. Installs what is missing, lints, type-checks,
+// builds, provisions the real servers, then runs unit, integration and e2e tests (the jest
+// global setup starts an isolated Kafka + FerretDB on free ports, or uses KAFKA_BROKERS and
+// MONGODB_URI when given). Ends with one line "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const only = args.find((a) => ['unit', 'integration', 'e2e'].includes(a));
+const passthrough = args.filter((a) => a !== only);
+const started = Date.now();
+
+function sh(label, cmd, cmdArgs, opts = {}) {
+  const t = Date.now();
+  console.log(`\n\u25b6 ${label}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit', ...opts });
+  console.log(`  (${label}: ${((Date.now() - t) / 1000).toFixed(1)} s, exit ${r.status})`);
+  return r.status ?? 1;
+}
+
+const lock = path.join(ROOT, 'package-lock.json');
+const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
+  if (sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
+}
+
+let failedSteps = [];
+if (!only) {
+  if (sh('eslint', 'npx', ['eslint', '.', '--max-warnings=0']) !== 0) failedSteps.push('eslint');
+  if (sh('prettier', 'npx', ['prettier', '--check', '.', '--log-level=warn']) !== 0) failedSteps.push('prettier');
+  if (sh('type-check (all code and tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) failedSteps.push('tsc');
+}
+if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
+if (!external && only !== 'unit') {
+  if (sh('provision local Kafka and FerretDB (cached after the first run)', 'bash', ['deploy/local/stack.sh', 'provision']) !== 0) {
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+mkdirSync(path.join(ROOT, '.local'), { recursive: true });
+const results = path.join(ROOT, '.local', 'jest-results.json');
+const projects = only ? [only] : ['unit', 'integration', 'e2e'];
+const jestStatus = sh(`jest: ${projects.join(', ')}`, 'npx', [
+  'jest',
+  '--selectProjects',
+  ...projects,
+  '--runInBand',
+  '--json',
+  `--outputFile=${results}`,
+  ...passthrough,
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  skipped = r.numPendingTests + r.numTodoTests;
+} catch {
+  failed += 1;
+}
+if (jestStatus !== 0 && failed === 0) failed = 1;
+failed += failedSteps.length;
+if (failedSteps.length > 0) console.log(`\nfailed checks: ${failedSteps.join(', ')}`);
+console.log(`\ntotal time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);
