@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { commandIdFor } from '@acd/event-sourcing';
+import type { Organisation } from '@acd/identity';
+import { indicatorIdFor } from '@acd/indicators-domain';
+import { CommandBus, CommandProcessor, consoleLogger, IdentityAdmin, type BusLogger } from '@acd/messaging';
+import {
+  CheckpointStore,
+  indicatorProjection,
+  IndicatorQueries,
+  openRuntime,
+  organisationProjection,
+  ProjectionRunner,
+  rebuildProjection,
+  type Projection,
+  type ReadModelDoc,
+  type Runtime,
+} from '@acd/persistence';
+import type { Producer } from 'kafkajs';
+import { indicatorContext } from '../../apps/indicators/src/indicator.context';
+import { isolatedEnv, waitFor } from '../support/bus';
+
+jest.setTimeout(120_000);
+
+const quiet: BusLogger = { ...consoleLogger, info: () => undefined };
+const publisher: Organisation = { id: 'op-int-electric', name: 'Int Electric', kind: 'operator', sector: 'electricity' } as Organisation;
+const nco: Organisation = { id: 'nco-int', name: 'NCO', kind: 'cabinet-office' } as Organisation;
+const outsider: Organisation = { id: 'op-int-rail', name: 'Int Rail', kind: 'operator', sector: 'railways' } as Organisation;
+
+/** The whole write and read path in one process, on the real servers: command → Kafka → decider → events → MongoDB. */
+describe('indicator flow on real Kafka and MongoDB', () => {
+  let rt: Runtime;
+  let processor: CommandProcessor<never, never, never>;
+  let bus: CommandBus;
+  let runners: ProjectionRunner<unknown, ReadModelDoc>[];
+  let dlq: Producer;
+  let queries: IndicatorQueries;
+
+  beforeAll(async () => {
+    rt = await openRuntime('int', isolatedEnv('int'));
+    const admin = new IdentityAdmin(rt.kafka, rt.topics, rt.codec);
+    await admin.open();
+    for (const org of [publisher, nco, outsider]) await admin.register(org);
+    await admin.close();
+    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext as never, { instanceId: 'int', logger: quiet });
+    await processor.start();
+    dlq = rt.kafka.producer();
+    await dlq.connect();
+    const checkpoints = new CheckpointStore(rt.mongo);
+    runners = [organisationProjection, indicatorProjection].map(
+      (p) => new ProjectionRunner(rt.kafka, rt.topics, rt.codec, rt.db, checkpoints, p as unknown as Projection<unknown, ReadModelDoc>, dlq, quiet),
+    );
+    for (const r of runners) await r.start();
+    bus = new CommandBus(rt.kafka, rt.topics, rt.codec, quiet, 20_000);
+    await bus.start();
+    queries = new IndicatorQueries(rt.db);
+  });
+
+  afterAll(async () => {
+    await bus?.stop();
+    for (const r of runners ?? []) await r.stop();
+    await processor?.stop();
+    await dlq?.disconnect();
+    await rt?.close();
+  });
+
+  const publish = (value: string, tlp = 'GREEN', audience = { orgs: [] as string[], sectors: [] as string[] }) => {
+    const indicatorId = indicatorIdFor(publisher.id, 'domain', value);
+    return bus.send({
+      topic: 'indicatorCommands',
+      schema: 'jp.acd.indicator.PublishIndicator',
+      aggregateId: indicatorId,
+      commandId: commandIdFor(publisher.id, randomUUID()),
+      data: {
+        indicatorId,
+        indicatorType: 'domain',
+        value,
+        tlp,
+        audience,
+        confidence: 75,
+        validFrom: null,
+        validUntil: null,
+        description: 'integration',
+        cves: ['CVE-2024-3400'],
+        killChainPhases: [{ killChainName: 'lockheed-martin-cyber-kill-chain', phaseName: 'command-and-control' }],
+      },
+      issuer: { orgId: publisher.id, kind: 'operator', sector: 'electricity' },
+      correlationId: randomUUID(),
+    });
+  };
+
+  it('publishes, projects and reads back with the entitlement filter', async () => {
+    const reply = await publish('c2.int.example', 'AMBER', { orgs: [], sectors: ['electricity'] });
+    expect(reply).toMatchObject({ outcome: 'ACCEPTED', version: 1, duplicate: false });
+    const doc = await waitFor('projection', () => queries.findVisible(publisher, reply.aggregateId), 20_000, 100);
+    expect(doc).toMatchObject({
+      _id: reply.aggregateId,
+      version: 1,
+      value: 'c2.int.example',
+      tlp: 'AMBER',
+      publisherSector: 'electricity',
+      cves: ['CVE-2024-3400'],
+      status: 'active',
+    });
+    expect(await queries.findVisible(nco, reply.aggregateId)).not.toBeNull();
+    expect(await queries.findVisible(outsider, reply.aggregateId)).toBeNull();
+    expect((await queries.list(outsider, { limit: 100 })).items.map((d) => d._id)).not.toContain(reply.aggregateId);
+  });
+
+  it('refuses through the decider without writing an event', async () => {
+    const reply = await publish('no-audience.int.example', 'RED');
+    expect(reply).toMatchObject({ outcome: 'REFUSED', code: 'invalid', field: 'audience.orgs', version: 0, eventIds: [] });
+  });
+
+  it('rebuild replays into a fresh collection, swaps it in, and the live projector carries on', async () => {
+    const before = await waitFor('indicators projected', async () => {
+      const all = await rt.db.collection('indicators').find({}).sort({ _id: 1 }).toArray();
+      return all.length >= 1 ? all : null;
+    }, 20_000);
+    const progress: number[] = [];
+    const result = await rebuildProjection({
+      kafka: rt.kafka,
+      topics: rt.topics,
+      codec: rt.codec,
+      db: rt.db,
+      checkpoints: new CheckpointStore(rt.mongo),
+      projection: indicatorProjection as unknown as Projection<unknown, ReadModelDoc>,
+      onProgress: (p) => progress.push(p.read),
+    });
+    expect(result.generation).toBe(1);
+    expect(result.documents).toBe(before.length);
+    expect(progress.length).toBeGreaterThan(0);
+    const after = await rt.db.collection('indicators').find({}).sort({ _id: 1 }).toArray();
+    expect(after).toEqual(before);
+    const names = (await rt.db.listCollections().toArray()).map((c) => c.name);
+    expect(names.filter((n) => n.startsWith('indicators_rebuild'))).toEqual([]);
+
+    const later = await publish('after-rebuild.int.example');
+    await waitFor('projected after rebuild', () => queries.findVisible(publisher, later.aggregateId), 20_000, 100);
+  });
+});
