@@ -1,0 +1,127 @@
+import { isAudienceEmpty, normaliseAudience, type Audience } from './audience';
+import type { Organisation, Sector } from './organisation';
+import type { Tlp } from './tlp';
+
+/**
+ * The one place that decides who reads what. Every read path (REST, TAXII, SSE, CLI, counts)
+ * either calls `canRead` on an item or queries with `readFilter`, and the unit spec proves the
+ * two agree.
+ *
+ * Readers of an item, by TLP 2.0 label:
+ *
+ * | label        | empty audience             | non-empty audience                      |
+ * |--------------|----------------------------|-----------------------------------------|
+ * | CLEAR, GREEN | everyone                   | listed orgs + members of listed sectors |
+ * | AMBER        | nobody else                | listed orgs + members of listed sectors |
+ * | AMBER+STRICT | nobody else                | listed orgs only                        |
+ * | RED          | nobody else                | listed orgs only                        |
+ *
+ * plus, always, the publisher and the cabinet cyber office (kind 'cabinet-office'), which by
+ * law receives all reports and indicators.
+ *
+ * Choices made here:
+ * - CLEAR and GREEN with an audience are restricted to that audience. GREEN is community-wide by
+ *   definition, and CLEAR public, so "everyone" would be a defensible reading; but a publisher who
+ *   named an audience meant to narrow it, and the narrower reading can only under-share, never
+ *   leak. It also keeps a single rule: an audience, once given, is the reader list, and the label
+ *   only caps how far it may reach.
+ * - Sectors never extend AMBER+STRICT or RED: TLP 2.0 limits them to the recipient's own
+ *   organisation and to named recipients. Sectors listed on such an item are ignored here (the
+ *   decider refuses to publish them).
+ * - Sector membership is the viewer's `sector`: an operator's own sector, or the sector a ministry
+ *   supervises. Sector ministries relay sector-wide warnings to their operators in Japan's
+ *   information-sharing arrangements, so a sector-addressed item reaches them too.
+ * - Labels rank CLEAR < GREEN < AMBER < AMBER+STRICT < RED, and raising an item's label never
+ *   adds a reader.
+ */
+
+export interface EntitledItem {
+  publisherOrgId: string;
+  tlp: Tlp;
+  audience: Audience;
+}
+
+/** Labels whose audience may name whole sectors. */
+export const SECTOR_SHAREABLE_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER'];
+/** Labels under which an item with no audience is for everyone. */
+export const OPEN_BY_DEFAULT_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN'];
+
+export function canRead(viewer: Organisation, item: EntitledItem): boolean {
+  if (viewer.kind === 'cabinet-office') return true;
+  if (item.publisherOrgId === viewer.id) return true;
+  if (item.audience.orgs.includes(viewer.id)) return true;
+  if (
+    viewer.sector !== undefined &&
+    SECTOR_SHAREABLE_TLPS.includes(item.tlp) &&
+    item.audience.sectors.includes(viewer.sector)
+  ) {
+    return true;
+  }
+  return OPEN_BY_DEFAULT_TLPS.includes(item.tlp) && isAudienceEmpty(item.audience);
+}
+
+/**
+ * What a read-model document must store for `readFilter` to work: the normalised audience and
+ * `audienceEmpty`. The flag exists because FerretDB v1's `$size` support is unreliable and an
+ * empty array cannot be matched by element equality; it is a fact about the item, not a policy
+ * decision, so a policy change never requires rewriting documents.
+ */
+export interface EntitlementFields {
+  publisherOrgId: string;
+  tlp: Tlp;
+  audience: Audience;
+  audienceEmpty: boolean;
+}
+
+export function entitlementFields(item: EntitledItem): EntitlementFields {
+  const audience = normaliseAudience(item.audience);
+  return {
+    publisherOrgId: item.publisherOrgId,
+    tlp: item.tlp,
+    audience,
+    audienceEmpty: isAudienceEmpty(audience),
+  };
+}
+
+/** One branch of the filter; each key is a document path, values are plain equality or `$in`. */
+export interface ReadFilterClause {
+  publisherOrgId?: string;
+  'audience.orgs'?: string;
+  'audience.sectors'?: Sector;
+  audienceEmpty?: true;
+  tlp?: { $in: Tlp[] };
+}
+
+/** `{}` (everything) for the cabinet office, otherwise an `$or` of the ways to be a reader. */
+export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
+
+/**
+ * A MongoDB query selecting exactly the documents (carrying `entitlementFields`) that `canRead`
+ * allows the viewer. Uses only `$or`, `$in` and equality (on arrays: "some element equals"),
+ * which FerretDB v1 and MongoDB both support and index.
+ *
+ * Combine it with other conditions through `restrictToReadable`, never by spreading: a spread
+ * would let a caller's own `$or` overwrite this one.
+ */
+export function readFilter(viewer: Organisation): ReadFilter {
+  if (viewer.kind === 'cabinet-office') return {};
+  const clauses: ReadFilterClause[] = [
+    { publisherOrgId: viewer.id },
+    { 'audience.orgs': viewer.id },
+  ];
+  if (viewer.sector !== undefined) {
+    clauses.push({ 'audience.sectors': viewer.sector, tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
+  }
+  clauses.push({ audienceEmpty: true, tlp: { $in: [...OPEN_BY_DEFAULT_TLPS] } });
+  return { $or: clauses };
+}
+
+/** `query` narrowed to what the viewer may read. */
+export function restrictToReadable<Q extends object>(
+  viewer: Organisation,
+  query: Q,
+): Q | { $and: [ReadFilter, Q] } {
+  const filter = readFilter(viewer);
+  if (!('$or' in filter)) return query;
+  return { $and: [filter, query] };
+}

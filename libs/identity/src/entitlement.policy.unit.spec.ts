@@ -1,0 +1,292 @@
+import fc from 'fast-check';
+import { emptyAudience, normaliseAudience, type Audience } from './audience';
+import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
+import {
+  canRead,
+  entitlementFields,
+  readFilter,
+  restrictToReadable,
+  type EntitledItem,
+} from './entitlement.policy';
+import { ORG_KINDS, SECTORS, type Organisation, type Sector } from './organisation';
+import { TLP_LEVELS, tlpRank, type Tlp } from './tlp';
+
+// ---------------------------------------------------------------- a tiny MongoDB matcher
+
+type Doc = Record<string, unknown>;
+
+function valueAt(doc: Doc, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? (value as Doc)[key]
+          : undefined,
+      doc,
+    );
+}
+
+/** MongoDB equality: a scalar matches an equal field or an array field holding it. */
+function fieldEquals(field: unknown, expected: unknown): boolean {
+  if (Array.isArray(field) && !Array.isArray(expected)) return field.includes(expected);
+  return field === expected;
+}
+
+function isPlainObject(value: unknown): value is Doc {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Exactly the operators the policy is allowed to emit (those FerretDB v1 supports); anything
+ * else throws, so a filter that starts relying on another operator fails this spec.
+ */
+function matches(doc: Doc, query: Doc): boolean {
+  return Object.entries(query).every(([key, condition]) => {
+    if (key === '$or' || key === '$and') {
+      if (!Array.isArray(condition)) throw new Error(`${key} needs an array`);
+      const branches = condition as Doc[];
+      return key === '$or'
+        ? branches.some((q) => matches(doc, q))
+        : branches.every((q) => matches(doc, q));
+    }
+    if (key.startsWith('$')) throw new Error(`operator ${key} is not allowed at top level`);
+    const field = valueAt(doc, key);
+    if (!isPlainObject(condition)) return fieldEquals(field, condition);
+    return Object.entries(condition).every(([op, operand]) => {
+      switch (op) {
+        case '$eq':
+          return fieldEquals(field, operand);
+        case '$in':
+          if (!Array.isArray(operand)) throw new Error('$in needs an array');
+          return operand.some((o) => fieldEquals(field, o));
+        default:
+          throw new Error(`operator ${op} is not allowed`);
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- arbitraries
+
+/** A small pool of ids, so publishers, viewers and audiences collide often. */
+const ORG_IDS = ['org-a', 'org-b', 'org-c', 'org-d', 'org-e'];
+const orgId = fc.constantFrom(...ORG_IDS);
+const sector = fc.constantFrom(...SECTORS.slice(0, 4));
+const tlp = fc.constantFrom(...TLP_LEVELS);
+
+const viewer: fc.Arbitrary<Organisation> = fc.oneof(
+  fc.constantFrom(...DEMO_ORGANISATIONS),
+  fc
+    .record({ id: orgId, kind: fc.constantFrom(...ORG_KINDS), sector, supervises: fc.boolean() })
+    .map(({ id, kind, sector, supervises }): Organisation => {
+      const base = { id, name: id, kind };
+      if (kind === 'operator' || (kind === 'ministry' && supervises)) return { ...base, sector };
+      return base;
+    }),
+);
+
+const audience: fc.Arbitrary<Audience> = fc.record({
+  orgs: fc.array(orgId, { maxLength: 3 }),
+  sectors: fc.array(sector, { maxLength: 3 }),
+});
+
+const item: fc.Arbitrary<EntitledItem> = fc.record({
+  publisherOrgId: fc.oneof(orgId, fc.constantFrom(...DEMO_ORGANISATIONS.map((o) => o.id))),
+  tlp,
+  audience: fc.oneof(audience, fc.constant(emptyAudience())),
+});
+
+const isCabinet = (v: Organisation): boolean => v.kind === 'cabinet-office';
+
+// ---------------------------------------------------------------- properties
+
+describe('entitlement policy properties', () => {
+  const runs = { numRuns: 2000 };
+
+  it('the publisher always reads its own item', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => canRead(v, { ...i, publisherOrgId: v.id })),
+      runs,
+    );
+  });
+
+  it('the cabinet office reads everything', () => {
+    fc.assert(
+      fc.property(item, (i) => canRead(DEMO_ORGS.nco, i)),
+      runs,
+    );
+  });
+
+  it('a named organisation reads the item whatever its label', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) =>
+        canRead(v, { ...i, audience: { ...i.audience, orgs: [...i.audience.orgs, v.id] } }),
+      ),
+      runs,
+    );
+  });
+
+  it.each(['RED', 'AMBER+STRICT'] as const)(
+    '%s reaches only publisher, cabinet office and named organisations, whatever the sectors',
+    (label) => {
+      fc.assert(
+        fc.property(viewer, item, (v, i) => {
+          const strict = { ...i, tlp: label };
+          const named = v.id === i.publisherOrgId || isCabinet(v) || i.audience.orgs.includes(v.id);
+          expect(canRead(v, strict)).toBe(named);
+          const everySector = { ...strict, audience: { ...i.audience, sectors: [...SECTORS] } };
+          expect(canRead(v, everySector)).toBe(named);
+        }),
+        runs,
+      );
+    },
+  );
+
+  it('CLEAR with an empty audience is readable by everyone', () => {
+    fc.assert(
+      fc.property(viewer, orgId, (v, publisher) =>
+        canRead(v, { publisherOrgId: publisher, tlp: 'CLEAR', audience: emptyAudience() }),
+      ),
+      runs,
+    );
+  });
+
+  it('raising the label never adds a reader', () => {
+    fc.assert(
+      fc.property(viewer, item, tlp, (v, i, other) => {
+        const [lower, higher] = tlpRank(i.tlp) <= tlpRank(other) ? [i.tlp, other] : [other, i.tlp];
+        if (canRead(v, { ...i, tlp: higher })) expect(canRead(v, { ...i, tlp: lower })).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('normalising the audience never changes who reads', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const normalised = { ...i, audience: normaliseAudience(i.audience) };
+        expect(canRead(v, normalised)).toBe(canRead(v, i));
+      }),
+      runs,
+    );
+  });
+
+  it('readFilter selects exactly the documents canRead allows', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const doc: Doc = { _id: 'x', title: 'unrelated field', ...entitlementFields(i) };
+        expect(matches(doc, readFilter(v) as Doc)).toBe(canRead(v, i));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('restrictToReadable keeps the caller query and the entitlement both in force', () => {
+    fc.assert(
+      fc.property(viewer, item, tlp, (v, i, wanted) => {
+        const doc: Doc = { ...entitlementFields(i) };
+        const query = { $or: [{ tlp: wanted }] };
+        const expected = canRead(v, i) && i.tlp === wanted;
+        expect(matches(doc, restrictToReadable(v, query) as Doc)).toBe(expected);
+      }),
+      runs,
+    );
+  });
+});
+
+// ---------------------------------------------------------------- examples
+
+describe('entitlement policy examples', () => {
+  const { kantoElectric, setouchiGrid, tokaiRail, minatoBank, nco, npa, meti, oversight } =
+    DEMO_ORGS;
+  const publisher = kantoElectric.id;
+  const at = (label: Tlp, orgs: string[] = [], sectors: Sector[] = []): EntitledItem => ({
+    publisherOrgId: publisher,
+    tlp: label,
+    audience: { orgs, sectors },
+  });
+  const readers = (i: EntitledItem): string[] =>
+    DEMO_ORGANISATIONS.filter((o) => canRead(o, i))
+      .map((o) => o.id)
+      .sort();
+  const ids = (...orgs: Organisation[]): string[] => orgs.map((o) => o.id).sort();
+  const all = ids(...DEMO_ORGANISATIONS);
+
+  it.each(['CLEAR', 'GREEN'] as const)('%s with no audience is for everyone', (label) => {
+    expect(readers(at(label))).toEqual(all);
+  });
+
+  it.each(['CLEAR', 'GREEN'] as const)('%s with an audience is for that audience only', (label) => {
+    expect(readers(at(label, [npa.id], ['railways']))).toEqual(
+      ids(kantoElectric, nco, npa, tokaiRail),
+    );
+  });
+
+  it('AMBER reaches listed organisations and members of listed sectors', () => {
+    expect(readers(at('AMBER', [minatoBank.id], ['electricity']))).toEqual(
+      ids(kantoElectric, setouchiGrid, meti, minatoBank, nco),
+    );
+  });
+
+  it('AMBER with no audience stays with publisher and cabinet office', () => {
+    expect(readers(at('AMBER'))).toEqual(ids(kantoElectric, nco));
+  });
+
+  it('AMBER+STRICT ignores sectors', () => {
+    expect(readers(at('AMBER+STRICT', [tokaiRail.id], ['electricity', 'finance']))).toEqual(
+      ids(kantoElectric, nco, tokaiRail),
+    );
+  });
+
+  it('RED reaches named organisations only', () => {
+    expect(readers(at('RED', [npa.id, oversight.id], [...SECTORS]))).toEqual(
+      ids(kantoElectric, nco, npa, oversight),
+    );
+    expect(readers(at('RED'))).toEqual(ids(kantoElectric, nco));
+  });
+
+  it('readFilter is empty for the cabinet office and an $or of plain conditions otherwise', () => {
+    expect(readFilter(nco)).toEqual({});
+    expect(readFilter(tokaiRail)).toEqual({
+      $or: [
+        { publisherOrgId: tokaiRail.id },
+        { 'audience.orgs': tokaiRail.id },
+        { 'audience.sectors': 'railways', tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+        { audienceEmpty: true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
+    });
+    expect(readFilter(npa)).toEqual({
+      $or: [
+        { publisherOrgId: npa.id },
+        { 'audience.orgs': npa.id },
+        { audienceEmpty: true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
+    });
+  });
+
+  it('entitlementFields stores a normalised audience and whether it is empty', () => {
+    expect(
+      entitlementFields({
+        publisherOrgId: publisher,
+        tlp: 'AMBER',
+        audience: { orgs: ['op-b', 'op-a', 'op-b'], sectors: ['water', 'gas'] },
+      }),
+    ).toEqual({
+      publisherOrgId: publisher,
+      tlp: 'AMBER',
+      audience: { orgs: ['op-a', 'op-b'], sectors: ['gas', 'water'] },
+      audienceEmpty: false,
+    });
+    expect(entitlementFields(at('GREEN')).audienceEmpty).toBe(true);
+  });
+
+  it('the test matcher follows MongoDB array semantics', () => {
+    const doc = { audience: { orgs: ['a', 'b'] }, tlp: 'RED' };
+    expect(matches(doc, { 'audience.orgs': 'b' })).toBe(true);
+    expect(matches(doc, { 'audience.orgs': 'c' })).toBe(false);
+    expect(matches(doc, { tlp: { $in: ['AMBER', 'RED'] } })).toBe(true);
+    expect(matches(doc, { $or: [{ tlp: 'CLEAR' }, { 'audience.orgs': { $eq: 'a' } }] })).toBe(true);
+    expect(() => matches(doc, { 'audience.orgs': { $size: 0 } })).toThrow('$size');
+  });
+});
