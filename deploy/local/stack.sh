@@ -1,0 +1,693 @@
+#!/usr/bin/env bash
+# Local infrastructure without Docker: Apache Kafka (KRaft, from Maven Central, run on the JDK) and
+# FerretDB (MongoDB wire protocol on SQLite, built from the Go module proxy).
+#
+# Usage: deploy/local/stack.sh <command> [args]
+#   provision              resolve Kafka jars and build FerretDB into .local/ (idempotent, cached)
+#   start                  provision if needed, start the stack, wait until healthy, print endpoints
+#   stop [--purge]         stop the stack (SIGTERM, wait, SIGKILL); --purge also deletes its data
+#   status                 show processes (pid) and endpoints
+#   kill-broker <id>       SIGKILL one Kafka node (fault tests)
+#   stop-broker <id>       stop one Kafka node gracefully
+#   start-broker <id>      start one Kafka node again and wait until it is registered
+#   list                   list stacks under .local/stacks
+#
+# Environment:
+#   ACD_STACK                   stack name (default dev); state in .local/stacks/<name>/
+#   ACD_KAFKA_NODES             1 (default) or 3
+#   ACD_KAFKA_PORT              first broker port (default 9092; 3 nodes use PORT, PORT+1, PORT+2)
+#   ACD_KAFKA_CONTROLLER_PORT   first controller port (default ACD_KAFKA_PORT+100)
+#   ACD_MONGO_PORT              FerretDB port (default 27017)
+#   ACD_KAFKA_HEAP_OPTS         JVM heap per Kafka node (default -Xms256m -Xmx768m, 3 nodes -Xmx512m)
+#   ACD_START_TIMEOUT           seconds to wait for health (default 120)
+#   ACD_KAFKA_CDS=0             do not create the JVM class-data-sharing archive at provision
+#   ACD_STOP_TIMEOUT            seconds between SIGTERM and SIGKILL (default 30, 3 with --purge)
+#   KAFKA_BROKERS + MONGODB_URI when both are set, existing servers are used and nothing is started
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+LOCAL="$ROOT/.local"
+
+KAFKA_VERSION=3.9.1
+FERRETDB_VERSION=v1.24.2
+FERRETDB_MODULE=github.com/FerretDB/FerretDB
+
+KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
+KAFKA_LOG4J="$SCRIPT_DIR/kafka/log4j.properties"
+KAFKA_LIBS="$LOCAL/kafka/libs"
+FERRETDB_BIN="$LOCAL/bin/ferretdb"
+HEALTH="$SCRIPT_DIR/health.js"
+
+STACK="${ACD_STACK:-dev}"
+if [[ ! "$STACK" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
+  echo "stack.sh: invalid ACD_STACK name '$STACK' (letters, digits, . _ -)" >&2
+  exit 2
+fi
+SDIR="$LOCAL/stacks/$STACK"
+
+log() { echo "[stack:$STACK] $*"; }
+die() {
+  echo "[stack:$STACK] ERROR: $*" >&2
+  exit 1
+}
+
+external_servers() { [[ -n "${KAFKA_BROKERS:-}" && -n "${MONGODB_URI:-}" ]]; }
+
+need() { command -v "$1" > /dev/null 2>&1 || die "'$1' not found on PATH ($2)"; }
+
+# ---------------------------------------------------------------------------------------------
+# provision
+# ---------------------------------------------------------------------------------------------
+
+kafka_stamp() { { echo "$KAFKA_VERSION"; cat "$KAFKA_POM"; } | sha256sum | cut -d' ' -f1; }
+
+provision_kafka() {
+  local stamp
+  stamp="$(kafka_stamp)"
+  if [[ -f "$LOCAL/kafka/.stamp" && "$(cat "$LOCAL/kafka/.stamp")" == "$stamp" &&
+    -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]]; then
+    log "Kafka $KAFKA_VERSION: already provisioned (.local/kafka/libs)"
+    return
+  fi
+  need mvn "install Maven to resolve Kafka from Maven Central"
+  log "Kafka $KAFKA_VERSION: resolving jars from Maven Central into .local/kafka/libs"
+  mkdir -p "$LOCAL/kafka"
+  rm -rf "$KAFKA_LIBS.tmp"
+  # (Maven 3.8 prints bare ANSI resets even in batch mode; strip them)
+  mvn -q -B -Dstyle.color=never -f "$KAFKA_POM" dependency:copy-dependencies \
+    -DoutputDirectory="$KAFKA_LIBS.tmp" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+  [[ -f "$KAFKA_LIBS.tmp/kafka_2.13-$KAFKA_VERSION.jar" ]] || die "Maven did not produce kafka_2.13-$KAFKA_VERSION.jar"
+  rm -rf "$KAFKA_LIBS"
+  mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
+  echo "$stamp" > "$LOCAL/kafka/.stamp"
+  log "Kafka $KAFKA_VERSION: $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in .local/kafka/libs"
+}
+
+# Class-data-sharing archive of the Kafka classes (roughly halves the JVM start time on small
+# machines). JDK 17 writes it when a JVM run with -XX:ArchiveClassesAtExit exits, so provisioning
+# starts a throwaway single-node Kafka once. The file name is keyed by the JDK and the jar set.
+kafka_cds_file() {
+  if [[ -z "${KAFKA_CDS:-}" ]]; then
+    KAFKA_CDS="$LOCAL/kafka/cds-$({
+      java -version 2>&1
+      cat "$LOCAL/kafka/.stamp" 2> /dev/null
+    } | sha256sum | cut -c1-16).jsa"
+  fi
+  echo "$KAFKA_CDS"
+}
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+provision_kafka_cds() {
+  [[ "${ACD_KAFKA_CDS:-1}" == 0 ]] && return 0
+  local jsa
+  kafka_cds_file > /dev/null
+  jsa="$KAFKA_CDS"
+  if [[ -f "$jsa" ]]; then
+    log "Kafka class-data-sharing archive: already provisioned"
+    return 0
+  fi
+  need node "Node.js picks free ports"
+  log "Kafka class-data-sharing archive: one trial start of Kafka to record its classes"
+  local dir="$LOCAL/build/kafka-cds" bport cport
+  rm -rf "$dir"
+  mkdir -p "$dir/data" "$dir/logs"
+  bport="$(free_port)"
+  cport="$(free_port)"
+  printf '%s\n' "process.roles=broker,controller" "node.id=1" \
+    "controller.quorum.voters=1@127.0.0.1:$cport" \
+    "listeners=PLAINTEXT://127.0.0.1:$bport,CONTROLLER://127.0.0.1:$cport" \
+    "controller.listener.names=CONTROLLER" \
+    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT" \
+    "log.dirs=$dir/data" "offsets.topic.replication.factor=1" \
+    "transaction.state.log.replication.factor=1" "transaction.state.log.min.isr=1" \
+    > "$dir/server.properties"
+  local base=(java -Xms256m -Xmx768m -XX:+UseG1GC "-Dlog4j.configuration=file:$KAFKA_LOG4J"
+    "-Dkafka.logs.dir=$dir/logs" -cp "$KAFKA_LIBS/*")
+  if ! "${base[@]}" kafka.tools.StorageTool format -t "$(new_cluster_id)" -c "$dir/server.properties" \
+    > "$dir/logs/format.out" 2>&1; then
+    log "WARNING: trial format failed (see $dir/logs/format.out); Kafka runs without the archive"
+    return 0
+  fi
+  "${base[@]}" "-XX:ArchiveClassesAtExit=$jsa.tmp" kafka.Kafka "$dir/server.properties" \
+    < /dev/null > "$dir/logs/kafka.out" 2>&1 8>&- 9>&- &
+  local pid=$! i
+  for i in $(seq 1 600); do
+    grep -q "Kafka Server started" "$dir/logs/server.log" 2> /dev/null && break
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  kill -TERM "$pid" 2> /dev/null || true
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  if [[ -s "$jsa.tmp" ]]; then
+    mv "$jsa.tmp" "$jsa"
+    rm -rf "$dir"
+    log "Kafka class-data-sharing archive: written to .local/kafka/$(basename "$jsa")"
+  else
+    rm -f "$jsa.tmp"
+    log "WARNING: no class-data-sharing archive written (see $dir/logs); Kafka runs without it"
+  fi
+  return 0
+}
+
+ferretdb_ok() {
+  local out
+  [[ -x "$1" ]] || return 1
+  out="$("$1" --version 2> /dev/null)" || return 1
+  [[ "$out" == *"version: $FERRETDB_VERSION"* ]]
+}
+
+provision_ferretdb() {
+  if ferretdb_ok "$FERRETDB_BIN"; then
+    log "FerretDB $FERRETDB_VERSION: already provisioned (.local/bin/ferretdb)"
+    return
+  fi
+  need go "install Go to build FerretDB from the Go module proxy"
+  mkdir -p "$LOCAL/bin" "$LOCAL/build"
+  local tmpbin="$LOCAL/build/gobin"
+  rm -rf "$tmpbin"
+  log "FerretDB $FERRETDB_VERSION: go install $FERRETDB_MODULE/cmd/ferretdb@$FERRETDB_VERSION"
+  # A plain module build lacks the generated build/version/version.txt and panics at start-up,
+  # so the result is only kept if it reports its version.
+  if GOTOOLCHAIN=local GOBIN="$tmpbin" go install "$FERRETDB_MODULE/cmd/ferretdb@$FERRETDB_VERSION" &&
+    ferretdb_ok "$tmpbin/ferretdb"; then
+    mv "$tmpbin/ferretdb" "$FERRETDB_BIN"
+  else
+    log "FerretDB $FERRETDB_VERSION: go install unusable here; building from the downloaded module source"
+    local dir src="$LOCAL/build/ferretdb-src"
+    dir="$(GOTOOLCHAIN=local go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    [[ -n "$dir" && -d "$dir" ]] || die "go mod download did not report a module directory"
+    rm -rf "$src"
+    cp -R "$dir" "$src"
+    chmod -R u+w "$src"
+    echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+    echo "local" > "$src/build/version/package.txt"
+    (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb)
+    mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+    rm -rf "$src"
+  fi
+  rm -rf "$tmpbin"
+  ferretdb_ok "$FERRETDB_BIN" || die "built .local/bin/ferretdb does not report version $FERRETDB_VERSION"
+  log "FerretDB $FERRETDB_VERSION: built .local/bin/ferretdb"
+}
+
+cmd_provision() {
+  mkdir -p "$LOCAL"
+  exec 8> "$LOCAL/.provision.lock"
+  flock 8
+  provision_kafka
+  provision_kafka_cds
+  provision_ferretdb
+  exec 8>&-
+}
+
+# ---------------------------------------------------------------------------------------------
+# stack settings and processes
+# ---------------------------------------------------------------------------------------------
+
+# Settings of an existing stack are kept in stack.env; explicit env vars override ports.
+load_settings() {
+  local s_nodes="" s_kport="" s_cport="" s_mport="" s_cluster=""
+  if [[ -f "$SDIR/stack.env" ]]; then
+    # shellcheck disable=SC1091
+    s_nodes="$(. "$SDIR/stack.env" && echo "${KAFKA_NODES:-}")"
+    s_kport="$(. "$SDIR/stack.env" && echo "${KAFKA_PORT:-}")"
+    s_cport="$(. "$SDIR/stack.env" && echo "${KAFKA_CONTROLLER_PORT:-}")"
+    s_mport="$(. "$SDIR/stack.env" && echo "${MONGO_PORT:-}")"
+    s_cluster="$(. "$SDIR/stack.env" && echo "${CLUSTER_ID:-}")"
+  fi
+  NODES="${ACD_KAFKA_NODES:-${s_nodes:-1}}"
+  [[ "$NODES" == 1 || "$NODES" == 3 ]] || die "ACD_KAFKA_NODES must be 1 or 3 (got '$NODES')"
+  if [[ -n "$s_nodes" && "$s_nodes" != "$NODES" && -d "$SDIR/kafka-1/data" ]]; then
+    die "stack '$STACK' was created with $s_nodes Kafka node(s); run 'stop --purge' before changing ACD_KAFKA_NODES"
+  fi
+  KPORT="${ACD_KAFKA_PORT:-${s_kport:-9092}}"
+  if [[ -n "${ACD_KAFKA_CONTROLLER_PORT:-}" ]]; then
+    CPORT="$ACD_KAFKA_CONTROLLER_PORT"
+  elif [[ -n "${ACD_KAFKA_PORT:-}" ]]; then
+    CPORT=$((KPORT + 100))
+  else
+    CPORT="${s_cport:-$((KPORT + 100))}"
+  fi
+  MPORT="${ACD_MONGO_PORT:-${s_mport:-27017}}"
+  CLUSTER_ID="$s_cluster"
+  local p
+  for p in "$KPORT" "$CPORT" "$MPORT"; do
+    [[ "$p" =~ ^[0-9]+$ ]] && ((p > 0 && p < 65534)) || die "invalid port '$p'"
+  done
+  local all=() id
+  for id in $(node_ids); do all+=("$(broker_port "$id")" "$(controller_port "$id")"); done
+  all+=("$MPORT")
+  [[ "$(printf '%s\n' "${all[@]}" | sort -u | wc -l)" == "${#all[@]}" ]] ||
+    die "ports overlap: Kafka ${KPORT}+, controllers ${CPORT}+, FerretDB $MPORT (${NODES} node(s))"
+}
+
+save_settings() {
+  mkdir -p "$SDIR"
+  cat > "$SDIR/stack.env" << EOF
+KAFKA_NODES=$NODES
+KAFKA_PORT=$KPORT
+KAFKA_CONTROLLER_PORT=$CPORT
+MONGO_PORT=$MPORT
+CLUSTER_ID=$CLUSTER_ID
+EOF
+}
+
+node_ids() { seq 1 "$NODES"; }
+broker_port() { echo $((KPORT + $1 - 1)); }
+controller_port() { echo $((CPORT + $1 - 1)); }
+
+kafka_brokers_csv() {
+  local id out=""
+  for id in $(node_ids); do out+="${out:+,}127.0.0.1:$(broker_port "$id")"; done
+  echo "$out"
+}
+mongo_uri() { echo "mongodb://127.0.0.1:$MPORT/"; }
+
+write_endpoints() {
+  local id json=""
+  for id in $(node_ids); do json+="${json:+,}\"127.0.0.1:$(broker_port "$id")\""; done
+  printf '{"kafkaBrokers":[%s],"mongoUri":"%s"}\n' "$json" "$(mongo_uri)" > "$SDIR/endpoints.json.tmp"
+  mv "$SDIR/endpoints.json.tmp" "$SDIR/endpoints.json"
+}
+
+print_endpoints() {
+  echo "  KAFKA_BROKERS=$(kafka_brokers_csv)"
+  echo "  MONGODB_URI=$(mongo_uri)"
+  echo "  (written to .local/stacks/$STACK/endpoints.json)"
+}
+
+# pid of a running process of this stack, or nothing (checks that the pid really is ours).
+running_pid() {
+  local pidfile="$SDIR/pids/$1.pid" pid
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile" 2> /dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  [[ -r "/proc/$pid/cmdline" ]] || return 0
+  local cmdline
+  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null || true)"
+  if [[ "$cmdline" == *"$SDIR/"* ]]; then
+    # a zombie (already exited, not yet reaped) does not count as running
+    [[ "$(awk '{print $3}' "/proc/$pid/stat" 2> /dev/null)" != "Z" ]] && echo "$pid"
+  fi
+  return 0
+}
+
+port_busy() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+# launch <proc-name> <logfile> <cmd...>: detached (own session), stdio to files, pid to pids/<name>.pid
+launch() {
+  local name="$1" out="$2"
+  shift 2
+  mkdir -p "$SDIR/pids"
+  rm -f "$SDIR/pids/$name.pid"
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$SDIR/pids/$name.pid" "$@" < /dev/null > "$out" 2>&1 8>&- 9>&- &
+  local i
+  for i in $(seq 1 50); do
+    [[ -s "$SDIR/pids/$name.pid" ]] && return 0
+    sleep 0.1
+  done
+  die "could not launch $name (see $out)"
+}
+
+kafka_heap() {
+  if [[ -n "${ACD_KAFKA_HEAP_OPTS:-}" ]]; then
+    echo "$ACD_KAFKA_HEAP_OPTS"
+  elif [[ "$NODES" == 3 ]]; then
+    echo "-Xms256m -Xmx512m"
+  else
+    echo "-Xms256m -Xmx768m"
+  fi
+}
+
+# java_argv <node-dir>: sets JAVA_ARGV to the JVM command line (without main class) for one node
+java_argv() {
+  local ndir="$1" heap cds=() jsa
+  read -r -a heap <<< "$(kafka_heap)"
+  kafka_cds_file > /dev/null
+  jsa="$KAFKA_CDS"
+  [[ -f "$jsa" ]] && cds=("-XX:SharedArchiveFile=$jsa")
+  JAVA_ARGV=(java "${heap[@]}" "${cds[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$KAFKA_LOG4J" "-Dkafka.logs.dir=$ndir/logs"
+    -cp "$KAFKA_LIBS/*")
+}
+
+write_kafka_config() {
+  local id="$1" ndir="$SDIR/kafka-$1" voters="" v
+  for v in $(node_ids); do voters+="${voters:+,}$v@127.0.0.1:$(controller_port "$v")"; done
+  local rf=1 isr=1
+  if [[ "$NODES" == 3 ]]; then
+    rf=3
+    isr=2
+  fi
+  mkdir -p "$ndir/logs" "$ndir/data"
+  cat > "$ndir/server.properties" << EOF
+# generated by deploy/local/stack.sh for stack '$STACK' (node $id of $NODES)
+process.roles=broker,controller
+node.id=$id
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),CONTROLLER://127.0.0.1:$(controller_port "$id")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id")
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$ndir/data
+num.partitions=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$rf
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
+auto.create.topics.enable=false
+delete.topic.enable=true
+group.initial.rebalance.delay.ms=0
+EOF
+}
+
+new_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [[ "$id" != -* ]] && break
+  done
+  echo "$id"
+}
+
+format_kafka() {
+  local id="$1" ndir="$SDIR/kafka-$1"
+  [[ -f "$ndir/data/meta.properties" ]] && return 0
+  java_argv "$ndir"
+  "${JAVA_ARGV[@]}" kafka.tools.StorageTool format --ignore-formatted \
+    -t "$CLUSTER_ID" -c "$ndir/server.properties" > "$ndir/logs/format.out" 2>&1 ||
+    die "formatting Kafka storage of node $id failed (see $ndir/logs/format.out)"
+}
+
+check_kafka_ports() {
+  local id="$1"
+  port_busy "$(broker_port "$id")" && die "port $(broker_port "$id") (Kafka node $id) is already in use by another process"
+  port_busy "$(controller_port "$id")" && die "port $(controller_port "$id") (Kafka controller $id) is already in use by another process"
+  return 0
+}
+
+start_kafka_node() {
+  local id="$1" ndir="$SDIR/kafka-$1"
+  check_kafka_ports "$id"
+  log "starting Kafka node $id on 127.0.0.1:$(broker_port "$id") (controller :$(controller_port "$id")), log $ndir/logs/server.log"
+  java_argv "$ndir"
+  launch "kafka-$id" "$ndir/logs/kafka.out" "${JAVA_ARGV[@]}" kafka.Kafka "$ndir/server.properties"
+}
+
+start_ferretdb() {
+  local fdir="$SDIR/ferretdb"
+  mkdir -p "$fdir/data" "$fdir/state"
+  log "starting FerretDB on 127.0.0.1:$MPORT, log $fdir/ferretdb.log"
+  launch ferretdb "$fdir/ferretdb.log" "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$fdir/data/" \
+    --listen-addr="127.0.0.1:$MPORT" --telemetry=disable --debug-addr=- --state-dir="$fdir/state" \
+    --log-level=info
+}
+
+# wait_kafka: the whole cluster answers metadata with all nodes registered;
+# wait_kafka <id>: that node's own listener answers metadata listing itself (a restarted node is
+# only reachable on its port once it has caught up; the cluster may still list it before that).
+wait_kafka() {
+  local timeout="${ACD_START_TIMEOUT:-120}" pids
+  if [[ $# -gt 0 ]]; then
+    pids="$(pids_of "kafka-$1")"
+    node "$HEALTH" kafka "127.0.0.1:$(broker_port "$1")" --node "$1" --timeout "$timeout" --pids "$pids"
+  else
+    pids="$(pids_of $(node_ids | sed 's/^/kafka-/'))"
+    node "$HEALTH" kafka "$(kafka_brokers_csv)" --expect "$NODES" --timeout "$timeout" --pids "$pids"
+  fi
+}
+
+wait_mongo() {
+  node "$HEALTH" mongo "$(mongo_uri)" --timeout "${ACD_START_TIMEOUT:-120}" --pids "$(pids_of ferretdb)"
+}
+
+# comma-separated pids recorded for the given process names
+pids_of() {
+  local name out=""
+  for name in "$@"; do
+    [[ -s "$SDIR/pids/$name.pid" ]] && out+="${out:+,}$(cat "$SDIR/pids/$name.pid")"
+  done
+  echo "$out"
+}
+
+stack_lock() {
+  mkdir -p "$SDIR"
+  exec 9> "$SDIR/.lock"
+  flock 9
+}
+
+# signal_and_wait <timeout> <proc-name...>: SIGTERM, wait up to timeout seconds, then SIGKILL.
+stop_procs() {
+  local timeout="$1" name pid pids=() names=()
+  shift
+  for name in "$@"; do
+    pid="$(running_pid "$name")"
+    if [[ -n "$pid" ]]; then
+      kill -TERM "$pid" 2> /dev/null || true
+      pids+=("$pid")
+      names+=("$name")
+      log "stopping $name (pid $pid)"
+    fi
+  done
+  local deadline=$((SECONDS + timeout)) i alive
+  while :; do
+    alive=0
+    for i in "${!names[@]}"; do
+      [[ -n "$(running_pid "${names[$i]}")" ]] && alive=1
+    done
+    ((alive == 0)) && break
+    if ((SECONDS >= deadline)); then
+      for i in "${!names[@]}"; do
+        pid="$(running_pid "${names[$i]}")"
+        if [[ -n "$pid" ]]; then
+          log "${names[$i]} (pid $pid) did not stop within ${timeout}s; SIGKILL"
+          kill -KILL "$pid" 2> /dev/null || true
+        fi
+      done
+      sleep 0.2
+      break
+    fi
+    sleep 0.2
+  done
+  for name in "$@"; do
+    [[ -z "$(running_pid "$name")" ]] && rm -f "$SDIR/pids/$name.pid"
+  done
+  return 0
+}
+
+all_proc_names() {
+  local id
+  for id in $(node_ids); do echo "kafka-$id"; done
+  echo ferretdb
+}
+
+# ---------------------------------------------------------------------------------------------
+# commands
+# ---------------------------------------------------------------------------------------------
+
+cmd_start() {
+  if external_servers; then
+    log "KAFKA_BROKERS and MONGODB_URI are set: using existing servers, starting nothing"
+    echo "  KAFKA_BROKERS=$KAFKA_BROKERS"
+    echo "  MONGODB_URI=$MONGODB_URI"
+    return 0
+  fi
+  need java "install a JDK (17+) to run Kafka"
+  need node "Node.js runs the health probes"
+  cmd_provision
+  stack_lock
+  load_settings
+
+  local to_start=() name
+  for name in $(all_proc_names); do
+    [[ -z "$(running_pid "$name")" ]] && to_start+=("$name")
+  done
+  if [[ ${#to_start[@]} -eq 0 ]]; then
+    write_endpoints
+    log "already running"
+    print_endpoints
+    return 0
+  fi
+
+  [[ -n "$CLUSTER_ID" ]] || CLUSTER_ID="$(new_cluster_id)"
+  save_settings
+  local started=() t0=$SECONDS id
+  for id in $(node_ids); do write_kafka_config "$id"; done
+  # format in parallel (one JVM each), only nodes without meta.properties
+  local fpids=()
+  for id in $(node_ids); do
+    if [[ " ${to_start[*]} " == *" kafka-$id "* && ! -f "$SDIR/kafka-$id/data/meta.properties" ]]; then
+      format_kafka "$id" &
+      fpids+=($!)
+    fi
+  done
+  for id in "${fpids[@]}"; do wait "$id" || die "formatting Kafka storage failed (see $SDIR/kafka-*/logs/format.out)"; done
+
+  # all ports first, so a busy port fails before anything was launched
+  for name in "${to_start[@]}"; do
+    case "$name" in
+      kafka-*) check_kafka_ports "${name#kafka-}" ;;
+      ferretdb) port_busy "$MPORT" && die "port $MPORT (FerretDB) is already in use by another process" ;;
+    esac
+  done
+  for name in "${to_start[@]}"; do
+    case "$name" in
+      kafka-*) start_kafka_node "${name#kafka-}" ;;
+      ferretdb) start_ferretdb ;;
+    esac
+    started+=("$name")
+  done
+
+  if ! wait_mongo; then
+    stop_procs 5 "${started[@]}"
+    die "FerretDB did not become healthy; see $SDIR/ferretdb/ferretdb.log"
+  fi
+  if ! wait_kafka; then
+    stop_procs 5 "${started[@]}"
+    die "Kafka did not become healthy; see $SDIR/kafka-*/logs/server.log and kafka.out"
+  fi
+  write_endpoints
+  log "healthy after $((SECONDS - t0))s"
+  print_endpoints
+}
+
+cmd_stop() {
+  local purge=0
+  [[ "${1:-}" == "--purge" ]] && purge=1
+  if external_servers; then
+    log "KAFKA_BROKERS and MONGODB_URI are set: existing servers are used, nothing to stop"
+    return 0
+  fi
+  if [[ ! -d "$SDIR" ]]; then
+    log "no such stack (nothing to stop)"
+    return 0
+  fi
+  stack_lock
+  local timeout="${ACD_STOP_TIMEOUT:-30}"
+  ((purge == 1)) && timeout="${ACD_STOP_TIMEOUT:-3}"
+  # every pid file, whatever the node count
+  local names=() f
+  for f in "$SDIR"/pids/*.pid; do
+    [[ -e "$f" ]] && names+=("$(basename "$f" .pid)")
+  done
+  if [[ ${#names[@]} -gt 0 ]]; then
+    stop_procs "$timeout" "${names[@]}"
+  fi
+  log "stopped"
+  if ((purge == 1)); then
+    exec 9>&-
+    rm -rf "$SDIR"
+    log "purged .local/stacks/$STACK"
+  fi
+}
+
+cmd_status() {
+  if external_servers; then
+    log "using existing servers"
+    echo "  KAFKA_BROKERS=$KAFKA_BROKERS"
+    echo "  MONGODB_URI=$MONGODB_URI"
+    return 0
+  fi
+  if [[ ! -f "$SDIR/stack.env" ]]; then
+    log "not created (run: ACD_STACK=$STACK deploy/local/stack.sh start)"
+    return 0
+  fi
+  load_settings
+  local name pid id state
+  for name in $(all_proc_names); do
+    pid="$(running_pid "$name")"
+    state="stopped"
+    [[ -n "$pid" ]] && state="running (pid $pid)"
+    case "$name" in
+      kafka-*)
+        id="${name#kafka-}"
+        printf '  %-10s %-22s 127.0.0.1:%s (controller :%s)\n' "$name" \
+          "$state" "$(broker_port "$id")" "$(controller_port "$id")"
+        ;;
+      ferretdb) printf '  %-10s %-22s 127.0.0.1:%s\n' "$name" "$state" "$MPORT" ;;
+    esac
+  done
+  print_endpoints
+}
+
+broker_cmd() {
+  local action="$1" id="${2:-}"
+  [[ "$id" =~ ^[0-9]+$ ]] || die "usage: stack.sh $action <node-id>"
+  [[ -f "$SDIR/stack.env" ]] || die "stack '$STACK' does not exist"
+  stack_lock
+  load_settings
+  ((id >= 1 && id <= NODES)) || die "node id must be 1..$NODES"
+  local pid
+  pid="$(running_pid "kafka-$id")"
+  case "$action" in
+    kill-broker)
+      if [[ -z "$pid" ]]; then
+        log "Kafka node $id is not running"
+        return 0
+      fi
+      log "SIGKILL Kafka node $id (pid $pid)"
+      kill -KILL "$pid" 2> /dev/null || true
+      local i
+      for i in $(seq 1 50); do
+        [[ -z "$(running_pid "kafka-$id")" ]] && break
+        sleep 0.1
+      done
+      rm -f "$SDIR/pids/kafka-$id.pid"
+      ;;
+    stop-broker)
+      stop_procs "${ACD_STOP_TIMEOUT:-30}" "kafka-$id"
+      ;;
+    start-broker)
+      if [[ -n "$pid" ]]; then
+        log "Kafka node $id already running (pid $pid)"
+        return 0
+      fi
+      start_kafka_node "$id"
+      if ! wait_kafka "$id"; then
+        stop_procs 5 "kafka-$id"
+        die "Kafka node $id did not rejoin; see $SDIR/kafka-$id/logs/server.log"
+      fi
+      log "Kafka node $id is back"
+      ;;
+  esac
+}
+
+cmd_list() {
+  local d
+  [[ -d "$LOCAL/stacks" ]] || return 0
+  for d in "$LOCAL/stacks"/*/; do
+    [[ -d "$d" ]] || continue
+    (ACD_STACK="$(basename "$d")" "$0" status)
+  done
+}
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    provision) cmd_provision ;;
+    start) cmd_start ;;
+    stop) cmd_stop "$@" ;;
+    status) cmd_status ;;
+    kill-broker | stop-broker | start-broker) broker_cmd "$cmd" "$@" ;;
+    list) cmd_list ;;
+    *)
+      sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      [[ -z "$cmd" || "$cmd" == help || "$cmd" == -h || "$cmd" == --help ]] || exit 2
+      ;;
+  esac
+}
+
+main "$@"
