@@ -16,7 +16,7 @@ interface ServiceHandle {
 interface ServicesModule {
   Service: new (name: string, env: NodeJS.ProcessEnv, logDir: string, opts?: { restart?: boolean }) => ServiceHandle;
   runApp(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; err: string }>;
-  waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number, intervalMs?: number): Promise<T>;
+  waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs?: number): Promise<T>;
 }
 
 export interface DemoOrg {
