@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // An oversized body is refused with 413 before it is parsed.
   app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
+  app.disable('x-powered-by');
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('ACD threat-sharing bus')

@@ -48,13 +48,38 @@ export async function ensureTopics(admin: Admin, names: TopicNames, replicationF
     }));
   if (missing.length === 0) return [];
   try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
   } catch (err) {
     // Another process may have created the same topics a moment earlier.
     const still = new Set(await admin.listTopics());
     if (missing.some((t) => !still.has(t.topic))) throw err;
   }
-  return missing.map((t) => t.topic);
+  const created = missing.map((t) => t.topic);
+  await waitForLeaders(admin, created);
+  return created;
+}
+
+/**
+ * kafkajs' own waitForLeaders can return (or throw NOT_LEADER) before every broker's metadata
+ * agrees; the first produce then fails. Poll until each partition has a leader everyone sees.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      const ready = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) {
+        // One more round trip lets followers' metadata catch up with the controller's.
+        await new Promise((r) => setTimeout(r, 200));
+        return;
+      }
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
