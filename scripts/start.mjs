@@ -32,12 +32,16 @@ sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
 const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
 const env = { ...process.env };
 if (external) {
-  step(`using existing servers: Kafka ${env.KAFKA_BROKERS}, MongoDB ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//***@')}`);
+  step(
+    `using existing servers: Kafka ${env.KAFKA_BROKERS}, MongoDB ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//***@')}`,
+  );
 } else {
   step('provisioning and starting local Kafka and FerretDB (first run downloads and builds them)');
   sh('bash', ['deploy/local/stack.sh', 'provision']);
   sh('bash', ['deploy/local/stack.sh', 'start'], { env: { ...env, ACD_STACK: 'dev' } });
-  const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.local/stacks/dev/endpoints.json'), 'utf8'));
+  const endpoints = JSON.parse(
+    readFileSync(path.join(ROOT, '.local/stacks/dev/endpoints.json'), 'utf8'),
+  );
   env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
   env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd');
 }
@@ -51,13 +55,16 @@ const base = `http://${host}:${port}`;
 
 step('registering demo organisations');
 const demoFile = path.join(ROOT, '.local', 'demo-orgs.json');
-await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', demoFile], env).then(({ out }) => process.stdout.write(out));
+await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', demoFile], env).then(({ out }) =>
+  process.stdout.write(out),
+);
 
 step('starting services (logs in .local/logs/)');
 const services = ['projector', 'indicators', 'gateway'].map((name) =>
   new Service(name, env, logDir, {
     onExit: (n, code, signal) => {
-      if (!stopping) console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
+      if (!stopping)
+        console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
     },
   }).start(),
 );
@@ -68,7 +75,11 @@ async function stop(code = 0) {
   console.log('\nstopping services...');
   await Promise.all(services.map((s) => s.stop()));
   if (!external && process.env.ACD_KEEP_STACK !== '1') {
-    spawnSync('bash', ['deploy/local/stack.sh', 'stop'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ACD_STACK: 'dev' } });
+    spawnSync('bash', ['deploy/local/stack.sh', 'stop'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ACD_STACK: 'dev' },
+    });
   }
   process.exit(code);
 }
@@ -79,10 +90,20 @@ const orgs = JSON.parse(readFileSync(demoFile, 'utf8'));
 const token = (id) => orgs.find((o) => o.id === id)?.token;
 const anyOperator = orgs.find((o) => o.kind === 'operator');
 try {
-  await waitFor('the gateway to be healthy', async () => (await fetch(`${base}/health`)).ok, 120_000, 500);
+  await waitFor(
+    'the gateway to be healthy',
+    async () => (await fetch(`${base}/health`)).ok,
+    120_000,
+    500,
+  );
   await waitFor(
     'the demo organisations to be readable',
-    async () => (await fetch(`${base}/v1/indicators?limit=1`, { headers: { authorization: `Bearer ${anyOperator.token}` } })).ok,
+    async () =>
+      (
+        await fetch(`${base}/v1/indicators?limit=1`, {
+          headers: { authorization: `Bearer ${anyOperator.token}` },
+        })
+      ).ok,
     60_000,
     500,
   );
@@ -97,19 +118,74 @@ const [opA, opB] = operators;
 const nco = orgs.find((o) => o.kind === 'cabinet-office');
 const police = orgs.find((o) => o.kind === 'police');
 const demo = [
-  [opA, { type: 'ipv4', value: '203.0.113.10', tlp: 'CLEAR', confidence: 70, description: 'Scanner hitting SCADA VPN gateways' }],
-  [opA, { type: 'domain', value: 'update-check.example.net', tlp: 'GREEN', confidence: 85, description: 'Phishing domain imitating a grid vendor' }],
-  [opA, { type: 'sha256', value: 'a'.repeat(64), tlp: 'AMBER', audience: { sectors: [opA.sector, opB.sector] }, confidence: 90, description: 'Loader seen on engineering workstations', cves: ['CVE-2024-3400'] }],
-  [opB, { type: 'url', value: 'https://198.51.100.23/payload.bin', tlp: 'AMBER+STRICT', audience: { orgs: [opB.id] }, confidence: 60, description: 'Payload URL from the signalling network incident' }],
-  [opB, { type: 'cidr', value: '192.0.2.0/24', tlp: 'RED', audience: { orgs: [nco.id, police.id] }, confidence: 95, description: 'Attacker infrastructure under investigation' }],
+  [
+    opA,
+    {
+      type: 'ipv4',
+      value: '203.0.113.10',
+      tlp: 'CLEAR',
+      confidence: 70,
+      description: 'Scanner hitting SCADA VPN gateways',
+    },
+  ],
+  [
+    opA,
+    {
+      type: 'domain',
+      value: 'update-check.example.net',
+      tlp: 'GREEN',
+      confidence: 85,
+      description: 'Phishing domain imitating a grid vendor',
+    },
+  ],
+  [
+    opA,
+    {
+      type: 'sha256',
+      value: 'a'.repeat(64),
+      tlp: 'AMBER',
+      audience: { sectors: [opA.sector, opB.sector] },
+      confidence: 90,
+      description: 'Loader seen on engineering workstations',
+      cves: ['CVE-2024-3400'],
+    },
+  ],
+  [
+    opB,
+    {
+      type: 'url',
+      value: 'https://198.51.100.23/payload.bin',
+      tlp: 'AMBER+STRICT',
+      audience: { orgs: [opB.id] },
+      confidence: 60,
+      description: 'Payload URL from the signalling network incident',
+    },
+  ],
+  [
+    opB,
+    {
+      type: 'cidr',
+      value: '192.0.2.0/24',
+      tlp: 'RED',
+      audience: { orgs: [nco.id, police.id] },
+      confidence: 95,
+      description: 'Attacker infrastructure under investigation',
+    },
+  ],
 ];
 for (const [org, body] of demo) {
   const res = await fetch(`${base}/v1/indicators`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token(org.id)}`, 'content-type': 'application/json', 'idempotency-key': `demo-${body.type}-${body.value}` },
+    headers: {
+      authorization: `Bearer ${token(org.id)}`,
+      'content-type': 'application/json',
+      'idempotency-key': `demo-${body.type}-${body.value}`,
+    },
     body: JSON.stringify(body),
   });
-  console.log(`  ${org.id} ${body.tlp.padEnd(12)} ${body.type.padEnd(6)} ${body.value} -> ${res.status}`);
+  console.log(
+    `  ${org.id} ${body.tlp.padEnd(12)} ${body.type.padEnd(6)} ${body.value} -> ${res.status}`,
+  );
 }
 
 console.log(`

@@ -24,14 +24,19 @@ function sh(label, cmd, cmdArgs, opts = {}) {
 const lock = path.join(ROOT, 'package-lock.json');
 const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
-  if (sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
+  if (sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0)
+    process.exit(1);
 }
 
 let failedSteps = [];
 if (!only) {
   if (sh('eslint', 'npx', ['eslint', '.', '--max-warnings=0']) !== 0) failedSteps.push('eslint');
-  if (sh('prettier', 'npx', ['prettier', '--check', '.', '--log-level=warn']) !== 0) failedSteps.push('prettier');
-  if (sh('type-check (all code and tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) failedSteps.push('tsc');
+  if (sh('prettier', 'npx', ['prettier', '--check', '.', '--log-level=warn']) !== 0)
+    failedSteps.push('prettier');
+  if (
+    sh('type-check (all code and tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0
+  )
+    failedSteps.push('tsc');
 }
 if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   console.log('\n0 passed, 1 failed');
@@ -39,7 +44,12 @@ if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
 }
 const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
 if (!external && only !== 'unit') {
-  if (sh('provision local Kafka and FerretDB (cached after the first run)', 'bash', ['deploy/local/stack.sh', 'provision']) !== 0) {
+  if (
+    sh('provision local Kafka and FerretDB (cached after the first run)', 'bash', [
+      'deploy/local/stack.sh',
+      'provision',
+    ]) !== 0
+  ) {
     console.log('\n0 passed, 1 failed');
     process.exit(1);
   }

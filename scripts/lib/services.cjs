@@ -13,13 +13,23 @@ const SERVICES = {
 };
 
 function nodeArgs(entry, args) {
-  return ['--enable-source-maps', '-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, entry), ...args];
+  return [
+    '--enable-source-maps',
+    '-r',
+    path.join(ROOT, 'scripts/register-paths.js'),
+    path.join(ROOT, entry),
+    ...args,
+  ];
 }
 
 /** Runs a compiled app to completion (e.g. the CLI) and resolves with its output. */
 function runApp(entry, args, env, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs(entry, args), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(entry, args), {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -28,7 +38,9 @@ function runApp(entry, args, env, opts = {}) {
       if (opts.onStderr) opts.onStderr(String(d));
     });
     child.on('exit', (code) =>
-      code === 0 ? resolve({ out, err }) : reject(new Error(`${entry} ${args.join(' ')} exited ${code}: ${err || out}`)),
+      code === 0
+        ? resolve({ out, err })
+        : reject(new Error(`${entry} ${args.join(' ')} exited ${code}: ${err || out}`)),
     );
   });
 }
@@ -52,7 +64,11 @@ class Service {
   start() {
     const [entry, ...args] = SERVICES[this.name];
     const log = fs.openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, nodeArgs(entry, args), { cwd: ROOT, env: this.env, stdio: ['ignore', log, log] });
+    this.child = spawn(process.execPath, nodeArgs(entry, args), {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', log, log],
+    });
     fs.closeSync(log);
     const child = this.child;
     const startedAt = Date.now();
@@ -102,7 +118,9 @@ async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`,
+  );
 }
 
 module.exports = { ROOT, SERVICES, Service, runApp, waitFor, nodeArgs };

@@ -12,7 +12,13 @@ describe('TLP matrix across the demo organisations', () => {
   let bus: BusUnderTest;
   const published: { id: string; publisher: DemoOrg; body: Record<string, unknown> }[] = [];
 
-  const asOrg = (o: DemoOrg): Organisation => ({ id: o.id, name: o.name, kind: o.kind, ...(o.sector ? { sector: o.sector } : {}) }) as Organisation;
+  const asOrg = (o: DemoOrg): Organisation =>
+    ({
+      id: o.id,
+      name: o.name,
+      kind: o.kind,
+      ...(o.sector ? { sector: o.sector } : {}),
+    }) as Organisation;
 
   beforeAll(async () => {
     bus = await BusUnderTest.start('tlp');
@@ -37,7 +43,13 @@ describe('TLP matrix across the demo organisations', () => {
       for (const tlp of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {
         for (const audience of audiences(tlp, publisher)) {
           n += 1;
-          const body = { type: 'ipv4', value: `198.51.100.${n}`, tlp, audience, description: `matrix ${n}` };
+          const body = {
+            type: 'ipv4',
+            value: `198.51.100.${n}`,
+            tlp,
+            audience,
+            description: `matrix ${n}`,
+          };
           const id = await bus.publish(publisher, body);
           published.push({ id, publisher, body });
         }
@@ -96,7 +108,10 @@ describe('TLP matrix across the demo organisations', () => {
     for (const viewer of bus.orgs) {
       const allowed = expectedFor(viewer);
       for (const tlp of ['RED', 'AMBER', 'AMBER+STRICT']) {
-        const res = await bus.get(`/v1/indicators?tlp=${encodeURIComponent(tlp)}&limit=1000`, viewer);
+        const res = await bus.get(
+          `/v1/indicators?tlp=${encodeURIComponent(tlp)}&limit=1000`,
+          viewer,
+        );
         for (const item of res.body.items ?? []) expect(allowed.has(String(item.id))).toBe(true);
       }
       for (const p of published) {
@@ -113,7 +128,11 @@ describe('TLP matrix across the demo organisations', () => {
     expect(expectedFor(nco).size).toBe(published.length);
     const red = published.filter((p) => p.body.tlp === 'RED');
     for (const p of red) {
-      const named = new Set([...(((p.body.audience as { orgs?: string[] }).orgs) ?? []), p.publisher.id, nco.id]);
+      const named = new Set([
+        ...((p.body.audience as { orgs?: string[] }).orgs ?? []),
+        p.publisher.id,
+        nco.id,
+      ]);
       for (const viewer of bus.orgs) {
         const res = await bus.get(`/v1/indicators/${p.id}`, viewer);
         expect(res.status).toBe(named.has(viewer.id) ? 200 : 404);

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { commandIdFor } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
 import { indicatorIdFor } from '@acd/indicators-domain';
-import { CommandBus, CommandProcessor, consoleLogger, IdentityAdmin, type BusLogger } from '@acd/messaging';
+import {
+  CommandBus,
+  CommandProcessor,
+  consoleLogger,
+  IdentityAdmin,
+  type BusLogger,
+} from '@acd/messaging';
 import {
   CheckpointStore,
   indicatorProjection,
@@ -22,9 +28,19 @@ import { isolatedEnv, waitFor } from '../support/bus';
 jest.setTimeout(120_000);
 
 const quiet: BusLogger = { ...consoleLogger, info: () => undefined };
-const publisher: Organisation = { id: 'op-int-electric', name: 'Int Electric', kind: 'operator', sector: 'electricity' } as Organisation;
+const publisher: Organisation = {
+  id: 'op-int-electric',
+  name: 'Int Electric',
+  kind: 'operator',
+  sector: 'electricity',
+} as Organisation;
 const nco: Organisation = { id: 'nco-int', name: 'NCO', kind: 'cabinet-office' } as Organisation;
-const outsider: Organisation = { id: 'op-int-rail', name: 'Int Rail', kind: 'operator', sector: 'railways' } as Organisation;
+const outsider: Organisation = {
+  id: 'op-int-rail',
+  name: 'Int Rail',
+  kind: 'operator',
+  sector: 'railways',
+} as Organisation;
 
 /** The whole write and read path in one process, on the real servers: command → Kafka → decider → events → MongoDB. */
 describe('indicator flow on real Kafka and MongoDB', () => {
@@ -41,13 +57,26 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     await admin.open();
     for (const org of [publisher, nco, outsider]) await admin.register(org);
     await admin.close();
-    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext as never, { instanceId: 'int', logger: quiet });
+    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext as never, {
+      instanceId: 'int',
+      logger: quiet,
+    });
     await processor.start();
     dlq = rt.kafka.producer();
     await dlq.connect();
     const checkpoints = new CheckpointStore(rt.mongo);
     runners = [organisationProjection, indicatorProjection].map(
-      (p) => new ProjectionRunner(rt.kafka, rt.topics, rt.codec, rt.db, checkpoints, p as unknown as Projection<unknown, ReadModelDoc>, dlq, quiet),
+      (p) =>
+        new ProjectionRunner(
+          rt.kafka,
+          rt.topics,
+          rt.codec,
+          rt.db,
+          checkpoints,
+          p as unknown as Projection<unknown, ReadModelDoc>,
+          dlq,
+          quiet,
+        ),
     );
     for (const r of runners) await r.start();
     bus = new CommandBus(rt.kafka, rt.topics, rt.codec, quiet, 20_000);
@@ -63,7 +92,11 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     await rt?.close();
   });
 
-  const publish = (value: string, tlp = 'GREEN', audience = { orgs: [] as string[], sectors: [] as string[] }) => {
+  const publish = (
+    value: string,
+    tlp = 'GREEN',
+    audience = { orgs: [] as string[], sectors: [] as string[] },
+  ) => {
     const indicatorId = indicatorIdFor(publisher.id, 'domain', value);
     return bus.send({
       topic: 'indicatorCommands',
@@ -81,7 +114,9 @@ describe('indicator flow on real Kafka and MongoDB', () => {
         validUntil: null,
         description: 'integration',
         cves: ['CVE-2024-3400'],
-        killChainPhases: [{ killChainName: 'lockheed-martin-cyber-kill-chain', phaseName: 'command-and-control' }],
+        killChainPhases: [
+          { killChainName: 'lockheed-martin-cyber-kill-chain', phaseName: 'command-and-control' },
+        ],
       },
       issuer: { orgId: publisher.id, kind: 'operator', sector: 'electricity' },
       correlationId: randomUUID(),
@@ -91,7 +126,12 @@ describe('indicator flow on real Kafka and MongoDB', () => {
   it('publishes, projects and reads back with the entitlement filter', async () => {
     const reply = await publish('c2.int.example', 'AMBER', { orgs: [], sectors: ['electricity'] });
     expect(reply).toMatchObject({ outcome: 'ACCEPTED', version: 1, duplicate: false });
-    const doc = await waitFor('projection', () => queries.findVisible(publisher, reply.aggregateId), 20_000, 100);
+    const doc = await waitFor(
+      'projection',
+      () => queries.findVisible(publisher, reply.aggregateId),
+      20_000,
+      100,
+    );
     expect(doc).toMatchObject({
       _id: reply.aggregateId,
       version: 1,
@@ -103,19 +143,31 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     });
     expect(await queries.findVisible(nco, reply.aggregateId)).not.toBeNull();
     expect(await queries.findVisible(outsider, reply.aggregateId)).toBeNull();
-    expect((await queries.list(outsider, { limit: 100 })).items.map((d) => d._id)).not.toContain(reply.aggregateId);
+    expect((await queries.list(outsider, { limit: 100 })).items.map((d) => d._id)).not.toContain(
+      reply.aggregateId,
+    );
   });
 
   it('refuses through the decider without writing an event', async () => {
     const reply = await publish('no-audience.int.example', 'RED');
-    expect(reply).toMatchObject({ outcome: 'REFUSED', code: 'invalid', field: 'audience.orgs', version: 0, eventIds: [] });
+    expect(reply).toMatchObject({
+      outcome: 'REFUSED',
+      code: 'invalid',
+      field: 'audience.orgs',
+      version: 0,
+      eventIds: [],
+    });
   });
 
   it('rebuild replays into a fresh collection, swaps it in, and the live projector carries on', async () => {
-    const before = await waitFor('indicators projected', async () => {
-      const all = await rt.db.collection('indicators').find({}).sort({ _id: 1 }).toArray();
-      return all.length >= 1 ? all : null;
-    }, 20_000);
+    const before = await waitFor(
+      'indicators projected',
+      async () => {
+        const all = await rt.db.collection('indicators').find({}).sort({ _id: 1 }).toArray();
+        return all.length >= 1 ? all : null;
+      },
+      20_000,
+    );
     const progress: number[] = [];
     const result = await rebuildProjection({
       kafka: rt.kafka,
@@ -135,6 +187,11 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     expect(names.filter((n) => n.startsWith('indicators_rebuild'))).toEqual([]);
 
     const later = await publish('after-rebuild.int.example');
-    await waitFor('projected after rebuild', () => queries.findVisible(publisher, later.aggregateId), 20_000, 100);
+    await waitFor(
+      'projected after rebuild',
+      () => queries.findVisible(publisher, later.aggregateId),
+      20_000,
+      100,
+    );
   });
 });

@@ -14,9 +14,23 @@ interface ServiceHandle {
   pid: number | undefined;
 }
 interface ServicesModule {
-  Service: new (name: string, env: NodeJS.ProcessEnv, logDir: string, opts?: { restart?: boolean }) => ServiceHandle;
-  runApp(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; err: string }>;
-  waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs?: number): Promise<T>;
+  Service: new (
+    name: string,
+    env: NodeJS.ProcessEnv,
+    logDir: string,
+    opts?: { restart?: boolean },
+  ) => ServiceHandle;
+  runApp(
+    entry: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ out: string; err: string }>;
+  waitFor<T>(
+    what: string,
+    fn: () => Promise<T | null | undefined | false>,
+    timeoutMs: number,
+    intervalMs?: number,
+  ): Promise<T>;
 }
 
 export interface DemoOrg {
@@ -47,7 +61,8 @@ async function freePort(): Promise<number> {
 export function isolatedEnv(tag: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const brokers = process.env.KAFKA_BROKERS;
   const mongo = process.env.MONGODB_URI;
-  if (!brokers || !mongo) throw new Error('KAFKA_BROKERS and MONGODB_URI must be set by the jest global setup');
+  if (!brokers || !mongo)
+    throw new Error('KAFKA_BROKERS and MONGODB_URI must be set by the jest global setup');
   const id = `${tag}${randomBytes(3).toString('hex')}`;
   const uri = new URL(mongo);
   uri.pathname = `/${(uri.pathname.replace(/^\//, '') || 'acd_test').slice(0, 30)}_${id}`;
@@ -73,7 +88,9 @@ export class BusUnderTest {
 
   static async start(tag: string, extra: NodeJS.ProcessEnv = {}): Promise<BusUnderTest> {
     const port = await freePort();
-    const bus = new BusUnderTest(isolatedEnv(tag, { PORT: String(port), HOST: '127.0.0.1', ...extra }));
+    const bus = new BusUnderTest(
+      isolatedEnv(tag, { PORT: String(port), HOST: '127.0.0.1', ...extra }),
+    );
     bus.base = `http://127.0.0.1:${port}`;
     await bus.seed();
     for (const name of ['projector', 'indicators', 'gateway'] as const) bus.startService(name);
@@ -94,7 +111,12 @@ export class BusUnderTest {
   }
 
   async ready(): Promise<void> {
-    await waitFor('gateway health', async () => (await fetch(`${this.base}/health`)).ok, 90_000, 300);
+    await waitFor(
+      'gateway health',
+      async () => (await fetch(`${this.base}/health`)).ok,
+      90_000,
+      300,
+    );
     const op = this.org((o) => o.kind === 'operator');
     await waitFor(
       'demo organisations projected',
@@ -114,7 +136,13 @@ export class BusUnderTest {
     return this.org((o) => o.id === id);
   }
 
-  async request(method: string, path: string, who: DemoOrg | null, body?: unknown, headers: Record<string, string> = {}) {
+  async request(
+    method: string,
+    path: string,
+    who: DemoOrg | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: {
@@ -122,7 +150,9 @@ export class BusUnderTest {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
     });
     const text = await res.text();
     let json: unknown = undefined;
@@ -131,7 +161,11 @@ export class BusUnderTest {
     } catch {
       json = text;
     }
-    return { status: res.status, body: json as Record<string, unknown> & { items?: Record<string, unknown>[] }, headers: res.headers };
+    return {
+      status: res.status,
+      body: json as Record<string, unknown> & { items?: Record<string, unknown>[] },
+      headers: res.headers,
+    };
   }
 
   get(path: string, who: DemoOrg | null) {
@@ -145,7 +179,8 @@ export class BusUnderTest {
   /** Publishes and waits until the publisher can read it back (the read side is eventually consistent). */
   async publish(who: DemoOrg, body: Record<string, unknown>): Promise<string> {
     const res = await this.post('/v1/indicators', who, body);
-    if (res.status !== 201 && res.status !== 200) throw new Error(`publish failed ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`publish failed ${res.status}: ${JSON.stringify(res.body)}`);
     const id = String(res.body.id);
     const version = Number(res.body.version);
     await waitFor(

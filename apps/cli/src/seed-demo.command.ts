@@ -2,7 +2,15 @@ import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DEMO_ORGANISATIONS } from '@acd/identity';
-import { createKafka, IdentityAdmin, SchemaSet, schemasDir, TopicNames, withAdmin, ensureTopics } from '@acd/messaging';
+import {
+  createKafka,
+  IdentityAdmin,
+  SchemaSet,
+  schemasDir,
+  TopicNames,
+  withAdmin,
+  ensureTopics,
+} from '@acd/messaging';
 import { kafkaSchema, loadConfig } from '@acd/config';
 
 interface DemoOrgRecord {
@@ -17,7 +25,10 @@ interface DemoOrgRecord {
  * Registers the demo organisations and writes their tokens to a file. Run again, it keeps the
  * organisations and tokens it finds in that file, so a restart does not invalidate them.
  */
-@Command({ name: 'seed-demo', description: 'register the demo organisations and write their tokens to a JSON file' })
+@Command({
+  name: 'seed-demo',
+  description: 'register the demo organisations and write their tokens to a JSON file',
+})
 export class SeedDemoCommand extends CommandRunner {
   async run(_: string[], opts: { out: string }): Promise<void> {
     const cfg = loadConfig(kafkaSchema);
@@ -35,7 +46,13 @@ export class SeedDemoCommand extends CommandRunner {
         const fresh = !admin.isRegistered(org.id);
         await admin.register(org);
         const token = known && !fresh ? known.token : await admin.issueToken(org.id);
-        records.push({ id: org.id, name: org.name, kind: org.kind, ...(org.sector ? { sector: org.sector } : {}), token });
+        records.push({
+          id: org.id,
+          name: org.name,
+          kind: org.kind,
+          ...(org.sector ? { sector: org.sector } : {}),
+          token,
+        });
       }
     } finally {
       await admin.close();
@@ -45,7 +62,11 @@ export class SeedDemoCommand extends CommandRunner {
     console.log(`${records.length} demo organisations; tokens in ${opts.out}`);
   }
 
-  @Option({ flags: '-o, --out <file>', description: 'where to write the tokens', defaultValue: '.local/demo-orgs.json' })
+  @Option({
+    flags: '-o, --out <file>',
+    description: 'where to write the tokens',
+    defaultValue: '.local/demo-orgs.json',
+  })
   parseOut(value: string): string {
     return value;
   }

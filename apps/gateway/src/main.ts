@@ -8,7 +8,10 @@ import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const cfg = loadConfig(gatewaySchema);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   // An oversized body is refused with 413 before it is parsed.
   app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
@@ -22,7 +25,9 @@ async function bootstrap(): Promise<void> {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+  });
   await app.listen(cfg.PORT, cfg.HOST);
   app.get(Logger).log(`gateway listening on http://${cfg.HOST}:${cfg.PORT} (OpenAPI at /docs)`);
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadConfig, projectorSchema } from '@acd/config';
 import {
   createLogger,
   indicatorProjection,
@@ -12,7 +13,10 @@ import {
 } from '@acd/persistence';
 
 // Erased to the common shape: the runner never looks inside event or document types.
-const PROJECTIONS = [organisationProjection, indicatorProjection] as unknown as Projection<unknown, ReadModelDoc>[];
+const PROJECTIONS = [organisationProjection, indicatorProjection] as unknown as Projection<
+  unknown,
+  ReadModelDoc
+>[];
 
 const USAGE = `usage: projector [run | rebuild [<projection>...]]
   run        keep every read model up to date (default)
@@ -21,12 +25,24 @@ projections: ${PROJECTIONS.map((p) => p.name).join(', ')}`;
 
 async function run(): Promise<void> {
   const logger = createLogger('projector');
+  const { ACD_PROJECTOR_MAX_BATCH } = loadConfig(projectorSchema);
   const rt = await openRuntime('projector');
   const dlq = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await dlq.connect();
   const checkpoints = new CheckpointStore(rt.mongo);
   const runners = PROJECTIONS.map(
-    (p) => new ProjectionRunner(rt.kafka, rt.topics, rt.codec, rt.db, checkpoints, p, dlq, logger),
+    (p) =>
+      new ProjectionRunner(
+        rt.kafka,
+        rt.topics,
+        rt.codec,
+        rt.db,
+        checkpoints,
+        p,
+        dlq,
+        logger,
+        ACD_PROJECTOR_MAX_BATCH,
+      ),
   );
   for (const r of runners) await r.start();
   logger.info('projector running', { projections: PROJECTIONS.map((p) => p.name) });
@@ -64,7 +80,9 @@ async function rebuild(names: string[]): Promise<void> {
           lastPrint = now;
           const rate = Math.round(read / Math.max((now - started) / 1000, 0.001));
           const pct = total > 0 ? Math.floor((100 * read) / total) : 100;
-          process.stderr.write(`\rrebuild ${projection.name}: ${read}/${total} events (${pct}%) ${rate}/s   `);
+          process.stderr.write(
+            `\rrebuild ${projection.name}: ${read}/${total} events (${pct}%) ${rate}/s   `,
+          );
         },
       });
       process.stderr.write('\n');

@@ -53,6 +53,11 @@ export const gatewaySchema = z.object({
   ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
+export const projectorSchema = z.object({
+  /** Most events applied per write: bounds memory and the replay after a crash. */
+  ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
+});
+
 export const logSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -74,3 +79,4 @@ export function loadConfig<T extends z.ZodTypeAny>(
 export type KafkaConfig = z.infer<typeof kafkaSchema>;
 export type MongoConfig = z.infer<typeof mongoSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type ProjectorConfig = z.infer<typeof projectorSchema>;

@@ -11,7 +11,11 @@ const counter: Decider<never, Added, number> = {
   evolve: (s, e) => s + e.data.n,
 };
 
-const envelope = (version: number, n: number, causationId = `c${version}`): EventEnvelope<Added> => ({
+const envelope = (
+  version: number,
+  n: number,
+  causationId = `c${version}`,
+): EventEnvelope<Added> => ({
   metadata: {
     eventId: eventIdFor(causationId, 0),
     eventType: 'Added',

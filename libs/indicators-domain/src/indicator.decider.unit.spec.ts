@@ -49,7 +49,12 @@ const published: IndicatorPublished = {
 
 const revoked = {
   type: 'IndicatorRevoked' as const,
-  data: { indicatorId: id, reason: 'false positive', revokedByOrgId: 'op-kanto-electric', revokedAt: NOW.getTime() },
+  data: {
+    indicatorId: id,
+    reason: 'false positive',
+    revokedByOrgId: 'op-kanto-electric',
+    revokedAt: NOW.getTime(),
+  },
 };
 
 describe('indicator decider', () => {
@@ -65,7 +70,13 @@ describe('indicator decider', () => {
     it('given a published indicator, new terms yield IndicatorUpdated naming what changed', () => {
       spec
         .given([published])
-        .when(publish({ confidence: 90, tlp: 'AMBER', audience: { orgs: [], sectors: ['railways', 'gas', 'gas'] } }))
+        .when(
+          publish({
+            confidence: 90,
+            tlp: 'AMBER',
+            audience: { orgs: [], sectors: ['railways', 'gas', 'gas'] },
+          }),
+        )
         .then([
           {
             type: 'IndicatorUpdated',
@@ -91,7 +102,10 @@ describe('indicator decider', () => {
     });
 
     it('refuses AMBER without an audience', () => {
-      spec.given([]).when(publish({ tlp: 'AMBER' })).thenRefused({ code: 'invalid', field: 'audience' });
+      spec
+        .given([])
+        .when(publish({ tlp: 'AMBER' }))
+        .thenRefused({ code: 'invalid', field: 'audience' });
     });
 
     it('refuses RED and AMBER+STRICT addressed to sectors', () => {
@@ -100,33 +114,50 @@ describe('indicator decider', () => {
           .given([])
           .when(publish({ tlp, audience: { orgs: ['op-tokai-rail'], sectors: ['railways'] } }))
           .thenRefused({ code: 'invalid', field: 'audience.sectors' });
-        spec.given([]).when(publish({ tlp })).thenRefused({ code: 'invalid', field: 'audience.orgs' });
+        spec
+          .given([])
+          .when(publish({ tlp }))
+          .thenRefused({ code: 'invalid', field: 'audience.orgs' });
       }
     });
 
     it('refuses a value that is not of its type', () => {
-      spec.given([]).when(publish({ value: '300.1.1.1' })).thenRefused({ code: 'invalid', field: 'value' });
+      spec
+        .given([])
+        .when(publish({ value: '300.1.1.1' }))
+        .thenRefused({ code: 'invalid', field: 'value' });
     });
 
     it('refuses an id that does not belong to this publisher, type and value', () => {
       spec
         .given([])
-        .when(publish(), { issuedBy: { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' } })
+        .when(publish(), {
+          issuedBy: { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' },
+        })
         .thenRefused({ code: 'invalid', field: 'indicatorId' });
     });
 
     it('refuses confidence out of range, validity backwards and malformed CVE ids', () => {
-      spec.given([]).when(publish({ confidence: 101 })).thenRefused({ field: 'confidence' });
+      spec
+        .given([])
+        .when(publish({ confidence: 101 }))
+        .thenRefused({ field: 'confidence' });
       spec
         .given([])
         .when(publish({ validFrom: NOW.getTime(), validUntil: NOW.getTime() }))
         .thenRefused({ field: 'validUntil' });
-      spec.given([]).when(publish({ cves: ['CVE-24-1'] })).thenRefused({ field: 'cves' });
+      spec
+        .given([])
+        .when(publish({ cves: ['CVE-24-1'] }))
+        .thenRefused({ field: 'cves' });
     });
   });
 
   describe('RevokeIndicator', () => {
-    const revoke = { type: 'RevokeIndicator' as const, data: { indicatorId: id, reason: 'false positive' } };
+    const revoke = {
+      type: 'RevokeIndicator' as const,
+      data: { indicatorId: id, reason: 'false positive' },
+    };
 
     it('given a published indicator, its publisher revokes it', () => {
       spec.given([published]).when(revoke).then([revoked]);
@@ -177,8 +208,14 @@ describe('indicator decider', () => {
 
     it('accepts a sighting exactly at the clock-skew limit and refuses one beyond it', () => {
       const limit = NOW.getTime() + 5 * 60_000;
-      spec.given([published]).when(sight(limit)).then([expect.objectContaining({ type: 'IndicatorSighted' })]);
-      spec.given([published]).when(sight(limit + 1)).thenRefused({ code: 'invalid', field: 'observedAt' });
+      spec
+        .given([published])
+        .when(sight(limit))
+        .then([expect.objectContaining({ type: 'IndicatorSighted' })]);
+      spec
+        .given([published])
+        .when(sight(limit + 1))
+        .thenRefused({ code: 'invalid', field: 'observedAt' });
     });
 
     it('refuses sightings of revoked or unknown indicators and silly counts', () => {

@@ -64,10 +64,7 @@ export type IndicatorSighted = {
 };
 
 export type IndicatorEvent =
-  | IndicatorPublished
-  | IndicatorUpdated
-  | IndicatorRevoked
-  | IndicatorSighted;
+  IndicatorPublished | IndicatorUpdated | IndicatorRevoked | IndicatorSighted;
 
 export const INDICATOR_EVENT_TYPES = [
   'IndicatorPublished',

@@ -9,8 +9,6 @@ interface Known extends IndicatorTerms {
 }
 
 export type IndicatorState =
-  | { status: 'unknown' }
-  | (Known & { status: 'active' })
-  | (Known & { status: 'revoked' });
+  { status: 'unknown' } | (Known & { status: 'active' }) | (Known & { status: 'revoked' });
 
 export const initialIndicatorState: IndicatorState = { status: 'unknown' };

@@ -65,7 +65,10 @@ export class CommandBus {
       maxWaitTimeInMs: 50,
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.of('commandReplies'), fromBeginning: false });
+    await this.consumer.subscribe({
+      topic: this.topics.of('commandReplies'),
+      fromBeginning: false,
+    });
     // A new group starts at the end of the log; a reply written before our first fetch would be
     // missed, so we are not ready until the consumer has joined and fetched once.
     const joined = new Promise<void>((resolve) => {
@@ -131,7 +134,9 @@ export class CommandBus {
               [H.replyTo]: this.instanceId,
               [H.occurredAt]: new Date().toISOString(),
               ...(cmd.idempotencyKey ? { [H.idempotencyKey]: cmd.idempotencyKey } : {}),
-              ...(cmd.expectedVersion !== undefined ? { [H.expectedVersion]: String(cmd.expectedVersion) } : {}),
+              ...(cmd.expectedVersion !== undefined
+                ? { [H.expectedVersion]: String(cmd.expectedVersion) }
+                : {}),
             },
           },
         ],

@@ -1,4 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message as KafkaOut, Producer } from 'kafkajs';
+import type {
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Message as KafkaOut,
+  Producer,
+} from 'kafkajs';
 import {
   applyEnvelope,
   emptyAggregate,
@@ -62,7 +69,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     // Connecting a transactional producer aborts whatever its previous incarnation left open,
     // so the state we load next cannot miss events stuck behind an undecided transaction.
     this.producer = this.kafka.producer({
-      transactionalId: this.topics.group(`acd.${this.context.name}.processor.${this.opts.instanceId}`),
+      transactionalId: this.topics.group(
+        `acd.${this.context.name}.processor.${this.opts.instanceId}`,
+      ),
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
@@ -73,8 +82,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A crashed processor's partitions are handed over after this long.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
     });
     let firstJoin = true;
@@ -84,11 +94,21 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       firstJoin = false;
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.of(this.context.commandsTopic), fromBeginning: true });
+    await this.consumer.subscribe({
+      topic: this.topics.of(this.context.commandsTopic),
+      fromBeginning: true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.opts.logger.error('command consumer crashed; kafkajs restarts it', {
+        context: this.context.name,
+        error: payload.error.message,
+        restart: payload.restart,
+      });
     });
   }
 
@@ -110,7 +130,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
           const envelope = this.decodeEvent(m);
           if (!envelope) continue;
           const id = envelope.metadata.aggregateId;
-          const current = this.aggregates.get(id) ?? emptyAggregate(this.context.decider.initialState);
+          const current =
+            this.aggregates.get(id) ?? emptyAggregate(this.context.decider.initialState);
           this.aggregates.set(id, applyEnvelope(this.context.decider, current, envelope));
           events += 1;
         }
@@ -138,7 +159,12 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     }
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     if (this.stale) await this.reload();
     const producer = this.producer;
@@ -174,7 +200,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         topics: [
           {
             topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+            partitions: [
+              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+            ],
           },
         ],
       });
@@ -215,7 +243,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     let issuer: { orgId: string; kind: string; sector: string | null };
     let correlationId: string;
     try {
-      if (!message.value) throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
+      if (!message.value)
+        throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
       const { fullName, value } = this.codec.decode(message.value);
       command = { type: shortName(fullName), data: value } as C;
       aggregateId = this.context.aggregateIdOf(command);
@@ -228,7 +257,11 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       correlationId = header(message.headers, H.correlationId) ?? commandId ?? '';
     } catch (err) {
       const letter = deadLetter(
-        { topic: this.topics.of(this.context.commandsTopic), partition, consumerGroup: this.groupId },
+        {
+          topic: this.topics.of(this.context.commandsTopic),
+          partition,
+          consumerGroup: this.groupId,
+        },
         message,
         err,
       );
@@ -288,7 +321,10 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       });
     }
 
-    const decision = this.context.decider.decide(command, aggregate.state, { issuedBy: issuer, now });
+    const decision = this.context.decider.decide(command, aggregate.state, {
+      issuedBy: issuer,
+      now,
+    });
     if (!decision.ok) return refused(decision.refusal);
 
     let next = aggregate;

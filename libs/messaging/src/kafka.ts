@@ -1,4 +1,10 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type ITopicConfig,
+  type KafkaConfig as KafkaJsConfig,
+} from 'kafkajs';
 import type { KafkaConfig } from '@acd/config';
 import { TopicNames } from './topics';
 
@@ -14,7 +20,11 @@ export const consoleLogger: BusLogger = {
   error: (msg, meta) => console.error(JSON.stringify({ level: 'error', msg, ...meta })),
 };
 
-export function createKafka(cfg: KafkaConfig, clientSuffix: string, extra: Partial<KafkaJsConfig> = {}): Kafka {
+export function createKafka(
+  cfg: KafkaConfig,
+  clientSuffix: string,
+  extra: Partial<KafkaJsConfig> = {},
+): Kafka {
   return new Kafka({
     clientId: `${cfg.KAFKA_CLIENT_ID}-${clientSuffix}`,
     brokers: cfg.KAFKA_BROKERS,
@@ -31,7 +41,11 @@ export function createKafka(cfg: KafkaConfig, clientSuffix: string, extra: Parti
  * brokers run with auto-creation off, so a typo in a topic name fails loudly instead of
  * creating a stray topic.
  */
-export async function ensureTopics(admin: Admin, names: TopicNames, replicationFactor: number): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  names: TopicNames,
+  replicationFactor: number,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing: ITopicConfig[] = names
     .all()
@@ -68,7 +82,9 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
   for (;;) {
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-      const ready = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      const ready = meta.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
       if (ready) {
         // One more round trip lets followers' metadata catch up with the controller's.
         await new Promise((r) => setTimeout(r, 200));
@@ -77,7 +93,8 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

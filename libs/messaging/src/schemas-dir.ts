@@ -7,7 +7,8 @@ export function schemasDir(start: string = __dirname): string {
   if (configured) return configured;
   let dir = start;
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas')))
+      return join(dir, 'schemas');
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`no schemas/ folder above ${start}; set ACD_SCHEMAS_DIR`);
     dir = parent;

@@ -17,4 +17,5 @@ export function reasonOf(err: unknown): string {
   return 'undecodable';
 }
 
-export const shortName = (fullName: string): string => fullName.slice(fullName.lastIndexOf('.') + 1);
+export const shortName = (fullName: string): string =>
+  fullName.slice(fullName.lastIndexOf('.') + 1);

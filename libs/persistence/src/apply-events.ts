@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { isDuplicateKey } from './checkpoints';
 import type { Projection, ReadModelDoc } from './projection';
@@ -13,6 +13,7 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   projection: Projection<E, D>,
   collection: Collection<D>,
   envelopes: EventEnvelope<E>[],
+  options: { between?: () => Promise<void> } = {},
 ): Promise<{ applied: number; skipped: number; written: number }> {
   if (envelopes.length === 0) return { applied: 0, skipped: 0, written: 0 };
   const ids = [...new Set(envelopes.map((e) => e.metadata.aggregateId))];
@@ -37,7 +38,55 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     applied += 1;
   }
   if (changed.size === 0) return { applied, skipped, written: 0 };
-  const ops = [...changed.values()].map((doc) => {
+  const fresh = [...changed.values()].filter((d) => !current.has(d._id));
+  const existing = [...changed.values()].filter((d) => current.has(d._id));
+  // New documents go in with one insertMany; a duplicate key means another writer inserted
+  // first, and the guarded update below settles which version wins.
+  const raced = await insertFresh(collection, fresh);
+  const updates = [...existing, ...raced];
+  for (let i = 0; i < updates.length; i += WRITE_CHUNK) {
+    await guardedUpserts(collection, updates.slice(i, i + WRITE_CHUNK));
+    await options.between?.();
+  }
+  return { applied, skipped, written: changed.size };
+}
+
+/**
+ * FerretDB v1 keeps every statement of one update command open until the command ends and
+ * hangs at 100 of them; MongoDB does not care. Chunks of 50 work on both, and give the caller
+ * a moment between chunks to heartbeat.
+ */
+const WRITE_CHUNK = 50;
+
+async function insertFresh<D extends ReadModelDoc>(
+  collection: Collection<D>,
+  docs: D[],
+): Promise<D[]> {
+  if (docs.length === 0) return [];
+  try {
+    await collection.insertMany(docs as OptionalUnlessRequiredId<D>[], { ordered: false });
+    return [];
+  } catch (err) {
+    const writeErrors = (
+      err as { writeErrors?: { index?: number; code?: number; err?: { index?: number } }[] }
+    ).writeErrors;
+    if (
+      !Array.isArray(writeErrors) ||
+      !writeErrors.every((e) => isDuplicateKey(e) || isDuplicateKey(e.err))
+    ) {
+      throw err;
+    }
+    const failed = new Set(writeErrors.map((e) => e.index ?? e.err?.index));
+    return docs.filter((_, i) => failed.has(i));
+  }
+}
+
+async function guardedUpserts<D extends ReadModelDoc>(
+  collection: Collection<D>,
+  docs: D[],
+): Promise<void> {
+  if (docs.length === 0) return;
+  const ops = docs.map((doc) => {
     const { _id, ...rest } = doc;
     return {
       updateOne: {
@@ -53,7 +102,7 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     // A duplicate key means a newer version is already stored (another writer got there first).
     const writeErrors = (err as { writeErrors?: unknown[] }).writeErrors;
     const all = Array.isArray(writeErrors) ? writeErrors : [err];
-    if (!all.every((e) => isDuplicateKey(e) || isDuplicateKey((e as { err?: unknown }).err))) throw err;
+    if (!all.every((e) => isDuplicateKey(e) || isDuplicateKey((e as { err?: unknown }).err)))
+      throw err;
   }
-  return { applied, skipped, written: changed.size };
 }

@@ -79,7 +79,12 @@ export class CheckpointStore {
     }
   }
 
-  async overwrite(projection: string, topic: string, offsets: Map<number, string>, generation: number): Promise<void> {
+  async overwrite(
+    projection: string,
+    topic: string,
+    offsets: Map<number, string>,
+    generation: number,
+  ): Promise<void> {
     for (const [partition, offset] of offsets) {
       await this.checkpoints.updateOne(
         { _id: CheckpointStore.id(projection, topic, partition) },
@@ -91,5 +96,10 @@ export class CheckpointStore {
 }
 
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    (err as { code: unknown }).code === 11000
+  );
 }

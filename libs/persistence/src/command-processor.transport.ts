@@ -8,9 +8,11 @@ import { openRuntime, type Runtime } from './runtime';
  * handles one message at a time without transactions; the bus needs whole batches decided
  * and written atomically with their offsets, so the transport is our own.
  */
-export class TransactionalCommandTransport<C extends Message, E extends Message, S>
-  implements CustomTransportStrategy
-{
+export class TransactionalCommandTransport<
+  C extends Message,
+  E extends Message,
+  S,
+> implements CustomTransportStrategy {
   private runtime?: Runtime;
   private processor?: CommandProcessor<C, E, S>;
   private readonly logger;
@@ -22,10 +24,16 @@ export class TransactionalCommandTransport<C extends Message, E extends Message,
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
       this.runtime = await openRuntime(`${this.context.name}-processor`);
-      this.processor = new CommandProcessor(this.runtime.kafka, this.runtime.topics, this.runtime.codec, this.context, {
-        instanceId: this.runtime.kafkaConfig.ACD_INSTANCE_ID,
-        logger: this.logger,
-      });
+      this.processor = new CommandProcessor(
+        this.runtime.kafka,
+        this.runtime.topics,
+        this.runtime.codec,
+        this.context,
+        {
+          instanceId: this.runtime.kafkaConfig.ACD_INSTANCE_ID,
+          logger: this.logger,
+        },
+      );
       await this.processor.start();
       this.logger.info('command processor running', {
         context: this.context.name,

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import type { Db } from 'mongodb';
 
 export async function connectMongo(uri: string): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
@@ -20,4 +21,13 @@ export async function pingMongo(conn: Connection): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * FerretDB v1 (SQLite) maintains secondary indexes at several times the cost of the write
+ * itself and answers our queries by scanning anyway, so read models create them only on MongoDB.
+ */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info;
 }

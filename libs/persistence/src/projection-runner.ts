@@ -14,16 +14,21 @@ import {
 } from '@acd/messaging';
 import { applyEvents } from './apply-events';
 import { CheckpointStore } from './checkpoints';
+import { isFerretDb } from './mongo';
 import type { Projection, ReadModelDoc } from './projection';
 
 export function decodeEnvelope<E>(codec: WireCodec, message: KafkaMessage): EventEnvelope<E> {
-  if (!message.value) throw Object.assign(new Error('record has no value'), { reason: 'empty-value' });
+  if (!message.value)
+    throw Object.assign(new Error('record has no value'), { reason: 'empty-value' });
   const metadata = readEventMetadata(message.headers);
   const { fullName, value } = codec.decode(message.value);
   if (shortName(fullName) !== metadata.eventType) {
-    throw Object.assign(new Error(`header event-type ${metadata.eventType} but value is ${fullName}`), {
-      reason: 'type-mismatch',
-    });
+    throw Object.assign(
+      new Error(`header event-type ${metadata.eventType} but value is ${fullName}`),
+      {
+        reason: 'type-mismatch',
+      },
+    );
   }
   return { metadata, event: { type: metadata.eventType, data: value } as E };
 }
@@ -57,6 +62,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     private readonly projection: Projection<E, D>,
     private readonly dlqProducer: Producer,
     private readonly logger: BusLogger,
+    private readonly maxBatch = 5_000,
   ) {
     this.checkpoints = checkpoints;
     this.groupId = topics.group(`acd.projector.${projection.name}`);
@@ -72,20 +78,41 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
 
   async start(): Promise<void> {
     this.generation = await this.checkpoints.generation(this.projection.name);
-    await this.projection.createIndexes(this.collection);
+    if (!(await isFerretDb(this.db))) await this.projection.createIndexes(this.collection);
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 100,
-      maxBytesPerPartition: Number(process.env.ACD_PROJECTOR_FETCH_BYTES ?? 4 * 1024 * 1024),
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      // A crashed projector's partitions are handed over after this long, not kafkajs' 30 s.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+      this.logger.error('projection consumer crashed; kafkajs restarts it', {
+        projection: this.projection.name,
+        error: payload.error.message,
+        restart: payload.restart,
+      }),
+    );
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: async (payload) => {
+        try {
+          await this.handleBatch(payload);
+        } catch (err) {
+          this.logger.error('projection batch failed; it will be retried', {
+            projection: this.projection.name,
+            partition: payload.batch.partition,
+            error: err instanceof Error ? err.message : String(err),
+          });
+          throw err;
+        }
+      },
     });
   }
 
@@ -99,10 +126,18 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     this.consumer?.seek({ topic: this.topic, partition, offset: cp?.offset ?? '0' });
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale()) return;
-    const first = batch.messages[0];
-    const last = batch.messages[batch.messages.length - 1];
+    // The rest of a large fetch is fetched again from the resolved offset.
+    const messages = batch.messages.slice(0, this.maxBatch);
+    const first = messages[0];
+    const last = messages[messages.length - 1];
     if (!first || !last) return;
 
     if (!this.positioned.has(batch.partition)) {
@@ -117,11 +152,17 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
 
     const envelopes: EventEnvelope<E>[] = [];
     const letters: ReturnType<typeof deadLetter>[] = [];
-    for (const message of batch.messages) {
+    for (const message of messages) {
       try {
         envelopes.push(decodeEnvelope<E>(this.codec, message));
       } catch (err) {
-        letters.push(deadLetter({ topic: this.topic, partition: batch.partition, consumerGroup: this.groupId }, message, err));
+        letters.push(
+          deadLetter(
+            { topic: this.topic, partition: batch.partition, consumerGroup: this.groupId },
+            message,
+            err,
+          ),
+        );
       }
     }
     // The dead letters are durable before the checkpoint moves past them: nothing is lost.
@@ -133,18 +174,31 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
         count: letters.length,
       });
     }
-    const result = await applyEvents(this.projection, this.collection, envelopes);
+    const result = await applyEvents(this.projection, this.collection, envelopes, {
+      between: heartbeat,
+    });
     const next = (BigInt(last.offset) + 1n).toString();
-    const saved = await this.checkpoints.save(this.projection.name, this.topic, batch.partition, next, this.generation);
+    const saved = await this.checkpoints.save(
+      this.projection.name,
+      this.topic,
+      batch.partition,
+      next,
+      this.generation,
+    );
     if (!saved) {
       // A rebuild swapped the read model under us: continue from its checkpoint.
       this.generation = await this.checkpoints.generation(this.projection.name);
-      this.logger.info('read model was rebuilt; re-positioning', { projection: this.projection.name, generation: this.generation });
+      this.logger.info('read model was rebuilt; re-positioning', {
+        projection: this.projection.name,
+        generation: this.generation,
+      });
       await this.reposition(batch.partition);
       return;
     }
     resolveOffset(last.offset);
-    await this.consumer?.commitOffsets([{ topic: this.topic, partition: batch.partition, offset: next }]);
+    await this.consumer?.commitOffsets([
+      { topic: this.topic, partition: batch.partition, offset: next },
+    ]);
     this.stats.applied += result.applied;
     this.stats.skipped += result.skipped;
     this.stats.deadLettered += letters.length;
@@ -174,7 +228,7 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
   const scratch = db.collection<D>(scratchName);
   await scratch.drop().catch(() => undefined);
   await db.createCollection(scratchName);
-  await projection.createIndexes(scratch);
+  if (!(await isFerretDb(db))) await projection.createIndexes(scratch);
   let events = 0;
   let undecodable = 0;
   const ends = await readLogToEnd(
@@ -196,8 +250,31 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
     args.onProgress,
   );
   const documents = await scratch.countDocuments();
-  await db.renameCollection(scratchName, projection.collection, { dropTarget: true });
+  await swapIn(db, scratchName, projection.collection);
   await checkpoints.overwrite(projection.name, topic, ends, generation);
   await checkpoints.setGeneration(projection.name, generation);
   return { events, undecodable, generation, documents };
+}
+
+/**
+ * Renames the scratch collection over the live one. MongoDB does it atomically with dropTarget;
+ * FerretDB v1 does not implement dropTarget, so there we drop and rename, retrying if the live
+ * projector re-created the target in between (readers may see an empty model for that moment).
+ */
+async function swapIn(db: Db, from: string, to: string): Promise<void> {
+  try {
+    await db.renameCollection(from, to, { dropTarget: true });
+    return;
+  } catch (err) {
+    if (!/dropTarget/i.test(err instanceof Error ? err.message : '')) throw err;
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    await db.dropCollection(to).catch(() => false);
+    try {
+      await db.renameCollection(from, to);
+      return;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+    }
+  }
 }

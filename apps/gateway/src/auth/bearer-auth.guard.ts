@@ -27,12 +27,16 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = BEARER.exec(req.headers.authorization ?? '');
     const token = match?.[1];
-    if (!token) throw new UnauthorizedException('missing bearer token: send Authorization: Bearer <token>');
+    if (!token)
+      throw new UnauthorizedException('missing bearer token: send Authorization: Bearer <token>');
     const org = await this.directory.byToken(token);
     if (!org) throw new UnauthorizedException('unknown or revoked token');
     req.organisation = org;
@@ -40,8 +44,10 @@ export class BearerAuthGuard implements CanActivate {
   }
 }
 
-export const CurrentOrg = createParamDecorator((_: unknown, ctx: ExecutionContext): Organisation => {
-  const org = ctx.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
-  if (!org) throw new UnauthorizedException();
-  return org;
-});
+export const CurrentOrg = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Organisation => {
+    const org = ctx.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
+    if (!org) throw new UnauthorizedException();
+    return org;
+  },
+);

@@ -1,7 +1,20 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
-import { IndicatorQueries, openRuntime, OrganisationDirectory, type Runtime } from '@acd/persistence';
+import {
+  IndicatorQueries,
+  openRuntime,
+  OrganisationDirectory,
+  type Runtime,
+} from '@acd/persistence';
 
 export const RUNTIME = Symbol('RUNTIME');
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -49,8 +62,16 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
         );
       },
     },
-    { provide: IndicatorQueries, inject: [RUNTIME], useFactory: (rt: Runtime) => new IndicatorQueries(rt.db) },
-    { provide: OrganisationDirectory, inject: [RUNTIME], useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db) },
+    {
+      provide: IndicatorQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new IndicatorQueries(rt.db),
+    },
+    {
+      provide: OrganisationDirectory,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db),
+    },
     BusLifecycle,
   ],
   exports: [RUNTIME, GATEWAY_CONFIG, CommandBus, IndicatorQueries, OrganisationDirectory],

@@ -19,7 +19,12 @@ export interface Accepted {
 /** Turns a processor's reply into the HTTP answer: accepted, or the domain's refusal. */
 export function outcomeOf(reply: CommandReply): Accepted {
   if (reply.outcome === 'ACCEPTED') {
-    return { id: reply.aggregateId, version: reply.version, eventIds: reply.eventIds, duplicate: reply.duplicate };
+    return {
+      id: reply.aggregateId,
+      version: reply.version,
+      eventIds: reply.eventIds,
+      duplicate: reply.duplicate,
+    };
   }
   const body = {
     message: reply.reason ?? 'refused',
@@ -34,7 +39,11 @@ export function outcomeOf(reply: CommandReply): Accepted {
     case 'not-found':
       throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'not found' });
     default:
-      throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', ...body });
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        ...body,
+      });
   }
 }
 
@@ -49,5 +58,8 @@ export function commandFailure(err: unknown): HttpException {
       commandId: err.commandId,
     });
   }
-  return new HttpException({ statusCode: 503, error: 'Service Unavailable', message: 'the bus is unavailable' }, 503);
+  return new HttpException(
+    { statusCode: 503, error: 'Service Unavailable', message: 'the bus is unavailable' },
+    503,
+  );
 }

@@ -21,7 +21,10 @@ export function badRequest(issues: FieldIssue[]): BadRequestException {
 }
 
 /** Validates at the edge: a bad request answers 400 naming each field and why. */
-export class ZodValidationPipe<T extends z.ZodTypeAny> implements PipeTransform<unknown, z.infer<T>> {
+export class ZodValidationPipe<T extends z.ZodTypeAny> implements PipeTransform<
+  unknown,
+  z.infer<T>
+> {
   constructor(private readonly schema: T) {}
 
   transform(value: unknown): z.infer<T> {

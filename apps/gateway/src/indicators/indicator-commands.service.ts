@@ -2,7 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { commandIdFor } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
-import { indicatorIdFor, normaliseIndicatorValue, type PublishIndicator } from '@acd/indicators-domain';
+import {
+  indicatorIdFor,
+  normaliseIndicatorValue,
+  type PublishIndicator,
+} from '@acd/indicators-domain';
 import { CommandBus, type SendCommand } from '@acd/messaging';
 import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
 import { commandFailure, outcomeOf, type Accepted } from '../common/command-outcome';
@@ -26,12 +30,18 @@ export class IndicatorCommands {
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  async publish(org: Organisation, body: PublishIndicatorBody, opts: CommandOptions): Promise<Accepted> {
+  async publish(
+    org: Organisation,
+    body: PublishIndicatorBody,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
     const normalised = normaliseIndicatorValue(body.type, body.value);
     if (!normalised.ok) throw badRequest([{ field: 'value', reason: normalised.reason }]);
     const unknown = await this.unknownOrgs(body.audience.orgs);
     if (unknown.length > 0) {
-      throw badRequest([{ field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` }]);
+      throw badRequest([
+        { field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` },
+      ]);
     }
     const indicatorId = indicatorIdFor(org.id, body.type, normalised.value);
     const data: PublishIndicator['data'] = {
@@ -50,7 +60,12 @@ export class IndicatorCommands {
     return this.send(org, `${NS}.PublishIndicator`, indicatorId, data, opts);
   }
 
-  async revoke(org: Organisation, id: string, reason: string, opts: CommandOptions): Promise<Accepted> {
+  async revoke(
+    org: Organisation,
+    id: string,
+    reason: string,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
     await this.mustSee(org, id);
     return this.send(org, `${NS}.RevokeIndicator`, id, { indicatorId: id, reason }, opts);
   }

@@ -16,7 +16,10 @@ export function presentIndicator(d: IndicatorDoc) {
     validUntil: iso(d.validUntil),
     description: d.description,
     cves: d.cves,
-    killChainPhases: d.killChainPhases.map((k) => ({ killChainName: k.killChainName, phaseName: k.phaseName })),
+    killChainPhases: d.killChainPhases.map((k) => ({
+      killChainName: k.killChainName,
+      phaseName: k.phaseName,
+    })),
     status: d.status,
     revokedAt: iso(d.revokedAt),
     revocationReason: d.revocationReason,
@@ -28,7 +31,9 @@ export function presentIndicator(d: IndicatorDoc) {
 }
 
 export function encodeCursor(c: { updatedAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify({ u: new Date(c.updatedAt).toISOString(), i: c.id })).toString('base64url');
+  return Buffer.from(JSON.stringify({ u: new Date(c.updatedAt).toISOString(), i: c.id })).toString(
+    'base64url',
+  );
 }
 
 export function decodeCursor(s: string): { updatedAt: Date; id: string } | null {

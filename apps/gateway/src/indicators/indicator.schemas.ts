@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { SECTORS, TLP_LEVELS } from '@acd/identity';
 import { INDICATOR_TYPES } from '@acd/indicators-domain';
 
-const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00' });
-const orgId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an organisation id (lower-case slug)');
+const isoInstant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00',
+});
+const orgId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an organisation id (lower-case slug)');
 
 export const audienceSchema = z
   .object({
@@ -22,7 +27,10 @@ export const publishIndicatorSchema = z
     validFrom: isoInstant.optional(),
     validUntil: isoInstant.optional(),
     description: z.string().max(10_000).optional(),
-    cves: z.array(z.string().regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id like CVE-2024-3400')).max(100).default([]),
+    cves: z
+      .array(z.string().regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id like CVE-2024-3400'))
+      .max(100)
+      .default([]),
     killChainPhases: z
       .array(
         z
@@ -36,10 +44,13 @@ export const publishIndicatorSchema = z
       .default([]),
   })
   .strict()
-  .refine((b) => !b.validFrom || !b.validUntil || Date.parse(b.validUntil) > Date.parse(b.validFrom), {
-    message: 'must be later than validFrom',
-    path: ['validUntil'],
-  });
+  .refine(
+    (b) => !b.validFrom || !b.validUntil || Date.parse(b.validUntil) > Date.parse(b.validFrom),
+    {
+      message: 'must be later than validFrom',
+      path: ['validUntil'],
+    },
+  );
 
 export type PublishIndicatorBody = z.infer<typeof publishIndicatorSchema>;
 

@@ -1,5 +1,27 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
@@ -20,24 +42,41 @@ import {
   sightingSchema,
 } from './indicator.schemas';
 
-function commandOptions(req: Request, key: string | undefined, ifMatch: string | undefined): CommandOptions {
+function commandOptions(
+  req: Request,
+  key: string | undefined,
+  ifMatch: string | undefined,
+): CommandOptions {
   const k = idempotencyKeySchema.safeParse(key);
-  if (!k.success) throw badRequest([{ field: 'Idempotency-Key', reason: k.error.issues[0]?.message ?? 'invalid' }]);
+  if (!k.success)
+    throw badRequest([
+      { field: 'Idempotency-Key', reason: k.error.issues[0]?.message ?? 'invalid' },
+    ]);
   const v = ifMatchSchema.safeParse(ifMatch);
-  if (!v.success) throw badRequest([{ field: 'If-Match', reason: v.error.issues[0]?.message ?? 'invalid' }]);
+  if (!v.success)
+    throw badRequest([{ field: 'If-Match', reason: v.error.issues[0]?.message ?? 'invalid' }]);
   const correlation = req.headers['x-correlation-id'];
   return {
     ...(k.data ? { idempotencyKey: k.data } : {}),
     ...(v.data !== undefined ? { expectedVersion: v.data } : {}),
-    correlationId: typeof correlation === 'string' && correlation.length <= 100 ? correlation : randomUUID(),
+    correlationId:
+      typeof correlation === 'string' && correlation.length <= 100 ? correlation : randomUUID(),
   };
 }
 
 const idPipe = new ZodValidationPipe(indicatorIdSchema);
 const CommandHeaders = () =>
   applyDecorators(
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key never publishes twice.' }),
-    ApiHeader({ name: 'If-Match', required: false, description: 'Expected aggregate version; 409 when it moved on.' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Retrying with the same key never publishes twice.',
+    }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'Expected aggregate version; 409 when it moved on.',
+    }),
   );
 
 @ApiTags('indicators')
@@ -50,17 +89,27 @@ export class IndicatorsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Publish an indicator, or update its terms if you already published the same type and value' })
+  @ApiOperation({
+    summary:
+      'Publish an indicator, or update its terms if you already published the same type and value',
+  })
   @ApiBody({ schema: openApiSchema(publishIndicatorSchema) })
   @ApiResponse({ status: 201, description: 'Published (new indicator)' })
-  @ApiResponse({ status: 200, description: 'Updated, or unchanged, or a retry of an accepted request' })
+  @ApiResponse({
+    status: 200,
+    description: 'Updated, or unchanged, or a retry of an accepted request',
+  })
   @ApiResponse({ status: 400, description: 'Invalid input: the field and the reason' })
   @ApiResponse({ status: 413, description: 'Body too large' })
-  @ApiResponse({ status: 422, description: 'Refused by the domain (e.g. AMBER without an audience)' })
+  @ApiResponse({
+    status: 422,
+    description: 'Refused by the domain (e.g. AMBER without an audience)',
+  })
   @CommandHeaders()
   async publish(
     @CurrentOrg() org: Organisation,
-    @Body(new ZodValidationPipe(publishIndicatorSchema)) body: ReturnType<typeof publishIndicatorSchema.parse>,
+    @Body(new ZodValidationPipe(publishIndicatorSchema))
+    body: ReturnType<typeof publishIndicatorSchema.parse>,
     @Headers('idempotency-key') key: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Req() req: Request,
@@ -73,7 +122,9 @@ export class IndicatorsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the indicators you may read, oldest change first, with cursor pagination' })
+  @ApiOperation({
+    summary: 'List the indicators you may read, oldest change first, with cursor pagination',
+  })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'value', required: false })
   @ApiQuery({ name: 'tlp', required: false })
@@ -81,7 +132,11 @@ export class IndicatorsController {
   @ApiQuery({ name: 'updatedSince', required: false, description: 'ISO-8601 date-time' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
   @ApiQuery({ name: 'next', required: false, description: 'Cursor from the previous page' })
-  async list(@CurrentOrg() org: Organisation, @Query(new ZodValidationPipe(listIndicatorsSchema)) q: ReturnType<typeof listIndicatorsSchema.parse>) {
+  async list(
+    @CurrentOrg() org: Organisation,
+    @Query(new ZodValidationPipe(listIndicatorsSchema))
+    q: ReturnType<typeof listIndicatorsSchema.parse>,
+  ) {
     let value = q.value;
     if (value !== undefined && q.type) {
       const n = normaliseIndicatorValue(q.type, value);
@@ -89,7 +144,8 @@ export class IndicatorsController {
       value = n.value;
     }
     const cursor = q.next ? decodeCursor(q.next) : undefined;
-    if (cursor === null) throw badRequest([{ field: 'next', reason: 'not a cursor this API issued' }]);
+    if (cursor === null)
+      throw badRequest([{ field: 'next', reason: 'not a cursor this API issued' }]);
     const page = await this.queries.list(org, {
       ...(q.type ? { indicatorType: q.type } : {}),
       ...(value ? { value } : {}),
@@ -99,7 +155,10 @@ export class IndicatorsController {
       ...(cursor ? { cursor } : {}),
       limit: q.limit,
     });
-    return { items: page.items.map(presentIndicator), next: page.next ? encodeCursor(page.next) : null };
+    return {
+      items: page.items.map(presentIndicator),
+      next: page.next ? encodeCursor(page.next) : null,
+    };
   }
 
   @Get(':id')

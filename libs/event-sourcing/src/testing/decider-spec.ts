@@ -14,13 +14,17 @@ export function deciderSpec<C, E, S>(decider: Decider<C, E, S>, ctx: CommandCont
           return {
             then(expected: E[]): void {
               if (!decision.ok) {
-                throw new Error(`expected events, got refusal: ${JSON.stringify(decision.refusal)}`);
+                throw new Error(
+                  `expected events, got refusal: ${JSON.stringify(decision.refusal)}`,
+                );
               }
               expect(decision.events).toEqual(expected);
             },
             thenRefused(expected: Partial<Refusal>): void {
               if (decision.ok) {
-                throw new Error(`expected a refusal, got events: ${JSON.stringify(decision.events)}`);
+                throw new Error(
+                  `expected a refusal, got events: ${JSON.stringify(decision.events)}`,
+                );
               }
               expect(decision.refusal).toMatchObject(expected);
             },

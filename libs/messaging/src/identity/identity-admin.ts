@@ -23,17 +23,23 @@ export class IdentityAdmin {
   ) {}
 
   async open(): Promise<void> {
-    await readLogToEnd(this.kafka, this.topics.of('identityEvents'), this.topics.group('acd.identity-admin'), (batch) => {
-      for (const m of batch.messages) {
-        try {
-          const meta = readEventMetadata(m.headers);
-          const v = this.versions.get(meta.aggregateId) ?? 0;
-          if (meta.aggregateVersion > v) this.versions.set(meta.aggregateId, meta.aggregateVersion);
-        } catch {
-          // not an identity event we wrote; the projector dead-letters it
+    await readLogToEnd(
+      this.kafka,
+      this.topics.of('identityEvents'),
+      this.topics.group('acd.identity-admin'),
+      (batch) => {
+        for (const m of batch.messages) {
+          try {
+            const meta = readEventMetadata(m.headers);
+            const v = this.versions.get(meta.aggregateId) ?? 0;
+            if (meta.aggregateVersion > v)
+              this.versions.set(meta.aggregateId, meta.aggregateVersion);
+          } catch {
+            // not an identity event we wrote; the projector dead-letters it
+          }
         }
-      }
-    });
+      },
+    );
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
   }
@@ -48,13 +54,19 @@ export class IdentityAdmin {
 
   async register(org: Organisation): Promise<void> {
     if (this.isRegistered(org.id)) return;
-    await this.append(org.id, 'jp.acd.identity.OrganisationRegistered', 'OrganisationRegistered', `${org.id}:registered`, {
-      orgId: org.id,
-      name: org.name,
-      kind: org.kind,
-      sector: org.sector ?? null,
-      registeredAt: Date.now(),
-    });
+    await this.append(
+      org.id,
+      'jp.acd.identity.OrganisationRegistered',
+      'OrganisationRegistered',
+      `${org.id}:registered`,
+      {
+        orgId: org.id,
+        name: org.name,
+        kind: org.kind,
+        sector: org.sector ?? null,
+        registeredAt: Date.now(),
+      },
+    );
   }
 
   /** Returns the new token in clear: the only moment it exists outside its holder. */
@@ -62,16 +74,28 @@ export class IdentityAdmin {
     if (!this.isRegistered(orgId)) throw new Error(`unknown organisation ${orgId}`);
     const token = generateToken();
     const tokenId = randomUUID();
-    await this.append(orgId, 'jp.acd.identity.TokenIssued', 'TokenIssued', `${orgId}:token:${tokenId}`, {
+    await this.append(
       orgId,
-      tokenId,
-      tokenHash: hashToken(token),
-      issuedAt: Date.now(),
-    });
+      'jp.acd.identity.TokenIssued',
+      'TokenIssued',
+      `${orgId}:token:${tokenId}`,
+      {
+        orgId,
+        tokenId,
+        tokenHash: hashToken(token),
+        issuedAt: Date.now(),
+      },
+    );
     return token;
   }
 
-  private async append(orgId: string, schema: string, eventType: string, idSeed: string, data: object): Promise<void> {
+  private async append(
+    orgId: string,
+    schema: string,
+    eventType: string,
+    idSeed: string,
+    data: object,
+  ): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('IdentityAdmin not opened');
     const version = (this.versions.get(orgId) ?? 0) + 1;

@@ -56,7 +56,12 @@ export function evolveIndicatorDoc(
     }
     case 'IndicatorUpdated':
       if (!doc) return null;
-      return withEntitlement({ ...doc, ...termsFields(event.data), version, updatedAt: new Date(event.data.updatedAt) });
+      return withEntitlement({
+        ...doc,
+        ...termsFields(event.data),
+        version,
+        updatedAt: new Date(event.data.updatedAt),
+      });
     case 'IndicatorRevoked':
       if (!doc) return null;
       return {
@@ -74,7 +79,8 @@ export function evolveIndicatorDoc(
         ...doc,
         version,
         sightingCount: doc.sightingCount + event.data.count,
-        lastSightedAt: doc.lastSightedAt && doc.lastSightedAt > observed ? doc.lastSightedAt : observed,
+        lastSightedAt:
+          doc.lastSightedAt && doc.lastSightedAt > observed ? doc.lastSightedAt : observed,
         updatedAt: new Date(event.data.recordedAt),
       };
     }

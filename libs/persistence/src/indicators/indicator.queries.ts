@@ -32,7 +32,9 @@ export class IndicatorQueries {
   }
 
   async findVisible(viewer: Organisation, id: string): Promise<IndicatorDoc | null> {
-    const doc = await this.collection.findOne({ $and: [{ _id: id }, readFilter(viewer)] } as Filter<IndicatorDoc>);
+    const doc = await this.collection.findOne({
+      $and: [{ _id: id }, readFilter(viewer)],
+    } as Filter<IndicatorDoc>);
     return doc && visible(viewer, doc) ? doc : null;
   }
 

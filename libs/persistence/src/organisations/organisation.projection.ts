@@ -6,9 +6,18 @@ import type { Projection } from '../projection';
 export type IdentityEvent =
   | {
       type: 'OrganisationRegistered';
-      data: { orgId: string; name: string; kind: string; sector: string | null; registeredAt: number };
+      data: {
+        orgId: string;
+        name: string;
+        kind: string;
+        sector: string | null;
+        registeredAt: number;
+      };
     }
-  | { type: 'TokenIssued'; data: { orgId: string; tokenId: string; tokenHash: string; issuedAt: number } };
+  | {
+      type: 'TokenIssued';
+      data: { orgId: string; tokenId: string; tokenHash: string; issuedAt: number };
+    };
 
 export interface OrganisationDoc {
   _id: string;
