@@ -1,0 +1,375 @@
+/**
+ * First benchmark of the bus, side by side with Kafka's own tools on the same broker in the
+ * same run. Prints a table and writes bench/out/results.json. Run through `npm run bench`.
+ *
+ *  1. Kafka ProducerPerformance (baseline) vs kafkajs raw produce vs the bus's command path
+ *     (commands decided by the processor and written transactionally as events), same record
+ *     size, acks=all.
+ *  2. HTTP publish through the gateway: accepted per second at fixed concurrency, and
+ *     publish→readable latency p50/p99 next to Kafka's EndToEndLatency tool.
+ *  3. Avro single-object encoding against JSON: encode/decode speed and size.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { commandIdFor } from '@acd/event-sourcing';
+import { indicatorIdFor } from '@acd/indicators-domain';
+import {
+  CommandProcessor,
+  createKafka,
+  ensureTopics,
+  H,
+  SchemaSet,
+  schemasDir,
+  TopicNames,
+  withAdmin,
+  type BusLogger,
+} from '@acd/messaging';
+import { indicatorContext } from '../apps/indicators/src/indicator.context';
+
+const ROOT = join(__dirname, '..', '..');
+const N = Number(process.env.BENCH_RECORDS ?? 50_000);
+const HTTP_N = Number(process.env.BENCH_HTTP_RECORDS ?? 2_000);
+const LATENCY_N = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+const quiet: BusLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m) => console.error(m),
+};
+
+const cfg = loadConfig(kafkaSchema);
+const kafka = createKafka(cfg, 'bench');
+const topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
+const codec = SchemaSet.load(schemasDir());
+const results: Record<string, unknown> = {};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function sampleCommand(i: number) {
+  const value = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  const publisher = 'op-bench';
+  const indicatorId = indicatorIdFor(publisher, 'ipv4', value);
+  return {
+    indicatorId,
+    data: {
+      indicatorId,
+      indicatorType: 'ipv4',
+      value,
+      tlp: 'AMBER',
+      audience: { orgs: ['op-kanto-electric'], sectors: ['electricity', 'railways'] },
+      confidence: 80,
+      validFrom: null,
+      validUntil: null,
+      description: 'Command-and-control server observed contacting engineering workstations',
+      cves: ['CVE-2024-3400'],
+      killChainPhases: [
+        { killChainName: 'lockheed-martin-cyber-kill-chain', phaseName: 'command-and-control' },
+      ],
+    },
+  };
+}
+
+function kafkaClasspath(): string {
+  return join(ROOT, '.local', 'kafka', 'libs', '*');
+}
+
+function runJava(mainClass: string, args: string[]): string {
+  return execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-Dlog4j.configuration=file:' + join(ROOT, 'deploy/local/kafka/tools-log4j.properties'),
+      '-cp',
+      kafkaClasspath(),
+      mainClass,
+      ...args,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+async function createTopic(name: string, partitions: number): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    const existing = await admin.listTopics();
+    if (!existing.includes(name)) {
+      await admin.createTopics({
+        topics: [
+          { topic: name, numPartitions: partitions, replicationFactor: cfg.ACD_REPLICATION_FACTOR },
+        ],
+      });
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+async function endOffsetSum(k: Kafka, topic: string): Promise<number> {
+  const offsets = await withAdmin(k, (admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((n, o) => n + Number(o.high), 0);
+}
+
+async function baselineProducerPerformance(recordSize: number): Promise<number> {
+  const topic = `${cfg.ACD_TOPIC_PREFIX}bench.baseline.${randomUUID().slice(0, 8)}`;
+  await createTopic(topic, 6);
+  const out = runJava('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic',
+    topic,
+    '--num-records',
+    String(N),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${cfg.KAFKA_BROKERS.join(',')}`,
+    'acks=all',
+    'enable.idempotence=true',
+    'linger.ms=5',
+  ]);
+  const last = out.trim().split('\n').pop() ?? '';
+  const m = /([\d.]+) records\/sec/.exec(last);
+  console.log(`  ProducerPerformance: ${last}`);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function kafkajsRaw(messages: { key: string; value: Buffer }[]): Promise<number> {
+  const topic = `${cfg.ACD_TOPIC_PREFIX}bench.kafkajs.${randomUUID().slice(0, 8)}`;
+  await createTopic(topic, 6);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < messages.length; i += 1000) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
+  }
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  await producer.disconnect();
+  return messages.length / s;
+}
+
+async function busCommandPath(): Promise<{ rate: number; recordSize: number }> {
+  const processor = new CommandProcessor(kafka, topics, codec, indicatorContext as never, {
+    instanceId: 'bench',
+    logger: quiet,
+  });
+  await processor.start();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const eventsTopic = topics.of('indicatorEvents');
+  const before = await endOffsetSum(kafka, eventsTopic);
+  const messages = Array.from({ length: N }, (_, i) => {
+    const { indicatorId, data } = sampleCommand(i);
+    return {
+      key: indicatorId,
+      value: codec.encode('jp.acd.indicator.PublishIndicator', data),
+      headers: {
+        [H.commandId]: commandIdFor('op-bench', `bench-${i}-${randomUUID()}`),
+        [H.orgId]: 'op-bench',
+        [H.orgKind]: 'operator',
+        [H.orgSector]: 'electricity',
+      },
+    };
+  });
+  const recordSize = Math.round(messages.reduce((n, m) => n + m.value.length, 0) / messages.length);
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < messages.length; i += 1000) {
+    await producer.send({
+      topic: topics.of('indicatorCommands'),
+      acks: -1,
+      messages: messages.slice(i, i + 1000),
+    });
+  }
+  // Events become visible only when their transaction commits, so this is end to end.
+  for (;;) {
+    const committed = (await endOffsetSum(kafka, eventsTopic)) - before;
+    if (committed >= N) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  await producer.disconnect();
+  await processor.stop();
+  results.rawKafkajs = await kafkajsRaw(messages.map((m) => ({ key: m.key, value: m.value })));
+  return { rate: N / s, recordSize };
+}
+
+function codecComparison() {
+  const { data } = sampleCommand(42);
+  const event = {
+    ...data,
+    publisherOrgId: 'op-kanto-electric',
+    publisherSector: 'electricity',
+    validFrom: Date.now(),
+    publishedAt: Date.now(),
+  };
+  const name = 'jp.acd.indicator.IndicatorPublished';
+  const iterations = 100_000;
+  const avro = codec.encode(name, event);
+  const json = Buffer.from(JSON.stringify(event));
+  const time = (fn: () => void) => {
+    for (let i = 0; i < 5_000; i += 1) fn();
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i += 1) fn();
+    return iterations / (Number(process.hrtime.bigint() - t) / 1e9);
+  };
+  return {
+    avroBytes: avro.length,
+    jsonBytes: json.length,
+    avroEncodePerSec: time(() => codec.encode(name, event)),
+    jsonEncodePerSec: time(() => Buffer.from(JSON.stringify(event))),
+    avroDecodePerSec: time(() => codec.decode(avro)),
+    jsonDecodePerSec: time(() => JSON.parse(json.toString('utf8'))),
+  };
+}
+
+async function httpPath(base: string, token: string): Promise<void> {
+  const post = (i: number) =>
+    fetch(`${base}/v1/indicators`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'domain',
+        value: `c2-${i}-${randomUUID().slice(0, 6)}.bench.example`,
+        tlp: 'AMBER',
+        audience: { sectors: ['electricity'] },
+        confidence: 70,
+        description: 'benchmark indicator',
+      }),
+    });
+  // Throughput at a fixed number of callers in flight.
+  const concurrency = 32;
+  let next = 0;
+  let failed = 0;
+  const t = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < HTTP_N) {
+        const i = next++;
+        const res = await post(i);
+        if (res.status !== 201) failed += 1;
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  results.httpAcceptedPerSec = HTTP_N / s;
+  results.httpFailed = failed;
+
+  // Publish→readable: one caller, POST then poll by id until the projection answers.
+  const acked: number[] = [];
+  const readable: number[] = [];
+  for (let i = 0; i < LATENCY_N; i += 1) {
+    const t0 = performance.now();
+    const res = await post(1_000_000 + i);
+    const body = (await res.json()) as { id: string };
+    acked.push(performance.now() - t0);
+    for (;;) {
+      const r = await fetch(`${base}/v1/indicators/${body.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+      await new Promise((r2) => setTimeout(r2, 2));
+    }
+    readable.push(performance.now() - t0);
+  }
+  acked.sort((a, b) => a - b);
+  readable.sort((a, b) => a - b);
+  results.publishAckedMs = { p50: percentile(acked, 50), p99: percentile(acked, 99) };
+  results.publishReadableMs = { p50: percentile(readable, 50), p99: percentile(readable, 99) };
+}
+
+function kafkaEndToEndLatency(recordSize: number): { p50: number; p99: number } | null {
+  try {
+    const topic = `${cfg.ACD_TOPIC_PREFIX}bench.e2e-latency`;
+    const out = runJava('org.apache.kafka.tools.EndToEndLatency', [
+      cfg.KAFKA_BROKERS.join(','),
+      topic,
+      String(LATENCY_N * 5),
+      'all',
+      String(recordSize),
+    ]);
+    const p = (label: string) =>
+      Number(new RegExp(`${label}\\s*=?\\s*([\\d.]+)`).exec(out)?.[1] ?? NaN);
+    const m = /Percentiles: 50th = ([\d.]+), 99th = ([\d.]+)/.exec(out);
+    if (m) return { p50: Number(m[1]), p99: Number(m[2]) };
+    return { p50: p('50th'), p99: p('99th') };
+  } catch (err) {
+    console.error(
+      `  EndToEndLatency failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
+    );
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const base = process.env.BENCH_GATEWAY;
+  const token = process.env.BENCH_TOKEN;
+  await withAdmin(kafka, (admin) => ensureTopics(admin, topics, cfg.ACD_REPLICATION_FACTOR));
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
+
+  console.log(`\n1. ingest, ${N} records, acks=all`);
+  const bus = await busCommandPath();
+  results.busCommandsPerSec = bus.rate;
+  results.recordSize = bus.recordSize;
+  results.producerPerformance = await baselineProducerPerformance(bus.recordSize);
+
+  if (base && token) {
+    console.log(
+      `\n2. HTTP publish (${HTTP_N} at concurrency 32) and publish→readable latency (${LATENCY_N} samples)`,
+    );
+    await httpPath(base, token);
+    results.kafkaEndToEndLatencyMs = kafkaEndToEndLatency(bus.recordSize);
+  }
+
+  console.log('\n3. Avro single-object vs JSON');
+  results.codec = codecComparison();
+
+  const r = results as {
+    producerPerformance: number;
+    rawKafkajs: number;
+    busCommandsPerSec: number;
+    recordSize: number;
+    httpAcceptedPerSec?: number;
+    publishAckedMs?: { p50: number; p99: number };
+    publishReadableMs?: { p50: number; p99: number };
+    kafkaEndToEndLatencyMs?: { p50: number; p99: number } | null;
+    codec: ReturnType<typeof codecComparison>;
+  };
+  const f = (n: number | undefined) =>
+    n === undefined || Number.isNaN(n) ? 'n/a' : Math.round(n).toLocaleString('en');
+  const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(1));
+  console.log(`
+| measure | value | ratio |
+|---|---|---|
+| Kafka ProducerPerformance, ${r.recordSize} B records, acks=all | ${f(r.producerPerformance)} rec/s | 1.00 |
+| kafkajs raw produce, same records | ${f(r.rawKafkajs)} rec/s | ${(r.rawKafkajs / r.producerPerformance).toFixed(2)} |
+| bus: commands decided and committed as events | ${f(r.busCommandsPerSec)} rec/s | ${(r.busCommandsPerSec / r.producerPerformance).toFixed(2)} |
+| bus: HTTP publish accepted (concurrency 32) | ${f(r.httpAcceptedPerSec)} req/s | ${r.httpAcceptedPerSec ? (r.httpAcceptedPerSec / r.producerPerformance).toFixed(3) : 'n/a'} |
+| HTTP publish acknowledged p50 / p99 | ${f1(r.publishAckedMs?.p50)} / ${f1(r.publishAckedMs?.p99)} ms | |
+| HTTP publish → readable p50 / p99 | ${f1(r.publishReadableMs?.p50)} / ${f1(r.publishReadableMs?.p99)} ms | |
+| Kafka EndToEndLatency p50 / p99 (acks=all) | ${f1(r.kafkaEndToEndLatencyMs?.p50)} / ${f1(r.kafkaEndToEndLatencyMs?.p99)} ms | |
+| Avro single-object size vs JSON | ${r.codec.avroBytes} B vs ${r.codec.jsonBytes} B | ${(r.codec.avroBytes / r.codec.jsonBytes).toFixed(2)} |
+| Avro encode vs JSON.stringify | ${f(r.codec.avroEncodePerSec)} vs ${f(r.codec.jsonEncodePerSec)} /s | ${(r.codec.avroEncodePerSec / r.codec.jsonEncodePerSec).toFixed(2)} |
+| Avro decode vs JSON.parse | ${f(r.codec.avroDecodePerSec)} vs ${f(r.codec.jsonDecodePerSec)} /s | ${(r.codec.avroDecodePerSec / r.codec.jsonDecodePerSec).toFixed(2)} |
+`);
+  const outDir = join(ROOT, 'bench', 'out');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, 'results.json'),
+    JSON.stringify({ at: new Date().toISOString(), N, HTTP_N, LATENCY_N, ...results }, null, 2),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

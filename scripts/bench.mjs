@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm run bench`: builds, starts a dedicated local stack (or uses KAFKA_BROKERS/MONGODB_URI),
+// starts the services, seeds organisations, runs bench/ingest.bench.ts and stops everything.
+// Sizes: BENCH_RECORDS (50000), BENCH_HTTP_RECORDS (2000), BENCH_LATENCY_SAMPLES (200).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { Service, runApp, waitFor, nodeArgs } = require('./lib/services.cjs');
+const sh = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
+const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
+const env = {
+  ...process.env,
+  LOG_LEVEL: 'warn',
+  ACD_TOPIC_PREFIX: `bench${Date.now()}.`,
+  PORT: process.env.BENCH_PORT ?? '3900',
+};
+const stackEnv = {
+  ...process.env,
+  ACD_STACK: 'bench',
+  ACD_KAFKA_PORT: '19392',
+  ACD_MONGO_PORT: '28317',
+};
+if (!external) {
+  sh('bash', ['deploy/local/stack.sh', 'provision']);
+  sh('bash', ['deploy/local/stack.sh', 'start'], { env: stackEnv });
+  const endpoints = JSON.parse(
+    readFileSync(path.join(ROOT, '.local/stacks/bench/endpoints.json'), 'utf8'),
+  );
+  env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
+  env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd_bench');
+}
+const logDir = mkdtempSync(path.join(tmpdir(), 'acd-bench-'));
+const orgsFile = path.join(logDir, 'orgs.json');
+await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', orgsFile], env);
+const services = ['projector', 'indicators', 'gateway'].map((n) =>
+  new Service(n, env, logDir, { restart: false }).start(),
+);
+const base = `http://127.0.0.1:${env.PORT}`;
+let status = 1;
+try {
+  await waitFor('gateway', async () => (await fetch(`${base}/health`)).ok, 90_000, 300);
+  const token = JSON.parse(readFileSync(orgsFile, 'utf8')).find((o) => o.kind === 'operator').token;
+  await waitFor(
+    'organisations',
+    async () =>
+      (
+        await fetch(`${base}/v1/indicators?limit=1`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).ok,
+    60_000,
+    300,
+  );
+  const r = spawnSync(process.execPath, nodeArgs('dist/bench/ingest.bench.js', []), {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...env, BENCH_GATEWAY: base, BENCH_TOKEN: token },
+  });
+  status = r.status ?? 1;
+} finally {
+  await Promise.all(services.map((s) => s.stop()));
+  if (!external)
+    spawnSync('bash', ['deploy/local/stack.sh', 'stop', '--purge'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: stackEnv,
+    });
+  console.log(`service logs: ${logDir}`);
+}
+process.exit(status);
