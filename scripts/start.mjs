@@ -196,7 +196,7 @@ console.log(`
   demo tokens   .local/demo-orgs.json
   logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
 ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
-  try:  curl -s -H "Authorization: Bearer ${opA.token.slice(0, 8)}..." ${base}/v1/indicators
-        (take the full token of ${opA.id} from .local/demo-orgs.json)
+  try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${opA.id}').token")
+        curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/indicators
 
 Ctrl-C stops everything.`);

@@ -14,14 +14,12 @@ import {
   indicatorProjection,
   IndicatorQueries,
   openRuntime,
-  organisationProjection,
-  ProjectionRunner,
+  startProjectors,
   rebuildProjection,
   type Projection,
   type ReadModelDoc,
   type Runtime,
 } from '@acd/persistence';
-import type { Producer } from 'kafkajs';
 import { indicatorContext } from '../../apps/indicators/src/indicator.context';
 import { isolatedEnv, waitFor } from '../support/bus';
 
@@ -47,8 +45,7 @@ describe('indicator flow on real Kafka and MongoDB', () => {
   let rt: Runtime;
   let processor: CommandProcessor<never, never, never>;
   let bus: CommandBus;
-  let runners: ProjectionRunner<unknown, ReadModelDoc>[];
-  let dlq: Producer;
+  let projectors: Awaited<ReturnType<typeof startProjectors>>;
   let queries: IndicatorQueries;
 
   beforeAll(async () => {
@@ -62,23 +59,7 @@ describe('indicator flow on real Kafka and MongoDB', () => {
       logger: quiet,
     });
     await processor.start();
-    dlq = rt.kafka.producer();
-    await dlq.connect();
-    const checkpoints = new CheckpointStore(rt.mongo);
-    runners = [organisationProjection, indicatorProjection].map(
-      (p) =>
-        new ProjectionRunner(
-          rt.kafka,
-          rt.topics,
-          rt.codec,
-          rt.db,
-          checkpoints,
-          p as unknown as Projection<unknown, ReadModelDoc>,
-          dlq,
-          quiet,
-        ),
-    );
-    for (const r of runners) await r.start();
+    projectors = await startProjectors(rt, quiet);
     bus = new CommandBus(rt.kafka, rt.topics, rt.codec, quiet, 20_000);
     await bus.start();
     queries = new IndicatorQueries(rt.db);
@@ -86,9 +67,8 @@ describe('indicator flow on real Kafka and MongoDB', () => {
 
   afterAll(async () => {
     await bus?.stop();
-    for (const r of runners ?? []) await r.stop();
+    await projectors?.stop();
     await processor?.stop();
-    await dlq?.disconnect();
     await rt?.close();
   });
 

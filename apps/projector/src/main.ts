@@ -1,22 +1,13 @@
 import 'reflect-metadata';
 import { loadConfig, projectorSchema } from '@acd/config';
 import {
-  createLogger,
-  indicatorProjection,
-  openRuntime,
-  organisationProjection,
-  ProjectionRunner,
-  rebuildProjection,
   CheckpointStore,
-  type Projection,
-  type ReadModelDoc,
+  createLogger,
+  openRuntime,
+  PROJECTIONS,
+  rebuildProjection,
+  startProjectors,
 } from '@acd/persistence';
-
-// Erased to the common shape: the runner never looks inside event or document types.
-const PROJECTIONS = [organisationProjection, indicatorProjection] as unknown as Projection<
-  unknown,
-  ReadModelDoc
->[];
 
 const USAGE = `usage: projector [run | rebuild [<projection>...]]
   run        keep every read model up to date (default)
@@ -27,29 +18,11 @@ async function run(): Promise<void> {
   const logger = createLogger('projector');
   const { ACD_PROJECTOR_MAX_BATCH } = loadConfig(projectorSchema);
   const rt = await openRuntime('projector');
-  const dlq = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await dlq.connect();
-  const checkpoints = new CheckpointStore(rt.mongo);
-  const runners = PROJECTIONS.map(
-    (p) =>
-      new ProjectionRunner(
-        rt.kafka,
-        rt.topics,
-        rt.codec,
-        rt.db,
-        checkpoints,
-        p,
-        dlq,
-        logger,
-        ACD_PROJECTOR_MAX_BATCH,
-      ),
-  );
-  for (const r of runners) await r.start();
+  const projectors = await startProjectors(rt, logger, ACD_PROJECTOR_MAX_BATCH);
   logger.info('projector running', { projections: PROJECTIONS.map((p) => p.name) });
   const shutdown = async (signal: string) => {
     logger.info('stopping', { signal });
-    for (const r of runners) await r.stop();
-    await dlq.disconnect();
+    await projectors.stop();
     await rt.close();
     process.exit(0);
   };

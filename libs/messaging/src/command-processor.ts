@@ -27,6 +27,8 @@ export interface CommandProcessorOptions {
   instanceId: string;
   clock?: () => Date;
   logger: BusLogger;
+  /** Most commands decided in one transaction (default 500). */
+  maxTransaction?: number;
 }
 
 interface Outgoing {
@@ -49,6 +51,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   private readonly clock: () => Date;
   readonly groupId: string;
   private processedCommands = 0;
+  private readonly maxTransaction: number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,6 +61,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     private readonly opts: CommandProcessorOptions,
   ) {
     this.clock = opts.clock ?? (() => new Date());
+    this.maxTransaction = opts.maxTransaction ?? 500;
     this.groupId = topics.group(`acd.${context.name}.processor`);
   }
 
@@ -159,13 +163,20 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     }
   }
 
-  private async handleBatch({
-    batch,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale } = payload;
+    // One transaction per slice keeps every produce request under the broker's size limit.
+    for (let i = 0; i < batch.messages.length; i += this.maxTransaction) {
+      if (!isRunning() || isStale()) return;
+      await this.decideSlice(payload, batch.messages.slice(i, i + this.maxTransaction));
+    }
+  }
+
+  private async decideSlice(
+    { batch, heartbeat, resolveOffset }: EachBatchPayload,
+    messages: KafkaMessage[],
+  ): Promise<void> {
+    if (messages.length === 0) return;
     if (this.stale) await this.reload();
     const producer = this.producer;
     if (!producer) throw new Error('processor not started');
@@ -177,14 +188,14 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     const dead: KafkaOut[] = [];
     const now = this.clock();
 
-    for (const message of batch.messages) {
+    for (const message of messages) {
       const outcome = this.decideOne(message, batch.partition, overlay, now);
       if (outcome.deadLetter) dead.push(outcome.deadLetter);
       events.push(...outcome.events);
       if (outcome.reply) replies.push(outcome.reply);
     }
 
-    const last = batch.messages[batch.messages.length - 1];
+    const last = messages[messages.length - 1];
     if (!last) return;
     const outgoing: Outgoing[] = [
       { topic: this.topics.of(this.context.eventsTopic), messages: events },
@@ -217,7 +228,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       throw err;
     }
     for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
-    this.processedCommands += batch.messages.length;
+    resolveOffset(last.offset);
+    this.processedCommands += messages.length;
     await heartbeat();
   }
 

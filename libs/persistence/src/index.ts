@@ -10,3 +10,4 @@ export * from './organisations/organisation.projection';
 export * from './runtime';
 export * from './logger';
 export * from './command-processor.transport';
+export * from './projector';

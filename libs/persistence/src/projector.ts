@@ -1,0 +1,46 @@
+import type { BusLogger } from '@acd/messaging';
+import { CheckpointStore } from './checkpoints';
+import { indicatorProjection } from './indicators/indicator.projection';
+import { organisationProjection } from './organisations/organisation.projection';
+import type { Projection, ReadModelDoc } from './projection';
+import { ProjectionRunner } from './projection-runner';
+import type { Runtime } from './runtime';
+
+// Erased to the common shape: the runner never looks inside event or document types.
+export const PROJECTIONS = [organisationProjection, indicatorProjection] as unknown as Projection<
+  unknown,
+  ReadModelDoc
+>[];
+
+/** Every read model kept up to date in one process, sharing one dead-letter producer. */
+export async function startProjectors(
+  rt: Runtime,
+  logger: BusLogger,
+  maxBatch?: number,
+): Promise<{ runners: ProjectionRunner<unknown, ReadModelDoc>[]; stop(): Promise<void> }> {
+  const dlq = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await dlq.connect();
+  const checkpoints = new CheckpointStore(rt.mongo);
+  const runners = PROJECTIONS.map(
+    (p) =>
+      new ProjectionRunner(
+        rt.kafka,
+        rt.topics,
+        rt.codec,
+        rt.db,
+        checkpoints,
+        p,
+        dlq,
+        logger,
+        maxBatch,
+      ),
+  );
+  for (const r of runners) await r.start();
+  return {
+    runners,
+    async stop() {
+      for (const r of runners) await r.stop();
+      await dlq.disconnect();
+    },
+  };
+}
