@@ -55,7 +55,7 @@ export const gatewaySchema = z.object({
 
 export const projectorSchema = z.object({
   /** Most events applied per write: bounds memory and the replay after a crash. */
-  ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 export const logSchema = z.object({

@@ -108,11 +108,13 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.opts.logger.error('command consumer crashed; kafkajs restarts it', {
+      this.opts.logger.error('command consumer crashed', {
         context: this.context.name,
         error: payload.error.message,
         restart: payload.restart,
       });
+      // Without a consumer the processor decides nothing; exit so the supervisor restarts it.
+      if (!payload.restart) process.exit(1);
     });
   }
 

@@ -42,7 +42,11 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   const existing = [...changed.values()].filter((d) => current.has(d._id));
   // New documents go in with one insertMany; a duplicate key means another writer inserted
   // first, and the guarded update below settles which version wins.
-  const raced = await insertFresh(collection, fresh);
+  const raced: D[] = [];
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    raced.push(...(await insertFresh(collection, fresh.slice(i, i + INSERT_CHUNK))));
+    await options.between?.();
+  }
   const updates = [...existing, ...raced];
   for (let i = 0; i < updates.length; i += WRITE_CHUNK) {
     await guardedUpserts(collection, updates.slice(i, i + WRITE_CHUNK));
@@ -57,6 +61,8 @@ export async function applyEvents<E, D extends ReadModelDoc>(
  * a moment between chunks to heartbeat.
  */
 const WRITE_CHUNK = 50;
+/** Keeps each insert short enough that the consumer can heartbeat between them. */
+const INSERT_CHUNK = 500;
 
 async function insertFresh<D extends ReadModelDoc>(
   collection: Collection<D>,

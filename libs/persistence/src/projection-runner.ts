@@ -62,7 +62,11 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     private readonly projection: Projection<E, D>,
     private readonly dlqProducer: Producer,
     private readonly logger: BusLogger,
-    private readonly maxBatch = 5_000,
+    private readonly maxBatch = 1_000,
+    private readonly onFatal: (err: Error) => void = (err) => {
+      console.error(err);
+      process.exit(1);
+    },
   ) {
     this.checkpoints = checkpoints;
     this.groupId = topics.group(`acd.projector.${projection.name}`);
@@ -85,17 +89,20 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
       // A crashed projector's partitions are handed over after this long, not kafkajs' 30 s.
-      sessionTimeout: 10_000,
+      sessionTimeout: 15_000,
       heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
-      this.logger.error('projection consumer crashed; kafkajs restarts it', {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.logger.error('projection consumer crashed', {
         projection: this.projection.name,
         error: payload.error.message,
         restart: payload.restart,
-      }),
-    );
+      });
+      // kafkajs gives up on some errors; a projector without a consumer must not linger
+      // looking healthy. Exit and let the supervisor start a fresh one from the checkpoint.
+      if (!payload.restart) this.onFatal(payload.error);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
