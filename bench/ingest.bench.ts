@@ -272,7 +272,7 @@ async function httpPath(base: string, token: string): Promise<void> {
       });
       await r.arrayBuffer();
       if (r.status === 200) break;
-      await new Promise((r2) => setTimeout(r2, 2));
+      await new Promise((r2) => setTimeout(r2, 5));
     }
     readable.push(performance.now() - t0);
   }
