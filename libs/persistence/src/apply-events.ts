@@ -17,7 +17,7 @@ export async function applyEvents<E, D extends ReadModelDoc>(
 ): Promise<{ applied: number; skipped: number; written: number }> {
   if (envelopes.length === 0) return { applied: 0, skipped: 0, written: 0 };
   const ids = [...new Set(envelopes.map((e) => e.metadata.aggregateId))];
-  const stored = await collection.find({ _id: { $in: ids } } as Filter<D>).toArray();
+  const stored = await loadByIds(collection, ids);
   const current = new Map<string, D>(stored.map((d) => [d._id, d as D]));
   const changed = new Map<string, D>();
   let applied = 0;
@@ -112,3 +112,20 @@ async function guardedUpserts<D extends ReadModelDoc>(
       throw err;
   }
 }
+
+/**
+ * FerretDB v1 answers `_id` equality from its primary key but scans the whole collection for
+ * `$in`; a few ids are therefore fetched one by one (in parallel), many with one `$in`.
+ */
+async function loadByIds<D extends ReadModelDoc>(
+  collection: Collection<D>,
+  ids: string[],
+): Promise<D[]> {
+  if (ids.length > BY_ID_LIMIT) {
+    return (await collection.find({ _id: { $in: ids } } as Filter<D>).toArray()) as D[];
+  }
+  const found = await Promise.all(ids.map((_id) => collection.findOne({ _id } as Filter<D>)));
+  return found.filter((d): d is NonNullable<typeof d> => d !== null) as D[];
+}
+
+const BY_ID_LIMIT = 200;
