@@ -257,6 +257,7 @@ async function httpPath(base: string, token: string): Promise<void> {
   const s = Number(process.hrtime.bigint() - t) / 1e9;
   results.httpAcceptedPerSec = HTTP_N / s;
   results.httpFailed = failed;
+  console.log(`  HTTP publish: ${Math.round(HTTP_N / s)} accepted/s, ${failed} failed`);
 
   // Publish→readable: one caller, POST then poll by id until the projection answers.
   const acked: number[] = [];
@@ -317,6 +318,10 @@ async function main(): Promise<void> {
   const bus = await busCommandPath();
   results.busCommandsPerSec = bus.rate;
   results.recordSize = bus.recordSize;
+  console.log(
+    `  bus command path: ${Math.round(bus.rate)} commands/s decided and committed (${bus.recordSize} B records)`,
+  );
+  console.log(`  kafkajs raw produce: ${Math.round(results.rawKafkajs as number)} records/s`);
   results.producerPerformance = await baselineProducerPerformance(bus.recordSize);
 
   if (base && token) {

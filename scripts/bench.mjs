@@ -43,7 +43,7 @@ const logDir = mkdtempSync(path.join(tmpdir(), 'acd-bench-'));
 const orgsFile = path.join(logDir, 'orgs.json');
 await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', orgsFile], env);
 const services = ['projector', 'indicators', 'gateway'].map((n) =>
-  new Service(n, env, logDir, { restart: false }).start(),
+  new Service(n, env, logDir).start(),
 );
 const base = `http://127.0.0.1:${env.PORT}`;
 let status = 1;

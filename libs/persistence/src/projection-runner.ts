@@ -89,7 +89,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
       // A crashed projector's partitions are handed over after this long, not kafkajs' 30 s.
-      sessionTimeout: 15_000,
+      sessionTimeout: 30_000,
       heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
@@ -203,9 +203,16 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       return;
     }
     resolveOffset(last.offset);
-    await this.consumer?.commitOffsets([
-      { topic: this.topic, partition: batch.partition, offset: next },
-    ]);
+    // Kafka's committed offset only mirrors the checkpoint (for lag monitoring); losing group
+    // membership mid-batch must not fail a batch whose checkpoint is already stored.
+    await this.consumer
+      ?.commitOffsets([{ topic: this.topic, partition: batch.partition, offset: next }])
+      .catch((err: unknown) =>
+        this.logger.warn('offset commit to Kafka failed; the MongoDB checkpoint stands', {
+          partition: batch.partition,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     this.stats.applied += result.applied;
     this.stats.skipped += result.skipped;
     this.stats.deadLettered += letters.length;
