@@ -23,7 +23,9 @@ const lock = path.join(ROOT, 'package-lock.json');
 const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   step('installing npm dependencies');
-  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  // npm install repairs a lock that lacks some platform's optional packages.
+  if (ci.status !== 0) sh('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 step('building');
