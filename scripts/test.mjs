@@ -24,8 +24,13 @@ function sh(label, cmd, cmdArgs, opts = {}) {
 const lock = path.join(ROOT, 'package-lock.json');
 const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
-  if (sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0)
+  // npm ci insists on an exact lock; npm install repairs one that lacks a platform's optional packages.
+  if (
+    sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0 &&
+    sh('install npm dependencies (repairing the lock)', 'npm', ['install', '--no-audit', '--no-fund']) !== 0
+  ) {
     process.exit(1);
+  }
 }
 
 let failedSteps = [];
