@@ -27,7 +27,11 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   // npm ci insists on an exact lock; npm install repairs one that lacks a platform's optional packages.
   if (
     sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0 &&
-    sh('install npm dependencies (repairing the lock)', 'npm', ['install', '--no-audit', '--no-fund']) !== 0
+    sh('install npm dependencies (repairing the lock)', 'npm', [
+      'install',
+      '--no-audit',
+      '--no-fund',
+    ]) !== 0
   ) {
     process.exit(1);
   }
