@@ -116,7 +116,9 @@ try {
 
 step('publishing demo indicators');
 const operators = orgs.filter((o) => o.kind === 'operator');
-const [opA, opB] = operators;
+const opA = operators[0];
+// A second operator in another sector, so sector audiences visibly differ.
+const opB = operators.find((o) => o.sector !== opA.sector) ?? operators[1];
 const nco = orgs.find((o) => o.kind === 'cabinet-office');
 const police = orgs.find((o) => o.kind === 'police');
 const demo = [
