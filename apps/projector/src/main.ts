@@ -54,7 +54,7 @@ async function rebuild(names: string[]): Promise<void> {
           const rate = Math.round(read / Math.max((now - started) / 1000, 0.001));
           const pct = total > 0 ? Math.floor((100 * read) / total) : 100;
           process.stderr.write(
-            `\rrebuild ${projection.name}: ${read}/${total} events (${pct}%) ${rate}/s   `,
+            `\rrebuild ${projection.name}: ${read}/${total} offsets (${pct}%) ${rate}/s   `,
           );
         },
       });

@@ -25,6 +25,7 @@ export async function readLogToEnd(
 ): Promise<Map<number, string>> {
   const ends = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
   const target = new Map<number, bigint>();
+  const starts = new Map<number, bigint>();
   const low = await withAdmin(kafka, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, 0));
   let total = 0;
   for (const p of ends) {
@@ -32,6 +33,7 @@ export async function readLogToEnd(
     const start = BigInt(low.find((l) => l.partition === p.partition)?.offset ?? '0');
     if (high > start) {
       target.set(p.partition, high);
+      starts.set(p.partition, start);
       total += Number(high - start);
     }
   }
@@ -43,7 +45,11 @@ export async function readLogToEnd(
     readUncommitted: false,
     maxWaitTimeInMs: 250,
   });
-  let read = 0;
+  // Progress counts offsets, not messages: transaction markers take offsets too, and the
+  // total is known in offsets only.
+  const position = new Map<number, bigint>();
+  const progress = (): number =>
+    [...position.entries()].reduce((n, [p, off]) => n + Number(off - (starts.get(p) ?? 0n)), 0);
   const remaining = new Set(target.keys());
   let finish: () => void = () => {};
   let fail: (err: unknown) => void = () => {};
@@ -73,18 +79,22 @@ export async function readLogToEnd(
         if (messages.length > 0) {
           lastProgressAt = Date.now();
           await onBatch({ ...batch, messages } as EachBatchPayload['batch']);
-          read += messages.length;
-          onProgress?.({ read, total });
           const last = messages[messages.length - 1];
+          position.set(batch.partition, BigInt(last?.offset ?? '0') + 1n);
+          onProgress?.({ read: progress(), total });
           if (last) resolveOffset(last.offset);
         }
         const lastSeen = batch.messages[batch.messages.length - 1];
-        if (lastSeen && BigInt(lastSeen.offset) >= limit - 1n) remaining.delete(batch.partition);
+        if (lastSeen && BigInt(lastSeen.offset) >= limit - 1n) {
+          remaining.delete(batch.partition);
+          position.set(batch.partition, limit);
+        }
         if (remaining.size === 0) finish();
         await heartbeat();
       },
     });
     await done;
+    onProgress?.({ read: total, total });
   } finally {
     await consumer.disconnect();
   }
