@@ -3,9 +3,10 @@
 // FerretDB (unless KAFKA_BROKERS and MONGODB_URI point elsewhere), starts every service,
 // seeds the demo organisations and a few indicators, and prints where to look.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ensureDependencies } from './lib/dependencies.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -19,14 +20,7 @@ function sh(cmd, args, opts = {}) {
   }
 }
 
-const lock = path.join(ROOT, 'package-lock.json');
-const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
-if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
-  step('installing npm dependencies');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
-  // npm install repairs a lock that lacks some platform's optional packages.
-  if (ci.status !== 0) sh('npm', ['install', '--no-audit', '--no-fund']);
-}
+if (!ensureDependencies(ROOT)) process.exit(1);
 
 step('building');
 sh('npx', ['tsc', '-p', 'tsconfig.build.json']);

@@ -4,8 +4,9 @@
 // global setup starts an isolated Kafka + FerretDB on free ports, or uses KAFKA_BROKERS and
 // MONGODB_URI when given). Ends with one line "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDependencies } from './lib/dependencies.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
@@ -21,21 +22,7 @@ function sh(label, cmd, cmdArgs, opts = {}) {
   return r.status ?? 1;
 }
 
-const lock = path.join(ROOT, 'package-lock.json');
-const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
-if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
-  // npm ci insists on an exact lock; npm install repairs one that lacks a platform's optional packages.
-  if (
-    sh('install npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']) !== 0 &&
-    sh('install npm dependencies (repairing the lock)', 'npm', [
-      'install',
-      '--no-audit',
-      '--no-fund',
-    ]) !== 0
-  ) {
-    process.exit(1);
-  }
-}
+if (!ensureDependencies(ROOT)) process.exit(1);
 
 let failedSteps = [];
 if (!only) {

@@ -16,8 +16,8 @@ import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
 import { indicatorIdFor } from './indicator-id';
 import { initialIndicatorState, type IndicatorState } from './indicator.state';
 import { normaliseIndicatorValue } from './indicator-value';
+import { isTlp, TLP_LEVELS } from '@acd/identity';
 
-const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 /** Clocks of reporting sensors drift; a sighting a few minutes "in the future" is not an error. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -26,7 +26,7 @@ const MAX_DESCRIPTION = 10_000;
 type Result = Decision<IndicatorEvent>;
 
 function validateTerms(terms: IndicatorTerms): Result | null {
-  if (!TLP_LEVELS.includes(terms.tlp)) {
+  if (!isTlp(terms.tlp)) {
     return refuse('invalid', `must be one of ${TLP_LEVELS.join(', ')}`, 'tlp');
   }
   const { orgs, sectors } = terms.audience;

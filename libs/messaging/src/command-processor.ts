@@ -16,7 +16,8 @@ import {
 } from '@acd/event-sourcing';
 import type { BoundedContext, Message } from './bounded-context';
 import { deadLetter } from './dead-letter';
-import { eventHeaders, H, header, readEventMetadata, requireHeader } from './headers';
+import { decodeEnvelope } from './envelope-codec';
+import { eventHeaders, H, header, requireHeader } from './headers';
 import type { BusLogger } from './kafka';
 import { readLogToEnd } from './log-reader';
 import type { CommandReply } from './command-reply';
@@ -50,7 +51,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   private stale = true;
   private readonly clock: () => Date;
   readonly groupId: string;
-  private processedCommands = 0;
   private readonly maxTransaction: number;
 
   constructor(
@@ -63,10 +63,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     this.clock = opts.clock ?? (() => new Date());
     this.maxTransaction = opts.maxTransaction ?? 500;
     this.groupId = topics.group(`acd.${context.name}.processor`);
-  }
-
-  get stats(): { aggregates: number; processedCommands: number } {
-    return { aggregates: this.aggregates.size, processedCommands: this.processedCommands };
   }
 
   async start(): Promise<void> {
@@ -154,13 +150,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
 
   private decodeEvent(m: KafkaMessage): EventEnvelope<E> | null {
     try {
-      if (!m.value) return null;
-      const metadata = readEventMetadata(m.headers);
-      const { fullName, value } = this.codec.decode(m.value);
-      return { metadata, event: { type: shortName(fullName), data: value } as E };
+      return decodeEnvelope<E>(this.codec, m);
     } catch {
-      // Not ours to judge here: the projector dead-letters undecodable events. The processor
-      // only ever reads events it wrote itself, so this is someone else's garbage.
+      // Not ours to judge here: the projector dead-letters undecodable events.
       return null;
     }
   }
@@ -231,7 +223,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     }
     for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
     resolveOffset(last.offset);
-    this.processedCommands += messages.length;
     await heartbeat();
   }
 

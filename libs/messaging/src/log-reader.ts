@@ -26,11 +26,10 @@ export async function readLogToEnd(
   const ends = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
   const target = new Map<number, bigint>();
   const starts = new Map<number, bigint>();
-  const low = await withAdmin(kafka, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, 0));
   let total = 0;
   for (const p of ends) {
     const high = BigInt(p.high);
-    const start = BigInt(low.find((l) => l.partition === p.partition)?.offset ?? '0');
+    const start = BigInt(p.low);
     if (high > start) {
       target.set(p.partition, high);
       starts.set(p.partition, start);

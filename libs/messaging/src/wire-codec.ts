@@ -4,11 +4,6 @@ export interface WireCodec {
   decode(buf: Buffer): { fullName: string; value: unknown };
 }
 
-/** A decoding failure with a machine-readable reason, for the dead-letter headers. */
-export interface ReasonedError extends Error {
-  reason: string;
-}
-
 export function reasonOf(err: unknown): string {
   if (err && typeof err === 'object' && 'reason' in err && typeof err.reason === 'string') {
     return err.reason;

@@ -50,8 +50,11 @@ export class CheckpointStore {
     );
   }
 
-  async load(projection: string, topic: string): Promise<CheckpointDoc[]> {
-    return this.checkpoints.find({ projection, topic }).toArray();
+  async offset(projection: string, topic: string, partition: number): Promise<string | undefined> {
+    const doc = await this.checkpoints.findOne({
+      _id: CheckpointStore.id(projection, topic, partition),
+    });
+    return doc?.offset;
   }
 
   /**

@@ -1,12 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import {
   deadLetter,
-  readEventMetadata,
+  decodeEnvelope,
   readLogToEnd,
   sendDeadLetters,
-  shortName,
   type BusLogger,
   type LogProgress,
   type TopicNames,
@@ -17,29 +16,6 @@ import { CheckpointStore } from './checkpoints';
 import { isFerretDb } from './mongo';
 import type { Projection, ReadModelDoc } from './projection';
 
-export function decodeEnvelope<E>(codec: WireCodec, message: KafkaMessage): EventEnvelope<E> {
-  if (!message.value)
-    throw Object.assign(new Error('record has no value'), { reason: 'empty-value' });
-  const metadata = readEventMetadata(message.headers);
-  const { fullName, value } = codec.decode(message.value);
-  if (shortName(fullName) !== metadata.eventType) {
-    throw Object.assign(
-      new Error(`header event-type ${metadata.eventType} but value is ${fullName}`),
-      {
-        reason: 'type-mismatch',
-      },
-    );
-  }
-  return { metadata, event: { type: metadata.eventType, data: value } as E };
-}
-
-export interface RunnerStats {
-  applied: number;
-  skipped: number;
-  deadLettered: number;
-  batches: number;
-}
-
 /**
  * Keeps one read model up to date from its events topic. Progress is stored in MongoDB right
  * after the batch it belongs to, and each partition starts from that stored position, so a
@@ -49,7 +25,6 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
   private consumer?: Consumer;
   private generation = 0;
   private readonly positioned = new Set<number>();
-  readonly stats: RunnerStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
   readonly groupId: string;
   private readonly checkpoints: CheckpointStore;
 
@@ -127,10 +102,10 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     await this.consumer?.disconnect();
   }
 
-  private async reposition(partition: number): Promise<void> {
-    const stored = await this.checkpoints.load(this.projection.name, this.topic);
-    const cp = stored.find((c) => c.partition === partition);
-    this.consumer?.seek({ topic: this.topic, partition, offset: cp?.offset ?? '0' });
+  private async reposition(partition: number, stored?: string): Promise<void> {
+    const offset =
+      stored ?? (await this.checkpoints.offset(this.projection.name, this.topic, partition));
+    this.consumer?.seek({ topic: this.topic, partition, offset: offset ?? '0' });
   }
 
   private async handleBatch({
@@ -149,10 +124,13 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
 
     if (!this.positioned.has(batch.partition)) {
       this.positioned.add(batch.partition);
-      const stored = await this.checkpoints.load(this.projection.name, this.topic);
-      const cp = stored.find((c) => c.partition === batch.partition);
-      if (cp && cp.offset !== first.offset) {
-        await this.reposition(batch.partition);
+      const stored = await this.checkpoints.offset(
+        this.projection.name,
+        this.topic,
+        batch.partition,
+      );
+      if (stored !== undefined && stored !== first.offset) {
+        await this.reposition(batch.partition, stored);
         return;
       }
     }
@@ -181,7 +159,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
         count: letters.length,
       });
     }
-    const result = await applyEvents(this.projection, this.collection, envelopes, {
+    await applyEvents(this.projection, this.collection, envelopes, {
       between: heartbeat,
     });
     const next = (BigInt(last.offset) + 1n).toString();
@@ -213,10 +191,6 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-    this.stats.applied += result.applied;
-    this.stats.skipped += result.skipped;
-    this.stats.deadLettered += letters.length;
-    this.stats.batches += 1;
     await heartbeat();
   }
 }

@@ -54,7 +54,7 @@ export class IndicatorCommands {
       validFrom: body.validFrom ? Date.parse(body.validFrom) : null,
       validUntil: body.validUntil ? Date.parse(body.validUntil) : null,
       description: body.description ?? null,
-      cves: body.cves.map((c) => c.toUpperCase()),
+      cves: body.cves,
       killChainPhases: body.killChainPhases,
     };
     return this.send(org, `${NS}.PublishIndicator`, indicatorId, data, opts);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECTORS, TLP_LEVELS } from '@acd/identity';
+import { ORG_ID_PATTERN, SECTORS, TLP_LEVELS } from '@acd/identity';
 import { INDICATOR_TYPES } from '@acd/indicators-domain';
 
 const isoInstant = z.iso.datetime({
@@ -8,7 +8,8 @@ const isoInstant = z.iso.datetime({
 });
 const orgId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an organisation id (lower-case slug)');
+  .max(64)
+  .regex(ORG_ID_PATTERN, 'must be an organisation id (lower-case slug)');
 
 export const audienceSchema = z
   .object({

@@ -67,10 +67,6 @@ export class IndicatorQueries {
       next: docs.length > f.limit && last ? { updatedAt: last.updatedAt, id: last._id } : null,
     };
   }
-
-  async count(viewer: Organisation): Promise<number> {
-    return this.collection.countDocuments(readFilter(viewer) as Filter<IndicatorDoc>);
-  }
 }
 
 function visible(viewer: Organisation, doc: IndicatorDoc): boolean {

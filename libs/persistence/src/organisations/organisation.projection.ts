@@ -103,11 +103,6 @@ export class OrganisationDirectory {
     return org;
   }
 
-  async all(): Promise<Organisation[]> {
-    const docs = await this.collection.find({}).sort({ _id: 1 }).toArray();
-    return docs.map(toOrganisation);
-  }
-
   async byId(id: string): Promise<Organisation | null> {
     const doc = await this.collection.findOne({ _id: id });
     return doc ? toOrganisation(doc) : null;
