@@ -32,8 +32,8 @@ export class IndicatorQueries {
   }
 
   /**
-   * By id, the lookup is on `_id` alone (FerretDB v1 pushes nothing else down and would scan)
-   * and the policy decides in memory; a hidden item answers exactly like a missing one.
+   * By id, the lookup is on `_id` alone, the simplest query for any store to answer from its
+   * primary key, and the policy decides in memory; a hidden item answers exactly like a missing one.
    */
   async findVisible(viewer: Organisation, id: string): Promise<IndicatorDoc | null> {
     const doc = await this.collection.findOne({ _id: id } as Filter<IndicatorDoc>);
