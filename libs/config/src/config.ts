@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SECTORS, type Sector } from '@acd/identity';
+import { DEFAULT_PROFILE_SETTINGS as D } from '@acd/reporting-domain';
 
 /**
  * One validated schema per namespace. A bad environment stops start-up with a message naming
@@ -58,6 +60,49 @@ export const projectorSchema = z.object({
   ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
+const isoDuration = z
+  .string()
+  .regex(
+    /^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/,
+    'an ISO 8601 duration such as PT24H, P3D or P1M',
+  )
+  .refine((s) => /\d/.test(s), 'an ISO 8601 duration such as PT24H, P3D or P1M');
+
+const sectorList = (fallback: readonly string[]) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(SECTORS, { message: `each must be one of ${SECTORS.join(', ')}` })))
+    .default([...fallback] as Sector[]);
+
+/**
+ * Reporting policy profiles (see the README). The Act leaves jp-acd's hours to implementing
+ * rules, so they are settings; NIS2's and CIRCIA's hours are fixed by those laws, and only which
+ * sectors they cover is configured.
+ */
+export const reportingSchema = z
+  .object({
+    ACD_JP_ACD_EARLY_WARNING: isoDuration.default(D.jpEarlyWarning),
+    ACD_JP_ACD_NOTIFICATION: isoDuration.default(D.jpNotification),
+    ACD_JP_ACD_FINAL: isoDuration.default(D.jpFinal),
+    ACD_JP_ACD_SECTORS: sectorList(D.jpSectors),
+    ACD_NIS2_SECTORS: sectorList(D.nis2Sectors),
+    ACD_CIRCIA_SECTORS: sectorList(D.circiaSectors),
+  })
+  .transform((e) => ({
+    jpEarlyWarning: e.ACD_JP_ACD_EARLY_WARNING,
+    jpNotification: e.ACD_JP_ACD_NOTIFICATION,
+    jpFinal: e.ACD_JP_ACD_FINAL,
+    jpSectors: e.ACD_JP_ACD_SECTORS,
+    nis2Sectors: e.ACD_NIS2_SECTORS,
+    circiaSectors: e.ACD_CIRCIA_SECTORS,
+  }));
+
 export const logSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -80,3 +125,4 @@ export type KafkaConfig = z.infer<typeof kafkaSchema>;
 export type MongoConfig = z.infer<typeof mongoSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
 export type ProjectorConfig = z.infer<typeof projectorSchema>;
+export type ReportingConfig = z.infer<typeof reportingSchema>;

@@ -29,6 +29,32 @@ const indicatorEvents = [
   'jp.acd.indicator.IndicatorRevoked',
   'jp.acd.indicator.IndicatorSighted',
 ] as const;
+const reportingCommands = [
+  'jp.acd.reporting.NotifyAsset',
+  'jp.acd.reporting.ChangeAsset',
+  'jp.acd.reporting.RetireAsset',
+  'jp.acd.reporting.OpenIncident',
+  'jp.acd.reporting.FileReport',
+  'jp.acd.reporting.MarkDeadlineMissed',
+  'jp.acd.reporting.OpenComplianceCase',
+  'jp.acd.reporting.IssueCorrectionOrder',
+  'jp.acd.reporting.RecordOrderIgnored',
+  'jp.acd.reporting.AssessPenalty',
+] as const;
+const reportingEvents = [
+  'jp.acd.reporting.AssetNotified',
+  'jp.acd.reporting.AssetChanged',
+  'jp.acd.reporting.AssetRetired',
+  'jp.acd.reporting.IncidentOpened',
+  'jp.acd.reporting.IncidentReportFiled',
+  'jp.acd.reporting.IncidentClosed',
+  'jp.acd.reporting.ReportDeadlineMissed',
+  'jp.acd.reporting.ComplianceCaseOpened',
+  'jp.acd.reporting.CorrectionOrderIssued',
+  'jp.acd.reporting.OrderComplied',
+  'jp.acd.reporting.OrderIgnored',
+  'jp.acd.reporting.PenaltyAssessed',
+] as const;
 
 export const TOPICS = {
   indicatorCommands: {
@@ -44,6 +70,24 @@ export const TOPICS = {
     name: 'acd.indicator.events.v1',
     key: 'indicator id',
     values: indicatorEvents,
+    partitions: 6,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  reportingCommands: {
+    name: 'acd.reporting.commands.v1',
+    key: 'operator id',
+    values: reportingCommands,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  reportingEvents: {
+    name: 'acd.reporting.events.v1',
+    key: 'operator id',
+    values: reportingEvents,
     partitions: 6,
     retentionMs: -1,
     cleanupPolicy: 'delete',

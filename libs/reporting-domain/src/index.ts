@@ -1,0 +1,6 @@
+export * from './reporting.events';
+export * from './reporting.commands';
+export * from './reporting.state';
+export * from './reporting.decider';
+export * from './duration';
+export * from './profiles';

@@ -1,0 +1,70 @@
+import type {
+  AssetDetails,
+  CaseBasis,
+  Deadline,
+  IncidentFacts,
+  Millis,
+  ReportStage,
+} from './reporting.events';
+
+export interface AssetState extends AssetDetails {
+  assetId: string;
+  status: 'active' | 'retired';
+}
+
+export interface DeadlineState extends Deadline {
+  status: 'pending' | 'met' | 'missed';
+  /** When the report that fulfils it was filed (also after a miss). */
+  filedAt: Millis | null;
+}
+
+export interface IncidentState extends IncidentFacts {
+  incidentId: string;
+  title: string;
+  awareAt: Millis;
+  regimes: string[];
+  /** Main-sequence stages filed so far, in order (EARLY_WARNING … FINAL). */
+  stagesFiled: ReportStage[];
+  ransomReported: boolean;
+  deadlines: Record<string, DeadlineState>;
+  reportIds: string[];
+  /** The compliance case currently open about this incident, if any. */
+  openCaseId: string | null;
+  status: IncidentFacts['status'];
+  closed: boolean;
+}
+
+export interface CaseState {
+  caseId: string;
+  basis: CaseBasis;
+  incidentId: string | null;
+  /** Missed deadlines this case is about (basis missed-deadline). */
+  deadlineIds: string[];
+  status: 'open' | 'resolved' | 'penalised';
+  orderIds: string[];
+}
+
+export interface OrderState {
+  orderId: string;
+  caseId: string;
+  dueAt: Millis;
+  status: 'open' | 'complied' | 'ignored' | 'penalised';
+}
+
+export interface ReportingFileState {
+  operatorId: string | null;
+  sector: string | null;
+  assets: Readonly<Record<string, AssetState>>;
+  incidents: Readonly<Record<string, IncidentState>>;
+  cases: Readonly<Record<string, CaseState>>;
+  orders: Readonly<Record<string, OrderState>>;
+}
+
+export const initialReportingFileState: ReportingFileState = {
+  operatorId: null,
+  sector: null,
+  assets: {},
+  incidents: {},
+  cases: {},
+  orders: {},
+};
