@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDependencies } from './lib/dependencies.mjs';
+import { seedReportingDemo } from './lib/demo-reporting.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -56,7 +57,7 @@ await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', demoFile], env)
 );
 
 step('starting services (logs in .local/logs/)');
-const services = ['projector', 'indicators', 'gateway'].map((name) =>
+const services = ['projector', 'indicators', 'reporting', 'scheduler', 'gateway'].map((name) =>
   new Service(name, env, logDir, {
     onExit: (n, code, signal) => {
       if (!stopping)
@@ -186,9 +187,18 @@ for (const [org, body] of demo) {
   );
 }
 
+step('seeding the reporting demo (assets, incidents, deadlines, orders, a penalty)');
+let reportingDemo;
+try {
+  reportingDemo = await seedReportingDemo({ base, orgs });
+} catch (err) {
+  console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
+  await stop(1);
+}
+
 console.log(`
 \u2714 the bus is running
-  REST API      ${base}/v1/indicators
+  REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board
   OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
   health        ${base}/health
   demo tokens   .local/demo-orgs.json
@@ -196,5 +206,8 @@ console.log(`
 ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
   try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${opA.id}').token")
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/indicators
+        NCO=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${nco.id}').token")
+        curl -s -H "Authorization: Bearer $NCO" ${base}/v1/compliance/board
+        curl -s -H "Authorization: Bearer $NCO" ${base}/v1/incidents/${reportingDemo.incidents.complied}/timeline
 
 Ctrl-C stops everything.`);

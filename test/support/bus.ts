@@ -41,7 +41,15 @@ export interface DemoOrg {
   token: string;
 }
 
-export type ServiceName = 'projector' | 'indicators' | 'gateway';
+export type ServiceName = 'projector' | 'indicators' | 'reporting' | 'scheduler' | 'gateway';
+
+export const SERVICES: readonly ServiceName[] = [
+  'projector',
+  'indicators',
+  'reporting',
+  'scheduler',
+  'gateway',
+];
 
 export { waitFor };
 
@@ -93,7 +101,7 @@ export class BusUnderTest {
     );
     bus.base = `http://127.0.0.1:${port}`;
     await bus.seed();
-    for (const name of ['projector', 'indicators', 'gateway'] as const) bus.startService(name);
+    for (const name of SERVICES) bus.startService(name);
     await bus.ready();
     return bus;
   }

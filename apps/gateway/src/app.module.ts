@@ -7,6 +7,11 @@ import { BusModule } from './bus/bus.module';
 import { HealthController } from './health/health.controller';
 import { IndicatorCommands } from './indicators/indicator-commands.service';
 import { IndicatorsController } from './indicators/indicators.controller';
+import { CommandSender } from './common/command-sender';
+import { AssetsController } from './reporting/assets.controller';
+import { ComplianceController } from './reporting/compliance.controller';
+import { IncidentsController } from './reporting/incidents.controller';
+import { ReportingCommands } from './reporting/reporting-commands.service';
 
 @Module({
   imports: [
@@ -21,7 +26,18 @@ import { IndicatorsController } from './indicators/indicators.controller';
     TerminusModule,
     BusModule,
   ],
-  controllers: [IndicatorsController, HealthController],
-  providers: [IndicatorCommands, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  controllers: [
+    IndicatorsController,
+    AssetsController,
+    IncidentsController,
+    ComplianceController,
+    HealthController,
+  ],
+  providers: [
+    CommandSender,
+    IndicatorCommands,
+    ReportingCommands,
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+  ],
 })
 export class AppModule {}

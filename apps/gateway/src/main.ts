@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   const doc = new DocumentBuilder()
     .setTitle('ACD threat-sharing bus')
     .setDescription(
-      'Threat indicators over Kafka with TLP 2.0 enforced on every read. Items you may not read answer 404.',
+      'Threat indicators and mandatory incident reporting over Kafka. TLP 2.0 and report confidentiality are enforced on every read; items you may not read answer 404.',
     )
     .setVersion('1')
     .addBearerAuth()

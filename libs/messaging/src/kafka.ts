@@ -86,8 +86,9 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
         (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
       );
       if (ready) {
-        // One more round trip lets followers' metadata catch up with the controller's.
-        await new Promise((r) => setTimeout(r, 200));
+        // Metadata can name a leader before that broker serves the partition; asking every
+        // leader for its offsets proves it does (NOT_LEADER otherwise, and we poll again).
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
         return;
       }
     } catch (err) {

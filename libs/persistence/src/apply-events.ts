@@ -5,8 +5,9 @@ import type { Projection, ReadModelDoc } from './projection';
 
 /**
  * Applies a batch of events to a read model with one query and one bulkWrite:
- * load the touched documents, fold the events in memory (skipping versions already
- * reflected), then upsert each document only where the stored version is lower.
+ * load the touched documents (an event touching none is skipped), fold the events in memory
+ * (skipping versions already reflected), then upsert each document only where the stored
+ * version is lower.
  * Running it twice over the same events changes nothing the second time.
  */
 export async function applyEvents<E, D extends ReadModelDoc>(
@@ -16,14 +17,19 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   options: { between?: () => Promise<void> } = {},
 ): Promise<{ applied: number; skipped: number; written: number }> {
   if (envelopes.length === 0) return { applied: 0, skipped: 0, written: 0 };
-  const ids = [...new Set(envelopes.map((e) => e.metadata.aggregateId))];
+  const docIds = envelopes.map((e) => documentIdOf(projection, e));
+  const ids = [...new Set(docIds.filter((id): id is string => id !== null))];
   const stored = await loadByIds(collection, ids);
   const current = new Map<string, D>(stored.map((d) => [d._id, d as D]));
   const changed = new Map<string, D>();
   let applied = 0;
   let skipped = 0;
-  for (const envelope of envelopes) {
-    const id = envelope.metadata.aggregateId;
+  for (const [i, envelope] of envelopes.entries()) {
+    const id = docIds[i];
+    if (id === null || id === undefined) {
+      skipped += 1;
+      continue;
+    }
     const before = changed.get(id) ?? current.get(id) ?? null;
     if (before && envelope.metadata.aggregateVersion <= before.version) {
       skipped += 1;
@@ -53,6 +59,16 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     await options.between?.();
   }
   return { applied, skipped, written: changed.size };
+}
+
+/** The document an event belongs to: the projection's choice, by default its aggregate's. */
+export function documentIdOf<E, D extends ReadModelDoc>(
+  projection: Projection<E, D>,
+  envelope: EventEnvelope<E>,
+): string | null {
+  return projection.documentIdOf
+    ? projection.documentIdOf(envelope)
+    : envelope.metadata.aggregateId;
 }
 
 /**

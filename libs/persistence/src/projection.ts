@@ -14,5 +14,11 @@ export interface Projection<E, D extends ReadModelDoc> {
   collection: string;
   topic: TopicKey;
   evolve(doc: D | null, envelope: EventEnvelope<E>): D | null;
+  /**
+   * The document an event belongs to; without it, the aggregate's own. Null: the event does not
+   * touch this read model. A document must belong to one aggregate only, so the aggregate
+   * version of the last event applied to it still guards it against replays.
+   */
+  documentIdOf?(envelope: EventEnvelope<E>): string | null;
   createIndexes(collection: Collection<D>): Promise<void>;
 }

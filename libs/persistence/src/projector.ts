@@ -4,13 +4,19 @@ import { indicatorProjection } from './indicators/indicator.projection';
 import { organisationProjection } from './organisations/organisation.projection';
 import type { Projection, ReadModelDoc } from './projection';
 import { ProjectionRunner } from './projection-runner';
+import { assetProjection } from './reporting/asset.projection';
+import { incidentProjection } from './reporting/incident.projection';
+import { reportingFileProjection } from './reporting/reporting-file.projection';
 import type { Runtime } from './runtime';
 
 // Erased to the common shape: the runner never looks inside event or document types.
-export const PROJECTIONS = [organisationProjection, indicatorProjection] as unknown as Projection<
-  unknown,
-  ReadModelDoc
->[];
+export const PROJECTIONS = [
+  organisationProjection,
+  indicatorProjection,
+  incidentProjection,
+  assetProjection,
+  reportingFileProjection,
+] as unknown as Projection<unknown, ReadModelDoc>[];
 
 /** Every read model kept up to date in one process, sharing one dead-letter producer. */
 export async function startProjectors(

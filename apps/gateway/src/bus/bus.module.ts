@@ -13,6 +13,7 @@ import {
   IndicatorQueries,
   openRuntime,
   OrganisationDirectory,
+  ReportingQueries,
   type Runtime,
 } from '@acd/persistence';
 
@@ -68,12 +69,24 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new IndicatorQueries(rt.db),
     },
     {
+      provide: ReportingQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new ReportingQueries(rt.db),
+    },
+    {
       provide: OrganisationDirectory,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db),
     },
     BusLifecycle,
   ],
-  exports: [RUNTIME, GATEWAY_CONFIG, CommandBus, IndicatorQueries, OrganisationDirectory],
+  exports: [
+    RUNTIME,
+    GATEWAY_CONFIG,
+    CommandBus,
+    IndicatorQueries,
+    ReportingQueries,
+    OrganisationDirectory,
+  ],
 })
 export class BusModule {}

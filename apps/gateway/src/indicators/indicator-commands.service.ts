@@ -1,23 +1,15 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { commandIdFor } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
 import {
   indicatorIdFor,
   normaliseIndicatorValue,
   type PublishIndicator,
 } from '@acd/indicators-domain';
-import { CommandBus, type SendCommand } from '@acd/messaging';
 import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
-import { commandFailure, outcomeOf, type Accepted } from '../common/command-outcome';
+import type { Accepted } from '../common/command-outcome';
+import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import type { PublishIndicatorBody } from './indicator.schemas';
-
-export interface CommandOptions {
-  idempotencyKey?: string;
-  expectedVersion?: number;
-  correlationId: string;
-}
 
 const NS = 'jp.acd.indicator';
 
@@ -25,7 +17,7 @@ const NS = 'jp.acd.indicator';
 @Injectable()
 export class IndicatorCommands {
   constructor(
-    private readonly bus: CommandBus,
+    private readonly sender: CommandSender,
     private readonly queries: IndicatorQueries,
     private readonly directory: OrganisationDirectory,
   ) {}
@@ -96,30 +88,13 @@ export class IndicatorCommands {
     return ids.filter((_, i) => !found[i]);
   }
 
-  private async send(
+  private send(
     org: Organisation,
     schema: string,
     aggregateId: string,
     data: object,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    const cmd: SendCommand = {
-      topic: 'indicatorCommands',
-      schema,
-      aggregateId,
-      commandId: opts.idempotencyKey ? commandIdFor(org.id, opts.idempotencyKey) : randomUUID(),
-      data,
-      issuer: { orgId: org.id, kind: org.kind, sector: org.sector ?? null },
-      correlationId: opts.correlationId,
-      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
-      ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
-    };
-    let reply;
-    try {
-      reply = await this.bus.send(cmd);
-    } catch (err) {
-      throw commandFailure(err);
-    }
-    return outcomeOf(reply);
+    return this.sender.send(org, 'indicatorCommands', schema, aggregateId, data, opts);
   }
 }

@@ -79,15 +79,4 @@ export const listIndicatorsSchema = z
   })
   .strict();
 
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
-  .optional();
-
-export const ifMatchSchema = z
-  .string()
-  .regex(/^"?\d+"?$/, 'must be the version you expect, e.g. "3"')
-  .transform((s) => Number(s.replace(/"/g, '')))
-  .optional();
-
 export const indicatorIdSchema = z.string().uuid('must be an indicator id (UUID)');

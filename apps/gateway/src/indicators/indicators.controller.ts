@@ -1,5 +1,4 @@
 import {
-  applyDecorators,
   Body,
   Controller,
   Get,
@@ -15,14 +14,12 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiHeader,
   ApiOperation,
   ApiParam,
   ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { normaliseIndicatorValue } from '@acd/indicators-domain';
@@ -30,11 +27,11 @@ import { IndicatorQueries } from '@acd/persistence';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { openApiSchema } from '../common/openapi';
 import { badRequest, ZodValidationPipe } from '../common/zod-validation.pipe';
-import { IndicatorCommands, type CommandOptions } from './indicator-commands.service';
+import { IndicatorCommands } from './indicator-commands.service';
+import { commandOptions } from '../common/command-sender';
+import { CommandHeaders } from '../common/command-headers';
 import { decodeCursor, encodeCursor, presentIndicator } from './indicator.presenter';
 import {
-  idempotencyKeySchema,
-  ifMatchSchema,
   indicatorIdSchema,
   listIndicatorsSchema,
   publishIndicatorSchema,
@@ -42,42 +39,7 @@ import {
   sightingSchema,
 } from './indicator.schemas';
 
-function commandOptions(
-  req: Request,
-  key: string | undefined,
-  ifMatch: string | undefined,
-): CommandOptions {
-  const k = idempotencyKeySchema.safeParse(key);
-  if (!k.success)
-    throw badRequest([
-      { field: 'Idempotency-Key', reason: k.error.issues[0]?.message ?? 'invalid' },
-    ]);
-  const v = ifMatchSchema.safeParse(ifMatch);
-  if (!v.success)
-    throw badRequest([{ field: 'If-Match', reason: v.error.issues[0]?.message ?? 'invalid' }]);
-  const correlation = req.headers['x-correlation-id'];
-  return {
-    ...(k.data ? { idempotencyKey: k.data } : {}),
-    ...(v.data !== undefined ? { expectedVersion: v.data } : {}),
-    correlationId:
-      typeof correlation === 'string' && correlation.length <= 100 ? correlation : randomUUID(),
-  };
-}
-
 const idPipe = new ZodValidationPipe(indicatorIdSchema);
-const CommandHeaders = () =>
-  applyDecorators(
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: 'Retrying with the same key never publishes twice.',
-    }),
-    ApiHeader({
-      name: 'If-Match',
-      required: false,
-      description: 'Expected aggregate version; 409 when it moved on.',
-    }),
-  );
 
 @ApiTags('indicators')
 @ApiBearerAuth()

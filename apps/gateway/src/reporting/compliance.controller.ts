@@ -1,0 +1,165 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Organisation } from '@acd/identity';
+import { ReportingQueries } from '@acd/persistence';
+import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CommandHeaders } from '../common/command-headers';
+import { commandOptions } from '../common/command-sender';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { jst, presentFile } from './reporting.presenter';
+import { ReportingCommands } from './reporting-commands.service';
+import {
+  assessPenaltySchema,
+  issueOrderSchema,
+  openCaseSchema,
+  orgIdSchema,
+  uuidSchema,
+  type AssessPenaltyBody,
+  type IssueOrderBody,
+  type OpenCaseBody,
+} from './reporting.schemas';
+
+const operatorPipe = new ZodValidationPipe(orgIdSchema);
+const idPipe = new ZodValidationPipe(uuidSchema);
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('v1/compliance')
+export class ComplianceController {
+  constructor(
+    private readonly commands: ReportingCommands,
+    private readonly queries: ReportingQueries,
+  ) {}
+
+  @Get('board')
+  @ApiOperation({
+    summary:
+      'Compliance board per operator and per sector: open incidents, next deadline, missed deadlines, open orders, penalties. The office sees every operator, a ministry its sector, an operator itself.',
+  })
+  async board(@CurrentOrg() org: Organisation) {
+    const now = new Date();
+    const board = await this.queries.board(org, now);
+    const deadline = <T extends { dueAt: Date } | null>(d: T) =>
+      d ? { ...d, dueAt: iso(d.dueAt), dueAtJst: jst(d.dueAt) } : null;
+    return {
+      asOf: now.toISOString(),
+      operators: board.operators.map((r) => ({ ...r, nextDeadline: deadline(r.nextDeadline) })),
+      sectors: board.sectors.map((r) => ({ ...r, nextDeadline: deadline(r.nextDeadline) })),
+    };
+  }
+
+  @Get(':operatorId')
+  @ApiOperation({
+    summary:
+      "An operator's compliance file: pending and missed deadlines, cases, orders, penalties",
+  })
+  async file(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+  ) {
+    const doc = await this.queries.findFile(org, operatorId);
+    if (!doc) throw new NotFoundException('not found');
+    return presentFile(doc);
+  }
+
+  @Post(':operatorId/cases')
+  @ApiOperation({
+    summary:
+      'Open a compliance case about an incident the government learned of without a report (cabinet office). Missed deadlines open cases by themselves.',
+  })
+  @ApiBody({ schema: openApiSchema(openCaseSchema) })
+  @ApiResponse({ status: 201, description: 'Opened; the body names the case' })
+  @CommandHeaders(false)
+  async openCase(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+    @Body(new ZodValidationPipe(openCaseSchema)) body: OpenCaseBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.commands.openCase(
+      org,
+      operatorId,
+      body,
+      commandOptions(req, key, undefined),
+    );
+    res.status(created.duplicate ? 200 : 201);
+    return { ...created, caseId: created.createdId };
+  }
+
+  @Post(':operatorId/cases/:caseId/orders')
+  @ApiOperation({
+    summary:
+      'Issue a correction order on an open case (cabinet office): what to do and by when. The operator complies by filing the missing report; if the due date passes, the order is recorded as ignored.',
+  })
+  @ApiBody({ schema: openApiSchema(issueOrderSchema) })
+  @ApiResponse({ status: 201, description: 'Issued; the body names the order' })
+  @CommandHeaders(false)
+  async order(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+    @Param('caseId', idPipe) caseId: string,
+    @Body(new ZodValidationPipe(issueOrderSchema)) body: IssueOrderBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.commands.issueOrder(
+      org,
+      operatorId,
+      caseId,
+      body,
+      commandOptions(req, key, undefined),
+    );
+    res.status(created.duplicate ? 200 : 201);
+    return { ...created, orderId: created.createdId };
+  }
+
+  @Post(':operatorId/orders/:orderId/penalty')
+  @ApiOperation({
+    summary:
+      'Assess a penalty for an ignored correction order (cabinet office); at most 2,000,000 yen',
+  })
+  @ApiBody({ schema: openApiSchema(assessPenaltySchema) })
+  @ApiResponse({ status: 201, description: 'Assessed' })
+  @ApiResponse({
+    status: 409,
+    description: 'The order is not ignored (open, complied or already fined)',
+  })
+  @ApiResponse({ status: 422, description: 'More than 2,000,000 yen' })
+  @CommandHeaders(false)
+  async penalty(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+    @Param('orderId', idPipe) orderId: string,
+    @Body(new ZodValidationPipe(assessPenaltySchema)) body: AssessPenaltyBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const accepted = await this.commands.assessPenalty(
+      org,
+      operatorId,
+      orderId,
+      body,
+      commandOptions(req, key, undefined),
+    );
+    res.status(accepted.duplicate ? 200 : 201);
+    return accepted;
+  }
+}

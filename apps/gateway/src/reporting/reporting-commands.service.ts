@@ -1,0 +1,251 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { deterministicId } from '@acd/event-sourcing';
+import type { Organisation } from '@acd/identity';
+import { IndicatorQueries, OrganisationDirectory, ReportingQueries } from '@acd/persistence';
+import type {
+  AssessPenalty,
+  ChangeAsset,
+  FileReport,
+  IssueCorrectionOrder,
+  NotifyAsset,
+  OpenComplianceCase,
+  OpenIncident,
+  RetireAsset,
+} from '@acd/reporting-domain';
+import type { Accepted } from '../common/command-outcome';
+import { CommandSender, type CommandOptions } from '../common/command-sender';
+import { badRequest } from '../common/zod-validation.pipe';
+import { IndicatorCommands } from '../indicators/indicator-commands.service';
+import type {
+  AssessPenaltyBody,
+  ChangeAssetBody,
+  FileReportBody,
+  IssueOrderBody,
+  NotifyAssetBody,
+  OpenCaseBody,
+  OpenIncidentBody,
+} from './reporting.schemas';
+
+const NS = 'jp.acd.reporting';
+const at = (iso: string | undefined): number | null => (iso ? Date.parse(iso) : null);
+
+export interface Created extends Accepted {
+  /** The id of what the command created (incident, report, case, order). */
+  createdId: string;
+}
+
+/**
+ * Builds reporting commands from validated input. Every command addresses one operator's
+ * reporting file, so the operator id is the key; ids of new things are derived from the
+ * command id, so a retry with the same Idempotency-Key names the same incident or order.
+ */
+@Injectable()
+export class ReportingCommands {
+  constructor(
+    private readonly sender: CommandSender,
+    private readonly queries: ReportingQueries,
+    private readonly indicators: IndicatorQueries,
+    private readonly indicatorCommands: IndicatorCommands,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  notifyAsset(org: Organisation, b: NotifyAssetBody, opts: CommandOptions): Promise<Accepted> {
+    const data: NotifyAsset['data'] = {
+      operatorId: org.id,
+      assetId: b.assetId,
+      name: b.name,
+      function: b.function,
+      location: b.location,
+      vendor: b.vendor,
+      product: b.product,
+      exposure: b.exposure,
+      installedAt: at(b.installedAt),
+    };
+    return this.send(org, 'NotifyAsset', org.id, data, opts);
+  }
+
+  changeAsset(org: Organisation, assetId: string, b: ChangeAssetBody, opts: CommandOptions) {
+    const data: ChangeAsset['data'] = { operatorId: org.id, assetId, ...b };
+    return this.send(org, 'ChangeAsset', org.id, data, opts);
+  }
+
+  retireAsset(org: Organisation, assetId: string, reason: string, opts: CommandOptions) {
+    const data: RetireAsset['data'] = { operatorId: org.id, assetId, reason };
+    return this.send(org, 'RetireAsset', org.id, data, opts);
+  }
+
+  async openIncident(
+    org: Organisation,
+    b: OpenIncidentBody,
+    opts: CommandOptions,
+  ): Promise<Created> {
+    await this.mustSeeIndicators(org, b.indicatorIds, 'indicatorIds');
+    // Indicators published in the same call are published first: an incident never links to
+    // an indicator that does not exist. Each has its own idempotency key derived from the call's.
+    const published: string[] = [];
+    for (const [i, indicator] of b.newIndicators.entries()) {
+      const accepted = await this.indicatorCommands.publish(org, indicator, {
+        correlationId: opts.correlationId,
+        ...(opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}#indicator-${i}` } : {}),
+      });
+      published.push(accepted.id);
+    }
+    const commandId = this.sender.commandId(org, opts);
+    const incidentId = deterministicId('acd:incident', commandId);
+    const data: OpenIncident['data'] = {
+      operatorId: org.id,
+      incidentId,
+      title: b.title,
+      description: b.description ?? null,
+      awareAt: Date.parse(b.awareAt),
+      detectedAt: at(b.detectedAt),
+      firstSeenAt: at(b.firstSeenAt),
+      impact: b.impact,
+      status: b.status,
+      suspectedActor: b.suspectedActor || null,
+      affectedAssets: b.affectedAssets,
+      indicatorIds: [...new Set([...b.indicatorIds, ...published])],
+      sharedWithPolice: b.sharedWithPolice,
+      ransomPaidAt: at(b.ransomPaidAt),
+      orderId: b.orderId ?? null,
+    };
+    const accepted = await this.send(org, 'OpenIncident', org.id, data, opts, commandId);
+    return { ...accepted, createdId: incidentId };
+  }
+
+  async fileReport(
+    org: Organisation,
+    incidentId: string,
+    b: FileReportBody,
+    opts: CommandOptions,
+  ): Promise<Created> {
+    const operatorId = await this.operatorOf(org, incidentId);
+    if (b.indicatorIds) await this.mustSeeIndicators(org, b.indicatorIds, 'indicatorIds');
+    const commandId = this.sender.commandId(org, opts);
+    const reportId = deterministicId('acd:report', commandId);
+    const data: FileReport['data'] = {
+      operatorId,
+      incidentId,
+      reportId,
+      stage: b.stage,
+      summary: b.summary,
+      impact: b.impact ?? null,
+      status: b.status ?? null,
+      suspectedActor: b.suspectedActor || null,
+      affectedAssets: b.affectedAssets ?? null,
+      indicatorIds: b.indicatorIds ?? null,
+      sharedWithPolice: b.sharedWithPolice ?? null,
+      ransomPaidAt: at(b.ransomPaidAt),
+    };
+    const accepted = await this.send(org, 'FileReport', operatorId, data, opts, commandId);
+    return { ...accepted, createdId: reportId };
+  }
+
+  async openCase(
+    org: Organisation,
+    operatorId: string,
+    b: OpenCaseBody,
+    opts: CommandOptions,
+  ): Promise<Created> {
+    const operator = await this.operator(operatorId);
+    await this.mustSeeIndicators(org, b.evidenceIndicatorIds, 'evidenceIndicatorIds');
+    const commandId = this.sender.commandId(org, opts);
+    const caseId = deterministicId('acd:compliance-case', commandId);
+    const data: OpenComplianceCase['data'] = {
+      operatorId,
+      operatorSector: operator.sector ?? '',
+      caseId,
+      description: b.description,
+      evidenceIndicatorIds: b.evidenceIndicatorIds,
+    };
+    const accepted = await this.send(org, 'OpenComplianceCase', operatorId, data, opts, commandId);
+    return { ...accepted, createdId: caseId };
+  }
+
+  async issueOrder(
+    org: Organisation,
+    operatorId: string,
+    caseId: string,
+    b: IssueOrderBody,
+    opts: CommandOptions,
+  ): Promise<Created> {
+    await this.operator(operatorId);
+    const commandId = this.sender.commandId(org, opts);
+    const orderId = deterministicId('acd:correction-order', commandId);
+    const data: IssueCorrectionOrder['data'] = {
+      operatorId,
+      caseId,
+      orderId,
+      instructions: b.instructions,
+      dueAt: Date.parse(b.dueAt),
+    };
+    const accepted = await this.send(
+      org,
+      'IssueCorrectionOrder',
+      operatorId,
+      data,
+      opts,
+      commandId,
+    );
+    return { ...accepted, createdId: orderId };
+  }
+
+  async assessPenalty(
+    org: Organisation,
+    operatorId: string,
+    orderId: string,
+    b: AssessPenaltyBody,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    await this.operator(operatorId);
+    const data: AssessPenalty['data'] = { operatorId, orderId, ...b };
+    return this.send(org, 'AssessPenalty', operatorId, data, opts);
+  }
+
+  /**
+   * Whose file an incident is in. An operator reports on its own file (no read-model lookup, so
+   * a report right after opening never races the projection); anyone else must be able to read
+   * the incident, and one it may not read answers 404 exactly like a missing one.
+   */
+  private async operatorOf(org: Organisation, incidentId: string): Promise<string> {
+    if (org.kind === 'operator') return org.id;
+    const doc = await this.queries.findIncident(org, incidentId);
+    if (!doc) throw new NotFoundException('not found');
+    return doc.operatorId;
+  }
+
+  private async operator(operatorId: string): Promise<Organisation> {
+    const operator = await this.directory.byId(operatorId);
+    if (!operator || operator.kind !== 'operator') {
+      throw new NotFoundException(`no designated operator ${operatorId}`);
+    }
+    return operator;
+  }
+
+  private async mustSeeIndicators(org: Organisation, ids: string[], field: string): Promise<void> {
+    const found = await Promise.all(ids.map((id) => this.indicators.findVisible(org, id)));
+    const missing = ids.filter((_, i) => !found[i]);
+    if (missing.length > 0) {
+      throw badRequest([{ field, reason: `unknown indicator(s): ${missing.join(', ')}` }]);
+    }
+  }
+
+  private send(
+    org: Organisation,
+    type: string,
+    operatorId: string,
+    data: object,
+    opts: CommandOptions,
+    commandId?: string,
+  ): Promise<Accepted> {
+    return this.sender.send(
+      org,
+      'reportingCommands',
+      `${NS}.${type}`,
+      operatorId,
+      data,
+      opts,
+      commandId,
+    );
+  }
+}

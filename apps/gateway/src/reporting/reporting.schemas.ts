@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ORG_ID_PATTERN, SECTORS } from '@acd/identity';
+import {
+  ASSET_EXPOSURES,
+  IMPACT_LEVELS,
+  INCIDENT_STATUSES,
+  PROFILE_IDS,
+  REPORT_STAGES,
+} from '@acd/reporting-domain';
+import { publishIndicatorSchema } from '../indicators/indicator.schemas';
+
+const isoInstant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00',
+});
+const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max);
+export const assetIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1 to 64 letters, digits, dot, dash or underscore',
+  );
+export const orgIdSchema = z
+  .string()
+  .max(64)
+  .regex(ORG_ID_PATTERN, 'must be an organisation id (lower-case slug)');
+export const uuidSchema = z.string().uuid('must be a UUID');
+export const regimeSchema = z.enum(PROFILE_IDS);
+
+const assetDetails = {
+  name: text(200),
+  function: text(200),
+  location: text(200),
+  vendor: text(200),
+  product: text(200),
+  exposure: z.enum(ASSET_EXPOSURES),
+};
+
+export const notifyAssetSchema = z
+  .object({ assetId: assetIdSchema, ...assetDetails, installedAt: isoInstant.optional() })
+  .strict();
+export type NotifyAssetBody = z.infer<typeof notifyAssetSchema>;
+
+export const changeAssetSchema = z.object(assetDetails).strict();
+export type ChangeAssetBody = z.infer<typeof changeAssetSchema>;
+
+export const retireAssetSchema = z.object({ reason: text(2000) }).strict();
+
+const facts = {
+  impact: z.enum(IMPACT_LEVELS),
+  status: z.enum(INCIDENT_STATUSES),
+  suspectedActor: z.string().trim().max(200).optional(),
+  affectedAssets: z.array(assetIdSchema).max(500),
+  indicatorIds: z.array(uuidSchema).max(500),
+  sharedWithPolice: z.boolean(),
+  ransomPaidAt: isoInstant.optional(),
+};
+
+export const openIncidentSchema = z
+  .object({
+    title: text(300),
+    description: z.string().max(10_000).optional(),
+    awareAt: isoInstant,
+    detectedAt: isoInstant.optional(),
+    firstSeenAt: isoInstant.optional(),
+    impact: facts.impact,
+    status: facts.status.default('investigating'),
+    suspectedActor: facts.suspectedActor,
+    affectedAssets: facts.affectedAssets.default([]),
+    indicatorIds: facts.indicatorIds.default([]),
+    /** Indicators published in the same call, by the operator, and linked to the incident. */
+    newIndicators: z.array(publishIndicatorSchema).max(50).default([]),
+    sharedWithPolice: facts.sharedWithPolice.default(false),
+    ransomPaidAt: facts.ransomPaidAt,
+    /** The correction order this report answers, for an incident the government found first. */
+    orderId: uuidSchema.optional(),
+  })
+  .strict();
+export type OpenIncidentBody = z.infer<typeof openIncidentSchema>;
+
+export const fileReportSchema = z
+  .object({
+    stage: z.enum(REPORT_STAGES),
+    summary: text(20_000),
+    impact: facts.impact.optional(),
+    status: facts.status.optional(),
+    suspectedActor: facts.suspectedActor,
+    affectedAssets: facts.affectedAssets.optional(),
+    indicatorIds: facts.indicatorIds.optional(),
+    sharedWithPolice: facts.sharedWithPolice.optional(),
+    ransomPaidAt: facts.ransomPaidAt,
+  })
+  .strict();
+export type FileReportBody = z.infer<typeof fileReportSchema>;
+
+export const openCaseSchema = z
+  .object({
+    description: text(10_000),
+    evidenceIndicatorIds: z.array(uuidSchema).max(500).default([]),
+  })
+  .strict();
+export type OpenCaseBody = z.infer<typeof openCaseSchema>;
+
+export const issueOrderSchema = z.object({ instructions: text(5000), dueAt: isoInstant }).strict();
+export type IssueOrderBody = z.infer<typeof issueOrderSchema>;
+
+export const assessPenaltySchema = z
+  .object({
+    amountYen: z.number().int('must be a whole number of yen').min(1),
+    reason: text(2000),
+  })
+  .strict();
+export type AssessPenaltyBody = z.infer<typeof assessPenaltySchema>;
+
+const limit = z.coerce.number().int().min(1).max(1000).default(100);
+
+export const listIncidentsSchema = z
+  .object({
+    operatorId: orgIdSchema.optional(),
+    sector: z.enum(SECTORS).optional(),
+    open: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    limit,
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const listAssetsSchema = z
+  .object({
+    operatorId: orgIdSchema.optional(),
+    status: z.enum(['active', 'retired']).optional(),
+    limit,
+    next: z.string().max(200).optional(),
+  })
+  .strict();

@@ -1,0 +1,318 @@
+import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+
+jest.setTimeout(180_000);
+
+/**
+ * The law's reporting cycle through the HTTP API, with the real processor, scheduler and
+ * projector: jp-acd's early-warning deadline is shortened to seconds so the scheduler's clock
+ * visibly runs out.
+ */
+describe('mandatory reporting: deadlines, correction orders and penalties', () => {
+  let bus: BusUnderTest;
+  let kanto: DemoOrg;
+  let setouchi: DemoOrg;
+  let tokai: DemoOrg;
+  let bank: DemoOrg;
+  let nco: DemoOrg;
+  let npa: DemoOrg;
+  let meti: DemoOrg;
+  let sdf: DemoOrg;
+
+  beforeAll(async () => {
+    bus = await BusUnderTest.start('rep', {
+      ACD_JP_ACD_EARLY_WARNING: 'PT4S',
+      ACD_JP_ACD_NOTIFICATION: 'PT1H',
+    });
+    kanto = bus.byId('op-kanto-electric');
+    setouchi = bus.byId('op-setouchi-grid');
+    tokai = bus.byId('op-tokai-rail');
+    bank = bus.byId('op-minato-bank');
+    nco = bus.byId('gov-nco');
+    npa = bus.byId('gov-npa');
+    meti = bus.byId('gov-meti');
+    sdf = bus.byId('gov-sdf-cyber-defense-command');
+  });
+  afterAll(async () => {
+    await bus?.stop();
+  });
+
+  async function notifyAsset(op: DemoOrg, assetId: string): Promise<void> {
+    const res = await bus.post('/v1/assets', op, {
+      assetId,
+      name: `${assetId} HMI`,
+      function: 'substation control',
+      location: 'control centre',
+      vendor: 'Example Systems',
+      product: 'GridView 7',
+      exposure: 'partner-network',
+    });
+    expect(res.status).toBe(201);
+  }
+
+  async function openIncident(op: DemoOrg, body: Record<string, unknown>): Promise<string> {
+    const res = await bus.post('/v1/incidents', op, {
+      title: `Intrusion at ${op.id}`,
+      awareAt: new Date().toISOString(),
+      impact: 'high',
+      ...body,
+    });
+    expect(res.status).toBe(201);
+    return String(res.body.incidentId);
+  }
+
+  /** Polls the operator's compliance file (as the office) until `pred` holds. */
+  async function fileOf(
+    op: DemoOrg,
+    what: string,
+    pred: (f: Record<string, unknown[]>) => boolean,
+  ) {
+    return waitFor(
+      what,
+      async () => {
+        const r = await bus.get(`/v1/compliance/${op.id}`, nco);
+        const f = r.body as unknown as Record<string, unknown[]>;
+        return r.status === 200 && pred(f) ? f : null;
+      },
+      60_000,
+      250,
+    );
+  }
+
+  const missedCaseOf = (f: Record<string, unknown[]>) =>
+    (f.cases as { caseId: string; basis: string }[]).find((c) => c.basis === 'missed-deadline');
+
+  it('an operator misses its early warning, is ordered to report, and complies', async () => {
+    await notifyAsset(kanto, 'kanto-hmi-01');
+    const unknownAsset = await bus.post('/v1/incidents', kanto, {
+      title: 'x',
+      awareAt: new Date().toISOString(),
+      impact: 'low',
+      affectedAssets: ['ghost-99'],
+    });
+    expect(unknownAsset.status).toBe(422);
+    expect(unknownAsset.body).toMatchObject({ field: 'affectedAssets' });
+
+    const incidentId = await openIncident(kanto, { affectedAssets: ['kanto-hmi-01'] });
+    // Reports out of order are refused with the reason, and nothing is recorded.
+    const outOfOrder = await bus.post(`/v1/incidents/${incidentId}/reports`, kanto, {
+      stage: 'NOTIFICATION',
+      summary: 'skipping the early warning',
+    });
+    expect(outOfOrder.status).toBe(409);
+    expect(String(outOfOrder.body.message)).toContain('EARLY_WARNING');
+
+    // Nobody files the early warning; four seconds later the scheduler records the miss.
+    const file = await fileOf(
+      kanto,
+      'missed early warning recorded',
+      (f) => f.missedDeadlines?.length === 1,
+    );
+    const caseId = missedCaseOf(file)?.caseId;
+    expect(caseId).toBeDefined();
+
+    // Someone else's report on the incident is refused: the office by the domain, others as 404.
+    const byOffice = await bus.post(`/v1/incidents/${incidentId}/reports`, nco, {
+      stage: 'EARLY_WARNING',
+      summary: 'filed by the office',
+    });
+    expect(byOffice.status).toBe(403);
+    const byOther = await bus.post(`/v1/incidents/${incidentId}/reports`, tokai, {
+      stage: 'EARLY_WARNING',
+      summary: 'filed by another operator',
+    });
+    expect([403, 404]).toContain(byOther.status);
+
+    const order = await bus.post(`/v1/compliance/${kanto.id}/cases/${caseId}/orders`, nco, {
+      instructions: 'File the early-warning report on the substation intrusion.',
+      dueAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+    });
+    expect(order.status).toBe(201);
+    const orderId = String(order.body.orderId);
+    const byOperator = await bus.post(`/v1/compliance/${kanto.id}/cases/${caseId}/orders`, kanto, {
+      instructions: 'I order myself',
+      dueAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(byOperator.status).toBe(403);
+
+    const ew = await bus.post(`/v1/incidents/${incidentId}/reports`, kanto, {
+      stage: 'EARLY_WARNING',
+      summary: 'Ransomware on one HMI; isolated.',
+      sharedWithPolice: false,
+    });
+    expect(ew.status).toBe(201);
+
+    const after = await fileOf(kanto, 'order complied', (f) =>
+      (f.orders as { orderId: string; status: string }[]).some(
+        (o) => o.orderId === orderId && o.status === 'complied',
+      ),
+    );
+    expect(
+      (after.cases as { caseId: string; status: string }[]).find((c) => c.caseId === caseId)
+        ?.status,
+    ).toBe('resolved');
+    // A penalty for a complied order is refused.
+    const fine = await bus.post(`/v1/compliance/${kanto.id}/orders/${orderId}/penalty`, nco, {
+      amountYen: 100_000,
+      reason: 'late',
+    });
+    expect(fine.status).toBe(409);
+
+    const timeline = await waitFor(
+      'timeline shows the late report',
+      async () => {
+        const r = await bus.get(`/v1/incidents/${incidentId}/timeline`, kanto);
+        const ewDeadline = (
+          r.body.deadlines as unknown as {
+            deadlineId: string;
+            status: string;
+            filedLate: boolean;
+          }[]
+        )?.find((d) => d.deadlineId === 'jp-acd/early-warning');
+        return r.status === 200 && ewDeadline?.filedLate ? r.body : null;
+      },
+      30_000,
+      250,
+    );
+    const entries = timeline.entries as unknown as { kind: string; atJst: string }[];
+    expect(entries.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['opened', 'deadline-missed', 'report-filed', 'deadline']),
+    );
+    expect(entries[0]?.atJst).toMatch(/\+09:00$/);
+  });
+
+  it('another operator ignores its order and is fined, never above 2,000,000 yen', async () => {
+    const incidentId = await openIncident(setouchi, { sharedWithPolice: true });
+    const file = await fileOf(
+      setouchi,
+      'missed early warning recorded',
+      (f) => f.missedDeadlines?.length === 1,
+    );
+    const caseId = missedCaseOf(file)?.caseId;
+    const order = await bus.post(`/v1/compliance/${setouchi.id}/cases/${caseId}/orders`, nco, {
+      instructions: 'File the early-warning report.',
+      dueAt: new Date(Date.now() + 3_000).toISOString(),
+    });
+    expect(order.status).toBe(201);
+    const orderId = String(order.body.orderId);
+    const early = await bus.post(`/v1/compliance/${setouchi.id}/orders/${orderId}/penalty`, nco, {
+      amountYen: 500_000,
+      reason: 'ignored the order',
+    });
+    expect(early.status).toBe(409);
+
+    await fileOf(setouchi, 'order recorded as ignored', (f) =>
+      (f.orders as { orderId: string; status: string }[]).some(
+        (o) => o.orderId === orderId && o.status === 'ignored',
+      ),
+    );
+    const tooMuch = await bus.post(`/v1/compliance/${setouchi.id}/orders/${orderId}/penalty`, nco, {
+      amountYen: 2_000_001,
+      reason: 'ignored the order',
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body).toMatchObject({ field: 'amountYen' });
+    const byMinistry = await bus.post(
+      `/v1/compliance/${setouchi.id}/orders/${orderId}/penalty`,
+      meti,
+      {
+        amountYen: 1_000,
+        reason: 'not ours to fine',
+      },
+    );
+    expect(byMinistry.status).toBe(403);
+    const fined = await bus.post(`/v1/compliance/${setouchi.id}/orders/${orderId}/penalty`, nco, {
+      amountYen: 1_500_000,
+      reason: 'Ignored correction order on the early-warning report',
+    });
+    expect(fined.status).toBe(201);
+
+    const board = await waitFor(
+      'board shows the penalty',
+      async () => {
+        const r = await bus.get('/v1/compliance/board', nco);
+        const row = (
+          r.body.operators as unknown as { operatorId: string; penalties: { totalYen: number } }[]
+        )?.find((o) => o.operatorId === setouchi.id);
+        return row?.penalties.totalYen === 1_500_000 ? r.body : null;
+      },
+      30_000,
+      250,
+    );
+    const electricity = (
+      board.sectors as unknown as {
+        sector: string;
+        operators: number;
+        penalties: { count: number };
+        missedDeadlines: number;
+      }[]
+    ).find((s) => s.sector === 'electricity');
+    expect(electricity).toMatchObject({
+      operators: 2,
+      penalties: { count: 1 },
+      missedDeadlines: 2,
+    });
+
+    // The police read this incident because the operator shared it with them, but never the compliance file.
+    expect((await bus.get(`/v1/incidents/${incidentId}`, npa)).status).toBe(200);
+    expect((await bus.get(`/v1/compliance/${setouchi.id}`, npa)).status).toBe(404);
+  });
+
+  it('a third operator, the SDF and the police (unshared) see neither case', async () => {
+    const list = await bus.get('/v1/incidents?operatorId=op-kanto-electric', nco);
+    const kantoIncident = String(list.body.items?.[0]?.id);
+    expect(list.body.items?.length).toBeGreaterThan(0);
+    for (const who of [tokai, sdf, npa]) {
+      expect((await bus.get(`/v1/incidents/${kantoIncident}`, who)).status).toBe(404);
+      expect((await bus.get(`/v1/incidents/${kantoIncident}/timeline`, who)).status).toBe(404);
+      expect((await bus.get(`/v1/compliance/${kanto.id}`, who)).status).toBe(404);
+    }
+    for (const who of [tokai, sdf]) {
+      expect((await bus.get(`/v1/compliance/${setouchi.id}`, who)).status).toBe(404);
+      const theirs = await bus.get('/v1/incidents', who);
+      expect(theirs.body.items?.map((i) => i.operatorId)).not.toContain(kanto.id);
+      expect(theirs.body.items?.map((i) => i.operatorId)).not.toContain(setouchi.id);
+    }
+    const tokaiBoard = await bus.get('/v1/compliance/board', tokai);
+    expect(tokaiBoard.body.operators).toEqual([]);
+    // The electricity ministry reads both electricity files; the operator reads its own.
+    expect((await bus.get(`/v1/compliance/${kanto.id}`, meti)).status).toBe(200);
+    expect((await bus.get(`/v1/incidents/${kantoIncident}`, meti)).status).toBe(200);
+    expect((await bus.get(`/v1/incidents/${kantoIncident}`, kanto)).status).toBe(200);
+  });
+
+  it('a bank falls under jp-acd, NIS2 and CIRCIA, and reads its incident as each report', async () => {
+    const incidentId = await openIncident(bank, {
+      awareAt: new Date(Date.now() - 60_000).toISOString(),
+      ransomPaidAt: new Date(Date.now() - 30_000).toISOString(),
+      suspectedActor: 'LockBit affiliate',
+    });
+    const incident = await waitFor(
+      'bank incident projected',
+      async () => {
+        const r = await bus.get(`/v1/incidents/${incidentId}`, bank);
+        return r.status === 200 ? r.body : null;
+      },
+      30_000,
+      200,
+    );
+    expect(incident.regimes).toEqual(['jp-acd', 'nis2', 'circia']);
+    const ids = (incident.deadlines as unknown as { deadlineId: string }[]).map(
+      (d) => d.deadlineId,
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'nis2/early-warning',
+        'circia/covered-incident',
+        'circia/ransom-payment',
+      ]),
+    );
+    const circia = await bus.get(`/v1/incidents/${incidentId}/report?regime=circia`, bank);
+    expect(circia.status).toBe(200);
+    expect(circia.body).toMatchObject({ regime: 'circia', applies: true });
+    expect(circia.body.ransomPaymentReport).toMatchObject({ submittedAt: null });
+    const jp = await bus.get(`/v1/incidents/${incidentId}/report?regime=jp-acd`, bank);
+    expect(String(jp.body.awarenessAtJst)).toMatch(/\+09:00$/);
+    const bad = await bus.get(`/v1/incidents/${incidentId}/report?regime=gdpr`, bank);
+    expect(bad.status).toBe(400);
+  });
+});
