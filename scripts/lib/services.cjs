@@ -9,7 +9,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SERVICES = {
   projector: ['dist/apps/projector/src/main.js', 'run'],
   indicators: ['dist/apps/indicators/src/main.js'],
+  reporting: ['dist/apps/reporting/src/main.js'],
   gateway: ['dist/apps/gateway/src/main.js'],
+  scheduler: ['dist/apps/scheduler/src/main.js'],
 };
 
 function nodeArgs(entry, args) {

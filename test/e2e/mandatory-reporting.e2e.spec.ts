@@ -315,4 +315,43 @@ describe('mandatory reporting: deadlines, correction orders and penalties', () =
     const bad = await bus.get(`/v1/incidents/${incidentId}/report?regime=gdpr`, bank);
     expect(bad.status).toBe(400);
   });
+
+  it('validates input at the edge and documents every route', async () => {
+    const bad = await bus.post('/v1/incidents', kanto, {
+      title: 'x',
+      awareAt: 'yesterday',
+      impact: 'catastrophic',
+      surprise: true,
+    });
+    expect(bad.status).toBe(400);
+    const fields = (bad.body.issues as unknown as { field: string }[]).map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['awareAt', 'impact']));
+    const badStage = await bus.post(
+      '/v1/incidents/00000000-0000-5000-8000-000000000000/reports',
+      kanto,
+      { stage: 'LATE', summary: 's' },
+    );
+    expect(badStage).toMatchObject({ status: 400 });
+    expect((await bus.get('/v1/incidents/not-a-uuid', kanto)).status).toBe(400);
+    const future = await bus.post('/v1/incidents', kanto, {
+      title: 'From the future',
+      awareAt: new Date(Date.now() + 3_600_000).toISOString(),
+      impact: 'low',
+    });
+    expect(future).toMatchObject({ status: 422, body: { field: 'awareAt' } });
+
+    const doc = await bus.get('/docs-json', null);
+    expect(Object.keys(doc.body.paths as object)).toEqual(
+      expect.arrayContaining([
+        '/v1/assets',
+        '/v1/incidents',
+        '/v1/incidents/{id}/reports',
+        '/v1/incidents/{id}/timeline',
+        '/v1/incidents/{id}/report',
+        '/v1/compliance/board',
+        '/v1/compliance/{operatorId}/cases/{caseId}/orders',
+        '/v1/compliance/{operatorId}/orders/{orderId}/penalty',
+      ]),
+    );
+  });
 });

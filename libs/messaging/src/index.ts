@@ -9,6 +9,7 @@ export * from './bounded-context';
 export * from './command-reply';
 export * from './command-processor';
 export * from './command-bus';
+export * from './due-command-scheduler';
 export * from './avro';
 export * from './identity/identity-admin';
 export * from './schemas-dir';

@@ -4,3 +4,4 @@ export * from './reporting.state';
 export * from './reporting.decider';
 export * from './duration';
 export * from './profiles';
+export * from './deadline-book';
