@@ -5,3 +5,4 @@ export * from './reporting.decider';
 export * from './duration';
 export * from './profiles';
 export * from './deadline-book';
+export * from './jst';

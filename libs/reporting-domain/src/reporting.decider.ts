@@ -31,6 +31,7 @@ import {
   type ReportingEvent,
   type ReportStage,
 } from './reporting.events';
+import { formatJst } from './jst';
 import { deadlinesStartingAt, profilesFor, type ReportingPolicy } from './profiles';
 import {
   initialReportingFileState,
@@ -52,7 +53,8 @@ const MAIN_SEQUENCE: readonly ReportStage[] = ['EARLY_WARNING', 'NOTIFICATION', 
 type Result = Decision<ReportingEvent>;
 type State = ReportingFileState;
 
-const iso = (t: Millis) => new Date(t).toISOString();
+/** Times in reasons and descriptions are for people: JST. */
+const iso = (t: Millis) => formatJst(t);
 
 // ------------------------------------------------------------------ who may do what
 

@@ -1,16 +1,10 @@
 import type { AssetDoc, IncidentDoc, ReportingFileDoc } from '@acd/persistence';
+import { formatJst } from '@acd/reporting-domain';
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
-const JST_OFFSET_MS = 9 * 3_600_000;
-
-/**
- * Japan Standard Time as a person reads it, with the offset spelled out so it is still an
- * unambiguous ISO 8601 instant. Japan has no daylight saving time, so a fixed +09:00 is exact.
- */
+/** JST for people (see formatJst); null stays null. */
 export function jst(d: Date | null | undefined): string | null {
-  if (!d) return null;
-  const shifted = new Date(new Date(d).getTime() + JST_OFFSET_MS).toISOString();
-  return `${shifted.slice(0, 19)}+09:00`;
+  return d ? formatJst(d) : null;
 }
 
 export function presentAsset(a: AssetDoc) {

@@ -1,6 +1,11 @@
 import type { Collection } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
-import type { Deadline, IncidentFacts, ReportingEvent } from '@acd/reporting-domain';
+import {
+  formatJst,
+  type Deadline,
+  type IncidentFacts,
+  type ReportingEvent,
+} from '@acd/reporting-domain';
 import type { Projection } from '../projection';
 import { dateOrNull } from './event-time';
 import type {
@@ -54,7 +59,8 @@ function pendingDeadline(d: Deadline): IncidentDeadlineEntry {
   };
 }
 
-const iso = (at: Date | number): string => new Date(at).toISOString();
+/** Timeline text is for people: JST. */
+const iso = (at: Date | number): string => formatJst(at);
 const sentence = (s: string): string => (/[.!?。]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
 
 /** Derived fields, recomputed after every change so they can never drift. */
