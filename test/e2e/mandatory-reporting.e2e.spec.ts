@@ -316,6 +316,47 @@ describe('mandatory reporting: deadlines, correction orders and penalties', () =
     expect(bad.status).toBe(400);
   });
 
+  it('an incident the office learned of: case, order, the operator opens and reports it', async () => {
+    const opened = await bus.post(`/v1/compliance/${tokai.id}/cases`, nco, {
+      description: 'Sightings of a known C2 address from this operator; no report received.',
+    });
+    expect(opened.status).toBe(201);
+    const caseId = String(opened.body.caseId);
+    const byOperator = await bus.post(`/v1/compliance/${tokai.id}/cases`, tokai, {
+      description: 'opening my own case',
+    });
+    expect(byOperator.status).toBe(403);
+    const order = await bus.post(`/v1/compliance/${tokai.id}/cases/${caseId}/orders`, nco, {
+      instructions: 'Report the intrusion and file its early warning.',
+      dueAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+    });
+    expect(order.status).toBe(201);
+    const orderId = String(order.body.orderId);
+    const incidentId = await openIncident(tokai, {
+      awareAt: new Date(Date.now() - 2_000).toISOString(),
+      orderId,
+    });
+    const ew = await bus.post(`/v1/incidents/${incidentId}/reports`, tokai, {
+      stage: 'EARLY_WARNING',
+      summary: 'C2 beacon from a signalling engineer laptop.',
+    });
+    expect(ew.status).toBe(201);
+    const file = await fileOf(tokai, 'order complied', (f) =>
+      (f.orders as { orderId: string; status: string }[]).some(
+        (o) => o.orderId === orderId && o.status === 'complied',
+      ),
+    );
+    expect(
+      (file.cases as { caseId: string; basis: string; status: string; incidentId: string }[]).find(
+        (c) => c.caseId === caseId,
+      ),
+    ).toMatchObject({
+      basis: 'unreported-incident',
+      status: 'resolved',
+      incidentId,
+    });
+  });
+
   it('validates input at the edge and documents every route', async () => {
     const bad = await bus.post('/v1/incidents', kanto, {
       title: 'x',
