@@ -1,3 +1,4 @@
+import { Map as ImmutableMap } from 'immutable';
 import type { Decider } from './decider';
 import type { EventEnvelope } from './envelope';
 
@@ -8,12 +9,16 @@ import type { EventEnvelope } from './envelope';
 export interface Aggregate<S> {
   version: number;
   state: S;
-  /** command id → the version and event ids it produced; lets a retried command answer without a second event */
-  processed: Map<string, { version: number; eventIds: string[] }>;
+  /**
+   * command id → the version and event ids it produced; lets a retried command answer without a
+   * second event. A persistent map: each event adds one entry in O(log n) and shares the rest,
+   * so replaying a long-lived aggregate stays linear (a copied Map made it quadratic).
+   */
+  processed: ImmutableMap<string, { version: number; eventIds: string[] }>;
 }
 
 export function emptyAggregate<S>(initialState: S): Aggregate<S> {
-  return { version: 0, state: initialState, processed: new Map() };
+  return { version: 0, state: initialState, processed: ImmutableMap() };
 }
 
 /**
@@ -28,9 +33,8 @@ export function applyEnvelope<C, E, S>(
 ): Aggregate<S> {
   const { aggregateVersion, causationId, eventId } = envelope.metadata;
   if (aggregateVersion <= aggregate.version) return aggregate;
-  const processed = new Map(aggregate.processed);
-  const previous = processed.get(causationId);
-  processed.set(causationId, {
+  const previous = aggregate.processed.get(causationId);
+  const processed = aggregate.processed.set(causationId, {
     version: aggregateVersion,
     eventIds: [...(previous?.eventIds ?? []), eventId],
   });

@@ -116,7 +116,7 @@ function facts(f: IncidentFacts, state: State, awareAt: Millis, now: Millis): Re
   }
   if (f.affectedAssets.length > 500) return refuse('invalid', 'at most 500', 'affectedAssets');
   for (const id of f.affectedAssets) {
-    const asset = state.assets[id];
+    const asset = state.assets.get(id);
     if (!asset) {
       return refuse('invalid', `unknown asset "${id}": notify it first`, 'affectedAssets');
     }
@@ -164,8 +164,8 @@ function recordMiss(
   ctx: CommandContext,
 ): void {
   const now = ctx.now.getTime();
-  const incident = out.state.incidents[incidentId];
-  const open = incident?.openCaseId ? out.state.cases[incident.openCaseId] : undefined;
+  const incident = out.state.incidents.get(incidentId);
+  const open = incident?.openCaseId ? out.state.cases.get(incident.openCaseId) : undefined;
   let caseId = open?.status === 'open' ? open.caseId : null;
   if (caseId === null) {
     caseId = caseIdForMiss(operatorId, incidentId, deadline.deadlineId);
@@ -192,7 +192,7 @@ function recordMiss(
 
 /** Whether what a case asks for has been supplied. */
 function caseSatisfied(state: State, c: CaseState): boolean {
-  const incident = c.incidentId ? state.incidents[c.incidentId] : undefined;
+  const incident = c.incidentId ? state.incidents.get(c.incidentId) : undefined;
   if (!incident) return false;
   if (c.basis === 'unreported-incident') return incident.stagesFiled.length > 0;
   return c.deadlineIds.every((id) => incident.deadlines[id]?.filedAt != null);
@@ -206,9 +206,9 @@ function settleOrders(
   reportId: string,
   now: Millis,
 ) {
-  for (const order of Object.values(out.state.orders)) {
+  for (const order of out.state.orders.values()) {
     if (order.status !== 'open') continue;
-    const c = out.state.cases[order.caseId];
+    const c = out.state.cases.get(order.caseId);
     if (!c || c.incidentId !== incidentId || !caseSatisfied(out.state, c)) continue;
     out.emit({
       type: 'OrderComplied',
@@ -234,7 +234,7 @@ function notifyAsset({ data: d }: NotifyAsset, state: State, ctx: CommandContext
   }
   const bad = assetDetails(d) ?? notInFuture(d.installedAt, 'installedAt', ctx.now.getTime());
   if (bad) return bad;
-  const existing = state.assets[d.assetId];
+  const existing = state.assets.get(d.assetId);
   if (existing?.status === 'active') {
     return refuse('conflict', `asset "${d.assetId}" is already notified; send a change instead`);
   }
@@ -265,7 +265,7 @@ function notifyAsset({ data: d }: NotifyAsset, state: State, ctx: CommandContext
 function changeAsset({ data: d }: ChangeAsset, state: State, ctx: CommandContext): Result {
   const who = asOperator(ctx, d.operatorId, 'change its assets');
   if (who) return who;
-  const asset = state.assets[d.assetId];
+  const asset = state.assets.get(d.assetId);
   if (!asset) return refuse('not-found', `no asset "${d.assetId}"`);
   if (asset.status === 'retired') return refuse('conflict', `asset "${d.assetId}" was retired`);
   const bad = assetDetails(d);
@@ -294,7 +294,7 @@ function changeAsset({ data: d }: ChangeAsset, state: State, ctx: CommandContext
 function retireAsset({ data: d }: RetireAsset, state: State, ctx: CommandContext): Result {
   const who = asOperator(ctx, d.operatorId, 'retire its assets');
   if (who) return who;
-  const asset = state.assets[d.assetId];
+  const asset = state.assets.get(d.assetId);
   if (!asset) return refuse('not-found', `no asset "${d.assetId}"`);
   if (asset.status === 'retired')
     return refuse('conflict', `asset "${d.assetId}" is already retired`);
@@ -321,7 +321,7 @@ function openIncident(
 ): Result {
   const who = asOperator(ctx, d.operatorId, 'open an incident in its file');
   if (who) return who;
-  if (state.incidents[d.incidentId]) {
+  if (state.incidents.get(d.incidentId)) {
     return refuse('conflict', `incident ${d.incidentId} is already open`);
   }
   const now = ctx.now.getTime();
@@ -356,8 +356,8 @@ function openIncident(
   const badFacts = facts(f, state, d.awareAt, now);
   if (badFacts) return badFacts;
   if (d.orderId !== null) {
-    const order = state.orders[d.orderId];
-    const c = order ? state.cases[order.caseId] : undefined;
+    const order = state.orders.get(d.orderId);
+    const c = order ? state.cases.get(order.caseId) : undefined;
     if (
       !order ||
       order.status !== 'open' ||
@@ -431,7 +431,7 @@ function fileReport(
   state: State,
   ctx: CommandContext,
 ): Result {
-  const incident = state.incidents[d.incidentId];
+  const incident = state.incidents.get(d.incidentId);
   if (!incident) return refuse('not-found', `no incident ${d.incidentId}`);
   const who = asOperator(ctx, d.operatorId, "report on its incidents; others' reports are refused");
   if (who) return who;
@@ -489,7 +489,7 @@ function fileReport(
   ].filter((x) => x.stage === d.stage && x.dueAt < now);
   for (const x of overdue) recordMiss(out, d.operatorId, d.incidentId, x, ctx);
 
-  const known = out.state.incidents[d.incidentId]?.deadlines ?? {};
+  const known = out.state.incidents.get(d.incidentId)?.deadlines ?? {};
   const newDeadlines = arising.filter((x) => !known[x.deadlineId]);
   const all: DeadlineState[] = [
     ...Object.values(known),
@@ -542,7 +542,7 @@ function markDeadlineMissed(
 ): Result {
   const who = asClockKeeper(ctx);
   if (who) return who;
-  const incident = state.incidents[d.incidentId];
+  const incident = state.incidents.get(d.incidentId);
   if (!incident) return refuse('not-found', `no incident ${d.incidentId}`);
   const deadline = incident.deadlines[d.deadlineId];
   if (!deadline)
@@ -570,7 +570,7 @@ function openComplianceCase(
 ): Result {
   const who = asOffice(ctx, 'open a compliance case');
   if (who) return who;
-  if (state.cases[d.caseId]) return refuse('conflict', `case ${d.caseId} already exists`);
+  if (state.cases.get(d.caseId)) return refuse('conflict', `case ${d.caseId} already exists`);
   const bad = text(d.description, 'description', 10_000);
   if (bad) return bad;
   if (d.evidenceIndicatorIds.length > 500) {
@@ -599,11 +599,11 @@ function issueCorrectionOrder(
 ): Result {
   const who = asOffice(ctx, 'issue a correction order');
   if (who) return who;
-  const c = state.cases[d.caseId];
+  const c = state.cases.get(d.caseId);
   if (!c) return refuse('not-found', `no compliance case ${d.caseId}`);
   if (c.status !== 'open') return refuse('conflict', `case ${d.caseId} is ${c.status}`);
-  if (state.orders[d.orderId]) return refuse('conflict', `order ${d.orderId} already exists`);
-  const pending = c.orderIds.map((id) => state.orders[id]).find((o) => o?.status === 'open');
+  if (state.orders.get(d.orderId)) return refuse('conflict', `order ${d.orderId} already exists`);
+  const pending = c.orderIds.map((id) => state.orders.get(id)).find((o) => o?.status === 'open');
   if (pending) {
     return refuse(
       'conflict',
@@ -643,7 +643,7 @@ function recordOrderIgnored(
 ): Result {
   const who = asClockKeeper(ctx);
   if (who) return who;
-  const order = state.orders[d.orderId];
+  const order = state.orders.get(d.orderId);
   if (!order) return refuse('not-found', `no correction order ${d.orderId}`);
   if (order.status !== 'open') return accept();
   if (ctx.now.getTime() <= order.dueAt) {
@@ -664,7 +664,7 @@ function recordOrderIgnored(
 function assessPenalty({ data: d }: AssessPenalty, state: State, ctx: CommandContext): Result {
   const who = asOffice(ctx, 'assess a penalty');
   if (who) return who;
-  const order = state.orders[d.orderId];
+  const order = state.orders.get(d.orderId);
   if (!order) return refuse('not-found', `no correction order ${d.orderId}`);
   switch (order.status) {
     case 'open':
@@ -717,18 +717,18 @@ function patchIncident(
   id: string,
   patch: (i: IncidentState) => IncidentState,
 ): State {
-  const incident = state.incidents[id];
-  return incident ? { ...state, incidents: { ...state.incidents, [id]: patch(incident) } } : state;
+  const incident = state.incidents.get(id);
+  return incident ? { ...state, incidents: state.incidents.set(id, patch(incident)) } : state;
 }
 
 function patchCase(state: State, id: string, patch: (c: CaseState) => CaseState): State {
-  const c = state.cases[id];
-  return c ? { ...state, cases: { ...state.cases, [id]: patch(c) } } : state;
+  const c = state.cases.get(id);
+  return c ? { ...state, cases: state.cases.set(id, patch(c)) } : state;
 }
 
 function patchOrder(state: State, id: string, status: 'complied' | 'ignored' | 'penalised'): State {
-  const o = state.orders[id];
-  return o ? { ...state, orders: { ...state.orders, [id]: { ...o, status } } } : state;
+  const o = state.orders.get(id);
+  return o ? { ...state, orders: state.orders.set(id, { ...o, status }) } : state;
 }
 
 function pendingDeadline(d: Deadline): DeadlineState {
@@ -743,21 +743,21 @@ export function evolve(state: State, event: ReportingEvent): State {
         ...state,
         operatorId,
         sector: state.sector ?? sector,
-        assets: { ...state.assets, [asset.assetId]: { ...asset, status: 'active' } },
+        assets: state.assets.set(asset.assetId, { ...asset, status: 'active' }),
       };
     }
     case 'AssetChanged': {
       const { operatorId: _o, changedFields: _c, changedAt: _t, ...asset } = event.data;
-      const before = state.assets[asset.assetId];
+      const before = state.assets.get(asset.assetId);
       if (!before) return state;
-      return { ...state, assets: { ...state.assets, [asset.assetId]: { ...before, ...asset } } };
+      return { ...state, assets: state.assets.set(asset.assetId, { ...before, ...asset }) };
     }
     case 'AssetRetired': {
-      const before = state.assets[event.data.assetId];
+      const before = state.assets.get(event.data.assetId);
       if (!before) return state;
       return {
         ...state,
-        assets: { ...state.assets, [before.assetId]: { ...before, status: 'retired' } },
+        assets: state.assets.set(before.assetId, { ...before, status: 'retired' }),
       };
     }
     case 'IncidentOpened': {
@@ -785,10 +785,10 @@ export function evolve(state: State, event: ReportingEvent): State {
         ...state,
         operatorId: d.operatorId,
         sector: state.sector ?? d.sector,
-        incidents: { ...state.incidents, [d.incidentId]: incident },
+        incidents: state.incidents.set(d.incidentId, incident),
       };
       // Opening the incident in answer to an order attaches it to that order's case.
-      const order = d.orderId ? state.orders[d.orderId] : undefined;
+      const order = d.orderId ? state.orders.get(d.orderId) : undefined;
       if (order) {
         next = patchCase(next, order.caseId, (c) => ({ ...c, incidentId: d.incidentId }));
         next = patchIncident(next, d.incidentId, (i) => ({ ...i, openCaseId: order.caseId }));
@@ -850,17 +850,14 @@ export function evolve(state: State, event: ReportingEvent): State {
         ...state,
         operatorId: d.operatorId,
         sector: state.sector ?? d.sector,
-        cases: {
-          ...state.cases,
-          [d.caseId]: {
-            caseId: d.caseId,
-            basis: d.basis,
-            incidentId: d.incidentId,
-            deadlineIds: [],
-            status: 'open',
-            orderIds: [],
-          },
-        },
+        cases: state.cases.set(d.caseId, {
+          caseId: d.caseId,
+          basis: d.basis,
+          incidentId: d.incidentId,
+          deadlineIds: [],
+          status: 'open',
+          orderIds: [],
+        }),
       };
     }
     case 'CorrectionOrderIssued': {
@@ -871,10 +868,12 @@ export function evolve(state: State, event: ReportingEvent): State {
       }));
       return {
         ...next,
-        orders: {
-          ...next.orders,
-          [d.orderId]: { orderId: d.orderId, caseId: d.caseId, dueAt: d.dueAt, status: 'open' },
-        },
+        orders: next.orders.set(d.orderId, {
+          orderId: d.orderId,
+          caseId: d.caseId,
+          dueAt: d.dueAt,
+          status: 'open',
+        }),
       };
     }
     case 'OrderComplied': {

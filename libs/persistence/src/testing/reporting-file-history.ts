@@ -85,7 +85,7 @@ export class ReportingFileHistory {
   }
 
   changeAsset(assetId: string, now: number, details: Partial<AssetDetails>) {
-    const current = this.state.assets[assetId];
+    const current = this.state.assets.get(assetId);
     if (!current) throw new Error(`no asset ${assetId}`);
     const { assetId: _id, status: _status, ...before } = current;
     return this.run(
