@@ -16,12 +16,23 @@ import {
 } from '@acd/event-sourcing';
 import { indicatorDecider, indicatorIdFor, type IndicatorEvent } from '@acd/indicators-domain';
 import {
+  incidentProjection,
+  indicatorProjection,
+  reportingFileProjection,
+  type Projection,
+  type ReadModelDoc,
+} from '@acd/persistence';
+import {
   buildReportingPolicy,
   reportingDecider,
   type ReportingCommand,
   type ReportingEvent,
 } from '@acd/reporting-domain';
 
+const indicatorProjectionErased = indicatorProjection as unknown as Projection<
+  IndicatorEvent,
+  ReadModelDoc
+>;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const reporting = reportingDecider(buildReportingPolicy());
 const operator = { orgId: 'op-bench', kind: 'operator', sector: 'finance' };
@@ -46,8 +57,11 @@ function envelope<E extends { type: string }>(
   };
 }
 
-/** One operator opening `n` incidents and filing each early warning: 2n events, decided for real. */
-function reportingHistory(n: number): EventEnvelope<ReportingEvent>[] {
+/**
+ * One operator opening `n` incidents and filing each early warning (2n events), decided for
+ * real; with `close`, each incident then gets its notification and final report (4n events).
+ */
+function reportingHistory(n: number, close = false): EventEnvelope<ReportingEvent>[] {
   let state = reporting.initialState;
   const out: EventEnvelope<ReportingEvent>[] = [];
   const run = (command: ReportingCommand, now: number) => {
@@ -84,28 +98,49 @@ function reportingHistory(n: number): EventEnvelope<ReportingEvent>[] {
       },
       at,
     );
-    run(
-      {
-        type: 'FileReport',
-        data: {
-          operatorId: operator.orgId,
-          incidentId: `inc-${i}`,
-          reportId: `r-${i}`,
-          stage: 'EARLY_WARNING',
-          summary: 'early warning',
-          impact: null,
-          status: null,
-          suspectedActor: null,
-          affectedAssets: null,
-          indicatorIds: null,
-          sharedWithPolice: null,
-          ransomPaidAt: null,
+    const stages = close
+      ? (['EARLY_WARNING', 'NOTIFICATION', 'FINAL'] as const)
+      : (['EARLY_WARNING'] as const);
+    stages.forEach((stage, k) =>
+      run(
+        {
+          type: 'FileReport',
+          data: {
+            operatorId: operator.orgId,
+            incidentId: `inc-${i}`,
+            reportId: `r-${i}-${stage}`,
+            stage,
+            summary: stage,
+            impact: null,
+            status: null,
+            suspectedActor: null,
+            affectedAssets: null,
+            indicatorIds: null,
+            sharedWithPolice: null,
+            ransomPaidAt: null,
+          },
         },
-      },
-      at + 1000,
+        at + 1000 * (k + 1),
+      ),
     );
   }
   return out;
+}
+
+/** What the projector computes for one batch: every event folded into its document. */
+function project<E, D extends ReadModelDoc>(
+  projection: Projection<E, D>,
+  events: EventEnvelope<E>[],
+): number {
+  const started = performance.now();
+  const docs = new Map<string, D>();
+  for (const e of events) {
+    const id = projection.documentIdOf?.(e) ?? e.metadata.aggregateId;
+    if (id === null) continue;
+    const after = projection.evolve(docs.get(id) ?? null, e);
+    if (after) docs.set(id, after);
+  }
+  return performance.now() - started;
 }
 
 /** The same number of events as `n` indicators each published and sighted once. */
@@ -184,4 +219,23 @@ const rows = sizes.map((n) => {
     ratio: Number((reportingMs / indicatorMs).toFixed(2)),
   };
 });
+console.log('Replay of one operator (processor reload) beside the indicators baseline:');
 console.table(rows);
+
+const projectionRows = sizes.map((n) => {
+  const open = reportingHistory(n);
+  const closed = reportingHistory(n, true);
+  const ind = indicatorHistory(n);
+  return {
+    incidents: n,
+    'file, all open (ms)': Math.round(best(() => project(reportingFileProjection, open))),
+    'file, all closed (ms)': Math.round(best(() => project(reportingFileProjection, closed))),
+    'incidents (ms)': Math.round(best(() => project(incidentProjection, closed))),
+    'closed events': closed.length,
+    'baseline: indicators projection, 2n events (ms)': Math.round(
+      best(() => project(indicatorProjectionErased, ind)),
+    ),
+  };
+});
+console.log('Projection of the same histories (in memory, no database):');
+console.table(projectionRows);

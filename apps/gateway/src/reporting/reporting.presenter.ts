@@ -135,7 +135,10 @@ export function presentFile(f: ReportingFileDoc) {
   return {
     operatorId: f.operatorId,
     sector: f.sector,
-    incidents: f.incidents,
+    incidents: f.incidents.map((i) => ({
+      ...i,
+      pendingDeadlines: f.pendingDeadlines.filter((p) => p.incidentId === i.incidentId).length,
+    })),
     pendingDeadlines: f.pendingDeadlines.map((d) => ({
       ...d,
       dueAt: iso(d.dueAt),

@@ -53,24 +53,32 @@ const isOf =
     (deadlineIds === undefined || deadlineIds.includes(p.deadlineId));
 
 function byDue(a: FilePendingDeadline, b: FilePendingDeadline): number {
-  return (
-    a.dueAt.getTime() - b.dueAt.getTime() ||
-    a.incidentId.localeCompare(b.incidentId) ||
-    a.deadlineId.localeCompare(b.deadlineId)
-  );
+  const t = a.dueAt.getTime() - b.dueAt.getTime();
+  if (t !== 0) return t;
+  const key = (p: FilePendingDeadline) => `${p.incidentId}\u0000${p.deadlineId}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
-/** Derived fields, recomputed after every change so they can never drift. */
-function settled(doc: ReportingFileDoc): ReportingFileDoc {
-  const pendingDeadlines = [...doc.pendingDeadlines].sort(byDue);
-  return {
-    ...doc,
-    pendingDeadlines,
-    incidents: doc.incidents.map((i) => ({
-      ...i,
-      pendingDeadlines: pendingDeadlines.filter((p) => p.incidentId === i.incidentId).length,
-    })),
-  };
+/**
+ * `pending` plus `added`, kept in due order by inserting each at its place (binary search)
+ * instead of sorting the whole list on every event: a large file holds thousands.
+ */
+function withPending(
+  pendingList: readonly FilePendingDeadline[],
+  added: readonly FilePendingDeadline[],
+): FilePendingDeadline[] {
+  const out = [...pendingList];
+  for (const p of added) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byDue(out[mid] as FilePendingDeadline, p) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, p);
+  }
+  return out;
 }
 
 const updateCase = (doc: ReportingFileDoc, caseId: string, change: (c: FileCase) => FileCase) =>
@@ -103,20 +111,20 @@ export function evolveReportingFileDoc(
       const d = event.data;
       // Opened in answer to an order: the incident is what that order's case was about.
       const answered = doc.orders.find((o) => o.orderId === d.orderId);
-      return settled({
+      return {
         ...doc,
         cases: answered
           ? updateCase(doc, answered.caseId, (c) => ({ ...c, incidentId: d.incidentId }))
           : doc.cases,
         incidents: [
           ...doc.incidents.filter((i) => i.incidentId !== d.incidentId),
-          { incidentId: d.incidentId, title: d.title, closed: false, pendingDeadlines: 0 },
+          { incidentId: d.incidentId, title: d.title, closed: false },
         ],
-        pendingDeadlines: [
-          ...doc.pendingDeadlines.filter((p) => p.incidentId !== d.incidentId),
-          ...d.deadlines.map((x) => pending(d.incidentId, x)),
-        ],
-      });
+        pendingDeadlines: withPending(
+          doc.pendingDeadlines.filter((p) => p.incidentId !== d.incidentId),
+          d.deadlines.map((x) => pending(d.incidentId, x)),
+        ),
+      };
     }
     case 'IncidentReportFiled': {
       const d = event.data;
@@ -125,33 +133,33 @@ export function evolveReportingFileDoc(
       const isLate = isOf(d.incidentId, d.deadlinesFiledLate);
       const kept = doc.pendingDeadlines.filter((p) => !isOf(d.incidentId, fulfilled)(p));
       const known = new Set(kept.filter(isOf(d.incidentId)).map((p) => p.deadlineId));
-      return settled({
+      return {
         ...doc,
-        pendingDeadlines: [
-          ...kept,
-          ...d.newDeadlines
+        pendingDeadlines: withPending(
+          kept,
+          d.newDeadlines
             .filter((x) => !known.has(x.deadlineId))
             .map((x) => pending(d.incidentId, x)),
-        ],
+        ),
         missedDeadlines: doc.missedDeadlines.map((m) =>
           isLate(m) && m.filedAt === null ? { ...m, filedAt } : m,
         ),
-      });
+      };
     }
     case 'IncidentClosed': {
       const d = event.data;
-      return settled({
+      return {
         ...doc,
         incidents: doc.incidents.map((i) =>
           i.incidentId === d.incidentId ? { ...i, closed: true } : i,
         ),
         pendingDeadlines: doc.pendingDeadlines.filter((p) => p.incidentId !== d.incidentId),
-      });
+      };
     }
     case 'ReportDeadlineMissed': {
       const d = event.data;
       const already = doc.missedDeadlines.some(isOf(d.incidentId, [d.deadlineId]));
-      return settled({
+      return {
         ...doc,
         pendingDeadlines: doc.pendingDeadlines.filter(
           (p) => !isOf(d.incidentId, [d.deadlineId])(p),
@@ -176,7 +184,7 @@ export function evolveReportingFileDoc(
             ? c
             : { ...c, deadlineIds: [...c.deadlineIds, d.deadlineId] },
         ),
-      });
+      };
     }
     case 'ComplianceCaseOpened': {
       const d = event.data;

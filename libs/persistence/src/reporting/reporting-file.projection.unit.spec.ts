@@ -35,7 +35,7 @@ describe('reporting file read model (compliance board)', () => {
       'inc-1 jp-acd/final-report',
     ]);
     expect(file(h).incidents).toEqual([
-      { incidentId: 'inc-1', title: 'Intrusion at substation', closed: false, pendingDeadlines: 3 },
+      { incidentId: 'inc-1', title: 'Intrusion at substation', closed: false },
     ]);
 
     h.fileReport('inc-1', 'rep-ew', 'EARLY_WARNING', T0 + HOUR);
@@ -43,7 +43,6 @@ describe('reporting file read model (compliance board)', () => {
     const caseId = h.lastCaseId();
     let doc = file(h);
     expect(pendingIds(doc)).toEqual(['inc-1 jp-acd/final-report']);
-    expect(doc.incidents[0]?.pendingDeadlines).toBe(1);
     expect(doc.missedDeadlines).toEqual([
       {
         incidentId: 'inc-1',

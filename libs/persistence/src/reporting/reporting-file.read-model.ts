@@ -4,8 +4,6 @@ export interface FileIncidentEntry {
   incidentId: string;
   title: string;
   closed: boolean;
-  /** How many of its deadlines are pending. */
-  pendingDeadlines: number;
 }
 
 export interface FilePendingDeadline {
