@@ -29,6 +29,7 @@ function emptyFile(operatorId: string): ReportingFileDoc {
     operatorId,
     sector: null,
     incidents: [],
+    closedIncidents: 0,
     pendingDeadlines: [],
     missedDeadlines: [],
     cases: [],
@@ -118,7 +119,7 @@ export function evolveReportingFileDoc(
           : doc.cases,
         incidents: [
           ...doc.incidents.filter((i) => i.incidentId !== d.incidentId),
-          { incidentId: d.incidentId, title: d.title, closed: false },
+          { incidentId: d.incidentId, title: d.title },
         ],
         pendingDeadlines: withPending(
           doc.pendingDeadlines.filter((p) => p.incidentId !== d.incidentId),
@@ -150,9 +151,9 @@ export function evolveReportingFileDoc(
       const d = event.data;
       return {
         ...doc,
-        incidents: doc.incidents.map((i) =>
-          i.incidentId === d.incidentId ? { ...i, closed: true } : i,
-        ),
+        incidents: doc.incidents.filter((i) => i.incidentId !== d.incidentId),
+        closedIncidents:
+          doc.closedIncidents + (doc.incidents.some((i) => i.incidentId === d.incidentId) ? 1 : 0),
         pendingDeadlines: doc.pendingDeadlines.filter((p) => p.incidentId !== d.incidentId),
       };
     }

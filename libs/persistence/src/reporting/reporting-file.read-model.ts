@@ -1,9 +1,9 @@
 import type { CaseBasis, ReportStage } from '@acd/reporting-domain';
 
+/** An open incident; a closed one leaves the list (and is counted in `closedIncidents`). */
 export interface FileIncidentEntry {
   incidentId: string;
   title: string;
-  closed: boolean;
 }
 
 export interface FilePendingDeadline {
@@ -68,7 +68,9 @@ export interface ReportingFileDoc {
   operatorId: string;
   /** Known from the first event that carries it (asset notice, incident, case). */
   sector: string | null;
+  /** Open incidents only, so the document stays as small as the operator's open work. */
   incidents: FileIncidentEntry[];
+  closedIncidents: number;
   /** Sorted by due time. */
   pendingDeadlines: FilePendingDeadline[];
   missedDeadlines: FileMissedDeadline[];

@@ -216,7 +216,7 @@ function operatorRow(file: ReportingFileDoc, now: Date): BoardOperatorRow {
   return {
     operatorId: file.operatorId,
     sector: file.sector,
-    openIncidents: file.incidents.filter((i) => !i.closed).length,
+    openIncidents: file.incidents.length,
     nextDeadline: next
       ? {
           incidentId: next.incidentId,
