@@ -116,6 +116,26 @@ export const TOPICS = {
 
 export type TopicKey = keyof typeof TOPICS;
 
+/**
+ * Settings of the per-audience advisory topics that outside organisations consume with their own
+ * Kafka clients (`acd.advisory.public.v1`, `acd.advisory.sector.<sector>.v1`,
+ * `acd.advisory.org.<orgId>.v1`). They are copies for delivery, not the system of record (that is
+ * the advisory events topic), so they keep 90 days.
+ */
+export const ADVISORY_FANOUT_SPEC: TopicSpec = {
+  name: 'acd.advisory.<audience>.v1',
+  key: 'advisory id',
+  values: [
+    'jp.acd.advisory.AdvisoryIssued',
+    'jp.acd.advisory.AdvisoryUpdated',
+    'jp.acd.advisory.AdvisoryWithdrawn',
+  ],
+  partitions: 1,
+  retentionMs: 90 * DAY,
+  cleanupPolicy: 'delete',
+  dlq: false,
+};
+
 export const dlqName = (topic: string): string => `${topic}.dlq`;
 
 export class TopicNames {
@@ -132,6 +152,30 @@ export class TopicNames {
   /** Consumer groups and transactional ids share the prefix so isolated deployments never meet. */
   group(name: string): string {
     return `${this.prefix}${name}`;
+  }
+
+  /** Advisories for everyone. */
+  advisoryPublic(): string {
+    return `${this.prefix}acd.advisory.public.v1`;
+  }
+
+  /** Advisories for one sector's operators (and the ministry supervising it). */
+  advisorySector(sector: string): string {
+    return `${this.prefix}acd.advisory.sector.${sector}.v1`;
+  }
+
+  /** Advisories addressed to one organisation by name. */
+  advisoryOrg(orgId: string): string {
+    return `${this.prefix}acd.advisory.org.${orgId}.v1`;
+  }
+
+  /** Exactly the advisory topics an organisation may read: public, its sector's, its own. */
+  advisoryTopicsFor(org: { id: string; sector?: string }): string[] {
+    return [
+      this.advisoryPublic(),
+      ...(org.sector ? [this.advisorySector(org.sector)] : []),
+      this.advisoryOrg(org.id),
+    ];
   }
 
   /** Every topic to create, DLQs included, with its settings. */
