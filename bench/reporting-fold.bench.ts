@@ -158,6 +158,7 @@ function indicatorHistory(n: number): EventEnvelope<IndicatorEvent>[] {
       description: null,
       cves: [],
       killChainPhases: [],
+      disclosePublisher: false,
     };
     out.push(
       envelope(indicatorId, 1, {

@@ -3,10 +3,12 @@
 // FerretDB (unless KAFKA_BROKERS and MONGODB_URI point elsewhere), starts every service,
 // seeds the demo organisations and a few indicators, and prints where to look.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDependencies } from './lib/dependencies.mjs';
+import { seedAdvisoriesDemo } from './lib/demo-advisories.mjs';
 import { seedReportingDemo } from './lib/demo-reporting.mjs';
 
 const require = createRequire(import.meta.url);
@@ -41,6 +43,17 @@ if (external) {
   );
   env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
   env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd');
+  env.KAFKA_SASL_BROKERS = (endpoints.kafkaSaslBrokers ?? []).join(',');
+}
+
+// Publisher pseudonyms must stay stable across restarts: one secret key, kept with the stack.
+const keyFile = path.join(ROOT, '.local', 'pseudonym.key');
+if (!env.ACD_PSEUDONYM_KEY) {
+  if (!existsSync(keyFile)) {
+    mkdirSync(path.dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  env.ACD_PSEUDONYM_KEY = readFileSync(keyFile, 'utf8').trim();
 }
 
 const { Service, runApp, waitFor } = require('./lib/services.cjs');
@@ -55,15 +68,21 @@ const demoFile = path.join(ROOT, '.local', 'demo-orgs.json');
 await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', demoFile], env).then(({ out }) =>
   process.stdout.write(out),
 );
+if (!external) {
+  step('creating Kafka users (SASL/SCRAM) and ACLs for the demo organisations');
+  const args = ['kafka-access', '--orgs', demoFile, '--out', '.local/kafka-users.json'];
+  await runApp('dist/apps/cli/src/main.js', args, env).then(({ out }) => process.stdout.write(out));
+}
 
 step('starting services (logs in .local/logs/)');
-const services = ['projector', 'indicators', 'reporting', 'scheduler', 'gateway'].map((name) =>
-  new Service(name, env, logDir, {
-    onExit: (n, code, signal) => {
-      if (!stopping)
-        console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
-    },
-  }).start(),
+const services = ['projector', 'indicators', 'reporting', 'advisories', 'scheduler', 'gateway'].map(
+  (name) =>
+    new Service(name, env, logDir, {
+      onExit: (n, code, signal) => {
+        if (!stopping)
+          console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
+      },
+    }).start(),
 );
 let stopping = false;
 async function stop(code = 0) {
@@ -196,18 +215,30 @@ try {
   await stop(1);
 }
 
+step(
+  'seeding the advisories demo (everyone GREEN, electricity AMBER, named RED, an acknowledgement)',
+);
+try {
+  await seedAdvisoriesDemo({ base, orgs });
+} catch (err) {
+  console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
+  await stop(1);
+}
+
 console.log(`
 \u2714 the bus is running
-  REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board
+  REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board,
+                /v1/advisories
   OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
   health        ${base}/health
   demo tokens   .local/demo-orgs.json
-  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
+${external ? '' : `  Kafka users   .local/kafka-users.json  (own clients: SASL/SCRAM on ${env.KAFKA_SASL_BROKERS}; README "Subscribing with your own Kafka client")\n`}  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
 ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
   try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${opA.id}').token")
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/indicators
         NCO=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${nco.id}').token")
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/compliance/board
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/incidents/${reportingDemo.incidents.complied}/timeline
+        curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/advisories
 
 Ctrl-C stops everything.`);

@@ -11,12 +11,26 @@
 #   stop-broker <id>       stop one Kafka node gracefully
 #   start-broker <id>      start one Kafka node again and wait until it is registered
 #   list                   list stacks under .local/stacks
+#   kafka-user <name>      create or update the SCRAM-SHA-512 user <name> (password on stdin, one
+#                          line) through the internal listener, with Kafka's own ConfigCommand;
+#                          the broker list is KAFKA_BROKERS if set, else the stack's own
+#
+# Kafka listeners (all on 127.0.0.1):
+#   PLAINTEXT  ACD_KAFKA_PORT+       the bus's own services and inter-broker traffic. No
+#                                    authentication: its principal (User:ANONYMOUS) is a super user.
+#                                    Loopback is the bus's private network here; production puts
+#                                    mTLS or SASL on this listener too.
+#   EXTERNAL   ACD_KAFKA_SASL_PORT+  SASL_PLAINTEXT with SCRAM-SHA-512 for outside organisations;
+#                                    the StandardAuthorizer lets each user do only what its ACLs
+#                                    allow (allow.everyone.if.no.acl.found=false).
+#   CONTROLLER ACD_KAFKA_CONTROLLER_PORT+  KRaft quorum (PLAINTEXT, super user as above)
 #
 # Environment:
 #   ACD_STACK                   stack name (default dev); state in .local/stacks/<name>/
 #   ACD_KAFKA_NODES             1 (default) or 3
 #   ACD_KAFKA_PORT              first broker port (default 9092; 3 nodes use PORT, PORT+1, PORT+2)
 #   ACD_KAFKA_CONTROLLER_PORT   first controller port (default ACD_KAFKA_PORT+100)
+#   ACD_KAFKA_SASL_PORT         first SASL/SCRAM port for outside organisations (default ACD_KAFKA_PORT+200)
 #   ACD_MONGO_PORT              FerretDB port (default 27017)
 #   ACD_KAFKA_HEAP_OPTS         JVM heap per Kafka node (default -Xms256m -Xmx768m, 3 nodes -Xmx512m)
 #   ACD_START_TIMEOUT           seconds to wait for health (default 120)
@@ -214,12 +228,13 @@ cmd_provision() {
 
 # Settings of an existing stack are kept in stack.env; explicit env vars override ports.
 load_settings() {
-  local s_nodes="" s_kport="" s_cport="" s_mport="" s_cluster=""
+  local s_nodes="" s_kport="" s_cport="" s_sport="" s_mport="" s_cluster=""
   if [[ -f "$SDIR/stack.env" ]]; then
     # shellcheck disable=SC1091
     s_nodes="$(. "$SDIR/stack.env" && echo "${KAFKA_NODES:-}")"
     s_kport="$(. "$SDIR/stack.env" && echo "${KAFKA_PORT:-}")"
     s_cport="$(. "$SDIR/stack.env" && echo "${KAFKA_CONTROLLER_PORT:-}")"
+    s_sport="$(. "$SDIR/stack.env" && echo "${KAFKA_SASL_PORT:-}")"
     s_mport="$(. "$SDIR/stack.env" && echo "${MONGO_PORT:-}")"
     s_cluster="$(. "$SDIR/stack.env" && echo "${CLUSTER_ID:-}")"
   fi
@@ -236,17 +251,24 @@ load_settings() {
   else
     CPORT="${s_cport:-$((KPORT + 100))}"
   fi
+  if [[ -n "${ACD_KAFKA_SASL_PORT:-}" ]]; then
+    SPORT="$ACD_KAFKA_SASL_PORT"
+  elif [[ -n "${ACD_KAFKA_PORT:-}" ]]; then
+    SPORT=$((KPORT + 200))
+  else
+    SPORT="${s_sport:-$((KPORT + 200))}"
+  fi
   MPORT="${ACD_MONGO_PORT:-${s_mport:-27017}}"
   CLUSTER_ID="$s_cluster"
   local p
-  for p in "$KPORT" "$CPORT" "$MPORT"; do
+  for p in "$KPORT" "$CPORT" "$SPORT" "$MPORT"; do
     [[ "$p" =~ ^[0-9]+$ ]] && ((p > 0 && p < 65534)) || die "invalid port '$p'"
   done
   local all=() id
-  for id in $(node_ids); do all+=("$(broker_port "$id")" "$(controller_port "$id")"); done
+  for id in $(node_ids); do all+=("$(broker_port "$id")" "$(controller_port "$id")" "$(sasl_port "$id")"); done
   all+=("$MPORT")
   [[ "$(printf '%s\n' "${all[@]}" | sort -u | wc -l)" == "${#all[@]}" ]] ||
-    die "ports overlap: Kafka ${KPORT}+, controllers ${CPORT}+, FerretDB $MPORT (${NODES} node(s))"
+    die "ports overlap: Kafka ${KPORT}+, controllers ${CPORT}+, SASL ${SPORT}+, FerretDB $MPORT (${NODES} node(s))"
 }
 
 save_settings() {
@@ -255,6 +277,7 @@ save_settings() {
 KAFKA_NODES=$NODES
 KAFKA_PORT=$KPORT
 KAFKA_CONTROLLER_PORT=$CPORT
+KAFKA_SASL_PORT=$SPORT
 MONGO_PORT=$MPORT
 CLUSTER_ID=$CLUSTER_ID
 EOF
@@ -263,23 +286,32 @@ EOF
 node_ids() { seq 1 "$NODES"; }
 broker_port() { echo $((KPORT + $1 - 1)); }
 controller_port() { echo $((CPORT + $1 - 1)); }
+sasl_port() { echo $((SPORT + $1 - 1)); }
 
 kafka_brokers_csv() {
   local id out=""
   for id in $(node_ids); do out+="${out:+,}127.0.0.1:$(broker_port "$id")"; done
   echo "$out"
 }
+kafka_sasl_brokers_csv() {
+  local id out=""
+  for id in $(node_ids); do out+="${out:+,}127.0.0.1:$(sasl_port "$id")"; done
+  echo "$out"
+}
 mongo_uri() { echo "mongodb://127.0.0.1:$MPORT/"; }
 
 write_endpoints() {
-  local id json=""
+  local id json="" sasl=""
   for id in $(node_ids); do json+="${json:+,}\"127.0.0.1:$(broker_port "$id")\""; done
-  printf '{"kafkaBrokers":[%s],"mongoUri":"%s"}\n' "$json" "$(mongo_uri)" > "$SDIR/endpoints.json.tmp"
+  for id in $(node_ids); do sasl+="${sasl:+,}\"127.0.0.1:$(sasl_port "$id")\""; done
+  printf '{"kafkaBrokers":[%s],"kafkaSaslBrokers":[%s],"mongoUri":"%s"}\n' "$json" "$sasl" "$(mongo_uri)" \
+    > "$SDIR/endpoints.json.tmp"
   mv "$SDIR/endpoints.json.tmp" "$SDIR/endpoints.json"
 }
 
 print_endpoints() {
   echo "  KAFKA_BROKERS=$(kafka_brokers_csv)"
+  echo "  KAFKA_SASL_BROKERS=$(kafka_sasl_brokers_csv)  (SASL/SCRAM-SHA-512, for outside organisations)"
   echo "  MONGODB_URI=$(mongo_uri)"
   echo "  (written to .local/stacks/$STACK/endpoints.json)"
 }
@@ -355,11 +387,22 @@ write_kafka_config() {
 process.roles=broker,controller
 node.id=$id
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),CONTROLLER://127.0.0.1:$(controller_port "$id")
-advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id")
+# PLAINTEXT: the bus's own services and inter-broker traffic, bound to loopback, which is the
+# bus's private network here (production: mTLS or SASL on this listener as well). Its principal,
+# like the controller listener's, is User:ANONYMOUS, the super user below.
+# EXTERNAL: SASL_PLAINTEXT with SCRAM-SHA-512 for outside organisations; one user per
+# organisation (stack.sh kafka-user), allowed exactly what its ACLs say.
+listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id"),CONTROLLER://127.0.0.1:$(controller_port "$id")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.external.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:ANONYMOUS
 log.dirs=$ndir/data
 num.partitions=1
 default.replication.factor=$rf
@@ -395,13 +438,14 @@ check_kafka_ports() {
   local id="$1"
   port_busy "$(broker_port "$id")" && die "port $(broker_port "$id") (Kafka node $id) is already in use by another process"
   port_busy "$(controller_port "$id")" && die "port $(controller_port "$id") (Kafka controller $id) is already in use by another process"
+  port_busy "$(sasl_port "$id")" && die "port $(sasl_port "$id") (Kafka SASL listener $id) is already in use by another process"
   return 0
 }
 
 start_kafka_node() {
   local id="$1" ndir="$SDIR/kafka-$1"
   check_kafka_ports "$id"
-  log "starting Kafka node $id on 127.0.0.1:$(broker_port "$id") (controller :$(controller_port "$id")), log $ndir/logs/server.log"
+  log "starting Kafka node $id on 127.0.0.1:$(broker_port "$id") (SASL :$(sasl_port "$id"), controller :$(controller_port "$id")), log $ndir/logs/server.log"
   java_argv "$ndir"
   launch "kafka-$id" "$ndir/logs/kafka.out" "${JAVA_ARGV[@]}" kafka.Kafka "$ndir/server.properties"
 }
@@ -613,8 +657,8 @@ cmd_status() {
     case "$name" in
       kafka-*)
         id="${name#kafka-}"
-        printf '  %-10s %-22s 127.0.0.1:%s (controller :%s)\n' "$name" \
-          "$state" "$(broker_port "$id")" "$(controller_port "$id")"
+        printf '  %-10s %-22s 127.0.0.1:%s (SASL :%s, controller :%s)\n' "$name" \
+          "$state" "$(broker_port "$id")" "$(sasl_port "$id")" "$(controller_port "$id")"
         ;;
       ferretdb) printf '  %-10s %-22s 127.0.0.1:%s\n' "$name" "$state" "$MPORT" ;;
     esac
@@ -664,6 +708,52 @@ broker_cmd() {
   esac
 }
 
+# kafka-user <name>: SCRAM-SHA-512 credentials for an outside organisation's user, created or
+# replaced (rotation) with Kafka's ConfigCommand (kafka-configs) over the internal listener. The
+# password comes on stdin, so it never shows in a process list; it goes to the JVM in a file
+# readable only by us, deleted afterwards. ACLs are separate (libs/messaging/src/kafka-access.ts).
+cmd_kafka_user() {
+  local name="${1:-}" bootstrap password
+  [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || die "usage: stack.sh kafka-user <name> (letters, digits, . _ -), password on stdin"
+  need java "install a JDK (17+) to run Kafka's ConfigCommand"
+  if [[ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]]; then
+    mkdir -p "$LOCAL"
+    exec 8> "$LOCAL/.provision.lock"
+    flock 8
+    provision_kafka > /dev/null
+    exec 8>&-
+  fi
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+    bootstrap="$KAFKA_BROKERS"
+  else
+    [[ -f "$SDIR/stack.env" ]] || die "stack '$STACK' does not exist and KAFKA_BROKERS is not set"
+    load_settings
+    bootstrap="$(kafka_brokers_csv)"
+  fi
+  IFS= read -r password || true
+  # SCRAM config syntax: a comma, bracket or '=' would end the value early
+  [[ ${#password} -ge 12 && "$password" =~ ^[A-Za-z0-9._~-]+$ ]] ||
+    die "kafka-user: the password (stdin) must be 12+ characters of letters, digits, . _ ~ -"
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 700 "$tmp"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  (umask 077 && printf 'SCRAM-SHA-512=password=%s\n' "$password" > "$tmp/scram.properties")
+  local cds=() jsa out
+  kafka_cds_file > /dev/null
+  jsa="$KAFKA_CDS"
+  [[ -f "$jsa" ]] && cds=("-XX:SharedArchiveFile=$jsa" -Xshare:auto)
+  if ! out="$(java -Xms64m -Xmx256m "${cds[@]}" -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$KAFKA_LOG4J" \
+    "-Dkafka.logs.dir=$tmp" -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand --bootstrap-server "$bootstrap" --alter \
+    --entity-type users --entity-name "$name" --add-config-file "$tmp/scram.properties" 2>&1)"; then
+    echo "$out" >&2
+    tail -n 20 "$tmp/server.log" >&2 2> /dev/null || true
+    die "kafka-user: ConfigCommand failed for '$name' (bootstrap $bootstrap)"
+  fi
+  log "SCRAM-SHA-512 credentials set for user '$name'"
+}
+
 cmd_list() {
   local d
   [[ -d "$LOCAL/stacks" ]] || return 0
@@ -683,6 +773,7 @@ main() {
     status) cmd_status ;;
     kill-broker | stop-broker | start-broker) broker_cmd "$cmd" "$@" ;;
     list) cmd_list ;;
+    kafka-user) cmd_kafka_user "$@" ;;
     *)
       sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
       [[ -z "$cmd" || "$cmd" == help || "$cmd" == -h || "$cmd" == --help ]] || exit 2

@@ -10,6 +10,7 @@ const SERVICES = {
   projector: ['dist/apps/projector/src/main.js', 'run'],
   indicators: ['dist/apps/indicators/src/main.js'],
   reporting: ['dist/apps/reporting/src/main.js'],
+  advisories: ['dist/apps/advisories/src/main.js'],
   gateway: ['dist/apps/gateway/src/main.js'],
   scheduler: ['dist/apps/scheduler/src/main.js'],
 };

@@ -41,12 +41,14 @@ export interface DemoOrg {
   token: string;
 }
 
-export type ServiceName = 'projector' | 'indicators' | 'reporting' | 'scheduler' | 'gateway';
+export type ServiceName =
+  'projector' | 'indicators' | 'reporting' | 'advisories' | 'scheduler' | 'gateway';
 
 export const SERVICES: readonly ServiceName[] = [
   'projector',
   'indicators',
   'reporting',
+  'advisories',
   'scheduler',
   'gateway',
 ];
@@ -80,6 +82,7 @@ export function isolatedEnv(tag: string, extra: NodeJS.ProcessEnv = {}): NodeJS.
     MONGODB_URI: uri.toString(),
     ACD_TOPIC_PREFIX: `${process.env.ACD_TOPIC_PREFIX ?? ''}${id}.`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ACD_PSEUDONYM_KEY: randomBytes(24).toString('hex'),
     ...extra,
   };
 }

@@ -1,21 +1,45 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
+import { AdvisoriesAckCommand } from './advisories-ack.command';
+import { AdvisoriesTailCommand } from './advisories-tail.command';
+import { AdvisoriesCommand } from './advisories.command';
+import { exitCodeFor } from './exit-codes';
+import { IncidentsOpenCommand } from './incidents-open.command';
+import { IncidentsReportCommand } from './incidents-report.command';
+import { IncidentsCommand } from './incidents.command';
+import { IndicatorsListCommand } from './indicators-list.command';
+import { IndicatorsPublishCommand } from './indicators-publish.command';
+import { IndicatorsCommand } from './indicators.command';
+import { KafkaAccessCommand } from './kafka-access.command';
 import { SeedDemoCommand } from './seed-demo.command';
 
-@Module({ providers: [SeedDemoCommand] })
+/** The `acd` commands (README, "Command line"). */
+const ACD_COMMANDS = [
+  IndicatorsCommand,
+  IndicatorsPublishCommand,
+  IndicatorsListCommand,
+  IncidentsCommand,
+  IncidentsOpenCommand,
+  IncidentsReportCommand,
+  AdvisoriesCommand,
+  AdvisoriesTailCommand,
+  AdvisoriesAckCommand,
+];
+
+@Module({
+  providers: [SeedDemoCommand, KafkaAccessCommand, ...ACD_COMMANDS],
+})
 class CliModule {}
 
 async function main(): Promise<void> {
   await CommandFactory.run(CliModule, {
     logger: ['error', 'warn'],
-    errorHandler: (err) => {
-      console.error(err.message);
-      process.exit(2);
-    },
+    // Commander has already printed its message (or the help): only the exit code is left.
+    errorHandler: (err) => process.exit(exitCodeFor(err)),
     serviceErrorHandler: (err) => {
       console.error(err.message);
-      process.exit(1);
+      process.exit(exitCodeFor(err));
     },
   });
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -7,11 +7,17 @@ import { BusModule } from './bus/bus.module';
 import { HealthController } from './health/health.controller';
 import { IndicatorCommands } from './indicators/indicator-commands.service';
 import { IndicatorsController } from './indicators/indicators.controller';
+import { ReidentificationController } from './indicators/reidentification.controller';
 import { CommandSender } from './common/command-sender';
 import { AssetsController } from './reporting/assets.controller';
 import { ComplianceController } from './reporting/compliance.controller';
 import { IncidentsController } from './reporting/incidents.controller';
 import { ReportingCommands } from './reporting/reporting-commands.service';
+import { AdvisoriesController } from './advisories/advisories.controller';
+import { AdvisoryCommands } from './advisories/advisory-commands.service';
+import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
+import { StreamController } from './stream/stream.controller';
+import { StreamHub } from './stream/stream-hub';
 
 @Module({
   imports: [
@@ -19,7 +25,11 @@ import { ReportingCommands } from './reporting/reporting-commands.service';
       pinoHttp: {
         level: process.env.LOG_LEVEL ?? 'info',
         // Tokens never reach a log line.
-        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token'],
+        // ... nor one sent as `?access_token=` (GET /v1/stream, for EventSource).
+        serializers: {
+          req: (req: { url?: string }) => Object.assign(req, { url: redactAccessToken(req.url) }),
+        },
         autoLogging: { ignore: (req) => req.url === '/health' },
       },
     }),
@@ -28,16 +38,27 @@ import { ReportingCommands } from './reporting/reporting-commands.service';
   ],
   controllers: [
     IndicatorsController,
+    ReidentificationController,
     AssetsController,
     IncidentsController,
     ComplianceController,
+    AdvisoriesController,
+    StreamController,
     HealthController,
   ],
   providers: [
     CommandSender,
     IndicatorCommands,
     ReportingCommands,
+    AdvisoryCommands,
+    StreamHub,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(accessTokenFromQuery)
+      .forRoutes({ path: 'v1/stream', method: RequestMethod.GET });
+  }
+}

@@ -53,6 +53,37 @@ export const gatewaySchema = z.object({
     .default('256kb'),
   /** How long the gateway waits for a command's outcome before answering 504. */
   ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * Key of the publisher pseudonyms readers outside the government see. Keep it secret and
+   * stable: a new key gives every publisher a new pseudonym. Unset: a random key per process
+   * (pseudonyms then change on restart; the gateway warns).
+   */
+  ACD_PSEUDONYM_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /** Most concurrent `GET /v1/stream` connections per gateway; one more answers 503. */
+  ACD_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Interval of the SSE heartbeat comment (keeps proxies from closing an idle stream). */
+  ACD_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Largest Kafka fetch of one stream connection: what a slow client can hold in memory. */
+  ACD_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1_048_576)
+    .default(1_048_576),
+  /** Unread bytes a stream client may have buffered in the gateway before its stream pauses. */
+  ACD_STREAM_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16_384)
+    .max(64 * 1_048_576)
+    .default(262_144),
+  /** Largest slice of one partition in that fetch. */
+  ACD_STREAM_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1_048_576)
+    .default(262_144),
 });
 
 export const projectorSchema = z.object({

@@ -4,5 +4,7 @@ export * from './tlp';
 export * from './audience';
 export * from './entitlement.policy';
 export * from './report.policy';
+export * from './advisory.policy';
 export * from './token';
 export * from './demo-organisations';
+export * from './pseudonym';

@@ -15,6 +15,7 @@ export type PublishIndicator = {
     description: string | null;
     cves: string[];
     killChainPhases: KillChainPhase[];
+    disclosePublisher: boolean;
   };
 };
 
@@ -28,10 +29,18 @@ export type RecordSighting = {
   data: { indicatorId: string; observedAt: Millis; count: number; note: string | null };
 };
 
-export type IndicatorCommand = PublishIndicator | RevokeIndicator | RecordSighting;
+/** The cabinet cyber office resolves the pseudonym shown for an indicator's publisher. */
+export type ReidentifyPublisher = {
+  type: 'ReidentifyPublisher';
+  data: { indicatorId: string; pseudonym: string; reason: string };
+};
+
+export type IndicatorCommand =
+  PublishIndicator | RevokeIndicator | RecordSighting | ReidentifyPublisher;
 
 export const INDICATOR_COMMAND_TYPES = [
   'PublishIndicator',
   'RevokeIndicator',
   'RecordSighting',
+  'ReidentifyPublisher',
 ] as const satisfies readonly IndicatorCommand['type'][];

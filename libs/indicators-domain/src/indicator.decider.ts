@@ -10,6 +10,7 @@ import type {
   IndicatorCommand,
   PublishIndicator,
   RecordSighting,
+  ReidentifyPublisher,
   RevokeIndicator,
 } from './indicator.commands';
 import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
@@ -71,6 +72,7 @@ function changedFields(before: IndicatorTerms, after: IndicatorTerms): string[] 
     'description',
     'cves',
     'killChainPhases',
+    'disclosePublisher',
   ];
   return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
@@ -93,6 +95,7 @@ function publish(command: PublishIndicator, state: IndicatorState, ctx: CommandC
     description: d.description,
     cves: sortedUnique(d.cves.map((c) => c.toUpperCase())),
     killChainPhases: d.killChainPhases,
+    disclosePublisher: d.disclosePublisher,
   };
   const invalid = validateTerms(terms);
   if (invalid) return invalid;
@@ -168,6 +171,36 @@ function sight(command: RecordSighting, state: IndicatorState, ctx: CommandConte
   });
 }
 
+function reidentify(
+  command: ReidentifyPublisher,
+  state: IndicatorState,
+  ctx: CommandContext,
+): Result {
+  if (ctx.issuedBy.kind !== 'cabinet-office') {
+    return refuse('forbidden', 'only the cabinet cyber office may re-identify a publisher');
+  }
+  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+  if (state.disclosePublisher) {
+    return refuse('conflict', 'the publisher consented to be named; there is no pseudonym');
+  }
+  const reason = command.data.reason.trim();
+  if (reason.length < 10) {
+    return refuse('invalid', 'state why the identity is needed (at least 10 characters)', 'reason');
+  }
+  if (reason.length > 2000) return refuse('invalid', 'at most 2000 characters', 'reason');
+  return accept({
+    type: 'PublisherReidentified',
+    data: {
+      indicatorId: state.indicatorId,
+      pseudonym: command.data.pseudonym,
+      publisherOrgId: state.publisherOrgId,
+      reidentifiedByOrgId: ctx.issuedBy.orgId,
+      reason,
+      reidentifiedAt: ctx.now.getTime(),
+    },
+  });
+}
+
 function evolve(state: IndicatorState, event: IndicatorEvent): IndicatorState {
   switch (event.type) {
     case 'IndicatorPublished': {
@@ -182,6 +215,7 @@ function evolve(state: IndicatorState, event: IndicatorEvent): IndicatorState {
     case 'IndicatorRevoked':
       return state.status === 'unknown' ? state : { ...state, status: 'revoked' };
     case 'IndicatorSighted':
+    case 'PublisherReidentified':
       return state;
     default:
       return assertNever(event);
@@ -198,6 +232,8 @@ export const indicatorDecider: Decider<IndicatorCommand, IndicatorEvent, Indicat
         return revoke(command, state, ctx);
       case 'RecordSighting':
         return sight(command, state, ctx);
+      case 'ReidentifyPublisher':
+        return reidentify(command, state, ctx);
       default:
         return assertNever(command);
     }

@@ -23,6 +23,7 @@ const publish = (over: Partial<PublishIndicator['data']> = {}): PublishIndicator
     description: 'C2 server',
     cves: [],
     killChainPhases: [],
+    disclosePublisher: false,
     ...over,
   },
 });
@@ -43,6 +44,7 @@ const published: IndicatorPublished = {
     description: 'C2 server',
     cves: [],
     killChainPhases: [],
+    disclosePublisher: false,
     publishedAt: NOW.getTime(),
   },
 };
@@ -90,6 +92,7 @@ describe('indicator decider', () => {
               description: 'C2 server',
               cves: [],
               killChainPhases: [],
+              disclosePublisher: false,
               changedFields: ['tlp', 'audience', 'confidence'],
               updatedAt: NOW.getTime(),
             },
@@ -223,5 +226,60 @@ describe('indicator decider', () => {
       spec.given([]).when(sight(NOW.getTime())).thenRefused({ code: 'not-found' });
       spec.given([published]).when(sight(NOW.getTime(), 0)).thenRefused({ field: 'count' });
     });
+  });
+});
+
+describe('re-identifying a pseudonymous publisher', () => {
+  const office = { orgId: 'gov-nco', kind: 'cabinet-office', sector: null };
+  const ask = (reason = 'Coordinating the takedown with the submitter') => ({
+    type: 'ReidentifyPublisher' as const,
+    data: { indicatorId: id, pseudonym: 'anon-1234567890', reason },
+  });
+
+  it('the office learns who stands behind the pseudonym, and the act is an event with its reason', () => {
+    spec
+      .given([published])
+      .when(ask(), { issuedBy: office })
+      .then([
+        {
+          type: 'PublisherReidentified',
+          data: {
+            indicatorId: id,
+            pseudonym: 'anon-1234567890',
+            publisherOrgId: 'op-kanto-electric',
+            reidentifiedByOrgId: 'gov-nco',
+            reason: 'Coordinating the takedown with the submitter',
+            reidentifiedAt: NOW.getTime(),
+          },
+        },
+      ]);
+  });
+
+  it('is refused to anyone else, without a reason, for an unknown or a named publisher', () => {
+    const police = { orgId: 'gov-npa', kind: 'police', sector: null };
+    spec.given([published]).when(ask(), { issuedBy: police }).thenRefused({ code: 'forbidden' });
+    spec.given([published]).when(ask(), { issuedBy: publisher }).thenRefused({ code: 'forbidden' });
+    spec
+      .given([published])
+      .when(ask('because'), { issuedBy: office })
+      .thenRefused({ field: 'reason' });
+    spec.given([]).when(ask(), { issuedBy: office }).thenRefused({ code: 'not-found' });
+    const named = { ...published, data: { ...published.data, disclosePublisher: true } };
+    spec.given([named]).when(ask(), { issuedBy: office }).thenRefused({ code: 'conflict' });
+  });
+
+  it('consent to be named is a term the publisher can change', () => {
+    spec
+      .given([published])
+      .when(publish({ disclosePublisher: true }))
+      .then([
+        expect.objectContaining({
+          type: 'IndicatorUpdated',
+          data: expect.objectContaining({
+            disclosePublisher: true,
+            changedFields: ['disclosePublisher'],
+          }),
+        }) as never,
+      ]);
   });
 });

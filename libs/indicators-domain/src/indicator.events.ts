@@ -23,6 +23,8 @@ export interface IndicatorTerms {
   description: string | null;
   cves: string[];
   killChainPhases: KillChainPhase[];
+  /** The publisher consented to be named; otherwise readers outside the government see a pseudonym. */
+  disclosePublisher: boolean;
 }
 
 export type IndicatorPublished = {
@@ -63,12 +65,29 @@ export type IndicatorSighted = {
   };
 };
 
+export type PublisherReidentified = {
+  type: 'PublisherReidentified';
+  data: {
+    indicatorId: string;
+    pseudonym: string;
+    publisherOrgId: string;
+    reidentifiedByOrgId: string;
+    reason: string;
+    reidentifiedAt: Millis;
+  };
+};
+
 export type IndicatorEvent =
-  IndicatorPublished | IndicatorUpdated | IndicatorRevoked | IndicatorSighted;
+  | IndicatorPublished
+  | IndicatorUpdated
+  | IndicatorRevoked
+  | IndicatorSighted
+  | PublisherReidentified;
 
 export const INDICATOR_EVENT_TYPES = [
   'IndicatorPublished',
   'IndicatorUpdated',
   'IndicatorRevoked',
   'IndicatorSighted',
+  'PublisherReidentified',
 ] as const satisfies readonly IndicatorEvent['type'][];

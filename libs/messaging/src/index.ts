@@ -10,6 +10,8 @@ export * from './command-reply';
 export * from './command-processor';
 export * from './command-bus';
 export * from './due-command-scheduler';
+export * from './advisory-fanout';
 export * from './avro';
 export * from './identity/identity-admin';
 export * from './schemas-dir';
+export * from './kafka-access';

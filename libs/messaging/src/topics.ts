@@ -22,12 +22,14 @@ const indicatorCommands = [
   'jp.acd.indicator.PublishIndicator',
   'jp.acd.indicator.RevokeIndicator',
   'jp.acd.indicator.RecordSighting',
+  'jp.acd.indicator.ReidentifyPublisher',
 ] as const;
 const indicatorEvents = [
   'jp.acd.indicator.IndicatorPublished',
   'jp.acd.indicator.IndicatorUpdated',
   'jp.acd.indicator.IndicatorRevoked',
   'jp.acd.indicator.IndicatorSighted',
+  'jp.acd.indicator.PublisherReidentified',
 ] as const;
 const reportingCommands = [
   'jp.acd.reporting.NotifyAsset',
@@ -54,6 +56,18 @@ const reportingEvents = [
   'jp.acd.reporting.OrderComplied',
   'jp.acd.reporting.OrderIgnored',
   'jp.acd.reporting.PenaltyAssessed',
+] as const;
+const advisoryCommands = [
+  'jp.acd.advisory.IssueAdvisory',
+  'jp.acd.advisory.UpdateAdvisory',
+  'jp.acd.advisory.WithdrawAdvisory',
+  'jp.acd.advisory.AcknowledgeAdvisory',
+] as const;
+const advisoryEvents = [
+  'jp.acd.advisory.AdvisoryIssued',
+  'jp.acd.advisory.AdvisoryUpdated',
+  'jp.acd.advisory.AdvisoryWithdrawn',
+  'jp.acd.advisory.AdvisoryAcknowledged',
 ] as const;
 
 export const TOPICS = {
@@ -88,6 +102,24 @@ export const TOPICS = {
     name: 'acd.reporting.events.v1',
     key: 'operator id',
     values: reportingEvents,
+    partitions: 6,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  advisoryCommands: {
+    name: 'acd.advisory.commands.v1',
+    key: 'advisory id',
+    values: advisoryCommands,
+    partitions: 6,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  advisoryEvents: {
+    name: 'acd.advisory.events.v1',
+    key: 'advisory id',
+    values: advisoryEvents,
     partitions: 6,
     retentionMs: -1,
     cleanupPolicy: 'delete',

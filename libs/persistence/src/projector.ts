@@ -1,4 +1,5 @@
 import type { BusLogger } from '@acd/messaging';
+import { advisoryProjection } from './advisories/advisory.projection';
 import { CheckpointStore } from './checkpoints';
 import { indicatorProjection } from './indicators/indicator.projection';
 import { organisationProjection } from './organisations/organisation.projection';
@@ -16,6 +17,7 @@ export const PROJECTIONS = [
   incidentProjection,
   assetProjection,
   reportingFileProjection,
+  advisoryProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];
 
 /** Every read model kept up to date in one process, sharing one dead-letter producer. */

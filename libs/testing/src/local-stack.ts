@@ -17,6 +17,8 @@ export interface LocalStackOptions {
   /** Fixed ports instead of free ones (first broker port; 3 nodes use port, +1, +2). */
   kafkaPort?: number;
   kafkaControllerPort?: number;
+  /** First port of the SASL/SCRAM listener for outside organisations (3 nodes: +1, +2). */
+  kafkaSaslPort?: number;
   mongoPort?: number;
   /** Bound for provision + start (default 20 min: a cold provision downloads and compiles). */
   timeoutMs?: number;
@@ -30,6 +32,8 @@ export interface StopOptions {
 export interface LocalStack {
   name: string;
   kafkaBrokers: string[];
+  /** SASL_PLAINTEXT (SCRAM-SHA-512) listener for outside organisations' own clients. */
+  kafkaSaslBrokers: string[];
   /** mongodb://127.0.0.1:<port>/ (no database in the path). */
   mongoUri: string;
   /** Absolute path of .local/stacks/<name>/ (logs under it). */
@@ -39,6 +43,8 @@ export interface LocalStack {
 
 export interface StackEndpoints {
   kafkaBrokers: string[];
+  /** Empty for a stack written before the SASL listener existed. */
+  kafkaSaslBrokers: string[];
   mongoUri: string;
 }
 
@@ -185,7 +191,10 @@ export function readEndpoints(name: string): StackEndpoints {
   ) {
     throw new Error(`${file} does not hold {kafkaBrokers: string[], mongoUri: string}`);
   }
-  return { kafkaBrokers: parsed.kafkaBrokers, mongoUri: parsed.mongoUri };
+  const sasl: unknown = 'kafkaSaslBrokers' in parsed ? parsed.kafkaSaslBrokers : [];
+  const kafkaSaslBrokers =
+    Array.isArray(sasl) && sasl.every((b): b is string => typeof b === 'string') ? sasl : [];
+  return { kafkaBrokers: parsed.kafkaBrokers, kafkaSaslBrokers, mongoUri: parsed.mongoUri };
 }
 
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
@@ -200,6 +209,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const needed: number[] = [];
   if (opts.kafkaPort === undefined) needed.push(nodes);
   if (opts.kafkaControllerPort === undefined) needed.push(nodes);
+  if (opts.kafkaSaslPort === undefined) needed.push(nodes);
   if (opts.mongoPort === undefined) needed.push(1);
   const free = await findFreePortRanges(needed);
   const take = (): number => {
@@ -209,6 +219,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   const kafkaPort = opts.kafkaPort ?? take();
   const controllerPort = opts.kafkaControllerPort ?? take();
+  const saslPort = opts.kafkaSaslPort ?? take();
   const mongoPort = opts.mongoPort ?? take();
 
   const env = {
@@ -216,6 +227,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ACD_KAFKA_NODES: String(nodes),
     ACD_KAFKA_PORT: String(kafkaPort),
     ACD_KAFKA_CONTROLLER_PORT: String(controllerPort),
+    ACD_KAFKA_SASL_PORT: String(saslPort),
     ACD_MONGO_PORT: String(mongoPort),
   };
   try {
@@ -229,6 +241,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     name: opts.name,
     kafkaBrokers: endpoints.kafkaBrokers,
+    kafkaSaslBrokers: endpoints.kafkaSaslBrokers,
     mongoUri: endpoints.mongoUri,
     dir: stackDir(opts.name),
     stop: (stopOpts?: StopOptions) => stopLocalStack(opts.name, stopOpts),

@@ -21,6 +21,11 @@ export type TestServersSource = 'external' | 'testcontainers' | 'local';
 export interface TestEnv {
   source: TestServersSource;
   kafkaBrokers: string[];
+  /**
+   * SASL/SCRAM listener for outside organisations (local stacks; external servers when
+   * KAFKA_SASL_BROKERS is given). Undefined: tests of broker ACLs skip.
+   */
+  kafkaSaslBrokers?: string[];
   /** Includes the run's database in its path. */
   mongoUri: string;
   mongoDbName: string;
@@ -33,6 +38,7 @@ export interface TestEnv {
 /** Environment variables the global setup exports to the test processes. */
 export const TEST_ENV_VARS = {
   kafkaBrokers: 'KAFKA_BROKERS',
+  kafkaSaslBrokers: 'KAFKA_SASL_BROKERS',
   mongoUri: 'MONGODB_URI',
   topicPrefix: 'ACD_TOPIC_PREFIX',
   source: 'ACD_TEST_SERVERS',
@@ -82,9 +88,11 @@ export function getTestEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
   }
   const source = env[TEST_ENV_VARS.source];
   const stackName = env[TEST_ENV_VARS.stackName];
+  const sasl = env[TEST_ENV_VARS.kafkaSaslBrokers];
   return {
     source: source === 'local' || source === 'testcontainers' ? source : 'external',
     kafkaBrokers: brokers.split(',').map((b) => b.trim()),
+    ...(sasl ? { kafkaSaslBrokers: sasl.split(',').map((b) => b.trim()) } : {}),
     mongoUri,
     mongoDbName: databaseOf(mongoUri) ?? 'test',
     topicPrefix: env[TEST_ENV_VARS.topicPrefix] ?? '',
@@ -126,6 +134,11 @@ function note(message: string): void {
 
 function exportEnv(env: TestEnv, stateFile: string | undefined): void {
   process.env[TEST_ENV_VARS.kafkaBrokers] = env.kafkaBrokers.join(',');
+  if (env.kafkaSaslBrokers?.length) {
+    process.env[TEST_ENV_VARS.kafkaSaslBrokers] = env.kafkaSaslBrokers.join(',');
+  } else {
+    delete process.env[TEST_ENV_VARS.kafkaSaslBrokers];
+  }
   process.env[TEST_ENV_VARS.mongoUri] = env.mongoUri;
   process.env[TEST_ENV_VARS.topicPrefix] = env.topicPrefix;
   process.env[TEST_ENV_VARS.source] = env.source;
@@ -231,6 +244,7 @@ export async function setupTestEnv(): Promise<TestEnv> {
   const topicPrefix = `t${randomId(8)}.`;
   const givenBrokers = process.env.KAFKA_BROKERS;
   const givenMongo = process.env.MONGODB_URI;
+  const givenSasl = process.env.KAFKA_SASL_BROKERS;
   let env: TestEnv;
   let containers: StartedTestContainer[] = [];
   let stateFile: string | undefined;
@@ -239,6 +253,7 @@ export async function setupTestEnv(): Promise<TestEnv> {
     env = {
       source: 'external',
       kafkaBrokers: givenBrokers.split(',').map((b) => b.trim()),
+      ...(givenSasl ? { kafkaSaslBrokers: givenSasl.split(',').map((b) => b.trim()) } : {}),
       mongoUri: withDatabase(givenMongo, mongoDbName),
       mongoDbName,
       topicPrefix,
@@ -262,6 +277,7 @@ export async function setupTestEnv(): Promise<TestEnv> {
     env = {
       source: 'local',
       kafkaBrokers: stack.kafkaBrokers,
+      kafkaSaslBrokers: stack.kafkaSaslBrokers,
       mongoUri: withDatabase(stack.mongoUri, mongoDbName),
       mongoDbName,
       topicPrefix,
@@ -275,7 +291,11 @@ export async function setupTestEnv(): Promise<TestEnv> {
   exportEnv(env, stateFile);
   note(
     `${env.source} servers ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ` +
-      `KAFKA_BROKERS=${env.kafkaBrokers.join(',')} MONGODB_URI=${env.mongoUri} ` +
+      `KAFKA_BROKERS=${env.kafkaBrokers.join(',')} ` +
+      (env.kafkaSaslBrokers?.length
+        ? `KAFKA_SASL_BROKERS=${env.kafkaSaslBrokers.join(',')} `
+        : '') +
+      `MONGODB_URI=${env.mongoUri} ` +
       `ACD_TOPIC_PREFIX=${env.topicPrefix}`,
   );
   return env;

@@ -9,11 +9,13 @@ import {
 } from '@nestjs/common';
 import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
+import { PublisherNames } from '../indicators/publisher-names';
 import {
   IndicatorQueries,
   openRuntime,
   OrganisationDirectory,
   ReportingQueries,
+  AdvisoryQueries,
   type Runtime,
 } from '@acd/persistence';
 
@@ -69,9 +71,25 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new IndicatorQueries(rt.db),
     },
     {
+      provide: PublisherNames,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (cfg: GatewayConfig) => {
+        if (cfg.ACD_PSEUDONYM_KEY) return new PublisherNames(cfg.ACD_PSEUDONYM_KEY);
+        new Logger('pseudonyms').warn(
+          'ACD_PSEUDONYM_KEY is not set: publisher pseudonyms use a random key and change on restart',
+        );
+        return PublisherNames.withRandomKey();
+      },
+    },
+    {
       provide: ReportingQueries,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new ReportingQueries(rt.db),
+    },
+    {
+      provide: AdvisoryQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new AdvisoryQueries(rt.db),
     },
     {
       provide: OrganisationDirectory,
@@ -86,7 +104,9 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     CommandBus,
     IndicatorQueries,
     ReportingQueries,
+    AdvisoryQueries,
     OrganisationDirectory,
+    PublisherNames,
   ],
 })
 export class BusModule {}

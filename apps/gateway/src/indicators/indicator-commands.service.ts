@@ -48,6 +48,7 @@ export class IndicatorCommands {
       description: body.description ?? null,
       cves: body.cves,
       killChainPhases: body.killChainPhases,
+      disclosePublisher: body.disclosePublisher,
     };
     return this.send(org, `${NS}.PublishIndicator`, indicatorId, data, opts);
   }

@@ -1,16 +1,25 @@
+import type { Organisation } from '@acd/identity';
 import type { IndicatorDoc } from '@acd/persistence';
+import type { PublisherNames } from './publisher-names';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
-/** The API's view of an indicator; internal fields (entitlement helpers) never leave. */
-export function presentIndicator(d: IndicatorDoc) {
+/**
+ * The API's view of an indicator for one viewer; internal fields (entitlement helpers) never
+ * leave, and the publisher is named only to those who may know it (see PublisherNames).
+ */
+export function presentIndicator(d: IndicatorDoc, viewer: Organisation, names: PublisherNames) {
   return {
     id: d._id,
     type: d.indicatorType,
     value: d.value,
     tlp: d.tlp,
     audience: { orgs: d.audience.orgs, sectors: d.audience.sectors },
-    publisher: { orgId: d.publisherOrgId, sector: d.publisherSector },
+    publisher: names.present(viewer, {
+      publisherOrgId: d.publisherOrgId,
+      publisherSector: d.publisherSector,
+      disclosePublisher: d.disclosePublisher ?? false,
+    }),
     confidence: d.confidence,
     validFrom: iso(d.validFrom),
     validUntil: iso(d.validUntil),

@@ -43,6 +43,8 @@ export const publishIndicatorSchema = z
       )
       .max(20)
       .default([]),
+    /** Consent to be named; without it readers outside the government see a pseudonym. */
+    disclosePublisher: z.boolean().default(false),
   })
   .strict()
   .refine(
@@ -80,3 +82,25 @@ export const listIndicatorsSchema = z
   .strict();
 
 export const indicatorIdSchema = z.string().uuid('must be an indicator id (UUID)');
+
+/** The most items one batch may carry; larger files are sent as several batches. */
+export const MAX_BATCH_ITEMS = 500;
+
+/**
+ * A batch of publish bodies. Each item is validated on its own against publishIndicatorSchema
+ * (a bad item is answered in its own result and never fails the others), so the envelope only
+ * checks that there is a list of 1 to MAX_BATCH_ITEMS items.
+ */
+export const publishBatchSchema = z
+  .object({
+    items: z
+      .array(z.unknown())
+      .min(1, 'at least one item')
+      .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items; send several batches`),
+  })
+  .strict();
+
+/** What the OpenAPI document shows for a batch: the items are publish bodies. */
+export const publishBatchDocSchema = z
+  .object({ items: z.array(publishIndicatorSchema).min(1).max(MAX_BATCH_ITEMS) })
+  .strict();

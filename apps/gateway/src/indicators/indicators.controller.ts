@@ -26,14 +26,24 @@ import { normaliseIndicatorValue } from '@acd/indicators-domain';
 import { IndicatorQueries } from '@acd/persistence';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { openApiSchema } from '../common/openapi';
-import { badRequest, ZodValidationPipe } from '../common/zod-validation.pipe';
+import {
+  badRequest,
+  issuesOf,
+  ZodValidationPipe,
+  type FieldIssue,
+} from '../common/zod-validation.pipe';
+import { commandFailure } from '../common/command-outcome';
 import { IndicatorCommands } from './indicator-commands.service';
 import { commandOptions } from '../common/command-sender';
 import { CommandHeaders } from '../common/command-headers';
 import { decodeCursor, encodeCursor, presentIndicator } from './indicator.presenter';
+import { PublisherNames } from './publisher-names';
 import {
   indicatorIdSchema,
   listIndicatorsSchema,
+  MAX_BATCH_ITEMS,
+  publishBatchDocSchema,
+  publishBatchSchema,
   publishIndicatorSchema,
   revokeIndicatorSchema,
   sightingSchema,
@@ -48,6 +58,7 @@ export class IndicatorsController {
   constructor(
     private readonly commands: IndicatorCommands,
     private readonly queries: IndicatorQueries,
+    private readonly names: PublisherNames,
   ) {}
 
   @Post()
@@ -81,6 +92,63 @@ export class IndicatorsController {
     res.status(accepted.version === 1 && !accepted.duplicate ? 201 : 200);
     res.setHeader('Location', `/v1/indicators/${accepted.id}`);
     return accepted;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: `Publish up to ${MAX_BATCH_ITEMS} indicators in one request, each decided on its own`,
+    description:
+      'Always 200 when the envelope is valid (multi-status semantics inside a 200): `results` has one entry per item, in order, with the status that item would have had on POST /v1/indicators (201 new, 200 updated or unchanged or a retry, 400 invalid, 409, 422 refused, 504 outcome unknown). A bad item never fails the others. With an Idempotency-Key, item i is published under the key `<key>.<i>`, so retrying the same batch publishes nothing twice.',
+  })
+  @ApiBody({ schema: openApiSchema(publishBatchDocSchema) })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{"results": [{"index", "status", "id"?, "version"?, "duplicate"?, "error"?: {"message", "field"?}}]}',
+  })
+  @ApiResponse({ status: 400, description: 'Not a batch: `items` missing, empty or too long' })
+  @ApiResponse({ status: 413, description: 'Body too large: send smaller batches' })
+  @CommandHeaders(false)
+  async publishBatch(
+    @CurrentOrg() org: Organisation,
+    @Body(new ZodValidationPipe(publishBatchSchema))
+    body: ReturnType<typeof publishBatchSchema.parse>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+  ): Promise<{ results: BatchItemResult[] }> {
+    const opts = commandOptions(req, key, undefined);
+    if (opts.idempotencyKey && opts.idempotencyKey.length > 190)
+      throw badRequest([{ field: 'Idempotency-Key', reason: 'at most 190 characters in a batch' }]);
+    const results = await Promise.all(
+      body.items.map(async (item, index): Promise<BatchItemResult> => {
+        const parsed = publishIndicatorSchema.safeParse(item);
+        if (!parsed.success) {
+          const issues = issuesOf(parsed.error);
+          return {
+            index,
+            status: 400,
+            error: { message: issues[0]?.reason ?? 'invalid', field: issues[0]?.field, issues },
+          };
+        }
+        try {
+          const accepted = await this.commands.publish(org, parsed.data, {
+            correlationId: opts.correlationId,
+            ...(opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}.${index}` } : {}),
+          });
+          return {
+            index,
+            status: accepted.version === 1 && !accepted.duplicate ? 201 : 200,
+            id: accepted.id,
+            version: accepted.version,
+            duplicate: accepted.duplicate,
+          };
+        } catch (err) {
+          return { index, ...batchItemFailure(err) };
+        }
+      }),
+    );
+    return { results };
   }
 
   @Get()
@@ -118,7 +186,7 @@ export class IndicatorsController {
       limit: q.limit,
     });
     return {
-      items: page.items.map(presentIndicator),
+      items: page.items.map((d) => presentIndicator(d, org, this.names)),
       next: page.next ? encodeCursor(page.next) : null,
     };
   }
@@ -129,7 +197,7 @@ export class IndicatorsController {
   async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
     const doc = await this.queries.findVisible(org, id);
     if (!doc) throw new NotFoundException('not found');
-    return presentIndicator(doc);
+    return presentIndicator(doc, org, this.names);
   }
 
   @Post(':id/revoke')
@@ -161,4 +229,44 @@ export class IndicatorsController {
   ) {
     return this.commands.sight(org, id, body, commandOptions(req, key, undefined));
   }
+}
+
+/** One item's answer in a batch: the status it would have had on its own, and why if refused. */
+export interface BatchItemResult {
+  index: number;
+  status: number;
+  id?: string;
+  version?: number;
+  duplicate?: boolean;
+  error?: {
+    message: string;
+    field?: string | undefined;
+    issues?: FieldIssue[];
+    currentVersion?: number;
+  };
+}
+
+function batchItemFailure(err: unknown): Omit<BatchItemResult, 'index'> {
+  const http = commandFailure(err);
+  const res = http.getResponse();
+  const body = (typeof res === 'object' && res !== null ? res : { message: String(res) }) as {
+    message?: unknown;
+    field?: unknown;
+    issues?: FieldIssue[];
+    currentVersion?: unknown;
+  };
+  const first = Array.isArray(body.issues) ? body.issues[0] : undefined;
+  return {
+    status: http.getStatus(),
+    error: {
+      message: first?.reason ?? (typeof body.message === 'string' ? body.message : http.message),
+      ...(first?.field
+        ? { field: first.field }
+        : typeof body.field === 'string'
+          ? { field: body.field }
+          : {}),
+      ...(body.issues ? { issues: body.issues } : {}),
+      ...(typeof body.currentVersion === 'number' ? { currentVersion: body.currentVersion } : {}),
+    },
+  };
 }

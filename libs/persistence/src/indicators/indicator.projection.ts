@@ -15,6 +15,8 @@ function termsFields(t: IndicatorTerms) {
     description: t.description,
     cves: t.cves,
     killChainPhases: t.killChainPhases,
+    // Events written before consent existed decode with the schema default (false).
+    disclosePublisher: t.disclosePublisher ?? false,
   };
 }
 
@@ -84,6 +86,10 @@ export function evolveIndicatorDoc(
         updatedAt: new Date(event.data.recordedAt),
       };
     }
+    case 'PublisherReidentified':
+      // The act is recorded in the log (and, with issue 5, the audit log); the read model only
+      // moves its version on.
+      return doc ? { ...doc, version } : null;
     default:
       return null;
   }

@@ -16,6 +16,8 @@ export interface IndicatorDoc {
   description: string | null;
   cves: string[];
   killChainPhases: KillChainPhase[];
+  /** The publisher consented to be named to every reader. */
+  disclosePublisher: boolean;
   status: 'active' | 'revoked';
   revokedAt: Date | null;
   revocationReason: string | null;

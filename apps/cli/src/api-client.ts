@@ -1,0 +1,255 @@
+import { CliError, ExitCode, exitCodeForStatus, UsageError } from './exit-codes';
+
+export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** Where the bus is and who we are: from --url/--token, else ACD_URL/ACD_TOKEN. */
+export interface ApiConfig {
+  url: string;
+  token: string;
+}
+
+/** Reads the configuration, refusing (exit 2) when it is missing or malformed. Never echoes the token. */
+export function resolveConfig(
+  opts: { url?: string; token?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): ApiConfig {
+  const url = (opts.url ?? env.ACD_URL ?? DEFAULT_URL).trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url / ACD_URL is not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UsageError(`--url / ACD_URL must be http:// or https://, not ${parsed.protocol}`);
+  const token = (opts.token ?? env.ACD_TOKEN ?? '').trim();
+  if (!token) throw new UsageError('no token: pass --token <token> or set ACD_TOKEN');
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+/** The bus answered with an error status; `message` is its explanation, never the request. */
+export class ApiError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+    message: string,
+  ) {
+    super(message, exitCodeForStatus(status));
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiErrorBody {
+  message?: string;
+  field?: string;
+  issues?: { field: string; reason: string }[];
+  currentVersion?: number;
+  [k: string]: unknown;
+}
+
+export class UnreachableError extends CliError {
+  constructor(url: string, cause: string) {
+    super(`cannot reach ${url}: ${cause}`, ExitCode.unreachable);
+    this.name = 'UnreachableError';
+  }
+}
+
+export interface BatchItemResult {
+  index: number;
+  status: number;
+  id?: string;
+  version?: number;
+  duplicate?: boolean;
+  error?: { message: string; field?: string; issues?: { field: string; reason: string }[] };
+}
+
+export interface Accepted {
+  id: string;
+  version: number;
+  eventIds: string[];
+  duplicate: boolean;
+}
+
+export interface IndicatorView {
+  id: string;
+  type: string;
+  value: string;
+  tlp: string;
+  audience: { orgs: string[]; sectors: string[] };
+  confidence: number;
+  status: string;
+  version: number;
+  updatedAt: string | null;
+  [k: string]: unknown;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface ListIndicatorsQuery {
+  type?: string;
+  value?: string;
+  tlp?: string;
+  sector?: string;
+  updatedSince?: string;
+  limit?: number;
+  next?: string;
+}
+
+type FetchLike = typeof fetch;
+
+interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  signal?: AbortSignal;
+}
+
+/** Explains an error body in one line: the field and the reason, as the API gives them. */
+export function describeError(status: number, body: ApiErrorBody | undefined): string {
+  if (status === 401) return 'the token was refused (401): check --token / ACD_TOKEN';
+  const issues = body?.issues ?? [];
+  if (issues.length > 0) return issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+  const msg = typeof body?.message === 'string' ? body.message : `HTTP ${status}`;
+  return body?.field ? `${body.field}: ${msg}` : msg;
+}
+
+/** A small typed client of the REST API (fetch). Errors say what went wrong, never the token. */
+export class ApiClient {
+  constructor(
+    private readonly config: ApiConfig,
+    private readonly fetchImpl: FetchLike = fetch,
+  ) {}
+
+  get url(): string {
+    return this.config.url;
+  }
+
+  /** Sends a request; resolves with status and JSON body for any HTTP answer except 401. */
+  async raw(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<{ status: number; body: unknown; response: Response }> {
+    const url = new URL(this.config.url + path);
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.config.token}`,
+          accept: 'application/json',
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      throw new UnreachableError(this.config.url, causeOf(err));
+    }
+    if (response.status === 401) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ApiError(401, {}, describeError(401, undefined));
+    }
+    if ((response.headers.get('content-type') ?? '').includes('text/event-stream'))
+      return { status: response.status, body: undefined, response };
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = { message: text.slice(0, 500) };
+    }
+    return { status: response.status, body, response };
+  }
+
+  /** Like raw(), but any non-2xx answer is thrown as an ApiError. */
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const { status, body } = await this.raw(method, path, opts);
+    if (status < 200 || status >= 300) {
+      const b = (typeof body === 'object' && body !== null ? body : {}) as ApiErrorBody;
+      throw new ApiError(status, b, describeError(status, b));
+    }
+    return body as T;
+  }
+
+  publishBatch(items: unknown[], idempotencyKey: string): Promise<{ results: BatchItemResult[] }> {
+    return this.request('POST', '/v1/indicators/batch', {
+      body: { items },
+      headers: { 'idempotency-key': idempotencyKey },
+    });
+  }
+
+  listIndicators(query: ListIndicatorsQuery): Promise<Page<IndicatorView>> {
+    return this.request('GET', '/v1/indicators', { query: { ...query } });
+  }
+
+  openIncident(
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { incidentId: string; createdId: string }> {
+    return this.request('POST', '/v1/incidents', {
+      body,
+      ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+    });
+  }
+
+  fileReport(
+    incidentId: string,
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { reportId: string }> {
+    return this.request('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/reports`, {
+      body,
+      ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+    });
+  }
+
+  acknowledgeAdvisory(
+    advisoryId: string,
+    body: Record<string, unknown>,
+    idempotencyKey?: string,
+  ): Promise<Record<string, unknown>> {
+    return this.request(
+      'POST',
+      `/v1/advisories/${encodeURIComponent(advisoryId)}/acknowledgements`,
+      {
+        body,
+        ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+      },
+    );
+  }
+
+  /** Opens the server-sent-events stream; the caller reads `response.body`. */
+  async openStream(
+    query: Record<string, string | undefined>,
+    lastEventId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const { status, body, response } = await this.raw('GET', '/v1/stream', {
+      query,
+      headers: {
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
+      ...(signal ? { signal } : {}),
+    });
+    if (status < 200 || status >= 300) {
+      const b = (typeof body === 'object' && body !== null ? body : {}) as ApiErrorBody;
+      throw new ApiError(status, b, describeError(status, b));
+    }
+    if (!response.body) throw new ApiError(status, {}, 'the stream answered without a body');
+    return response;
+  }
+}
+
+function causeOf(err: unknown): string {
+  const e = err as { cause?: { code?: string; message?: string }; message?: string };
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+}

@@ -1,0 +1,208 @@
+import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type {
+  AcknowledgeAdvisory,
+  AdvisoryAudience,
+  IssueAdvisory,
+  UpdateAdvisory,
+  WithdrawAdvisory,
+} from '@acd/advisories-domain';
+import { deterministicId } from '@acd/event-sourcing';
+import { canRead, canReadReport, type Organisation, type Tlp } from '@acd/identity';
+import {
+  AdvisoryQueries,
+  IndicatorQueries,
+  ReportingQueries,
+  type AdvisoryDoc,
+} from '@acd/persistence';
+import type { Accepted } from '../common/command-outcome';
+import { CommandSender, type CommandOptions } from '../common/command-sender';
+import { badRequest } from '../common/zod-validation.pipe';
+import type { IssueAdvisoryBody, UpdateAdvisoryBody } from './advisory.schemas';
+
+const NS = 'jp.acd.advisory';
+
+export interface Issued extends Accepted {
+  advisoryId: string;
+}
+
+interface Related {
+  tlp: Tlp;
+  audience: AdvisoryAudience;
+  indicatorIds: string[];
+  incidentIds: string[];
+}
+
+/**
+ * Builds advisory commands from validated input. The advisory id is derived from the command id,
+ * so a retry with the same Idempotency-Key names the same advisory. Before an advisory names
+ * related indicators or incidents, every organisation that will read it (the issuer, the office
+ * and its audience, resolved from the directory) must be able to read each of them: an advisory
+ * never becomes a way to see what its readers may not.
+ */
+@Injectable()
+export class AdvisoryCommands {
+  constructor(
+    private readonly sender: CommandSender,
+    private readonly advisories: AdvisoryQueries,
+    private readonly indicators: IndicatorQueries,
+    private readonly reporting: ReportingQueries,
+  ) {}
+
+  async issue(org: Organisation, b: IssueAdvisoryBody, opts: CommandOptions): Promise<Issued> {
+    await this.relatedVisibleToEveryReader(org, { ...b, issuerOrgId: org.id });
+    const commandId = this.sender.commandId(org, opts);
+    const advisoryId = deterministicId('acd:advisory', commandId);
+    const data: IssueAdvisory['data'] = {
+      advisoryId,
+      title: b.title,
+      summary: b.summary,
+      severity: b.severity,
+      tlp: b.tlp,
+      audience: b.audience,
+      indicatorIds: b.indicatorIds,
+      incidentIds: b.incidentIds,
+      recommendedActions: b.recommendedActions,
+      expiresAt: Date.parse(b.expiresAt),
+    };
+    const accepted = await this.send(org, 'IssueAdvisory', advisoryId, data, opts, commandId);
+    return { ...accepted, advisoryId };
+  }
+
+  async update(
+    org: Organisation,
+    id: string,
+    b: UpdateAdvisoryBody,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    const current = await this.visible(org, id);
+    // Others are refused by the decider (403); only the issuer's related items need checking.
+    if (current.issuerOrgId === org.id) {
+      await this.relatedVisibleToEveryReader(org, {
+        issuerOrgId: current.issuerOrgId,
+        tlp: b.tlp ?? (current.tlp as Tlp),
+        audience: b.audience ?? current.audience,
+        indicatorIds: b.indicatorIds ?? current.indicatorIds,
+        incidentIds: b.incidentIds ?? current.incidentIds,
+      });
+    }
+    const data: UpdateAdvisory['data'] = {
+      advisoryId: id,
+      title: b.title ?? null,
+      summary: b.summary ?? null,
+      severity: b.severity ?? null,
+      tlp: b.tlp ?? null,
+      audience: b.audience ?? null,
+      indicatorIds: b.indicatorIds ?? null,
+      incidentIds: b.incidentIds ?? null,
+      recommendedActions: b.recommendedActions ?? null,
+      expiresAt: b.expiresAt ? Date.parse(b.expiresAt) : null,
+    };
+    return this.send(org, 'UpdateAdvisory', id, data, opts);
+  }
+
+  async withdraw(
+    org: Organisation,
+    id: string,
+    reason: string,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    await this.visible(org, id);
+    const data: WithdrawAdvisory['data'] = { advisoryId: id, reason };
+    return this.send(org, 'WithdrawAdvisory', id, data, opts);
+  }
+
+  /** The decider decides readership itself (a non-reader is answered 404), so no lookup here. */
+  acknowledge(org: Organisation, id: string, opts: CommandOptions): Promise<Accepted> {
+    const data: AcknowledgeAdvisory['data'] = { advisoryId: id };
+    return this.send(org, 'AcknowledgeAdvisory', id, data, opts);
+  }
+
+  private async visible(org: Organisation, id: string): Promise<AdvisoryDoc> {
+    const doc = await this.advisories.findVisible(org, id);
+    if (!doc) throw new NotFoundException('not found');
+    return doc;
+  }
+
+  private async relatedVisibleToEveryReader(
+    org: Organisation,
+    r: Related & { issuerOrgId: string },
+  ): Promise<void> {
+    if (r.indicatorIds.length === 0 && r.incidentIds.length === 0) return;
+    const readers = await this.advisories.readersOf(r);
+    if (!readers.some((o) => o.id === org.id)) readers.push(org);
+
+    const indicators = await Promise.all(
+      r.indicatorIds.map((id) => this.indicators.findVisible(org, id)),
+    );
+    const unknownIndicators = r.indicatorIds.filter((_, i) => !indicators[i]);
+    if (unknownIndicators.length > 0) {
+      throw badRequest([
+        { field: 'indicatorIds', reason: `unknown indicator(s): ${unknownIndicators.join(', ')}` },
+      ]);
+    }
+    for (const doc of indicators) {
+      if (!doc) continue;
+      const item = {
+        publisherOrgId: doc.publisherOrgId,
+        tlp: doc.tlp as Tlp,
+        audience: doc.audience as never,
+      };
+      const blind = readers.find((reader) => !canRead(reader, item));
+      if (blind) throw hiddenFromReader('indicatorIds', 'indicator', doc._id, blind);
+    }
+
+    const incidents = await Promise.all(
+      r.incidentIds.map((id) => this.reporting.findIncident(org, id)),
+    );
+    const unknownIncidents = r.incidentIds.filter((_, i) => !incidents[i]);
+    if (unknownIncidents.length > 0) {
+      throw badRequest([
+        { field: 'incidentIds', reason: `unknown incident(s): ${unknownIncidents.join(', ')}` },
+      ]);
+    }
+    for (const doc of incidents) {
+      if (!doc) continue;
+      const item = {
+        operatorId: doc.operatorId,
+        sector: doc.sector,
+        sharedWithPolice: doc.sharedWithPolice,
+      };
+      const blind = readers.find((reader) => !canReadReport(reader, item));
+      if (blind) throw hiddenFromReader('incidentIds', 'incident', doc._id, blind);
+    }
+  }
+
+  private send(
+    org: Organisation,
+    type: string,
+    advisoryId: string,
+    data: object,
+    opts: CommandOptions,
+    commandId?: string,
+  ): Promise<Accepted> {
+    return this.sender.send(
+      org,
+      'advisoryCommands',
+      `${NS}.${type}`,
+      advisoryId,
+      data,
+      opts,
+      commandId,
+    );
+  }
+}
+
+function hiddenFromReader(
+  field: string,
+  what: string,
+  id: string,
+  reader: Organisation,
+): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    message: `${what} ${id} is not readable by every reader of the advisory (not by ${reader.id}); narrow the audience or leave it out`,
+    field,
+    id,
+  });
+}

@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { ORG_KINDS, type Organisation } from '@acd/identity';
+import { PublisherNames } from './publisher-names';
+
+const names = new PublisherNames('k'.repeat(40));
+const orgId = fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}$/);
+
+describe('how a publisher is shown', () => {
+  it('never shows an outsider a name next to a pseudonym, nor the name without consent', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ORG_KINDS),
+        orgId,
+        orgId,
+        fc.boolean(),
+        (kind, viewerId, publisherOrgId, disclosePublisher) => {
+          const viewer = { id: viewerId, name: 'v', kind } as Organisation;
+          const shown = names.present(viewer, {
+            publisherOrgId,
+            publisherSector: 'electricity',
+            disclosePublisher,
+          });
+          const outsider =
+            (kind === 'operator' || kind === 'telecom') && viewerId !== publisherOrgId;
+          if (outsider) {
+            expect(shown.orgId !== null && shown.pseudonym !== null).toBe(false);
+            if (!disclosePublisher) {
+              expect(shown.orgId).toBeNull();
+              expect(shown.pseudonym).toBe(names.pseudonymOf(publisherOrgId));
+            }
+          } else {
+            expect(shown.orgId).toBe(publisherOrgId);
+          }
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,75 @@
+import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS } from './entitlement.policy';
+import type { Organisation } from './organisation';
+import type { Tlp } from './tlp';
+
+/**
+ * Who reads an advisory of the cabinet cyber office or the police. Unlike an indicator, an
+ * advisory names its audience explicitly, and "everyone" is a flag rather than an empty audience:
+ *
+ * - `everyone`: every organisation on the bus (only under CLEAR or GREEN);
+ * - `sectors`: the operators of each sector and the ministry supervising it (an organisation's
+ *   `sector`), under CLEAR, GREEN or AMBER;
+ * - `kinds`: every organisation of each kind (e.g. all ministries, the police), under CLEAR,
+ *   GREEN or AMBER;
+ * - `orgs`: the named organisations, under any label.
+ *
+ * plus, always, the issuer and the cabinet cyber office. TLP caps the reach exactly as for
+ * indicators: AMBER+STRICT and RED reach named organisations only, whatever else the audience
+ * says (the advisories decider refuses to issue such an audience in the first place).
+ */
+export interface AdvisoryAudience {
+  everyone: boolean;
+  sectors: string[];
+  kinds: string[];
+  orgs: string[];
+}
+
+export interface AdvisoryItem {
+  issuerOrgId: string;
+  tlp: Tlp;
+  audience: AdvisoryAudience;
+}
+
+export function canReadAdvisory(viewer: Organisation, item: AdvisoryItem): boolean {
+  if (viewer.kind === 'cabinet-office') return true;
+  if (item.issuerOrgId === viewer.id) return true;
+  if (item.audience.orgs.includes(viewer.id)) return true;
+  if (SECTOR_SHAREABLE_TLPS.includes(item.tlp)) {
+    if (viewer.sector !== undefined && item.audience.sectors.includes(viewer.sector)) return true;
+    if (item.audience.kinds.includes(viewer.kind)) return true;
+  }
+  return OPEN_BY_DEFAULT_TLPS.includes(item.tlp) && item.audience.everyone;
+}
+
+/** One branch of the filter; each key is a document path, values are plain equality or `$in`. */
+export interface AdvisoryFilterClause {
+  issuerOrgId?: string;
+  'audience.orgs'?: string;
+  'audience.sectors'?: string;
+  'audience.kinds'?: string;
+  'audience.everyone'?: true;
+  tlp?: { $in: Tlp[] };
+}
+
+/** `{}` (everything) for the cabinet office, otherwise an `$or` of the ways to be a reader. */
+export type AdvisoryFilter = Record<string, never> | { $or: AdvisoryFilterClause[] };
+
+/**
+ * A MongoDB query selecting exactly the advisory documents (carrying `issuerOrgId`, `tlp` and
+ * `audience`) that `canReadAdvisory` allows the viewer. Only `$or`, `$in` and equality, which
+ * FerretDB v1 and MongoDB both support. Combine it with other conditions in an `$and`.
+ */
+export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
+  if (viewer.kind === 'cabinet-office') return {};
+  const shareable = { $in: [...SECTOR_SHAREABLE_TLPS] };
+  const clauses: AdvisoryFilterClause[] = [
+    { issuerOrgId: viewer.id },
+    { 'audience.orgs': viewer.id },
+  ];
+  if (viewer.sector !== undefined) {
+    clauses.push({ 'audience.sectors': viewer.sector, tlp: shareable });
+  }
+  clauses.push({ 'audience.kinds': viewer.kind, tlp: shareable });
+  clauses.push({ 'audience.everyone': true, tlp: { $in: [...OPEN_BY_DEFAULT_TLPS] } });
+  return { $or: clauses };
+}

@@ -1,0 +1,211 @@
+import fc from 'fast-check';
+import {
+  advisoryReadFilter,
+  canReadAdvisory,
+  type AdvisoryAudience,
+  type AdvisoryItem,
+} from './advisory.policy';
+import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
+import { canRead } from './entitlement.policy';
+import { ORG_KINDS, SECTORS, type Organisation } from './organisation';
+import { matches, type Doc } from './testing/mongo-matcher';
+import { TLP_LEVELS, tlpRank, type Tlp } from './tlp';
+
+// ---------------------------------------------------------------- arbitraries
+
+/** A small pool of ids, so issuers, viewers and audiences collide often. */
+const ORG_IDS = ['org-a', 'org-b', 'org-c', 'org-d', 'org-e'];
+const orgId = fc.constantFrom(...ORG_IDS);
+const sector = fc.constantFrom(...SECTORS.slice(0, 4));
+const kind = fc.constantFrom(...ORG_KINDS);
+const tlp = fc.constantFrom(...TLP_LEVELS);
+
+const viewer: fc.Arbitrary<Organisation> = fc.oneof(
+  fc.constantFrom(...DEMO_ORGANISATIONS),
+  fc
+    .record({ id: orgId, kind, sector, supervises: fc.boolean() })
+    .map(({ id, kind, sector, supervises }): Organisation => {
+      const base = { id, name: id, kind };
+      if (kind === 'operator' || (kind === 'ministry' && supervises)) return { ...base, sector };
+      return base;
+    }),
+);
+
+const audience: fc.Arbitrary<AdvisoryAudience> = fc.record({
+  everyone: fc.boolean(),
+  orgs: fc.array(fc.oneof(orgId, fc.constantFrom(...DEMO_ORGANISATIONS.map((o) => o.id))), {
+    maxLength: 3,
+  }),
+  sectors: fc.array(sector, { maxLength: 3 }),
+  kinds: fc.array(kind, { maxLength: 2 }),
+});
+
+const item: fc.Arbitrary<AdvisoryItem> = fc.record({
+  issuerOrgId: fc.oneof(orgId, fc.constantFrom(DEMO_ORGS.nco.id, DEMO_ORGS.npa.id)),
+  tlp,
+  audience,
+});
+
+const doc = (i: AdvisoryItem): Doc => ({ _id: 'x', title: 'unrelated', status: 'active', ...i });
+
+// ---------------------------------------------------------------- properties
+
+describe('advisory policy properties', () => {
+  const runs = { numRuns: 2000 };
+
+  it('advisoryReadFilter selects exactly the documents canReadAdvisory allows', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        expect(matches(doc(i), advisoryReadFilter(v) as Doc)).toBe(canReadAdvisory(v, i));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('combined with a caller query in an $and, both stay in force', () => {
+    fc.assert(
+      fc.property(viewer, item, tlp, (v, i, wanted) => {
+        const query = { $and: [advisoryReadFilter(v), { $or: [{ tlp: wanted }] }] };
+        expect(matches(doc(i), query)).toBe(canReadAdvisory(v, i) && i.tlp === wanted);
+      }),
+      runs,
+    );
+  });
+
+  it('the issuer and the cabinet office always read', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        expect(canReadAdvisory(v, { ...i, issuerOrgId: v.id })).toBe(true);
+        expect(canReadAdvisory(DEMO_ORGS.nco, i)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('a named organisation reads whatever the label', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) =>
+        canReadAdvisory(v, { ...i, audience: { ...i.audience, orgs: [...i.audience.orgs, v.id] } }),
+      ),
+      runs,
+    );
+  });
+
+  it.each(['RED', 'AMBER+STRICT'] as const)(
+    '%s reaches only issuer, cabinet office and named organisations, whatever else the audience says',
+    (label) => {
+      fc.assert(
+        fc.property(viewer, item, (v, i) => {
+          const named =
+            v.id === i.issuerOrgId || v.kind === 'cabinet-office' || i.audience.orgs.includes(v.id);
+          const wide = {
+            ...i,
+            tlp: label,
+            audience: {
+              ...i.audience,
+              everyone: true,
+              sectors: [...SECTORS],
+              kinds: [...ORG_KINDS],
+            },
+          };
+          expect(canReadAdvisory(v, wide)).toBe(named);
+        }),
+        runs,
+      );
+    },
+  );
+
+  it('everyone reaches everyone only under CLEAR and GREEN', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const open = { ...i, audience: { ...i.audience, everyone: true } };
+        expect(canReadAdvisory(v, open)).toBe(
+          canReadAdvisory(v, { ...i, audience: { ...i.audience, everyone: false } }) ||
+            i.tlp === 'CLEAR' ||
+            i.tlp === 'GREEN',
+        );
+      }),
+      runs,
+    );
+  });
+
+  it('raising the label never adds a reader', () => {
+    fc.assert(
+      fc.property(viewer, item, tlp, (v, i, other) => {
+        const [lower, higher] = tlpRank(i.tlp) <= tlpRank(other) ? [i.tlp, other] : [other, i.tlp];
+        if (canReadAdvisory(v, { ...i, tlp: higher })) {
+          expect(canReadAdvisory(v, { ...i, tlp: lower })).toBe(true);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('without kinds, an advisory reaches the same readers as an indicator with that audience', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        if (i.audience.everyone) return;
+        const { orgs, sectors } = i.audience;
+        if (orgs.length === 0 && sectors.length === 0) return;
+        const asAdvisory = { ...i, audience: { ...i.audience, kinds: [] } };
+        const asIndicator = {
+          publisherOrgId: i.issuerOrgId,
+          tlp: i.tlp,
+          audience: { orgs, sectors: sectors as never },
+        };
+        expect(canReadAdvisory(v, asAdvisory)).toBe(canRead(v, asIndicator));
+      }),
+      runs,
+    );
+  });
+});
+
+// ---------------------------------------------------------------- examples
+
+describe('advisory policy examples', () => {
+  const { kantoElectric, setouchiGrid, tokaiRail, minatoBank, nco, npa, meti, sdfCyber } =
+    DEMO_ORGS;
+  const at = (label: Tlp, a: Partial<AdvisoryAudience>): AdvisoryItem => ({
+    issuerOrgId: npa.id,
+    tlp: label,
+    audience: { everyone: false, sectors: [], kinds: [], orgs: [], ...a },
+  });
+  const readers = (i: AdvisoryItem): string[] =>
+    DEMO_ORGANISATIONS.filter((o) => canReadAdvisory(o, i))
+      .map((o) => o.id)
+      .sort();
+  const ids = (...orgs: Organisation[]): string[] => orgs.map((o) => o.id).sort();
+
+  it('GREEN for everyone reaches every organisation', () => {
+    expect(readers(at('GREEN', { everyone: true }))).toEqual(ids(...DEMO_ORGANISATIONS));
+  });
+
+  it('AMBER to the electricity sector reaches its operators, METI, the issuer and the office', () => {
+    expect(readers(at('AMBER', { sectors: ['electricity'] }))).toEqual(
+      ids(kantoElectric, setouchiGrid, meti, npa, nco),
+    );
+  });
+
+  it('AMBER to a kind reaches every organisation of that kind', () => {
+    expect(readers(at('AMBER', { kinds: ['sdf'] }))).toEqual(ids(sdfCyber, npa, nco));
+  });
+
+  it('RED to named organisations reaches them only', () => {
+    expect(readers(at('RED', { orgs: [tokaiRail.id, minatoBank.id] }))).toEqual(
+      ids(tokaiRail, minatoBank, npa, nco),
+    );
+  });
+
+  it('advisoryReadFilter is empty for the office and an $or of plain conditions otherwise', () => {
+    expect(advisoryReadFilter(nco)).toEqual({});
+    expect(advisoryReadFilter(tokaiRail)).toEqual({
+      $or: [
+        { issuerOrgId: tokaiRail.id },
+        { 'audience.orgs': tokaiRail.id },
+        { 'audience.sectors': 'railways', tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+        { 'audience.kinds': 'operator', tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+        { 'audience.everyone': true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import type {
+  AdvisoryContent,
+  AdvisoryIssued,
+  AdvisoryUpdated,
+  AdvisoryWithdrawn,
+} from '@acd/advisories-domain';
+import { canReadAdvisory, type AdvisoryItem, type Organisation, type Tlp } from '@acd/identity';
+import type { AdvisoryDoc } from '../advisories/advisory.read-model';
+import type { SourceEvent, StreamSource } from './stream-source';
+
+export interface AdvisoryStreamDeps {
+  /** `AdvisoryQueries` or anything with its `findVisible`. */
+  advisories: { findVisible(viewer: Organisation, id: string): Promise<AdvisoryDoc | null> };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const item = (issuerOrgId: string, tlp: string, a: AdvisoryContent['audience']): AdvisoryItem => ({
+  issuerOrgId,
+  tlp: tlp as Tlp,
+  audience: { everyone: a.everyone, sectors: a.sectors, kinds: a.kinds, orgs: a.orgs },
+});
+
+function content(c: AdvisoryContent) {
+  return {
+    title: c.title,
+    summary: c.summary,
+    severity: c.severity,
+    tlp: c.tlp,
+    audience: item('', c.tlp, c.audience).audience,
+    indicatorIds: c.indicatorIds,
+    incidentIds: c.incidentIds,
+    recommendedActions: c.recommendedActions,
+    expiresAt: iso(c.expiresAt),
+  };
+}
+
+/**
+ * Advisories on the live stream, from `advisoryEvents`, checked by `canReadAdvisory`. Issued,
+ * updated and withdrawn advisories carry their label and audience, so each is judged by its own
+ * terms (a withdrawal by the terms at withdrawal: it reaches exactly those who were told).
+ * Acknowledgements are not streamed: who has acknowledged is for the issuer and the office,
+ * through the REST API.
+ */
+export function advisoryStreamSource(deps: AdvisoryStreamDeps): StreamSource<AdvisoryItem> {
+  return {
+    kind: 'advisory',
+    topic: 'advisoryEvents',
+    canRead: canReadAdvisory,
+    async visibleTerms(viewer, id) {
+      const doc = await deps.advisories.findVisible(viewer, id);
+      return doc ? item(doc.issuerOrgId, doc.tlp, doc.audience) : null;
+    },
+    map(envelope): SourceEvent<AdvisoryItem> | null {
+      const e = envelope.event;
+      switch (e.type) {
+        case 'AdvisoryIssued': {
+          const d = (e as AdvisoryIssued).data;
+          const terms = item(d.issuerOrgId, d.tlp, d.audience);
+          return {
+            id: d.advisoryId,
+            type: e.type,
+            access: { terms },
+            establishes: terms,
+            data: () => ({
+              id: d.advisoryId,
+              issuer: { orgId: d.issuerOrgId, kind: d.issuerKind },
+              ...content(d),
+              issuedAt: iso(d.issuedAt),
+            }),
+          };
+        }
+        case 'AdvisoryUpdated': {
+          const d = (e as AdvisoryUpdated).data;
+          const terms = item(d.issuerOrgId, d.tlp, d.audience);
+          return {
+            id: d.advisoryId,
+            type: e.type,
+            access: { terms },
+            establishes: terms,
+            data: () => ({
+              id: d.advisoryId,
+              ...content(d),
+              changedFields: d.changedFields,
+              updatedAt: iso(d.updatedAt),
+            }),
+          };
+        }
+        case 'AdvisoryWithdrawn': {
+          const d = (e as AdvisoryWithdrawn).data;
+          return {
+            id: d.advisoryId,
+            type: e.type,
+            access: { terms: item(d.issuerOrgId, d.tlp, d.audience) },
+            data: () => ({ id: d.advisoryId, reason: d.reason, withdrawnAt: iso(d.withdrawnAt) }),
+          };
+        }
+        default:
+          return null;
+      }
+    },
+  };
+}
