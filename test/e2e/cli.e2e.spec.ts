@@ -360,6 +360,21 @@ describe('acd command line against the running bus', () => {
     expect(readFileSync(state, 'utf8').trim()).toBe(b.position);
   });
 
+  it('tails advisories: the one issued to everyone arrives as a JSON line', async () => {
+    const tail = await acd(
+      ['advisories', 'tail', '--from-beginning', '--max-events', '1', '--json'],
+      env,
+    );
+    expect(tail.code).toBe(0);
+    const line = JSON.parse(tail.out.trim()) as { kind: string; id: string; type: string };
+    expect(line).toMatchObject({ kind: 'advisory', type: 'AdvisoryIssued' });
+    const listed = await bus.get(
+      `/v1/advisories/${line.id}`,
+      bus.org((o) => o.kind === 'operator'),
+    );
+    expect(listed.body).toMatchObject({ title: 'Patch the VPN gateways' });
+  });
+
   it('--help exits 0; a missing token exits 2, a refused token 2, an unreachable bus 3', async () => {
     for (const args of [
       ['--help'],
