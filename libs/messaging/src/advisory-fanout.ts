@@ -9,8 +9,8 @@ import type {
 } from 'kafkajs';
 import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS, type Tlp } from '@acd/identity';
 import { decodeEnvelope } from './envelope-codec';
-import type { BusLogger } from './kafka';
-import { ADVISORY_FANOUT_SPEC, type TopicNames, type TopicSpec } from './topics';
+import { createTopics, type BusLogger } from './kafka';
+import { ADVISORY_FANOUT_SPEC, type TopicNames } from './topics';
 import type { WireCodec } from './wire-codec';
 
 /** The part of an advisory event that decides where its copies go. */
@@ -209,7 +209,11 @@ export class AdvisoryFanout {
     const missing = names.filter((n) => !this.existing.has(n));
     const admin = this.admin;
     if (missing.length === 0 || !admin) return;
-    await createTopicsWithSpec(admin, missing, ADVISORY_FANOUT_SPEC, this.opts.replicationFactor);
+    await createTopics(
+      admin,
+      missing.map((name) => ({ name, spec: ADVISORY_FANOUT_SPEC })),
+      this.opts.replicationFactor,
+    );
     for (const n of missing) this.existing.add(n);
     this.opts.logger.info('advisory audience topics created', { topics: missing });
   }
@@ -222,53 +226,4 @@ function copyOf(message: KafkaMessage): KafkaOut {
     if (first !== undefined) headers[k] = first;
   }
   return { key: message.key, value: message.value, headers, timestamp: message.timestamp };
-}
-
-/** Creates topics with one spec's settings and waits until every partition serves requests. */
-export async function createTopicsWithSpec(
-  admin: Admin,
-  names: string[],
-  spec: TopicSpec,
-  replicationFactor: number,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = names.filter((n) => !existing.has(n));
-  if (missing.length > 0) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: spec.partitions,
-          replicationFactor,
-          configEntries: [
-            { name: 'retention.ms', value: String(spec.retentionMs) },
-            { name: 'cleanup.policy', value: spec.cleanupPolicy },
-            ...(replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : []),
-          ],
-        })),
-      });
-    } catch (err) {
-      // Another instance may have created them a moment earlier.
-      const still = new Set(await admin.listTopics());
-      if (missing.some((t) => !still.has(t))) throw err;
-    }
-  }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: names });
-      if (
-        topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-      ) {
-        for (const t of names) await admin.fetchTopicOffsets(t);
-        return;
-      }
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    if (Date.now() > deadline) throw new Error(`topics without a leader: ${names.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

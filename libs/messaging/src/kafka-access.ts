@@ -9,8 +9,8 @@ import {
   ResourcePatternTypes,
   type AclEntry,
   type Admin,
-  type ITopicConfig,
 } from 'kafkajs';
+import { createTopics } from './kafka';
 import { ADVISORY_FANOUT_SPEC, TopicNames } from './topics';
 
 /**
@@ -151,28 +151,11 @@ export async function ensureAdvisoryTopics(
   replicationFactor: number,
 ): Promise<string[]> {
   const wanted = [...new Set(orgs.flatMap((o) => names.advisoryTopicsFor(o)))];
-  const existing = new Set(await admin.listTopics());
-  const missing: ITopicConfig[] = wanted
-    .filter((t) => !existing.has(t))
-    .map((topic) => ({
-      topic,
-      numPartitions: ADVISORY_FANOUT_SPEC.partitions,
-      replicationFactor,
-      configEntries: [
-        { name: 'retention.ms', value: String(ADVISORY_FANOUT_SPEC.retentionMs) },
-        { name: 'cleanup.policy', value: ADVISORY_FANOUT_SPEC.cleanupPolicy },
-        ...(replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : []),
-      ],
-    }));
-  if (missing.length === 0) return [];
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (err) {
-    // another process may have created some of them a moment earlier
-    const still = new Set(await admin.listTopics());
-    if (missing.some((t) => !still.has(t.topic))) throw err;
-  }
-  return missing.map((t) => t.topic);
+  return createTopics(
+    admin,
+    wanted.map((name) => ({ name, spec: ADVISORY_FANOUT_SPEC })),
+    replicationFactor,
+  );
 }
 
 /** A password for a SCRAM user: 32 random bytes, base64url (safe in SCRAM config syntax). */

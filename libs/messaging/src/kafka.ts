@@ -6,7 +6,7 @@ import {
   type KafkaConfig as KafkaJsConfig,
 } from 'kafkajs';
 import type { KafkaConfig } from '@acd/config';
-import { TopicNames } from './topics';
+import { TopicNames, type TopicSpec } from './topics';
 
 export interface BusLogger {
   info(msg: string, meta?: Record<string, unknown>): void;
@@ -46,9 +46,21 @@ export async function ensureTopics(
   names: TopicNames,
   replicationFactor: number,
 ): Promise<string[]> {
+  return createTopics(admin, names.all(), replicationFactor);
+}
+
+/**
+ * Creates those of `topics` that do not exist yet, each with its spec's partitions, retention
+ * and clean-up policy, and waits until every new partition serves requests. Returns the names
+ * it created. The one place topics are created: registry topics, per-audience topics alike.
+ */
+export async function createTopics(
+  admin: Admin,
+  topics: readonly { name: string; spec: TopicSpec }[],
+  replicationFactor: number,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
-  const missing: ITopicConfig[] = names
-    .all()
+  const missing: ITopicConfig[] = topics
     .filter(({ name }) => !existing.has(name))
     .map(({ name, spec }) => ({
       topic: name,
