@@ -152,13 +152,22 @@ describeLocal('a 3-broker local KRaft cluster', () => {
     try {
       await producer.send({ topic, acks: -1, messages: [{ key: 'before', value: '1' }] });
       await killBroker(stack.name, 2);
-      // leaders on node 2 move once the controller fences it; kafkajs retries meanwhile
-      const results = await producer.send({
-        topic,
-        acks: -1,
-        timeout: 30_000,
-        messages: Array.from({ length: 9 }, (_, i) => ({ key: `after-${i}`, value: String(i) })),
-      });
+      // Leaders on node 2 move once the controller fences it (broker.session.timeout.ms, 9 s);
+      // kafkajs retries meanwhile, and a send that still meets the dead broker is sent again,
+      // as any client would, until the cluster has failed over.
+      const results = await eventually(
+        () =>
+          producer.send({
+            topic,
+            acks: -1,
+            timeout: 30_000,
+            messages: Array.from({ length: 9 }, (_, i) => ({
+              key: `after-${i}`,
+              value: String(i),
+            })),
+          }),
+        90_000,
+      );
       expect(results.every((r) => r.errorCode === 0)).toBe(true);
     } finally {
       await producer.disconnect();
