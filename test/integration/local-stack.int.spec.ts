@@ -127,7 +127,13 @@ describeLocal('a 3-broker local KRaft cluster', () => {
     await admin.connect();
     const topic = 'fault.rf3';
     try {
-      expect((await admin.describeCluster()).brokers).toHaveLength(3);
+      // The stack is healthy once each node answers; joining the cluster's metadata can lag.
+      const brokers = await eventually(async () => {
+        const found = (await admin.describeCluster()).brokers;
+        if (found.length < 3) throw new Error(`${found.length} of 3 brokers registered`);
+        return found;
+      });
+      expect(brokers).toHaveLength(3);
       // kafkajs' waitForLeaders asks one broker and gives up on UNKNOWN_TOPIC_OR_PARTITION, which
       // a KRaft broker answers until the metadata log reached it: poll the metadata instead.
       await admin.createTopics({

@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { ADVISORY_SEVERITIES } from '@acd/advisories-domain';
-import { ORG_ID_PATTERN, ORG_KINDS, SECTORS, TLP_LEVELS } from '@acd/identity';
+import { ORG_KINDS, SECTORS, TLP_LEVELS } from '@acd/identity';
+import { isoInstant, orgIdSchema, text, uuidSchema } from '../common/schema-primitives';
 
-const isoInstant = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-12-31T23:59:59+09:00',
-});
-const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max);
-const orgIdSchema = z
-  .string()
-  .max(64)
-  .regex(ORG_ID_PATTERN, 'must be an organisation id (lower-case slug)');
-export const advisoryIdSchema = z.string().uuid('must be a UUID');
+export const advisoryIdSchema = uuidSchema;
 
 export const advisoryAudienceSchema = z
   .object({

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { ORG_ID_PATTERN, SECTORS, TLP_LEVELS } from '@acd/identity';
+import { SECTORS, TLP_LEVELS } from '@acd/identity';
+import { isoInstant, orgIdSchema } from '../common/schema-primitives';
 import { INDICATOR_TYPES } from '@acd/indicators-domain';
 
-const isoInstant = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00',
-});
-const orgId = z
-  .string()
-  .max(64)
-  .regex(ORG_ID_PATTERN, 'must be an organisation id (lower-case slug)');
+const orgId = orgIdSchema;
 
 export const audienceSchema = z
   .object({

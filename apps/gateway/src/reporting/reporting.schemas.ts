@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORG_ID_PATTERN, SECTORS } from '@acd/identity';
+import { SECTORS } from '@acd/identity';
 import {
   ASSET_EXPOSURES,
   IMPACT_LEVELS,
@@ -7,24 +7,17 @@ import {
   PROFILE_IDS,
   REPORT_STAGES,
 } from '@acd/reporting-domain';
+import { isoInstant, orgIdSchema, text, uuidSchema } from '../common/schema-primitives';
 import { publishIndicatorSchema } from '../indicators/indicator.schemas';
 
-const isoInstant = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-22T09:00:00+09:00',
-});
-const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max);
+export { orgIdSchema, uuidSchema };
+
 export const assetIdSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
     'must be 1 to 64 letters, digits, dot, dash or underscore',
   );
-export const orgIdSchema = z
-  .string()
-  .max(64)
-  .regex(ORG_ID_PATTERN, 'must be an organisation id (lower-case slug)');
-export const uuidSchema = z.string().uuid('must be a UUID');
 export const regimeSchema = z.enum(PROFILE_IDS);
 
 const assetDetails = {
