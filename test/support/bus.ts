@@ -39,6 +39,8 @@ export interface DemoOrg {
   kind: string;
   sector?: string;
   token: string;
+  /** For the oversight commission: one token per member. */
+  members?: { id: string; token: string }[];
 }
 
 export type ServiceName =

@@ -11,7 +11,7 @@ import {
   withAdmin,
   ensureTopics,
 } from '@acd/messaging';
-import { kafkaSchema, loadConfig } from '@acd/config';
+import { kafkaSchema, loadConfig, oversightSchema } from '@acd/config';
 
 interface DemoOrgRecord {
   id: string;
@@ -19,6 +19,8 @@ interface DemoOrgRecord {
   kind: string;
   sector?: string;
   token: string;
+  /** For the oversight commission: one token per member, each naming its member. */
+  members?: { id: string; token: string }[];
 }
 
 /**
@@ -32,6 +34,7 @@ interface DemoOrgRecord {
 export class SeedDemoCommand extends CommandRunner {
   async run(_: string[], opts: { out: string }): Promise<void> {
     const cfg = loadConfig(kafkaSchema);
+    const { ACD_COMMISSION_MEMBERS } = loadConfig(oversightSchema);
     const kafka = createKafka(cfg, 'cli');
     const topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
     await withAdmin(kafka, (admin) => ensureTopics(admin, topics, cfg.ACD_REPLICATION_FACTOR));
@@ -46,12 +49,22 @@ export class SeedDemoCommand extends CommandRunner {
         const fresh = !admin.isRegistered(org.id);
         await admin.register(org);
         const token = known && !fresh ? known.token : await admin.issueToken(org.id);
+        const members =
+          org.kind === 'oversight-commission'
+            ? await this.memberTokens(
+                admin,
+                org.id,
+                ACD_COMMISSION_MEMBERS,
+                fresh ? [] : known?.members,
+              )
+            : undefined;
         records.push({
           id: org.id,
           name: org.name,
           kind: org.kind,
           ...(org.sector ? { sector: org.sector } : {}),
           token,
+          ...(members ? { members } : {}),
         });
       }
     } finally {
@@ -60,6 +73,21 @@ export class SeedDemoCommand extends CommandRunner {
     mkdirSync(dirname(opts.out), { recursive: true });
     writeFileSync(opts.out, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
     console.log(`${records.length} demo organisations; tokens in ${opts.out}`);
+  }
+
+  /** Keeps the member tokens of the previous run; issues one for each member not seen before. */
+  private async memberTokens(
+    admin: IdentityAdmin,
+    orgId: string,
+    memberIds: readonly string[],
+    previous: { id: string; token: string }[] = [],
+  ): Promise<{ id: string; token: string }[]> {
+    const out: { id: string; token: string }[] = [];
+    for (const id of memberIds) {
+      const known = previous.find((m) => m.id === id);
+      out.push({ id, token: known ? known.token : await admin.issueToken(orgId, id) });
+    }
+    return out;
   }
 
   @Option({

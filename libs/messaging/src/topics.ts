@@ -70,6 +70,18 @@ const advisoryEvents = [
   'jp.acd.advisory.AdvisoryAcknowledged',
 ] as const;
 
+// Oversight (issue 5): authorisation requests of the commission, and the operations they govern.
+const oversightCommands = [] as const;
+const oversightEvents = [] as const;
+
+// Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.
+const trafficFlows = [] as const;
+const trafficEvents = [] as const;
+
+// Tamper-evident audit log (issue 5).
+const auditReads = [] as const;
+const auditLog = [] as const;
+
 export const TOPICS = {
   indicatorCommands: {
     name: 'acd.indicator.commands.v1',
@@ -133,6 +145,62 @@ export const TOPICS = {
     retentionMs: -1,
     cleanupPolicy: 'delete',
     dlq: true,
+  },
+  oversightCommands: {
+    name: 'acd.oversight.commands.v1',
+    key: 'request id',
+    values: oversightCommands,
+    partitions: 3,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  oversightEvents: {
+    name: 'acd.oversight.events.v1',
+    key: 'request id',
+    values: oversightEvents,
+    partitions: 3,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  trafficFlows: {
+    name: 'acd.traffic.flows.v1',
+    key: 'batch id',
+    values: trafficFlows,
+    partitions: 6,
+    // High volume, and personal in aggregate: kept only as long as analysis needs it.
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  trafficEvents: {
+    name: 'acd.traffic.events.v1',
+    key: 'batch id',
+    values: trafficEvents,
+    partitions: 6,
+    retentionMs: 90 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  auditReads: {
+    name: 'acd.audit.reads.v1',
+    key: 'organisation id',
+    values: auditReads,
+    partitions: 3,
+    retentionMs: 7 * DAY,
+    cleanupPolicy: 'delete',
+    dlq: true,
+  },
+  auditLog: {
+    name: 'acd.audit.log.v1',
+    key: 'entry index',
+    values: auditLog,
+    // One partition: the log's order is the Merkle tree's leaf order.
+    partitions: 1,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: false,
   },
   commandReplies: {
     name: 'acd.bus.replies.v1',

@@ -14,6 +14,8 @@ export const PUBLIC = 'acd:public';
 
 interface AuthenticatedRequest extends Request {
   organisation?: Organisation;
+  /** The person the token names within the organisation (a commission member), if any. */
+  subject?: string;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
@@ -37,9 +39,10 @@ export class BearerAuthGuard implements CanActivate {
     const token = match?.[1];
     if (!token)
       throw new UnauthorizedException('missing bearer token: send Authorization: Bearer <token>');
-    const org = await this.directory.byToken(token);
-    if (!org) throw new UnauthorizedException('unknown or revoked token');
-    req.organisation = org;
+    const principal = await this.directory.principalByToken(token);
+    if (!principal) throw new UnauthorizedException('unknown or revoked token');
+    req.organisation = principal.organisation;
+    if (principal.subject) req.subject = principal.subject;
     return true;
   }
 }
@@ -50,4 +53,10 @@ export const CurrentOrg = createParamDecorator(
     if (!org) throw new UnauthorizedException();
     return org;
   },
+);
+
+/** The person the bearer token names within its organisation; undefined for organisation tokens. */
+export const CurrentSubject = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | undefined =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().subject,
 );

@@ -70,7 +70,7 @@ export class IdentityAdmin {
   }
 
   /** Returns the new token in clear: the only moment it exists outside its holder. */
-  async issueToken(orgId: string): Promise<string> {
+  async issueToken(orgId: string, subject?: string): Promise<string> {
     if (!this.isRegistered(orgId)) throw new Error(`unknown organisation ${orgId}`);
     const token = generateToken();
     const tokenId = randomUUID();
@@ -84,6 +84,7 @@ export class IdentityAdmin {
         tokenId,
         tokenHash: hashToken(token),
         issuedAt: Date.now(),
+        subject: subject ?? null,
       },
     );
     return token;

@@ -16,7 +16,13 @@ export type IdentityEvent =
     }
   | {
       type: 'TokenIssued';
-      data: { orgId: string; tokenId: string; tokenHash: string; issuedAt: number };
+      data: {
+        orgId: string;
+        tokenId: string;
+        tokenHash: string;
+        issuedAt: number;
+        subject?: string | null;
+      };
     };
 
 export interface OrganisationDoc {
@@ -28,7 +34,18 @@ export interface OrganisationDoc {
   /** SHA-256 hashes only: a stolen read model yields no usable token. */
   tokenHashes: string[];
   tokenIds: string[];
+  /**
+   * Token hash -> the person it belongs to, for tokens issued to one person of the organisation
+   * (commission members vote with theirs). Organisation-wide tokens have no entry.
+   */
+  tokenSubjects?: Record<string, string>;
   registeredAt: Date;
+}
+
+/** Who presented a token: the organisation, and the person within it when the token names one. */
+export interface Principal {
+  organisation: Organisation;
+  subject?: string;
 }
 
 export function evolveOrganisationDoc(
@@ -45,6 +62,7 @@ export function evolveOrganisationDoc(
         sector: event.data.sector,
         tokenHashes: doc?.tokenHashes ?? [],
         tokenIds: doc?.tokenIds ?? [],
+        tokenSubjects: doc?.tokenSubjects ?? {},
         registeredAt: new Date(event.data.registeredAt),
       };
     case 'TokenIssued':
@@ -54,6 +72,9 @@ export function evolveOrganisationDoc(
         version: metadata.aggregateVersion,
         tokenHashes: [...doc.tokenHashes, event.data.tokenHash],
         tokenIds: [...doc.tokenIds, event.data.tokenId],
+        tokenSubjects: event.data.subject
+          ? { ...doc.tokenSubjects, [event.data.tokenHash]: event.data.subject }
+          : (doc.tokenSubjects ?? {}),
       };
     default:
       return null;
@@ -81,7 +102,7 @@ export function toOrganisation(doc: OrganisationDoc): Organisation {
 
 /** Resolves bearer tokens; a short cache keeps the hot path off the database. */
 export class OrganisationDirectory {
-  private readonly cache = new Map<string, { org: Organisation | null; until: number }>();
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -93,14 +114,21 @@ export class OrganisationDirectory {
   }
 
   async byToken(token: string): Promise<Organisation | null> {
+    return (await this.principalByToken(token))?.organisation ?? null;
+  }
+
+  async principalByToken(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
     const hit = this.cache.get(hash);
-    if (hit && hit.until > Date.now()) return hit.org;
+    if (hit && hit.until > Date.now()) return hit.principal;
     const doc = await this.collection.findOne({ tokenHashes: hash });
-    const org = doc ? toOrganisation(doc) : null;
+    const subject = doc?.tokenSubjects?.[hash];
+    const principal = doc
+      ? { organisation: toOrganisation(doc), ...(subject ? { subject } : {}) }
+      : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { org, until: Date.now() + this.ttlMs });
-    return org;
+    this.cache.set(hash, { principal, until: Date.now() + this.ttlMs });
+    return principal;
   }
 
   async byId(id: string): Promise<Organisation | null> {
