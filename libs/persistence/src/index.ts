@@ -22,3 +22,4 @@ export * from './logger';
 export * from './command-processor.transport';
 export * from './projector';
 export * from './stream';
+export * from './oversight/collection-authorisation.lookup';
