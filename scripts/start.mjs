@@ -4,12 +4,14 @@
 // seeds the demo organisations and a few indicators, and prints where to look.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDependencies } from './lib/dependencies.mjs';
 import { seedAdvisoriesDemo } from './lib/demo-advisories.mjs';
+import { seedOversightDemo } from './lib/demo-oversight.mjs';
 import { seedReportingDemo } from './lib/demo-reporting.mjs';
+import { seedTrafficDemo } from './lib/demo-traffic.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -56,6 +58,36 @@ if (!env.ACD_PSEUDONYM_KEY) {
   env.ACD_PSEUDONYM_KEY = readFileSync(keyFile, 'utf8').trim();
 }
 
+// The audit log's signing key (Ed25519, PKCS#8 PEM): made once, never regenerated, since every
+// signed tree head is checked against it. Its public half is what verifiers should trust.
+const auditKeyFile = path.join(ROOT, '.local', 'audit-signing.key');
+const auditPublicFile = path.join(ROOT, '.local', 'audit-public.pem');
+if (!env.ACD_AUDIT_SIGNING_KEY) {
+  if (!existsSync(auditKeyFile)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(auditKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+  }
+  env.ACD_AUDIT_SIGNING_KEY = readFileSync(auditKeyFile, 'utf8');
+}
+writeFileSync(
+  auditPublicFile,
+  createPublicKey(
+    env.ACD_AUDIT_SIGNING_KEY.includes('BEGIN')
+      ? env.ACD_AUDIT_SIGNING_KEY
+      : {
+          // base64 of a 32-byte seed: wrap it as PKCS#8 (RFC 8410 prefix) to derive the public key
+          key: Buffer.concat([
+            Buffer.from('302e020100300506032b657004220420', 'hex'),
+            Buffer.from(env.ACD_AUDIT_SIGNING_KEY.trim(), 'base64'),
+          ]),
+          format: 'der',
+          type: 'pkcs8',
+        },
+  ).export({ type: 'spki', format: 'pem' }),
+);
+
 const { Service, runApp, waitFor } = require('./lib/services.cjs');
 const logDir = path.join(ROOT, '.local', 'logs');
 mkdirSync(logDir, { recursive: true });
@@ -75,14 +107,23 @@ if (!external) {
 }
 
 step('starting services (logs in .local/logs/)');
-const services = ['projector', 'indicators', 'reporting', 'advisories', 'scheduler', 'gateway'].map(
-  (name) =>
-    new Service(name, env, logDir, {
-      onExit: (n, code, signal) => {
-        if (!stopping)
-          console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
-      },
-    }).start(),
+const services = [
+  'projector',
+  'indicators',
+  'reporting',
+  'advisories',
+  'oversight',
+  'scheduler',
+  'audit',
+  'traffic',
+  'gateway',
+].map((name) =>
+  new Service(name, env, logDir, {
+    onExit: (n, code, signal) => {
+      if (!stopping)
+        console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
+    },
+  }).start(),
 );
 let stopping = false;
 async function stop(code = 0) {
@@ -225,13 +266,50 @@ try {
   await stop(1);
 }
 
+step(
+  'seeding the oversight demo (a pending request, an approved, executed and reported operation, a collection authorisation)',
+);
+let oversightDemo;
+try {
+  ({ oversight: oversightDemo } = await seedOversightDemo({ base, orgs }));
+} catch (err) {
+  console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
+  await stop(1);
+}
+
+step('seeding the traffic demo (flow metadata from tel-nihon-backbone, a few matching indicators)');
+try {
+  const commission = orgs.find((o) => o.kind === 'oversight-commission');
+  // The edge checks the authorisation on the read side: wait until the approval is projected.
+  await waitFor(
+    'the collection authorisation to be approved',
+    async () => {
+      const res = await fetch(`${base}/v1/oversight/requests/${oversightDemo.collection}`, {
+        headers: { authorization: `Bearer ${commission.token}` },
+      });
+      return res.ok && (await res.json()).status === 'approved';
+    },
+    60_000,
+    300,
+  );
+  const t = await seedTrafficDemo({ base, orgs });
+  console.log(
+    `  ${t.received} flows in ${t.batches} batches: ${t.accepted} accepted, ${t.refusedDomestic} domestic-only refused`,
+  );
+} catch (err) {
+  console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
+  await stop(1);
+}
+
+const commissionOrg = orgs.find((o) => o.kind === 'oversight-commission');
 console.log(`
 \u2714 the bus is running
   REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board,
-                /v1/advisories
+                /v1/advisories, /v1/oversight/board, /v1/traffic/matches, /v1/audit/head
   OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
   health        ${base}/health
-  demo tokens   .local/demo-orgs.json
+  demo tokens   .local/demo-orgs.json  (commission members: the "members" of ${commissionOrg.id})
+  audit key     .local/audit-public.pem  (the public key that checks the audit log's signed heads)
 ${external ? '' : `  Kafka users   .local/kafka-users.json  (own clients: SASL/SCRAM on ${env.KAFKA_SASL_BROKERS}; README "Subscribing with your own Kafka client")\n`}  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
 ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
   try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${opA.id}').token")
@@ -240,5 +318,9 @@ ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.M
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/compliance/board
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/incidents/${reportingDemo.incidents.complied}/timeline
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/advisories
+        curl -s -H "Authorization: Bearer $NCO" ${base}/v1/traffic/matches
+        CC=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${commissionOrg.id}').token")
+        curl -s -H "Authorization: Bearer $CC" ${base}/v1/oversight/board
+        ACD_TOKEN=$CC npm run -s acd -- audit verify --public-key .local/audit-public.pem
 
 Ctrl-C stops everything.`);

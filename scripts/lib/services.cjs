@@ -11,8 +11,11 @@ const SERVICES = {
   indicators: ['dist/apps/indicators/src/main.js'],
   reporting: ['dist/apps/reporting/src/main.js'],
   advisories: ['dist/apps/advisories/src/main.js'],
+  oversight: ['dist/apps/oversight/src/main.js'],
   gateway: ['dist/apps/gateway/src/main.js'],
   scheduler: ['dist/apps/scheduler/src/main.js'],
+  audit: ['dist/apps/audit/src/main.js'],
+  traffic: ['dist/apps/traffic/src/main.js'],
 };
 
 function nodeArgs(entry, args) {

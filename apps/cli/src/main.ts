@@ -4,6 +4,8 @@ import { CommandFactory } from 'nest-commander';
 import { AdvisoriesAckCommand } from './advisories-ack.command';
 import { AdvisoriesTailCommand } from './advisories-tail.command';
 import { AdvisoriesCommand } from './advisories.command';
+import { AuditCommand } from './audit.command';
+import { AuditVerifyCommand } from './audit-verify.command';
 import { exitCodeFor } from './exit-codes';
 import { IncidentsOpenCommand } from './incidents-open.command';
 import { IncidentsReportCommand } from './incidents-report.command';
@@ -25,6 +27,8 @@ const ACD_COMMANDS = [
   AdvisoriesCommand,
   AdvisoriesTailCommand,
   AdvisoriesAckCommand,
+  AuditCommand,
+  AuditVerifyCommand,
 ];
 
 @Module({

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { BusModule } from './bus/bus.module';
+import { AuditModule } from './audit/audit.module';
 import { HealthController } from './health/health.controller';
 import { IndicatorCommands } from './indicators/indicator-commands.service';
 import { IndicatorsController } from './indicators/indicators.controller';
@@ -15,9 +16,12 @@ import { IncidentsController } from './reporting/incidents.controller';
 import { ReportingCommands } from './reporting/reporting-commands.service';
 import { AdvisoriesController } from './advisories/advisories.controller';
 import { AdvisoryCommands } from './advisories/advisory-commands.service';
+import { OversightController } from './oversight/oversight.controller';
+import { OversightCommands } from './oversight/oversight-commands.service';
 import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
 import { StreamController } from './stream/stream.controller';
 import { StreamHub } from './stream/stream-hub';
+import { TrafficModule } from './traffic/traffic.module';
 
 @Module({
   imports: [
@@ -35,6 +39,8 @@ import { StreamHub } from './stream/stream-hub';
     }),
     TerminusModule,
     BusModule,
+    AuditModule,
+    TrafficModule,
   ],
   controllers: [
     IndicatorsController,
@@ -43,6 +49,7 @@ import { StreamHub } from './stream/stream-hub';
     IncidentsController,
     ComplianceController,
     AdvisoriesController,
+    OversightController,
     StreamController,
     HealthController,
   ],
@@ -51,6 +58,7 @@ import { StreamHub } from './stream/stream-hub';
     IndicatorCommands,
     ReportingCommands,
     AdvisoryCommands,
+    OversightCommands,
     StreamHub,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],

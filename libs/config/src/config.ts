@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SECTORS, type Sector } from '@acd/identity';
 import { DEFAULT_PROFILE_SETTINGS as D } from '@acd/reporting-domain';
+import { AuditSigningKey, KeyFormatError } from '@acd/audit';
 
 /**
  * One validated schema per namespace. A bad environment stops start-up with a message naming
@@ -167,6 +168,52 @@ export const oversightSchema = z
     path: ['ACD_COMMISSION_QUORUM'],
   });
 
+/** Cross-border flow metadata (see the README's traffic section). */
+export const trafficSchema = z.object({
+  /** Largest JSON body of `POST /v1/traffic/flow-batches` (its own limit; the global one stays small). */
+  ACD_FLOW_BATCH_MAX_BODY: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size like 8mb')
+    .default('8mb'),
+  /** Most flow records in one submission; more answers 413. */
+  ACD_FLOW_BATCH_MAX_FLOWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Most flows in one record on acd.traffic.flows.v1. */
+  ACD_FLOW_CHUNK_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  /** How long the telecom's submission summaries stay readable. */
+  ACD_TRAFFIC_SUBMISSIONS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+  /** How long metadata matches stay readable to the cabinet office and the commission. */
+  ACD_TRAFFIC_MATCHES_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+  /** Most flow records the matcher handles in one Kafka transaction (smaller: less redone after a crash). */
+  ACD_FLOW_MATCH_MAX_TRANSACTION: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** How often expired read-model documents are deleted (FerretDB v1 has no TTL indexes). */
+  ACD_TRAFFIC_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+});
+
+/**
+ * The tamper-evident audit log. The signing key is the bus's identity towards the commission:
+ * keep it secret and stable (a verifier trusts its public key). It is parsed here so a bad
+ * value stops start-up, and its text never appears in a message.
+ */
+export const auditSchema = z.object({
+  /** Ed25519 private key: PKCS#8 PEM, or the base64 of a 32-byte seed. */
+  ACD_AUDIT_SIGNING_KEY: z
+    .string({ message: 'required: an Ed25519 key (PKCS#8 PEM or base64 of a 32-byte seed)' })
+    .min(1, 'required: an Ed25519 key (PKCS#8 PEM or base64 of a 32-byte seed)')
+    .transform((text, ctx) => {
+      try {
+        return AuditSigningKey.parse(text);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: err instanceof KeyFormatError ? err.message : 'not a usable Ed25519 key',
+        });
+        return z.NEVER;
+      }
+    }),
+  /** Most audit entries appended in one Kafka transaction. */
+  ACD_AUDIT_MAX_TRANSACTION: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+
 export const logSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -191,3 +238,5 @@ export type GatewayConfig = z.infer<typeof gatewaySchema>;
 export type ProjectorConfig = z.infer<typeof projectorSchema>;
 export type ReportingConfig = z.infer<typeof reportingSchema>;
 export type OversightConfig = z.infer<typeof oversightSchema>;
+export type AuditConfig = z.infer<typeof auditSchema>;
+export type TrafficConfig = z.infer<typeof trafficSchema>;

@@ -8,3 +8,5 @@ export * from './advisory.policy';
 export * from './token';
 export * from './demo-organisations';
 export * from './pseudonym';
+export * from './oversight.policy';
+export * from './traffic.policy';

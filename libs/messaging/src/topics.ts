@@ -71,16 +71,37 @@ const advisoryEvents = [
 ] as const;
 
 // Oversight (issue 5): authorisation requests of the commission, and the operations they govern.
-const oversightCommands = [] as const;
-const oversightEvents = [] as const;
+const oversightCommands = [
+  'jp.acd.oversight.RequestCollectionAuthorisation',
+  'jp.acd.oversight.RequestOperationAuthorisation',
+  'jp.acd.oversight.RecordEmergencyOperation',
+  'jp.acd.oversight.RecordForeignMinisterConsultation',
+  'jp.acd.oversight.CastVote',
+  'jp.acd.oversight.ExecuteOperation',
+  'jp.acd.oversight.NotifyCommission',
+  'jp.acd.oversight.MarkEmergencyNotificationMissed',
+  'jp.acd.oversight.ReportOperation',
+] as const;
+const oversightEvents = [
+  'jp.acd.oversight.CollectionAuthorisationRequested',
+  'jp.acd.oversight.OperationAuthorisationRequested',
+  'jp.acd.oversight.ForeignMinisterConsulted',
+  'jp.acd.oversight.VoteCast',
+  'jp.acd.oversight.RequestApproved',
+  'jp.acd.oversight.RequestDenied',
+  'jp.acd.oversight.OperationExecuted',
+  'jp.acd.oversight.CommissionNotified',
+  'jp.acd.oversight.EmergencyNotificationMissed',
+  'jp.acd.oversight.OperationReported',
+] as const;
 
 // Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.
-const trafficFlows = [] as const;
-const trafficEvents = [] as const;
+const trafficFlows = ['jp.acd.traffic.FlowsAccepted'] as const;
+const trafficEvents = ['jp.acd.traffic.FlowBatchReceived', 'jp.acd.traffic.FlowMatched'] as const;
 
 // Tamper-evident audit log (issue 5).
-const auditReads = [] as const;
-const auditLog = [] as const;
+const auditReads = ['jp.acd.audit.ReadRecorded'] as const;
+const auditLog = ['jp.acd.audit.AuditEntryAppended'] as const;
 
 export const TOPICS = {
   indicatorCommands: {

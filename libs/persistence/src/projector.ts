@@ -3,12 +3,14 @@ import { advisoryProjection } from './advisories/advisory.projection';
 import { CheckpointStore } from './checkpoints';
 import { indicatorProjection } from './indicators/indicator.projection';
 import { organisationProjection } from './organisations/organisation.projection';
+import { oversightRequestProjection } from './oversight/oversight-request.projection';
 import type { Projection, ReadModelDoc } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { assetProjection } from './reporting/asset.projection';
 import { incidentProjection } from './reporting/incident.projection';
 import { reportingFileProjection } from './reporting/reporting-file.projection';
 import type { Runtime } from './runtime';
+import { flowMatchProjection, flowSubmissionProjection } from './traffic/traffic.projection';
 
 // Erased to the common shape: the runner never looks inside event or document types.
 export const PROJECTIONS = [
@@ -18,6 +20,9 @@ export const PROJECTIONS = [
   assetProjection,
   reportingFileProjection,
   advisoryProjection,
+  oversightRequestProjection,
+  flowSubmissionProjection,
+  flowMatchProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];
 
 /** Every read model kept up to date in one process, sharing one dead-letter producer. */

@@ -22,7 +22,8 @@ import {
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { AdvisoryQueries } from '@acd/persistence';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
@@ -49,6 +50,7 @@ export class AdvisoriesController {
   constructor(
     private readonly commands: AdvisoryCommands,
     private readonly queries: AdvisoryQueries,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Post()
@@ -149,6 +151,7 @@ export class AdvisoriesController {
     @CurrentOrg() org: Organisation,
     @Query(new ZodValidationPipe(listAdvisoriesSchema))
     q: ReturnType<typeof listAdvisoriesSchema.parse>,
+    @CurrentSubject() subject: string | undefined,
   ) {
     const now = new Date();
     const page = await this.queries.list(org, {
@@ -159,14 +162,33 @@ export class AdvisoriesController {
       now,
       limit: q.limit,
     });
+    // RED and AMBER reads are on record before they leave the gateway.
+    await this.audit.recordRead({
+      org,
+      subject,
+      route: 'GET /v1/advisories',
+      query: q,
+      items: page.items.map((d) => ({ kind: 'advisory', id: d._id, tlp: d.tlp })),
+    });
     return presentPage(page, (d) => presentAdvisory(d, org, now));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One advisory; 404 when hidden or missing' })
-  async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
+  async get(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @CurrentSubject() subject: string | undefined,
+  ) {
     const doc = await this.queries.findVisible(org, id);
     if (!doc) throw new NotFoundException('not found');
+    await this.audit.recordRead({
+      org,
+      subject,
+      route: 'GET /v1/advisories/:id',
+      query: { id },
+      items: [{ kind: 'advisory', id: doc._id, tlp: doc.tlp }],
+    });
     return presentAdvisory(doc, org);
   }
 

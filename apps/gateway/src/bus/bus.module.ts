@@ -16,6 +16,7 @@ import {
   OrganisationDirectory,
   ReportingQueries,
   AdvisoryQueries,
+  OversightQueries,
   type Runtime,
 } from '@acd/persistence';
 
@@ -92,6 +93,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new AdvisoryQueries(rt.db),
     },
     {
+      provide: OversightQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new OversightQueries(rt.db),
+    },
+    {
       provide: OrganisationDirectory,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db),
@@ -105,6 +111,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     IndicatorQueries,
     ReportingQueries,
     AdvisoryQueries,
+    OversightQueries,
     OrganisationDirectory,
     PublisherNames,
   ],

@@ -24,7 +24,8 @@ import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { normaliseIndicatorValue } from '@acd/indicators-domain';
 import { IndicatorQueries } from '@acd/persistence';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { openApiSchema } from '../common/openapi';
 import {
   badRequest,
@@ -59,6 +60,7 @@ export class IndicatorsController {
     private readonly commands: IndicatorCommands,
     private readonly queries: IndicatorQueries,
     private readonly names: PublisherNames,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Post()
@@ -166,6 +168,7 @@ export class IndicatorsController {
     @CurrentOrg() org: Organisation,
     @Query(new ZodValidationPipe(listIndicatorsSchema))
     q: ReturnType<typeof listIndicatorsSchema.parse>,
+    @CurrentSubject() subject: string | undefined,
   ) {
     let value = q.value;
     if (value !== undefined && q.type) {
@@ -185,6 +188,14 @@ export class IndicatorsController {
       ...(cursor ? { cursor } : {}),
       limit: q.limit,
     });
+    // RED and AMBER reads are on record before they leave the gateway.
+    await this.audit.recordRead({
+      org,
+      subject,
+      route: 'GET /v1/indicators',
+      query: q,
+      items: page.items.map((d) => ({ kind: 'indicator', id: d._id, tlp: d.tlp })),
+    });
     return {
       items: page.items.map((d) => presentIndicator(d, org, this.names)),
       next: page.next ? encodeCursor(page.next) : null,
@@ -194,9 +205,20 @@ export class IndicatorsController {
   @Get(':id')
   @ApiOperation({ summary: 'One indicator; 404 when it does not exist or you may not read it' })
   @ApiParam({ name: 'id' })
-  async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
+  async get(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @CurrentSubject() subject: string | undefined,
+  ) {
     const doc = await this.queries.findVisible(org, id);
     if (!doc) throw new NotFoundException('not found');
+    await this.audit.recordRead({
+      org,
+      subject,
+      route: 'GET /v1/indicators/:id',
+      query: { id },
+      items: [{ kind: 'indicator', id: doc._id, tlp: doc.tlp }],
+    });
     return presentIndicator(doc, org, this.names);
   }
 

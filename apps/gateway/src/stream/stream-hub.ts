@@ -20,6 +20,7 @@ import {
 } from '@acd/persistence';
 import { GATEWAY_CONFIG, RUNTIME } from '../bus/bus.module';
 import { PublisherNames } from '../indicators/publisher-names';
+import { AuditTrail, streamReadItems } from '../audit/audit-trail.service';
 import { StreamSession } from './stream-session';
 
 export interface StreamRequest {
@@ -29,6 +30,8 @@ export interface StreamRequest {
   after: StreamPosition | null;
   from: 'beginning' | 'end';
   res: Response;
+  /** The person the token names, for the read audit. */
+  subject?: string | undefined;
 }
 
 /**
@@ -49,6 +52,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     queries: IndicatorQueries,
     advisories: AdvisoryQueries,
     names: PublisherNames,
+    private readonly audit: AuditTrail,
   ) {
     this.sources = streamSources({
       queries,
@@ -101,6 +105,15 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
         maxBytes: this.cfg.ACD_STREAM_MAX_BYTES,
         maxBytesPerPartition: this.cfg.ACD_STREAM_MAX_BYTES_PER_PARTITION,
         bufferBytes: this.cfg.ACD_STREAM_BUFFER_BYTES,
+        // RED and AMBER deliveries are on record before they are written, one record per batch.
+        beforeDelivery: (items) =>
+          this.audit.recordRead({
+            org: r.viewer,
+            subject: r.subject,
+            route: 'GET /v1/stream',
+            query: { kinds: r.kinds.join(',') },
+            items: streamReadItems(items),
+          }),
         onClose: () => {
           this.sessions.delete(session);
           release();

@@ -27,6 +27,11 @@ export interface StreamSessionOptions {
   /** Unread bytes a client may have buffered before its consumer pauses. */
   bufferBytes: number;
   onClose: () => void;
+  /**
+   * Called with the items of a fetched batch the client is about to receive, before any is
+   * written (read auditing: resolves once the read is on record).
+   */
+  beforeDelivery?: (items: StreamItem[]) => Promise<void>;
 }
 
 /**
@@ -131,11 +136,13 @@ export class StreamSession {
   }: EachBatchPayload): Promise<void> {
     const source = this.byTopic.get(batch.topic);
     if (!source) return;
+    // Judge the whole batch first, so its deliveries are on record before the first is written.
+    const judged: (StreamItem | null)[] = [];
     for (const message of batch.messages) {
       if (this.closed || !isRunning() || isStale()) return;
       const offset = Number(message.offset);
       if (offset < (this.tracker.next(source.kind, batch.partition) ?? 0)) {
-        resolveOffset(message.offset);
+        judged.push(null);
         continue;
       }
       let item: StreamItem | null = null;
@@ -147,7 +154,18 @@ export class StreamSession {
           `stream skips ${batch.topic}/${batch.partition}@${message.offset}: ${String(err)}`,
         );
       }
-      if (this.closed) return;
+      judged.push(item);
+    }
+    const deliveries = judged.filter((i): i is StreamItem => i !== null);
+    if (deliveries.length > 0 && this.o.beforeDelivery) await this.o.beforeDelivery(deliveries);
+    for (const [n, message] of batch.messages.entries()) {
+      if (this.closed || !isRunning() || isStale()) return;
+      const offset = Number(message.offset);
+      if (offset < (this.tracker.next(source.kind, batch.partition) ?? 0)) {
+        resolveOffset(message.offset);
+        continue;
+      }
+      const item = judged[n] ?? null;
       this.tracker.advance(source.kind, batch.partition, offset + 1);
       resolveOffset(message.offset);
       if (item && !this.send(item)) await this.waitForDrain(heartbeat);

@@ -19,7 +19,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import type { Organisation } from '@acd/identity';
 import { decodePosition, InvalidPositionError, type StreamPosition } from '@acd/persistence';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
 import { StreamHub } from './stream-hub';
 
@@ -74,6 +74,7 @@ export class StreamController {
     @Query() query: unknown,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Res() res: Response,
+    @CurrentSubject() subject: string | undefined,
   ): Promise<void> {
     const parsed = streamQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(issuesOf(parsed.error));
@@ -108,6 +109,6 @@ export class StreamController {
         message: `this gateway already serves ${this.hub.maxClients} streams; retry later`,
       });
     }
-    await this.hub.open({ viewer: org, kinds, after, from: q.from, res });
+    await this.hub.open({ viewer: org, kinds, after, from: q.from, res, subject });
   }
 }

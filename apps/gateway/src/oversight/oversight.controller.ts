@@ -1,0 +1,320 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Organisation } from '@acd/identity';
+import { AuditStore, OversightQueries } from '@acd/persistence';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
+import type { Accepted } from '../common/command-outcome';
+import { CommandHeaders } from '../common/command-headers';
+import { commandOptions } from '../common/command-sender';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { pageCursor, presentPage } from '../reporting/reporting.paging';
+import { OversightCommands } from './oversight-commands.service';
+import { presentBoard, presentRequest } from './oversight.presenter';
+import {
+  collectionRequestSchema,
+  consultationSchema,
+  emergencyOperationSchema,
+  executionSchema,
+  listRequestsSchema,
+  operationRequestSchema,
+  requestIdSchema,
+  summarySchema,
+  voteSchema,
+  type CollectionRequestBody,
+  type ConsultationBody,
+  type EmergencyOperationBody,
+  type ExecutionBody,
+  type ListRequestsQuery,
+  type OperationRequestBody,
+  type VoteBody,
+} from './oversight.schemas';
+
+const idPipe = new ZodValidationPipe(requestIdSchema);
+
+/** 201 for what the call recorded, 200 for a retry answered from the log. */
+function created<T extends Accepted>(res: Response, accepted: T, location?: string): T {
+  res.status(accepted.duplicate ? 200 : 201);
+  if (location) res.setHeader('Location', location);
+  return accepted;
+}
+
+@ApiTags('oversight')
+@ApiBearerAuth()
+@Controller('v1/oversight')
+export class OversightController {
+  constructor(
+    private readonly commands: OversightCommands,
+    private readonly queries: OversightQueries,
+    private readonly audit: AuditStore,
+  ) {}
+
+  @Post('collection-requests')
+  @ApiOperation({
+    summary:
+      "Cabinet office: ask the commission to authorise collecting a telecom operator's cross-border metadata (machine data only, never contents)",
+  })
+  @ApiBody({ schema: openApiSchema(collectionRequestSchema) })
+  @ApiResponse({ status: 201, description: 'Requested; pending until the commission decides' })
+  @ApiResponse({ status: 403, description: 'Only the cabinet office requests collection' })
+  @ApiResponse({ status: 422, description: 'telecomId is not a telecom operator; bad period' })
+  @CommandHeaders(false)
+  async requestCollection(
+    @CurrentOrg() org: Organisation,
+    @Body(new ZodValidationPipe(collectionRequestSchema)) body: CollectionRequestBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.commands.requestCollection(org, body, commandOptions(req, key, undefined));
+    return created(res, r, `/v1/oversight/requests/${r.requestId}`);
+  }
+
+  @Post('operation-requests')
+  @ApiOperation({
+    summary:
+      "Police or SDF: ask the commission to authorise an access-and-neutralisation operation. An address's country comes from the IP-to-country dataset (a contradicting `country` is 422); a target abroad is for the police only",
+  })
+  @ApiBody({ schema: openApiSchema(operationRequestSchema) })
+  @ApiResponse({ status: 201, description: 'Requested; pending until the commission decides' })
+  @ApiResponse({
+    status: 403,
+    description: 'Not the police or the SDF; the SDF on a target abroad',
+  })
+  @ApiResponse({ status: 422, description: 'The declared country contradicts the dataset' })
+  @CommandHeaders(false)
+  async requestOperation(
+    @CurrentOrg() org: Organisation,
+    @Body(new ZodValidationPipe(operationRequestSchema)) body: OperationRequestBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.commands.requestOperation(org, body, commandOptions(req, key, undefined));
+    return created(res, r, `/v1/oversight/requests/${r.requestId}`);
+  }
+
+  @Post('emergency-operations')
+  @ApiOperation({
+    summary:
+      'Police or SDF, emergency path: record an operation carried out before the commission could decide, with the request for its ratification. The commission must then be notified within ACD_EMERGENCY_NOTIFY_WITHIN of the start; a target abroad needs the consultation of the Foreign Minister',
+  })
+  @ApiBody({ schema: openApiSchema(emergencyOperationSchema) })
+  @ApiResponse({
+    status: 201,
+    description: 'Recorded: request (pending ratification) and execution',
+  })
+  @ApiResponse({ status: 409, description: 'Target abroad without a consultation' })
+  @CommandHeaders(false)
+  async recordEmergency(
+    @CurrentOrg() org: Organisation,
+    @Body(new ZodValidationPipe(emergencyOperationSchema)) body: EmergencyOperationBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.commands.recordEmergency(org, body, commandOptions(req, key, undefined));
+    return created(res, r, `/v1/oversight/requests/${r.requestId}`);
+  }
+
+  @Post('requests/:id/votes')
+  @ApiOperation({
+    summary:
+      "A commission member, with their personal token: vote approve or deny. Decided once the quorum voted and one side holds a strict majority of the votes cast (a tie with every member voted: denied). Answers with the request's status",
+  })
+  @ApiBody({ schema: openApiSchema(voteSchema) })
+  @ApiResponse({
+    status: 201,
+    description: 'Vote recorded; `status` is pending, approved or denied',
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'Not a member on the roster (or an organisation token)',
+  })
+  @ApiResponse({ status: 409, description: 'Already voted, or already decided' })
+  @CommandHeaders(false)
+  async vote(
+    @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodValidationPipe(voteSchema)) body: VoteBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const voted = await this.commands.vote(
+      org,
+      subject,
+      id,
+      body,
+      commandOptions(req, key, undefined),
+    );
+    return created(res, voted);
+  }
+
+  @Post('requests/:id/consultations')
+  @ApiOperation({
+    summary: 'Police: record the consultation of the Foreign Minister about a target abroad',
+  })
+  @ApiBody({ schema: openApiSchema(consultationSchema) })
+  @CommandHeaders(false)
+  async consult(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodValidationPipe(consultationSchema)) body: ConsultationBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return created(
+      res,
+      await this.commands.consult(org, id, body, commandOptions(req, key, undefined)),
+    );
+  }
+
+  @Post('requests/:id/execution')
+  @ApiOperation({
+    summary:
+      'Requesting agency: record the executed operation. Needs a live approval covering the target and each measure taken, or `emergencyReason` on a pending request (emergency path)',
+  })
+  @ApiBody({ schema: openApiSchema(executionSchema) })
+  @ApiResponse({
+    status: 409,
+    description:
+      'Not approved, denied, expired, executed already, or a target abroad without consultation',
+  })
+  @ApiResponse({ status: 422, description: 'Target or measure not covered by the approval' })
+  @CommandHeaders(false)
+  async execute(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodValidationPipe(executionSchema)) body: ExecutionBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return created(
+      res,
+      await this.commands.execute(org, id, body, commandOptions(req, key, undefined)),
+    );
+  }
+
+  @Post('requests/:id/notification')
+  @ApiOperation({
+    summary:
+      'Requesting agency: notify the commission of an operation executed in an emergency (after the deadline it is recorded as late)',
+  })
+  @ApiBody({ schema: openApiSchema(summarySchema) })
+  @CommandHeaders(false)
+  async notify(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodValidationPipe(summarySchema)) body: { summary: string },
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const opts = commandOptions(req, key, undefined);
+    return created(res, await this.commands.notify(org, id, body.summary, opts));
+  }
+
+  @Post('requests/:id/report')
+  @ApiOperation({ summary: 'Requesting agency: report the executed operation to the commission' })
+  @ApiBody({ schema: openApiSchema(summarySchema) })
+  @CommandHeaders(false)
+  async report(
+    @CurrentOrg() org: Organisation,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodValidationPipe(summarySchema)) body: { summary: string },
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const opts = commandOptions(req, key, undefined);
+    return created(res, await this.commands.report(org, id, body.summary, opts));
+  }
+
+  @Get('requests')
+  @ApiOperation({
+    summary:
+      'Requests you may read: all for the commission, your own for the police and the SDF, collection requests for the cabinet office, approved authorisations naming you for a telecom operator; empty for everyone else',
+  })
+  @ApiQuery({ name: 'kind', required: false, enum: ['collection', 'operation'] })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'denied'] })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'next', required: false })
+  list(
+    @CurrentOrg() org: Organisation,
+    @Query(new ZodValidationPipe(listRequestsSchema)) q: ListRequestsQuery,
+  ) {
+    return this.page(org, q);
+  }
+
+  @Get('operations')
+  @ApiOperation({
+    summary:
+      "An agency's view of its operations (the commission sees all): each with its approval, stage, execution, notification and report",
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'denied'] })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'next', required: false })
+  operations(
+    @CurrentOrg() org: Organisation,
+    @Query(new ZodValidationPipe(listRequestsSchema.omit({ kind: true }))) q: ListRequestsQuery,
+  ) {
+    return this.page(org, { ...q, kind: 'operation' });
+  }
+
+  @Get('requests/:id')
+  @ApiOperation({
+    summary:
+      'One request with `status` (pending, approved, denied), `expiresAt` and, for an operation, its stage; 404 when hidden or missing',
+  })
+  async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
+    const doc = await this.queries.findVisible(org, id);
+    if (!doc) throw new NotFoundException('not found');
+    return presentRequest(doc, org);
+  }
+
+  @Get('board')
+  @ApiOperation({
+    summary:
+      "The commission's board: pending requests with the votes so far, approvals and their expiry, operations and their state, missed emergency notifications (commission only; 404 for others)",
+  })
+  async board(@CurrentOrg() org: Organisation) {
+    const data = await this.queries.board(org);
+    if (!data) throw new NotFoundException('not found');
+    const audit = await this.audit.state();
+    return presentBoard(data, audit.head ? { ...audit.head, keyId: audit.keyId } : null);
+  }
+
+  private async page(org: Organisation, q: ListRequestsQuery) {
+    const now = new Date();
+    const page = await this.queries.list(org, {
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...pageCursor(q.next),
+      limit: q.limit,
+    });
+    return presentPage(page, (d) => presentRequest(d, org, now));
+  }
+}

@@ -1,0 +1,168 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import {
+  EVIDENCE_TYPES,
+  EXECUTION_OUTCOMES,
+  METADATA_CATEGORIES,
+  OPERATION_MEASURES,
+  TARGET_TYPES,
+  VOTES,
+} from '@acd/oversight-domain';
+import { isoInstant, orgIdSchema, text } from '../common/schema-primitives';
+
+/** Request ids are UUIDs derived from the requesting command's id. */
+export const requestIdSchema = z.string().uuid('must be a UUID');
+
+const DOMAIN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function cidrProblem(value: string): string | null {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || address === undefined || bits === undefined) {
+    return 'must be a network such as 203.0.113.0/24';
+  }
+  const family = isIP(address);
+  if (family === 0) return 'the network address is not an IP address';
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) {
+    return `the prefix length must be 0 to ${family === 4 ? 32 : 128}`;
+  }
+  return null;
+}
+
+/** Why `value` is not a valid target of `type`, or null. Values are compared lower case. */
+export function targetValueProblem(type: string, value: string): string | null {
+  if (type === 'ip') return isIP(value) ? null : 'must be an IPv4 or IPv6 address';
+  if (type === 'cidr') return cidrProblem(value);
+  return DOMAIN.test(value) ? null : 'must be a domain name such as c2.example.net';
+}
+
+const normalisedHost = z
+  .string()
+  .trim()
+  .min(1, 'must not be blank')
+  .max(300)
+  .transform((v) => v.toLowerCase().replace(/\.$/, ''));
+
+export const targetSchema = z
+  .object({
+    type: z.enum(TARGET_TYPES),
+    value: normalisedHost,
+    /**
+     * ISO 3166-1 alpha-2. For an address or network the IP-to-country dataset decides where it
+     * knows the answer (a contradicting declaration is refused); otherwise this is required.
+     */
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as JP')
+      .transform((c) => c.toUpperCase())
+      .optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const problem = targetValueProblem(t.type, t.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    if (t.type === 'domain' && t.country === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['country'], message: 'required for a domain' });
+    }
+  });
+export type TargetBody = z.infer<typeof targetSchema>;
+
+const evidenceSchema = z
+  .object({
+    type: z.enum(EVIDENCE_TYPES),
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'must be the id of an indicator, incident or flow match'),
+  })
+  .strict();
+
+const period = {
+  validFrom: isoInstant,
+  validUntil: isoInstant,
+};
+
+const periodInOrder = (b: { validFrom: string; validUntil: string }) =>
+  Date.parse(b.validUntil) > Date.parse(b.validFrom);
+const periodMessage = { message: 'must be after validFrom', path: ['validUntil'] };
+
+export const collectionRequestSchema = z
+  .object({
+    telecomId: orgIdSchema,
+    categories: z.array(z.enum(METADATA_CATEGORIES)).min(1, 'name at least one category').max(20),
+    ...period,
+    justification: text(10_000),
+  })
+  .strict()
+  .refine(periodInOrder, periodMessage);
+export type CollectionRequestBody = z.infer<typeof collectionRequestSchema>;
+
+const operationFields = {
+  target: targetSchema,
+  justification: text(10_000),
+  evidence: z.array(evidenceSchema).min(1, 'link at least one item of evidence').max(200),
+  measures: z.array(z.enum(OPERATION_MEASURES)).min(1, 'name at least one measure').max(20),
+  ...period,
+};
+
+export const operationRequestSchema = z
+  .object(operationFields)
+  .strict()
+  .refine(periodInOrder, periodMessage);
+export type OperationRequestBody = z.infer<typeof operationRequestSchema>;
+
+const executionFields = {
+  /** The host or network acted on: the approved target or inside it. */
+  target: normalisedHost,
+  startedAt: isoInstant,
+  endedAt: isoInstant,
+  outcome: z.enum(EXECUTION_OUTCOMES),
+  summary: text(10_000),
+  measuresTaken: z.array(z.enum(OPERATION_MEASURES)).min(1, 'name the measures taken').max(20),
+};
+const endAfterStart = (b: { startedAt: string; endedAt: string }) =>
+  Date.parse(b.endedAt) >= Date.parse(b.startedAt);
+const endMessage = { message: 'must not precede startedAt', path: ['endedAt'] };
+
+export const executionSchema = z
+  .object({
+    ...executionFields,
+    /** Act on a pending request before the commission decided: the emergency path. */
+    emergencyReason: text(10_000).optional(),
+  })
+  .strict()
+  .refine(endAfterStart, endMessage);
+export type ExecutionBody = z.infer<typeof executionSchema>;
+
+export const consultationSchema = z
+  .object({ consultedAt: isoInstant, summary: text(10_000) })
+  .strict();
+export type ConsultationBody = z.infer<typeof consultationSchema>;
+
+export const emergencyOperationSchema = z
+  .object({
+    ...operationFields,
+    emergencyReason: text(10_000),
+    /** Required for a target abroad: the consultation of the Foreign Minister held before acting. */
+    consultation: consultationSchema.optional(),
+    execution: z.object(executionFields).strict().refine(endAfterStart, endMessage),
+  })
+  .strict()
+  .refine(periodInOrder, periodMessage);
+export type EmergencyOperationBody = z.infer<typeof emergencyOperationSchema>;
+
+export const voteSchema = z.object({ vote: z.enum(VOTES), reason: text(2000).optional() }).strict();
+export type VoteBody = z.infer<typeof voteSchema>;
+
+export const summarySchema = z.object({ summary: text(10_000) }).strict();
+
+export const listRequestsSchema = z
+  .object({
+    kind: z.enum(['collection', 'operation']).optional(),
+    status: z.enum(['pending', 'approved', 'denied']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+export type ListRequestsQuery = z.infer<typeof listRequestsSchema>;

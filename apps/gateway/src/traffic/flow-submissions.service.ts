@@ -1,0 +1,204 @@
+import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { loadConfig, trafficSchema, type TrafficConfig } from '@acd/config';
+import type { Organisation } from '@acd/identity';
+import {
+  CollectionAuthorisationLookup,
+  TrafficQueries,
+  type LiveCollectionAuthorisation,
+} from '@acd/persistence';
+import {
+  countryOfAddress,
+  flowBatchIdFor,
+  loadIpCountryTable,
+  sortFlowBatch,
+  type FlowIssue,
+} from '@acd/traffic-domain';
+import { badRequest, issuesOf } from '../common/zod-validation.pipe';
+import { FlowBatchPublisher } from './flow-batch-publisher';
+import { flowBatchSchema } from './traffic.schemas';
+
+export interface FlowBatchAnswer {
+  batchId: string;
+  authorisationId: string;
+  received: number;
+  accepted: number;
+  refusedDomestic: number;
+  refusedUnlocated: number;
+  invalid: FlowIssue[];
+  /** True when this Idempotency-Key was seen before: nothing was published this time. */
+  duplicate: boolean;
+}
+
+/** Categories of metadata a flow record carries; the authorisation must cover each one. */
+function categoriesUsed(flows: readonly { srcPort?: unknown; dstPort?: unknown }[]): string[] {
+  const used = ['addresses', 'protocols', 'volumes', 'timings'];
+  if (flows.some((f) => (f.srcPort ?? null) !== null || (f.dstPort ?? null) !== null)) {
+    used.push('ports');
+  }
+  return used;
+}
+
+const RECENT_LIMIT = 10_000;
+
+/**
+ * Accepts a telecom operator's flow batch: only a telecom operator, only under a live
+ * collection authorisation covering what the flows carry; domestic-only flows are counted and
+ * dropped here; invalid ones reported by index; the rest published (see FlowBatchPublisher).
+ *
+ * A retry with the same Idempotency-Key names the same batch (the id derives from organisation
+ * and key) and publishes nothing: concurrent retries on this gateway join the first call,
+ * later ones find the batch among this gateway's recent batches or in the submissions read
+ * model. Should two gateways still both publish one batch (a retry racing the projection), every
+ * record carries the same deterministic event ids, and every reader ignores the copy.
+ */
+@Injectable()
+export class FlowSubmissions {
+  private readonly config: TrafficConfig = loadConfig(trafficSchema);
+  private readonly inFlight = new Map<string, Promise<FlowBatchAnswer>>();
+  /** Counts only: an invalid list can be 10,000 entries long, and is recomputed from the body. */
+  private readonly recent = new Map<string, Omit<FlowBatchAnswer, 'invalid' | 'duplicate'>>();
+
+  constructor(
+    private readonly authorisations: CollectionAuthorisationLookup,
+    private readonly queries: TrafficQueries,
+    private readonly publisher: FlowBatchPublisher,
+  ) {
+    // About 0.1 s: at start-up rather than in the first submission.
+    loadIpCountryTable();
+  }
+
+  async submit(
+    org: Organisation,
+    body: unknown,
+    idempotencyKey: string | undefined,
+    correlationId: string,
+  ): Promise<FlowBatchAnswer> {
+    if (org.kind !== 'telecom') {
+      throw new ForbiddenException('only telecom operators submit flow metadata');
+    }
+    const flows = (body as { flows?: unknown } | null)?.flows;
+    if (Array.isArray(flows) && flows.length > this.config.ACD_FLOW_BATCH_MAX_FLOWS) {
+      throw new HttpException(
+        {
+          statusCode: 413,
+          error: 'Payload Too Large',
+          message: `flows: ${flows.length} flow records, at most ${this.config.ACD_FLOW_BATCH_MAX_FLOWS} per request (ACD_FLOW_BATCH_MAX_FLOWS); split the submission`,
+        },
+        HttpStatus.PAYLOAD_TOO_LARGE,
+      );
+    }
+    const parsed = flowBatchSchema.safeParse(body);
+    if (!parsed.success) throw badRequest(issuesOf(parsed.error));
+
+    const batchId = flowBatchIdFor(org.id, idempotencyKey ?? randomUUID());
+    const running = this.inFlight.get(batchId);
+    if (running) return { ...(await running), duplicate: true };
+    const work = this.accept(org, parsed.data.flows, batchId, correlationId);
+    this.inFlight.set(batchId, work);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(batchId);
+    }
+  }
+
+  private async accept(
+    org: Organisation,
+    flows: Parameters<typeof sortFlowBatch>[0],
+    batchId: string,
+    correlationId: string,
+  ): Promise<FlowBatchAnswer> {
+    const now = new Date();
+    const seen = await this.previously(org, batchId, flows, now);
+    if (seen) return seen;
+
+    const authorisation = await this.authorisations.liveFor(org.id, now);
+    if (!authorisation) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        reason: 'no-live-authorisation',
+        message:
+          'no collection authorisation approved by the oversight commission is in force for this telecom operator now; nothing was accepted',
+      });
+    }
+    this.checkCategories(authorisation, flows);
+
+    const sorted = sortFlowBatch(flows, countryOfAddress, now.getTime());
+    const counts = {
+      received: sorted.received,
+      accepted: sorted.accepted.length,
+      refusedDomestic: sorted.refusedDomestic,
+      refusedUnlocated: sorted.refusedUnlocated,
+      invalid: sorted.invalid.length,
+    };
+    await this.publisher.publish({
+      batchId,
+      telecomOrgId: org.id,
+      authorisationId: authorisation.requestId,
+      accepted: sorted.accepted,
+      counts,
+      receivedAt: now,
+      correlationId,
+      chunkSize: this.config.ACD_FLOW_CHUNK_SIZE,
+    });
+    const answer: FlowBatchAnswer = {
+      batchId,
+      authorisationId: authorisation.requestId,
+      ...counts,
+      invalid: sorted.invalid,
+      duplicate: false,
+    };
+    this.remember(answer);
+    return answer;
+  }
+
+  /** The answer to a batch already published, from this gateway's memory or the read model. */
+  private async previously(
+    org: Organisation,
+    batchId: string,
+    flows: Parameters<typeof sortFlowBatch>[0],
+    now: Date,
+  ): Promise<FlowBatchAnswer | null> {
+    // The recorded counts stand; the invalid list is recomputed from the body.
+    const invalid = () => sortFlowBatch(flows, countryOfAddress, now.getTime()).invalid;
+    const recent = this.recent.get(batchId);
+    if (recent) return { ...recent, invalid: invalid(), duplicate: true };
+    const stored = await this.queries.findSubmission(org, batchId);
+    if (!stored) return null;
+    return {
+      batchId,
+      authorisationId: stored.authorisationId,
+      received: stored.received,
+      accepted: stored.accepted,
+      refusedDomestic: stored.refusedDomestic,
+      refusedUnlocated: stored.refusedUnlocated,
+      invalid: invalid(),
+      duplicate: true,
+    };
+  }
+
+  private checkCategories(
+    authorisation: LiveCollectionAuthorisation,
+    flows: readonly { srcPort?: unknown; dstPort?: unknown }[],
+  ): void {
+    const missing = categoriesUsed(flows).filter((c) => !authorisation.categories.includes(c));
+    if (missing.length > 0) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        reason: 'categories-not-authorised',
+        message: `collection authorisation ${authorisation.requestId} does not cover: ${missing.join(', ')}; nothing was accepted`,
+      });
+    }
+  }
+
+  private remember({ invalid: _invalid, duplicate: _duplicate, ...counts }: FlowBatchAnswer): void {
+    this.recent.set(counts.batchId, counts);
+    if (this.recent.size > RECENT_LIMIT) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Organisation } from '@acd/identity';
+import { TrafficQueries } from '@acd/persistence';
+import { AuditTrail } from '../audit/audit-trail.service';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
+import { idempotencyKeySchema } from '../common/command-headers';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { pageCursor, presentPage } from '../reporting/reporting.paging';
+import { FlowSubmissions } from './flow-submissions.service';
+import { presentMatch, presentSubmission } from './traffic.presenter';
+import {
+  flowBatchSchema,
+  listMatchesSchema,
+  listSubmissionsSchema,
+  matchIdSchema,
+} from './traffic.schemas';
+
+const correlationOf = (req: Request): string => {
+  const c = req.headers['x-correlation-id'];
+  return typeof c === 'string' && c.length <= 100 ? c : randomUUID();
+};
+
+@ApiTags('traffic')
+@ApiBearerAuth()
+@Controller('v1/traffic')
+export class TrafficController {
+  constructor(
+    private readonly submissions: FlowSubmissions,
+    private readonly queries: TrafficQueries,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Every metadata query is on record before its answer leaves, whatever it returned. */
+  private async recordQuery(
+    org: Organisation,
+    subject: string | undefined,
+    route: string,
+    query: Record<string, unknown>,
+    items: { kind: string; id: string }[],
+  ): Promise<void> {
+    await this.audit.recordRead(
+      { org, subject, route, query, items: items.map((i) => ({ ...i, tlp: 'NONE' })) },
+      { always: true },
+    );
+  }
+
+  @Post('flow-batches')
+  @ApiOperation({
+    summary:
+      'Submit a batch of cross-border flow records (telecom operators, under a live collection authorisation). Metadata only: unknown fields such as payload are refused. Flows with both ends in Japan are refused and counted; invalid records are reported by index and the rest accepted.',
+  })
+  @ApiBody({ schema: openApiSchema(flowBatchSchema) })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Names the batch: a retry with the same key publishes nothing again (200, duplicate: true).',
+  })
+  @ApiResponse({
+    status: 202,
+    description:
+      '{batchId, authorisationId, received, accepted, refusedDomestic, refusedUnlocated, invalid: [{index, field, reason}], duplicate}',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Already submitted under this Idempotency-Key: nothing published',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Body shape wrong or an unknown field (field and reason)',
+  })
+  @ApiResponse({
+    status: 403,
+    description:
+      'Not a telecom operator, no live collection authorisation, or one that does not cover the categories the flows carry: nothing accepted',
+  })
+  @ApiResponse({
+    status: 413,
+    description: 'Body over ACD_FLOW_BATCH_MAX_BODY or more than ACD_FLOW_BATCH_MAX_FLOWS records',
+  })
+  async submit(
+    @CurrentOrg() org: Organisation,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const idempotencyKey = new ZodValidationPipe(idempotencyKeySchema).transform(key);
+    const answer = await this.submissions.submit(org, body, idempotencyKey, correlationOf(req));
+    res.status(answer.duplicate ? 200 : 202);
+    res.setHeader('Location', `/v1/traffic/flow-batches/${answer.batchId}`);
+    return answer;
+  }
+
+  @Get('flow-batches')
+  @ApiOperation({
+    summary:
+      'Flow submissions with their counts: a telecom operator sees its own, the cabinet office and the oversight commission all; nobody else any',
+  })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'next', required: false })
+  async listSubmissions(
+    @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
+    @Query(new ZodValidationPipe(listSubmissionsSchema))
+    q: { limit: number; next?: string },
+  ) {
+    const page = await this.queries.listSubmissions(org, { limit: q.limit, ...pageCursor(q.next) });
+    await this.recordQuery(
+      org,
+      subject,
+      'GET /v1/traffic/flow-batches',
+      q,
+      page.items.map((d) => ({ kind: 'flow-batch', id: d._id })),
+    );
+    return presentPage(page, presentSubmission);
+  }
+
+  @Get('flow-batches/:id')
+  @ApiOperation({ summary: 'One submission (404 when it does not exist or is not yours to read)' })
+  async getSubmission(
+    @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
+    @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
+  ) {
+    const doc = await this.queries.findSubmission(org, id);
+    if (!doc) throw new NotFoundException(`flow batch ${id} not found`);
+    await this.recordQuery(org, subject, 'GET /v1/traffic/flow-batches/:id', { id }, [
+      { kind: 'flow-batch', id: doc._id },
+    ]);
+    return presentSubmission(doc);
+  }
+
+  @Get('matches')
+  @ApiOperation({
+    summary:
+      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else)',
+  })
+  @ApiQuery({ name: 'indicatorId', required: false })
+  @ApiQuery({ name: 'batchId', required: false })
+  @ApiQuery({ name: 'since', required: false, description: 'ISO 8601: matches found at or after' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'next', required: false })
+  async listMatches(
+    @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
+    @Query(new ZodValidationPipe(listMatchesSchema))
+    q: { indicatorId?: string; batchId?: string; since?: Date; limit: number; next?: string },
+  ) {
+    const page = await this.queries.listMatches(org, {
+      limit: q.limit,
+      ...(q.indicatorId ? { indicatorId: q.indicatorId } : {}),
+      ...(q.batchId ? { batchId: q.batchId } : {}),
+      ...(q.since ? { since: q.since } : {}),
+      ...pageCursor(q.next),
+    });
+    await this.recordQuery(
+      org,
+      subject,
+      'GET /v1/traffic/matches',
+      q,
+      page.items.map((d) => ({ kind: 'flow-match', id: d._id })),
+    );
+    return presentPage(page, presentMatch);
+  }
+
+  @Get('matches/:id')
+  @ApiOperation({
+    summary: 'One match, citable by its id as evidence in an operation request (404 when hidden)',
+  })
+  async getMatch(
+    @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
+    @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
+  ) {
+    const doc = await this.queries.findMatch(org, id);
+    if (!doc) throw new NotFoundException(`match ${id} not found`);
+    await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
+      { kind: 'flow-match', id: doc._id },
+    ]);
+    return presentMatch(doc);
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { CollectionAuthorisationLookup, TrafficQueries, type Runtime } from '@acd/persistence';
+import { RUNTIME } from '../bus/bus.module';
+import { FlowBatchBodyLimit } from './flow-batch-body';
+import { FlowBatchPublisher } from './flow-batch-publisher';
+import { FlowSubmissions } from './flow-submissions.service';
+import { TrafficController } from './traffic.controller';
+
+/** Cross-border flow metadata at the edge: submissions in, submissions and matches out. */
+@Module({
+  controllers: [TrafficController],
+  providers: [
+    FlowBatchBodyLimit,
+    FlowBatchPublisher,
+    FlowSubmissions,
+    {
+      provide: TrafficQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new TrafficQueries(rt.db),
+    },
+    {
+      provide: CollectionAuthorisationLookup,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new CollectionAuthorisationLookup(rt.db),
+    },
+  ],
+})
+export class TrafficModule {}

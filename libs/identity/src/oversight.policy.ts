@@ -1,0 +1,57 @@
+import type { Organisation } from './organisation';
+
+/**
+ * Who reads the oversight commission's requests and the operations they govern. As for reports,
+ * the law fixes the readers; nobody chooses an audience.
+ *
+ * - the commission (kind 'oversight-commission') reads everything: it authorises and audits;
+ * - the requester reads its own request (the police or the SDF their operation requests, the
+ *   cabinet cyber office its collection requests);
+ * - the cabinet cyber office reads every collection request;
+ * - the telecom operator named by a collection authorisation reads it once it is approved (a
+ *   pending or denied request is the government's deliberation, not an authorisation).
+ *
+ * Nobody else: not another agency (the SDF never sees a police operation, nor the other way
+ * round), not the cabinet office for operations, not operators, ministries or other telecoms.
+ */
+export interface OversightItem {
+  kind: 'collection' | 'operation';
+  requestedBy: string;
+  /** The telecom operator named by a collection request; null for operations. */
+  telecomId: string | null;
+  status: 'pending' | 'approved' | 'denied';
+}
+
+export function canReadOversight(viewer: Organisation, item: OversightItem): boolean {
+  if (viewer.kind === 'oversight-commission') return true;
+  if (item.requestedBy === viewer.id) return true;
+  if (item.kind !== 'collection') return false;
+  if (viewer.kind === 'cabinet-office') return true;
+  return viewer.kind === 'telecom' && item.telecomId === viewer.id && item.status === 'approved';
+}
+
+/** One branch of the filter: plain equality on fields of the document. */
+export interface OversightFilterClause {
+  requestedBy?: string;
+  kind?: 'collection';
+  telecomId?: string;
+  status?: 'approved';
+}
+
+/** `{}` (everything) for the commission, otherwise an `$or` of the ways to be a reader. */
+export type OversightFilter = Record<string, never> | { $or: OversightFilterClause[] };
+
+/**
+ * The MongoDB query selecting exactly the oversight documents (carrying `kind`, `requestedBy`,
+ * `telecomId` and `status`) that `canReadOversight` allows the viewer: only `$or` and equality,
+ * which FerretDB v1 and MongoDB both support. Combine it with other conditions in an `$and`.
+ */
+export function oversightReadFilter(viewer: Organisation): OversightFilter {
+  if (viewer.kind === 'oversight-commission') return {};
+  const clauses: OversightFilterClause[] = [{ requestedBy: viewer.id }];
+  if (viewer.kind === 'cabinet-office') clauses.push({ kind: 'collection' });
+  if (viewer.kind === 'telecom') {
+    clauses.push({ kind: 'collection', telecomId: viewer.id, status: 'approved' });
+  }
+  return { $or: clauses };
+}

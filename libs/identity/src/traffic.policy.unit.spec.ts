@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { DEMO_ORGANISATIONS, DEMO_ORGS } from './demo-organisations';
+import { ORG_KINDS, SECTORS, type Organisation } from './organisation';
+import { canReadTraffic, trafficReadFilter, type TrafficItem } from './traffic.policy';
+import { matches, type Doc } from './testing/mongo-matcher';
+
+const ORG_IDS = ['org-a', 'org-b', 'org-c', ...DEMO_ORGANISATIONS.map((o) => o.id)];
+const orgId = fc.constantFrom(...ORG_IDS);
+
+const viewer: fc.Arbitrary<Organisation> = fc.oneof(
+  fc.constantFrom(...DEMO_ORGANISATIONS),
+  fc
+    .record({ id: orgId, kind: fc.constantFrom(...ORG_KINDS), sector: fc.constantFrom(...SECTORS) })
+    .map(({ id, kind, sector }): Organisation =>
+      kind === 'operator' ? { id, name: id, kind, sector } : { id, name: id, kind },
+    ),
+);
+
+const item: fc.Arbitrary<TrafficItem> = fc.record({
+  kind: fc.constantFrom('submission' as const, 'match' as const),
+  telecomOrgId: orgId,
+});
+
+/** A stored document: the entitlement fields among unrelated ones. */
+const docOf = (i: TrafficItem): Doc => ({ _id: 'x', batchId: 'b', received: 3, ...i });
+
+describe('traffic policy properties', () => {
+  it('trafficReadFilter selects exactly the documents canReadTraffic allows', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const filter = trafficReadFilter(v);
+        const selected = filter !== null && matches(docOf(i), filter as Doc);
+        expect(selected).toBe(canReadTraffic(v, i));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('combined with a caller query in an $and, both stay in force', () => {
+    fc.assert(
+      fc.property(viewer, item, orgId, (v, i, wanted) => {
+        const filter = trafficReadFilter(v);
+        const selected =
+          filter !== null && matches(docOf(i), { $and: [filter, { telecomOrgId: wanted }] });
+        expect(selected).toBe(canReadTraffic(v, i) && i.telecomOrgId === wanted);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a telecom operator reads its own submissions only, never matches', () => {
+    fc.assert(
+      fc.property(item, (i) => {
+        const tel = DEMO_ORGS.nihonTelecom;
+        expect(canReadTraffic(tel, i)).toBe(i.kind === 'submission' && i.telecomOrgId === tel.id);
+      }),
+    );
+  });
+
+  it('the office and the commission read everything; police, SDF, operators and ministries nothing', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        if (v.kind === 'cabinet-office' || v.kind === 'oversight-commission') {
+          expect(canReadTraffic(v, i)).toBe(true);
+        }
+        if (['police', 'sdf', 'operator', 'ministry'].includes(v.kind)) {
+          expect(canReadTraffic(v, i)).toBe(false);
+          expect(trafficReadFilter(v)).toBeNull();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,134 @@
+import type {
+  EvidenceLink,
+  ExecutionOutcome,
+  MetadataCategory,
+  Millis,
+  OperationMeasure,
+  OperationTarget,
+  VoteChoice,
+} from './oversight.events';
+
+/** Every command names the request it addresses: that is the aggregate id. */
+interface OnRequest {
+  requestId: string;
+}
+
+/** The request id is derived at the edge from the command id, so a retry names the same one. */
+export type RequestCollectionAuthorisation = {
+  type: 'RequestCollectionAuthorisation';
+  data: OnRequest & {
+    telecomId: string;
+    categories: MetadataCategory[];
+    validFrom: Millis;
+    validUntil: Millis;
+    justification: string;
+  };
+};
+
+interface OperationRequestFields {
+  target: OperationTarget;
+  justification: string;
+  evidence: EvidenceLink[];
+  measures: OperationMeasure[];
+  validFrom: Millis;
+  validUntil: Millis;
+}
+
+export type RequestOperationAuthorisation = {
+  type: 'RequestOperationAuthorisation';
+  data: OnRequest & OperationRequestFields;
+};
+
+/** What the agency did: recorded after the fact, by the agency that did it. */
+export interface ExecutionRecord {
+  /** The host or network acted on; must lie within the approved target. */
+  target: string;
+  startedAt: Millis;
+  endedAt: Millis;
+  outcome: ExecutionOutcome;
+  summary: string;
+  measuresTaken: OperationMeasure[];
+}
+
+export interface ConsultationRecord {
+  consultedAt: Millis;
+  summary: string;
+}
+
+/**
+ * The emergency path in one step: the agency acted before the commission could decide, so the
+ * request (for ratification), a consultation of the Foreign Minister it already held, and the
+ * execution are recorded together.
+ */
+export type RecordEmergencyOperation = {
+  type: 'RecordEmergencyOperation';
+  data: OnRequest &
+    OperationRequestFields & {
+      emergencyReason: string;
+      consultation: ConsultationRecord | null;
+      execution: ExecutionRecord;
+    };
+};
+
+export type RecordForeignMinisterConsultation = {
+  type: 'RecordForeignMinisterConsultation';
+  data: OnRequest & ConsultationRecord;
+};
+
+/** A commission member's vote; `memberId` is the subject of the member's personal token. */
+export type CastVote = {
+  type: 'CastVote';
+  data: OnRequest & { memberId: string | null; vote: VoteChoice; reason: string | null };
+};
+
+/** `emergencyReason` lets a pending request be acted on before the decision (emergency path). */
+export type ExecuteOperation = {
+  type: 'ExecuteOperation';
+  data: OnRequest & ExecutionRecord & { emergencyReason: string | null };
+};
+
+export type NotifyCommission = {
+  type: 'NotifyCommission';
+  data: OnRequest & { summary: string };
+};
+
+/** Sent by the bus's scheduler once an emergency notification's deadline has passed. */
+export type MarkEmergencyNotificationMissed = {
+  type: 'MarkEmergencyNotificationMissed';
+  data: OnRequest;
+};
+
+export type ReportOperation = {
+  type: 'ReportOperation';
+  data: OnRequest & { summary: string };
+};
+
+export type OversightCommand =
+  | RequestCollectionAuthorisation
+  | RequestOperationAuthorisation
+  | RecordEmergencyOperation
+  | RecordForeignMinisterConsultation
+  | CastVote
+  | ExecuteOperation
+  | NotifyCommission
+  | MarkEmergencyNotificationMissed
+  | ReportOperation;
+
+export const OVERSIGHT_COMMAND_TYPES = [
+  'RequestCollectionAuthorisation',
+  'RequestOperationAuthorisation',
+  'RecordEmergencyOperation',
+  'RecordForeignMinisterConsultation',
+  'CastVote',
+  'ExecuteOperation',
+  'NotifyCommission',
+  'MarkEmergencyNotificationMissed',
+  'ReportOperation',
+] as const satisfies readonly OversightCommand['type'][];
+
+/** The identity the bus's own deadline scheduler issues its commands under. */
+export const OVERSIGHT_SCHEDULER_ISSUER = {
+  orgId: 'acd-deadline-scheduler',
+  kind: 'system',
+  sector: null,
+} as const;

@@ -1,0 +1,1036 @@
+import fc from 'fast-check';
+import { deciderSpec } from '@acd/event-sourcing/testing';
+import type { CommandContext } from '@acd/event-sourcing';
+import type {
+  CastVote,
+  ExecuteOperation,
+  RecordEmergencyOperation,
+  RequestCollectionAuthorisation,
+  RequestOperationAuthorisation,
+} from './oversight.commands';
+import { OVERSIGHT_SCHEDULER_ISSUER } from './oversight.commands';
+import { createOversightDecider, outcomeOf } from './oversight.decider';
+import type {
+  CollectionAuthorisationRequested,
+  OperationAuthorisationRequested,
+  OperationExecuted,
+  OperationTarget,
+  OversightEvent,
+  VoteChoice,
+} from './oversight.events';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const T0 = Date.parse('2026-11-22T00:00:00Z');
+const ID = 'req-1';
+const ROSTER = ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'];
+
+type Issuer = CommandContext['issuedBy'];
+const nco: Issuer = { orgId: 'gov-nco', kind: 'cabinet-office', sector: null };
+const npa: Issuer = { orgId: 'gov-npa', kind: 'police', sector: null };
+const sdf: Issuer = { orgId: 'gov-sdf', kind: 'sdf', sector: null };
+const commission: Issuer = {
+  orgId: 'gov-cyber-oversight-commission',
+  kind: 'oversight-commission',
+  sector: null,
+};
+const telecom: Issuer = { orgId: 'tel-nihon-backbone', kind: 'telecom', sector: null };
+const otherTelecom: Issuer = { orgId: 'tel-other', kind: 'telecom', sector: null };
+const kanto: Issuer = { orgId: 'op-kanto-electric', kind: 'operator', sector: 'electricity' };
+const scheduler: Issuer = { ...OVERSIGHT_SCHEDULER_ISSUER };
+
+const at = (issuedBy: Issuer, t = T0 + H): Partial<CommandContext> => ({
+  issuedBy,
+  now: new Date(t),
+});
+
+const decider = createOversightDecider({
+  members: ROSTER,
+  quorum: 3,
+  emergencyNotifyWithin: 'PT24H',
+});
+const spec = deciderSpec(decider, { issuedBy: nco, now: new Date(T0) });
+
+// ------------------------------------------------------------------ fixtures
+
+const home: OperationTarget = { type: 'ip', value: '198.51.100.7', country: 'JP' };
+const abroad: OperationTarget = { type: 'cidr', value: '203.0.113.0/24', country: 'US' };
+
+const collectionCmd = (
+  over: Partial<RequestCollectionAuthorisation['data']> = {},
+): RequestCollectionAuthorisation => ({
+  type: 'RequestCollectionAuthorisation',
+  data: {
+    requestId: ID,
+    telecomId: telecom.orgId,
+    categories: ['ports', 'addresses', 'ports'],
+    validFrom: T0,
+    validUntil: T0 + 30 * DAY,
+    justification: 'Botnet C2 traffic transiting Japan',
+    ...over,
+  },
+});
+
+const collectionRequested: CollectionAuthorisationRequested = {
+  type: 'CollectionAuthorisationRequested',
+  data: {
+    requestId: ID,
+    requestedBy: nco.orgId,
+    requesterKind: nco.kind,
+    telecomId: telecom.orgId,
+    categories: ['addresses', 'ports'],
+    validFrom: T0,
+    validUntil: T0 + 30 * DAY,
+    justification: 'Botnet C2 traffic transiting Japan',
+    roster: ROSTER,
+    quorum: 3,
+    requestedAt: T0,
+  },
+};
+
+const operationCmd = (
+  over: Partial<RequestOperationAuthorisation['data']> = {},
+): RequestOperationAuthorisation => ({
+  type: 'RequestOperationAuthorisation',
+  data: {
+    requestId: ID,
+    target: home,
+    justification: 'C2 server steering the botnet against grid operators',
+    evidence: [
+      { type: 'indicator', id: 'ind-1' },
+      { type: 'flow-match', id: 'fm-1' },
+      { type: 'indicator', id: 'ind-1' },
+    ],
+    measures: ['disable-malware', 'access'],
+    validFrom: T0,
+    validUntil: T0 + 7 * DAY,
+    ...over,
+  },
+});
+
+const operationRequested = (
+  over: Partial<OperationAuthorisationRequested['data']> = {},
+): OperationAuthorisationRequested => ({
+  type: 'OperationAuthorisationRequested',
+  data: {
+    requestId: ID,
+    agencyId: npa.orgId,
+    agencyKind: npa.kind,
+    target: home,
+    justification: 'C2 server steering the botnet against grid operators',
+    evidence: [
+      { type: 'flow-match', id: 'fm-1' },
+      { type: 'indicator', id: 'ind-1' },
+    ],
+    measures: ['access', 'disable-malware'],
+    validFrom: T0,
+    validUntil: T0 + 7 * DAY,
+    emergencyReason: null,
+    roster: ROSTER,
+    quorum: 3,
+    requestedAt: T0,
+    ...over,
+  },
+});
+
+const voted = (memberId: string, vote: VoteChoice, t = T0 + H): OversightEvent => ({
+  type: 'VoteCast',
+  data: { requestId: ID, memberId, vote, reason: null, castAt: t },
+});
+
+const approved = (validUntil = T0 + 7 * DAY): OversightEvent[] => [
+  voted('member-1', 'approve'),
+  voted('member-2', 'approve'),
+  voted('member-3', 'approve'),
+  {
+    type: 'RequestApproved',
+    data: { requestId: ID, approvals: 3, denials: 0, validFrom: T0, validUntil, decidedAt: T0 + H },
+  },
+];
+
+const denied: OversightEvent[] = [
+  voted('member-1', 'deny'),
+  voted('member-2', 'deny'),
+  voted('member-3', 'deny'),
+  { type: 'RequestDenied', data: { requestId: ID, approvals: 0, denials: 3, decidedAt: T0 + H } },
+];
+
+const vote = (
+  memberId: string | null,
+  v: VoteChoice = 'approve',
+  reason: string | null = null,
+): CastVote => ({
+  type: 'CastVote',
+  data: { requestId: ID, memberId, vote: v, reason },
+});
+
+const execute = (over: Partial<ExecuteOperation['data']> = {}): ExecuteOperation => ({
+  type: 'ExecuteOperation',
+  data: {
+    requestId: ID,
+    target: '198.51.100.7',
+    startedAt: T0 + 2 * H,
+    endedAt: T0 + 3 * H,
+    outcome: 'succeeded',
+    summary: 'Malware disabled on the C2 server',
+    measuresTaken: ['access', 'disable-malware'],
+    emergencyReason: null,
+    ...over,
+  },
+});
+
+const executedEvent = (over: Partial<OperationExecuted['data']> = {}): OperationExecuted => ({
+  type: 'OperationExecuted',
+  data: {
+    requestId: ID,
+    agencyId: npa.orgId,
+    target: '198.51.100.7',
+    startedAt: T0 + 2 * H,
+    endedAt: T0 + 3 * H,
+    outcome: 'succeeded',
+    summary: 'Malware disabled on the C2 server',
+    measuresTaken: ['access', 'disable-malware'],
+    emergency: false,
+    emergencyReason: null,
+    notifyBy: null,
+    executedAt: T0 + 4 * H,
+    ...over,
+  },
+});
+
+const emergencyCmd = (
+  over: Partial<RecordEmergencyOperation['data']> = {},
+): RecordEmergencyOperation => {
+  const { requestId, ...request } = operationCmd().data;
+  const { emergencyReason: _e, requestId: _r, ...execution } = execute().data;
+  return {
+    type: 'RecordEmergencyOperation',
+    data: {
+      requestId,
+      ...request,
+      emergencyReason: 'Ransomware detonating across hospitals; no time to convene',
+      consultation: null,
+      execution,
+      ...over,
+    },
+  };
+};
+
+/** An emergency executed at T0+2h with a 24 h notification deadline. */
+const emergencyExecuted: OversightEvent[] = [
+  operationRequested({ emergencyReason: 'Ransomware detonating' }),
+  executedEvent({
+    emergency: true,
+    emergencyReason: 'Ransomware detonating',
+    notifyBy: T0 + 26 * H,
+    executedAt: T0 + 4 * H,
+  }),
+];
+
+const consulted: OversightEvent = {
+  type: 'ForeignMinisterConsulted',
+  data: {
+    requestId: ID,
+    agencyId: npa.orgId,
+    consultedAt: T0 + H,
+    summary: 'The Foreign Minister raised no objection',
+    recordedAt: T0 + H,
+  },
+};
+
+// ------------------------------------------------------------------ the voting rule
+
+describe('the voting rule', () => {
+  const rule = { roster: ROSTER, quorum: 3 };
+  const votes = (...vs: VoteChoice[]) => vs.map((vote) => ({ vote }));
+
+  it.each<[VoteChoice[], string]>([
+    [['approve', 'approve'], 'pending'],
+    [['approve', 'approve', 'approve'], 'approved'],
+    [['approve', 'approve', 'deny'], 'approved'],
+    [['deny', 'deny', 'approve'], 'denied'],
+    [['approve', 'deny'], 'pending'],
+    [['approve', 'deny', 'approve', 'deny'], 'pending'],
+    [['approve', 'deny', 'approve', 'deny', 'approve'], 'approved'],
+    [['approve', 'deny', 'approve', 'deny', 'deny'], 'denied'],
+  ])('%j → %s', (vs, outcome) => {
+    expect(outcomeOf(votes(...vs), rule)).toBe(outcome);
+  });
+
+  it('a tie with the roster exhausted is a denial', () => {
+    const four = { roster: ROSTER.slice(0, 4), quorum: 3 };
+    expect(outcomeOf(votes('approve', 'deny', 'deny', 'approve'), four)).toBe('denied');
+  });
+});
+
+// ------------------------------------------------------------------ collection requests
+
+describe('requesting a collection authorisation', () => {
+  it('the cabinet office requests one; the roster and quorum are recorded with it', () => {
+    spec.given([]).when(collectionCmd()).then([collectionRequested]);
+  });
+
+  it.each([npa, commission, telecom, kanto])('%o may not request one', (who) => {
+    spec.given([]).when(collectionCmd(), { issuedBy: who }).thenRefused({ code: 'forbidden' });
+  });
+
+  it.each<[string, Partial<RequestCollectionAuthorisation['data']>, string]>([
+    ['no category', { categories: [] }, 'categories'],
+    ['contents', { categories: ['contents' as never] }, 'categories'],
+    ['a malformed telecom id', { telecomId: 'Tel Nihon' }, 'telecomId'],
+    ['a period ending before it starts', { validUntil: T0 - 1 }, 'validUntil'],
+    ['a period already over', { validFrom: T0 - 2 * DAY, validUntil: T0 - DAY }, 'validUntil'],
+    ['a period over a year', { validUntil: T0 + 400 * DAY }, 'validUntil'],
+    ['a blank justification', { justification: ' ' }, 'justification'],
+  ])('refuses %s', (_, over, field) => {
+    spec.given([]).when(collectionCmd(over)).thenRefused({ code: 'invalid', field });
+  });
+
+  it('an id is requested once', () => {
+    spec.given([collectionRequested]).when(collectionCmd()).thenRefused({ code: 'conflict' });
+  });
+
+  it('a roster configured later does not apply to a pending request', () => {
+    const later = createOversightDecider({
+      members: ['member-9'],
+      quorum: 1,
+      emergencyNotifyWithin: 'PT1H',
+    });
+    const state = [collectionRequested].reduce(later.evolve, later.initialState);
+    const decision = later.decide(vote('member-9'), state, {
+      issuedBy: commission,
+      now: new Date(T0 + H),
+    });
+    expect(decision).toMatchObject({ ok: false, refusal: { code: 'forbidden' } });
+    const ok = later.decide(vote('member-1'), state, {
+      issuedBy: commission,
+      now: new Date(T0 + H),
+    });
+    expect(ok.ok && ok.events.map((e) => e.type)).toEqual(['VoteCast']);
+  });
+});
+
+// ------------------------------------------------------------------ votes
+
+describe('voting', () => {
+  it('a member votes; before the quorum nothing is decided', () => {
+    spec
+      .given([collectionRequested, voted('member-1', 'approve')])
+      .when(vote('member-2', 'approve', ' proportionate '), at(commission))
+      .then([
+        {
+          type: 'VoteCast',
+          data: {
+            requestId: ID,
+            memberId: 'member-2',
+            vote: 'approve',
+            reason: 'proportionate',
+            castAt: T0 + H,
+          },
+        },
+      ]);
+  });
+
+  it('the vote that reaches the quorum with a majority approves, with the period', () => {
+    spec
+      .given([collectionRequested, voted('member-1', 'approve'), voted('member-2', 'deny')])
+      .when(vote('member-3', 'approve'), at(commission, T0 + 2 * H))
+      .then([
+        voted('member-3', 'approve', T0 + 2 * H),
+        {
+          type: 'RequestApproved',
+          data: {
+            requestId: ID,
+            approvals: 2,
+            denials: 1,
+            validFrom: T0,
+            validUntil: T0 + 30 * DAY,
+            decidedAt: T0 + 2 * H,
+          },
+        },
+      ]);
+  });
+
+  it('a majority against denies', () => {
+    spec
+      .given([collectionRequested, voted('member-1', 'deny'), voted('member-2', 'deny')])
+      .when(vote('member-3', 'approve'), at(commission))
+      .then([
+        voted('member-3', 'approve'),
+        {
+          type: 'RequestDenied',
+          data: { requestId: ID, approvals: 1, denials: 2, decidedAt: T0 + H },
+        },
+      ]);
+  });
+
+  it('refuses a second vote by the same member', () => {
+    spec
+      .given([collectionRequested, voted('member-1', 'approve')])
+      .when(vote('member-1', 'deny'), at(commission))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('already voted') });
+  });
+
+  it('refuses a vote after the decision', () => {
+    spec
+      .given([collectionRequested, ...approved()])
+      .when(vote('member-4', 'deny'), at(commission))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('already approved') });
+    spec
+      .given([collectionRequested, ...denied])
+      .when(vote('member-4', 'approve'), at(commission))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('already denied') });
+  });
+
+  it("refuses the commission's organisation token (no member subject)", () => {
+    spec
+      .given([collectionRequested])
+      .when(vote(null), at(commission))
+      .thenRefused({ code: 'forbidden', reason: expect.stringContaining('personal token') });
+  });
+
+  it('refuses a subject not on the roster', () => {
+    spec
+      .given([collectionRequested])
+      .when(vote('member-6'), at(commission))
+      .thenRefused({ code: 'forbidden', reason: expect.stringContaining('roster') });
+  });
+
+  it('refuses a requester voting on its own request (it reads it, so 403)', () => {
+    spec
+      .given([operationRequested()])
+      .when(vote('member-1'), at(npa))
+      .thenRefused({ code: 'forbidden' });
+    spec
+      .given([collectionRequested])
+      .when(vote('member-1'), at(nco))
+      .thenRefused({ code: 'forbidden' });
+  });
+
+  it('to any other organisation the request does not exist (404)', () => {
+    for (const who of [sdf, kanto, telecom]) {
+      spec
+        .given([operationRequested()])
+        .when(vote('member-1'), at(who))
+        .thenRefused({ code: 'not-found' });
+    }
+  });
+
+  it('an unknown request is not found', () => {
+    spec.given([]).when(vote('member-1'), at(commission)).thenRefused({ code: 'not-found' });
+  });
+
+  it('a blank reason is refused', () => {
+    spec
+      .given([collectionRequested])
+      .when(vote('member-1', 'approve', '  '), at(commission))
+      .thenRefused({ code: 'invalid', field: 'reason' });
+  });
+});
+
+// ------------------------------------------------------------------ operation requests
+
+describe('requesting an operation', () => {
+  it('the police request one; evidence and measures are normalised', () => {
+    spec.given([]).when(operationCmd(), { issuedBy: npa }).then([operationRequested()]);
+  });
+
+  it('the SDF request one on a target in Japan', () => {
+    spec
+      .given([])
+      .when(operationCmd(), { issuedBy: sdf })
+      .then([operationRequested({ agencyId: sdf.orgId, agencyKind: 'sdf' })]);
+  });
+
+  it('the SDF may not request one on a target abroad', () => {
+    spec
+      .given([])
+      .when(operationCmd({ target: abroad }), { issuedBy: sdf })
+      .thenRefused({ code: 'forbidden', field: 'target.country' });
+  });
+
+  it.each([nco, commission, telecom, kanto])('%o may not request one', (who) => {
+    spec.given([]).when(operationCmd(), { issuedBy: who }).thenRefused({ code: 'forbidden' });
+  });
+
+  it.each<[string, Partial<RequestOperationAuthorisation['data']>, string]>([
+    ['a malformed address', { target: { ...home, value: '999.1.1.1' } }, 'target.value'],
+    ['a malformed network', { target: { ...abroad, value: '203.0.113.0/33' } }, 'target.value'],
+    [
+      'a malformed domain',
+      { target: { type: 'domain', value: 'x', country: 'JP' } },
+      'target.value',
+    ],
+    ['a lower-case country', { target: { ...home, country: 'jp' } }, 'target.country'],
+    ['no measure', { measures: [] }, 'measures'],
+    ['an unknown measure', { measures: ['hack-back' as never] }, 'measures'],
+    ['no evidence', { evidence: [] }, 'evidence'],
+    [
+      'an unknown evidence type',
+      { evidence: [{ type: 'rumour' as never, id: 'x' }] },
+      'evidence.type',
+    ],
+    ['a period already over', { validFrom: T0 - 2 * DAY, validUntil: T0 - DAY }, 'validUntil'],
+  ])('refuses %s', (_, over, field) => {
+    spec
+      .given([])
+      .when(operationCmd(over), { issuedBy: npa })
+      .thenRefused({ code: 'invalid', field });
+  });
+});
+
+// ------------------------------------------------------------------ execution
+
+describe('executing an approved operation', () => {
+  const live = [operationRequested(), ...approved()];
+
+  it('the requesting agency executes within the approval', () => {
+    spec
+      .given(live)
+      .when(execute(), at(npa, T0 + 4 * H))
+      .then([executedEvent()]);
+  });
+
+  it('an address inside an approved network, or a subdomain of an approved domain, is covered', () => {
+    const network = [operationRequested({ target: { ...abroad, country: 'JP' } }), ...approved()];
+    spec
+      .given(network)
+      .when(execute({ target: '203.0.113.9' }), at(npa, T0 + 4 * H))
+      .then([executedEvent({ target: '203.0.113.9' })]);
+    const domain = [
+      operationRequested({ target: { type: 'domain', value: 'c2.example', country: 'JP' } }),
+      ...approved(),
+    ];
+    spec
+      .given(domain)
+      .when(execute({ target: 'Panel.C2.example.' }), at(npa, T0 + 4 * H))
+      .then([executedEvent({ target: 'panel.c2.example' })]);
+  });
+
+  it('refuses a target the approval does not cover', () => {
+    spec
+      .given(live)
+      .when(execute({ target: '198.51.100.8' }), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field: 'target' });
+    const domain = [
+      operationRequested({ target: { type: 'domain', value: 'c2.example', country: 'JP' } }),
+      ...approved(),
+    ];
+    spec
+      .given(domain)
+      .when(execute({ target: 'notc2.example' }), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field: 'target' });
+    const network = [operationRequested({ target: { ...abroad, country: 'JP' } }), ...approved()];
+    spec
+      .given(network)
+      .when(execute({ target: '203.0.112.0/23' }), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field: 'target' });
+  });
+
+  it('refuses a measure the approval does not cover', () => {
+    spec
+      .given(live)
+      .when(execute({ measuresTaken: ['access', 'take-down'] }), at(npa, T0 + 4 * H))
+      .thenRefused({
+        code: 'invalid',
+        field: 'measuresTaken',
+        reason: expect.stringContaining('take-down'),
+      });
+  });
+
+  it('refuses execution without approval (pending, no emergency)', () => {
+    spec
+      .given([operationRequested(), voted('member-1', 'approve')])
+      .when(execute(), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('not approved') });
+  });
+
+  it('refuses execution of a denied request, even with an emergency reason', () => {
+    spec
+      .given([operationRequested(), ...denied])
+      .when(execute({ emergencyReason: 'urgent' }), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('denied') });
+  });
+
+  it('refuses use of an expired approval', () => {
+    spec
+      .given([operationRequested({ validUntil: T0 + DAY }), ...approved(T0 + DAY)])
+      .when(execute(), at(npa, T0 + DAY))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('expired') });
+  });
+
+  it('refuses acting before the approved period began', () => {
+    spec
+      .given(live)
+      .when(execute({ startedAt: T0 - H }), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'conflict', field: 'startedAt' });
+  });
+
+  it('only the requesting agency executes: the SDF does not even see it, the commission is refused', () => {
+    spec
+      .given(live)
+      .when(execute(), at(sdf, T0 + 4 * H))
+      .thenRefused({ code: 'not-found' });
+    spec
+      .given(live)
+      .when(execute(), at(commission, T0 + 4 * H))
+      .thenRefused({ code: 'forbidden' });
+  });
+
+  it('refuses a second execution (out of order)', () => {
+    spec
+      .given([...live, executedEvent()])
+      .when(execute(), at(npa, T0 + 5 * H))
+      .thenRefused({ code: 'conflict', reason: expect.stringContaining('already executed') });
+  });
+
+  it('refuses executing a collection request', () => {
+    spec
+      .given([collectionRequested, ...approved()])
+      .when(execute(), at(nco, T0 + 4 * H))
+      .thenRefused({ code: 'invalid' });
+  });
+
+  it.each<[string, Partial<ExecuteOperation['data']>, string]>([
+    ['an end before the start', { endedAt: T0 + H }, 'endedAt'],
+    ['an end in the future', { endedAt: T0 + 10 * H }, 'endedAt'],
+    ['no measure', { measuresTaken: [] }, 'measuresTaken'],
+    ['an unknown outcome', { outcome: 'great' as never }, 'outcome'],
+  ])('refuses %s', (_, over, field) => {
+    spec
+      .given(live)
+      .when(execute(over), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field });
+  });
+});
+
+describe('a target abroad', () => {
+  const foreign = [operationRequested({ target: abroad }), ...approved()];
+  const acted = { target: '203.0.113.50' };
+
+  it('is refused without a consultation of the Foreign Minister, even when approved', () => {
+    spec
+      .given(foreign)
+      .when(execute(acted), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'conflict', field: 'consultation' });
+  });
+
+  it('the police record the consultation, then may act', () => {
+    spec
+      .given(foreign)
+      .when(
+        {
+          type: 'RecordForeignMinisterConsultation',
+          data: {
+            requestId: ID,
+            consultedAt: T0 + H,
+            summary: ' The Foreign Minister raised no objection ',
+          },
+        },
+        at(npa, T0 + H),
+      )
+      .then([consulted]);
+    spec
+      .given([...foreign, consulted])
+      .when(execute(acted), at(npa, T0 + 4 * H))
+      .then([executedEvent({ target: '203.0.113.50' })]);
+  });
+
+  it('a consultation is recorded once, before acting, for a target abroad only, by the agency', () => {
+    const consult = {
+      type: 'RecordForeignMinisterConsultation' as const,
+      data: { requestId: ID, consultedAt: T0 + H, summary: 'ok' },
+    };
+    spec
+      .given([...foreign, consulted])
+      .when(consult, at(npa))
+      .thenRefused({ code: 'conflict' });
+    spec
+      .given([operationRequested(), ...approved()])
+      .when(consult, at(npa))
+      .thenRefused({ code: 'invalid' });
+    spec.given(foreign).when(consult, at(commission)).thenRefused({ code: 'forbidden' });
+    spec
+      .given(foreign)
+      .when({ ...consult, data: { ...consult.data, consultedAt: T0 + 5 * H } }, at(npa))
+      .thenRefused({ code: 'invalid', field: 'consultedAt' });
+  });
+
+  it('the SDF never act abroad, even on state that says they requested it', () => {
+    const sdfAbroad = [
+      operationRequested({ agencyId: sdf.orgId, agencyKind: 'sdf', target: abroad }),
+      ...approved(),
+      { ...consulted, data: { ...consulted.data, agencyId: sdf.orgId } },
+    ];
+    spec
+      .given(sdfAbroad)
+      .when(execute(acted), at(sdf, T0 + 4 * H))
+      .thenRefused({ code: 'forbidden', field: 'target.country' });
+  });
+
+  it('in an emergency too: refused without a consultation, accepted with one', () => {
+    const { target: _t, ...execution } = emergencyCmd().data.execution;
+    const abroadEmergency = (consultation: RecordEmergencyOperation['data']['consultation']) =>
+      emergencyCmd({
+        target: abroad,
+        consultation,
+        execution: { ...execution, target: '203.0.113.50' },
+      });
+    spec
+      .given([])
+      .when(abroadEmergency(null), at(npa, T0 + 4 * H))
+      .thenRefused({ code: 'conflict', field: 'consultation' });
+    const decision = decider.decide(
+      abroadEmergency({ consultedAt: T0 + H, summary: 'no objection' }),
+      decider.initialState,
+      { issuedBy: npa, now: new Date(T0 + 4 * H) },
+    );
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual([
+      'OperationAuthorisationRequested',
+      'ForeignMinisterConsulted',
+      'OperationExecuted',
+    ]);
+    spec
+      .given([])
+      .when(
+        emergencyCmd({ target: abroad, execution: { ...execution, target: '203.0.113.50' } }),
+        at(sdf, T0 + 4 * H),
+      )
+      .thenRefused({ code: 'forbidden', field: 'target.country' });
+  });
+});
+
+// ------------------------------------------------------------------ emergency path
+
+describe('the emergency path', () => {
+  it('the agency records request and execution at once; the notification clock runs from the start', () => {
+    spec
+      .given([])
+      .when(emergencyCmd(), at(npa, T0 + 4 * H))
+      .then([
+        operationRequested({
+          emergencyReason: 'Ransomware detonating across hospitals; no time to convene',
+          requestedAt: T0 + 4 * H,
+        }),
+        executedEvent({
+          emergency: true,
+          emergencyReason: 'Ransomware detonating across hospitals; no time to convene',
+          notifyBy: T0 + 26 * H,
+          executedAt: T0 + 4 * H,
+        }),
+      ]);
+  });
+
+  it('a pending request may be acted on with an emergency reason', () => {
+    spec
+      .given([operationRequested(), voted('member-1', 'deny')])
+      .when(execute({ emergencyReason: 'attack escalated' }), at(npa, T0 + 4 * H))
+      .then([
+        executedEvent({
+          emergency: true,
+          emergencyReason: 'attack escalated',
+          notifyBy: T0 + 26 * H,
+        }),
+      ]);
+  });
+
+  it('still measures and target must lie within what is asked for', () => {
+    const { execution } = emergencyCmd().data;
+    spec
+      .given([])
+      .when(
+        emergencyCmd({ execution: { ...execution, measuresTaken: ['take-down'] } }),
+        at(npa, T0 + 4 * H),
+      )
+      .thenRefused({ code: 'invalid', field: 'measuresTaken' });
+  });
+
+  it('the notification in time is recorded as on time', () => {
+    spec
+      .given(emergencyExecuted)
+      .when(
+        { type: 'NotifyCommission', data: { requestId: ID, summary: 'We acted' } },
+        at(npa, T0 + 26 * H),
+      )
+      .then([
+        {
+          type: 'CommissionNotified',
+          data: {
+            requestId: ID,
+            agencyId: npa.orgId,
+            summary: 'We acted',
+            notifyBy: T0 + 26 * H,
+            notifiedAt: T0 + 26 * H,
+            late: false,
+          },
+        },
+      ]);
+  });
+
+  it('the scheduler records a missed notification once the deadline passed', () => {
+    spec
+      .given(emergencyExecuted)
+      .when(
+        { type: 'MarkEmergencyNotificationMissed', data: { requestId: ID } },
+        at(scheduler, T0 + 26 * H + 1),
+      )
+      .then([
+        {
+          type: 'EmergencyNotificationMissed',
+          data: {
+            requestId: ID,
+            agencyId: npa.orgId,
+            notifyBy: T0 + 26 * H,
+            recordedAt: T0 + 26 * H + 1,
+          },
+        },
+      ]);
+  });
+
+  const missed: OversightEvent = {
+    type: 'EmergencyNotificationMissed',
+    data: { requestId: ID, agencyId: npa.orgId, notifyBy: T0 + 26 * H, recordedAt: T0 + 27 * H },
+  };
+  const mark = { type: 'MarkEmergencyNotificationMissed' as const, data: { requestId: ID } };
+
+  it('exactly once: a second command records nothing', () => {
+    spec
+      .given([...emergencyExecuted, missed])
+      .when(mark, at(scheduler, T0 + 30 * H))
+      .thenNothing();
+  });
+
+  it('not before the deadline, and nothing when notified in time or not an emergency', () => {
+    spec
+      .given(emergencyExecuted)
+      .when(mark, at(scheduler, T0 + 26 * H))
+      .thenRefused({ code: 'conflict' });
+    const notified: OversightEvent = {
+      type: 'CommissionNotified',
+      data: {
+        requestId: ID,
+        agencyId: npa.orgId,
+        summary: 'x',
+        notifyBy: T0 + 26 * H,
+        notifiedAt: T0 + 5 * H,
+        late: false,
+      },
+    };
+    spec
+      .given([...emergencyExecuted, notified])
+      .when(mark, at(scheduler, T0 + 30 * H))
+      .thenNothing();
+    spec
+      .given([operationRequested(), ...approved(), executedEvent()])
+      .when(mark, at(scheduler, T0 + 30 * H))
+      .thenNothing();
+  });
+
+  it('only the scheduler marks a miss', () => {
+    spec
+      .given(emergencyExecuted)
+      .when(mark, at(commission, T0 + 30 * H))
+      .thenRefused({ code: 'forbidden' });
+  });
+
+  it('a late notification is recorded as late, and records the miss itself when the scheduler has not', () => {
+    const notify = { type: 'NotifyCommission' as const, data: { requestId: ID, summary: 'Sorry' } };
+    const late = {
+      type: 'CommissionNotified' as const,
+      data: {
+        requestId: ID,
+        agencyId: npa.orgId,
+        summary: 'Sorry',
+        notifyBy: T0 + 26 * H,
+        notifiedAt: T0 + 40 * H,
+        late: true,
+      },
+    };
+    spec
+      .given(emergencyExecuted)
+      .when(notify, at(npa, T0 + 40 * H))
+      .then([
+        {
+          type: 'EmergencyNotificationMissed',
+          data: {
+            requestId: ID,
+            agencyId: npa.orgId,
+            notifyBy: T0 + 26 * H,
+            recordedAt: T0 + 40 * H,
+          },
+        },
+        late,
+      ]);
+    spec
+      .given([...emergencyExecuted, missed])
+      .when(notify, at(npa, T0 + 40 * H))
+      .then([late]);
+  });
+
+  it('a notification is refused twice, without an emergency, or from anyone but the agency', () => {
+    const notify = { type: 'NotifyCommission' as const, data: { requestId: ID, summary: 'x' } };
+    const notified: OversightEvent = {
+      type: 'CommissionNotified',
+      data: {
+        requestId: ID,
+        agencyId: npa.orgId,
+        summary: 'x',
+        notifyBy: 0,
+        notifiedAt: 0,
+        late: false,
+      },
+    };
+    spec
+      .given([...emergencyExecuted, notified])
+      .when(notify, at(npa))
+      .thenRefused({ code: 'conflict' });
+    spec
+      .given([operationRequested(), ...approved(), executedEvent()])
+      .when(notify, at(npa))
+      .thenRefused({ code: 'conflict' });
+    spec.given(emergencyExecuted).when(notify, at(sdf)).thenRefused({ code: 'not-found' });
+  });
+
+  it('the commission then votes to ratify', () => {
+    spec
+      .given([...emergencyExecuted, voted('member-1', 'approve'), voted('member-2', 'approve')])
+      .when(vote('member-3', 'approve'), at(commission, T0 + 5 * H))
+      .then([
+        voted('member-3', 'approve', T0 + 5 * H),
+        {
+          type: 'RequestApproved',
+          data: {
+            requestId: ID,
+            approvals: 3,
+            denials: 0,
+            validFrom: T0,
+            validUntil: T0 + 7 * DAY,
+            decidedAt: T0 + 5 * H,
+          },
+        },
+      ]);
+  });
+});
+
+// ------------------------------------------------------------------ reports
+
+describe('reporting an operation', () => {
+  const report = { type: 'ReportOperation' as const, data: { requestId: ID, summary: ' Done ' } };
+  const done = [operationRequested(), ...approved(), executedEvent()];
+
+  it('the agency reports after execution', () => {
+    spec
+      .given(done)
+      .when(report, at(npa, T0 + 5 * H))
+      .then([
+        {
+          type: 'OperationReported',
+          data: { requestId: ID, agencyId: npa.orgId, summary: 'Done', reportedAt: T0 + 5 * H },
+        },
+      ]);
+  });
+
+  it('refuses a report before execution, twice, or before an emergency was notified', () => {
+    spec
+      .given([operationRequested(), ...approved()])
+      .when(report, at(npa))
+      .thenRefused({ code: 'conflict' });
+    const reported: OversightEvent = {
+      type: 'OperationReported',
+      data: { requestId: ID, agencyId: npa.orgId, summary: 'Done', reportedAt: T0 },
+    };
+    spec
+      .given([...done, reported])
+      .when(report, at(npa))
+      .thenRefused({ code: 'conflict' });
+    spec.given(emergencyExecuted).when(report, at(npa)).thenRefused({ code: 'conflict' });
+  });
+
+  it('only the requesting agency reports', () => {
+    spec.given(done).when(report, at(sdf)).thenRefused({ code: 'not-found' });
+    spec.given(done).when(report, at(commission)).thenRefused({ code: 'forbidden' });
+  });
+});
+
+describe('who sees a request through commands', () => {
+  it('the telecom named by a collection request sees it only once approved', () => {
+    const consult = {
+      type: 'RecordForeignMinisterConsultation' as const,
+      data: { requestId: ID, consultedAt: T0, summary: 'x' },
+    };
+    spec.given([collectionRequested]).when(consult, at(telecom)).thenRefused({ code: 'not-found' });
+    spec
+      .given([collectionRequested, ...approved()])
+      .when(consult, at(telecom))
+      .thenRefused({ code: 'invalid' });
+    spec
+      .given([collectionRequested, ...approved()])
+      .when(consult, at(otherTelecom))
+      .thenRefused({ code: 'not-found' });
+  });
+});
+
+describe('the voting rule, on any roster and any order of votes', () => {
+  it('decides exactly once, by a strict majority of at least a quorum, or denies a full tie', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }).chain((size) =>
+          fc.record({
+            size: fc.constant(size),
+            quorum: fc.integer({ min: 1, max: size }),
+            votes: fc.array(fc.constantFrom<VoteChoice>('approve', 'deny'), {
+              minLength: size,
+              maxLength: size,
+            }),
+          }),
+        ),
+        ({ size, quorum, votes }) => {
+          const roster = Array.from({ length: size }, (_, i) => `member-${i + 1}`);
+          const d = createOversightDecider({
+            members: roster,
+            quorum,
+            emergencyNotifyWithin: 'PT24H',
+          });
+          let state = d.evolve(d.initialState, {
+            ...collectionRequested,
+            data: { ...collectionRequested.data, roster, quorum },
+          });
+          let decided: string | null = null;
+          votes.forEach((v, i) => {
+            const decision = d.decide(vote(roster[i] ?? null, v), state, {
+              issuedBy: commission,
+              now: new Date(T0 + H),
+            });
+            if (decided !== null) {
+              // After the decision every further vote is refused.
+              expect(decision).toMatchObject({ ok: false, refusal: { code: 'conflict' } });
+              return;
+            }
+            if (!decision.ok) throw new Error(JSON.stringify(decision.refusal));
+            for (const e of decision.events) state = d.evolve(state, e);
+            const cast = votes.slice(0, i + 1);
+            const approvals = cast.filter((x) => x === 'approve').length;
+            const denials = cast.length - approvals;
+            const types = decision.events.map((e) => e.type);
+            if (cast.length >= quorum && approvals * 2 > cast.length) {
+              expect(types).toEqual(['VoteCast', 'RequestApproved']);
+              decided = 'approved';
+            } else if (cast.length >= quorum && denials * 2 > cast.length) {
+              expect(types).toEqual(['VoteCast', 'RequestDenied']);
+              decided = 'denied';
+            } else if (cast.length === size) {
+              expect(approvals).toBe(denials);
+              expect(types).toEqual(['VoteCast', 'RequestDenied']);
+              decided = 'denied';
+            } else {
+              expect(types).toEqual(['VoteCast']);
+            }
+          });
+          // With every member heard, the request is always decided.
+          expect(decided).not.toBeNull();
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
