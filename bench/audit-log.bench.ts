@@ -2,8 +2,14 @@
  * What the audit log costs per entry, without servers: appending (canonical JSON, leaf hash,
  * frontier, one Ed25519 signature per entry), verifying (the same, plus one signature check per
  * entry), and proofs from stored perfect-subtree hashes. Run after a build:
- * `node -r ./scripts/register-paths.js dist/bench/audit-log.bench.js` (BENCH_AUDIT_SIZE, default 20000).
+ * `npm run bench:audit` (BENCH_AUDIT_SIZE, default 20000).
+ *
+ * Baseline in the same run: what the work must cost at least on this machine, i.e. Node's own
+ * Ed25519 signature (and check) of a 32-byte message plus one SHA-256 of the entry's bytes per
+ * entry, with nothing of ours around it. The ratio says what the tree, the canonical JSON and the
+ * bookkeeping add.
  */
+import { createHash, sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   AuditSigningKey,
@@ -62,6 +68,24 @@ const result = verifier.finish(records[records.length - 1]?.head);
 if (!result.ok) throw new Error('verification failed');
 const verifyMs = performance.now() - t;
 
+// Baseline: the bare primitives, one signature + one hash per entry (and one check + one hash).
+const sample = records
+  .slice(0, Math.min(size, 5_000))
+  .map((r) => Buffer.from(JSON.stringify(r.entry)));
+t = performance.now();
+const sigs: Buffer[] = [];
+for (const bytes of sample) {
+  const digest = createHash('sha256').update(bytes).digest();
+  sigs.push(sign(null, digest, key.privateKey));
+}
+const baselineSignUs = ((performance.now() - t) * 1000) / sample.length;
+t = performance.now();
+sample.forEach((bytes, i) => {
+  const digest = createHash('sha256').update(bytes).digest();
+  if (!verify(null, digest, key.publicKey, sigs[i]!)) throw new Error('baseline verify failed');
+});
+const baselineVerifyUs = ((performance.now() - t) * 1000) / sample.length;
+
 const stored = hashesOfPerfectNodes((level, index) => nodes.get(`${level}:${index}`)!);
 const proofs = 1_000;
 t = performance.now();
@@ -79,7 +103,11 @@ console.log(
     {
       entries: size,
       appendPerEntryUs: +((appendMs * 1000) / size).toFixed(1),
+      baselineSignAndHashUs: +baselineSignUs.toFixed(1),
+      appendVsBaseline: +((appendMs * 1000) / size / baselineSignUs).toFixed(2),
       verifyPerEntryUs: +((verifyMs * 1000) / size).toFixed(1),
+      baselineVerifyAndHashUs: +baselineVerifyUs.toFixed(1),
+      verifyVsBaseline: +((verifyMs * 1000) / size / baselineVerifyUs).toFixed(2),
       inclusionAndConsistencyProofUs: +((proofMs * 1000) / proofs).toFixed(1),
       storedNodesReadPerConsistencyProof: +(read / proofs).toFixed(1),
       storedNodes: nodes.size,

@@ -225,9 +225,25 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     );
     expect((await bus.get(`/v1/oversight/requests/${id}`, kanto)).status).toBe(404);
 
-    const board = await bus.get('/v1/oversight/board', member(0));
+    // The board carries the audit log's newest signed head once the votes are appended to it,
+    // signed by the key the audit API publishes.
+    const board = await waitFor(
+      'the audit head on the board',
+      async () => {
+        const b = await bus.get('/v1/oversight/board', member(0));
+        // the request and its three votes at least
+        return ((b.body.auditHead as { treeSize?: number } | null)?.treeSize ?? 0) >= 4 ? b : null;
+      },
+      30_000,
+      200,
+    );
     expect(board.status).toBe(200);
-    expect(board.body.auditHead).toBeNull();
+    const head = board.body.auditHead as { treeSize: number; keyId: string; signature: string };
+    expect(head.treeSize).toBeGreaterThanOrEqual(4);
+    expect(head.signature).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+    const key = await bus.get('/v1/audit/public-key', member(0));
+    expect(head.keyId).toBe(key.body.keyId);
+    expect((await bus.get('/v1/oversight/board', kanto)).status).toBe(404);
     expect(board.body.approvals).toEqual(
       expect.arrayContaining([expect.objectContaining({ requestId: id, live: true })]),
     );

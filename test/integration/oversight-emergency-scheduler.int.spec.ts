@@ -178,9 +178,13 @@ describe('emergency notification scheduler across restarts', () => {
     }
     await startScheduler('b');
 
-    // In time: an hour before the deadline; at the deadline: exactly at it (still on time).
+    // In time: an hour after acting, while the schedulers run. The clock must stay before every
+    // other request's deadline here (the last action starts 110 minutes in, the first deadline is
+    // six hours in), or a running scheduler would rightly record those as missed.
+    // At the deadline: exactly at it (still on time), below.
     for (const r of requests.filter((x) => x.plan === 'in-time')) {
-      now = r.startedAt + WITHIN - HOUR;
+      now = r.startedAt + HOUR;
+      expect(now).toBeLessThan(T0 + WITHIN);
       await notify(r.id);
     }
     // No scheduler runs while the agencies at the deadline and one late agency notify, so the
