@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { IndicatorEvent } from '@acd/indicators-domain';
 import {
+  commitSlice,
   deadLetter,
   decodeEnvelope,
+  forEachSlice,
   eventHeaders,
   readLogToEnd,
   type BusLogger,
@@ -159,11 +161,9 @@ export class FlowMatcher {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale } = payload;
-    for (let i = 0; i < batch.messages.length; i += this.maxTransaction) {
-      if (!isRunning() || isStale()) return;
-      await this.matchSlice(payload, batch.messages.slice(i, i + this.maxTransaction));
-    }
+    await forEachSlice(payload, this.maxTransaction, (messages) =>
+      this.matchSlice(payload, messages),
+    );
   }
 
   private async matchSlice(
@@ -198,30 +198,18 @@ export class FlowMatcher {
       }
     }
 
-    const transaction = await producer.transaction();
+    const consumed = {
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: last.offset,
+    };
     try {
-      const topicMessages = [];
-      if (matches.length > 0) {
-        topicMessages.push({ topic: this.topics.of('trafficEvents'), messages: matches });
-      }
-      if (dead.length > 0) {
-        topicMessages.push({ topic: this.topics.dlqOf('trafficFlows'), messages: dead });
-      }
-      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
-      await transaction.sendOffsets({
-        consumerGroupId: this.groupId,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-            ],
-          },
-        ],
-      });
-      await transaction.commit();
+      await commitSlice(producer, consumed, [
+        { topic: this.topics.of('trafficEvents'), messages: matches },
+        { topic: this.topics.dlqOf('trafficFlows'), messages: dead },
+      ]);
     } catch (err) {
-      await transaction.abort().catch(() => undefined);
       this.opts.logger.error('flow matcher transaction failed; the slice is matched again', {
         partition: batch.partition,
         error: err instanceof Error ? err.message : String(err),

@@ -11,6 +11,7 @@ import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS, type Tlp } from '@acd/iden
 import { decodeEnvelope } from './envelope-codec';
 import { createTopics, type BusLogger } from './kafka';
 import { ADVISORY_FANOUT_SPEC, type TopicNames } from './topics';
+import { commitSlice, forEachSlice } from './transactional-slice';
 import type { WireCodec } from './wire-codec';
 
 /** The part of an advisory event that decides where its copies go. */
@@ -129,11 +130,9 @@ export class AdvisoryFanout {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale } = payload;
-    for (let i = 0; i < batch.messages.length; i += this.maxTransaction) {
-      if (!isRunning() || isStale()) return;
-      await this.copySlice(payload, batch.messages.slice(i, i + this.maxTransaction));
-    }
+    await forEachSlice(payload, this.maxTransaction, (messages) =>
+      this.copySlice(payload, messages),
+    );
   }
 
   private async copySlice(
@@ -154,28 +153,19 @@ export class AdvisoryFanout {
     }
     await this.ensureAudienceTopics([...byTopic.keys()]);
 
-    const transaction = await producer.transaction();
+    const consumed = {
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: last.offset,
+    };
     try {
-      if (byTopic.size > 0) {
-        await transaction.sendBatch({
-          topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-          acks: -1,
-        });
-      }
-      await transaction.sendOffsets({
-        consumerGroupId: this.groupId,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-            ],
-          },
-        ],
-      });
-      await transaction.commit();
+      await commitSlice(
+        producer,
+        consumed,
+        [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+      );
     } catch (err) {
-      await transaction.abort().catch(() => undefined);
       this.opts.logger.error('advisory fan-out transaction failed; the slice is copied again', {
         partition: batch.partition,
         error: err instanceof Error ? err.message : String(err),

@@ -22,6 +22,7 @@ import type { BusLogger } from './kafka';
 import { readLogToEnd } from './log-reader';
 import type { CommandReply } from './command-reply';
 import type { TopicNames } from './topics';
+import { commitSlice, forEachSlice, type SliceOutput } from './transactional-slice';
 import { shortName, type WireCodec } from './wire-codec';
 
 export interface CommandProcessorOptions {
@@ -30,11 +31,6 @@ export interface CommandProcessorOptions {
   logger: BusLogger;
   /** Most commands decided in one transaction (default 500). */
   maxTransaction?: number;
-}
-
-interface Outgoing {
-  topic: string;
-  messages: KafkaOut[];
 }
 
 /**
@@ -158,12 +154,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale } = payload;
-    // One transaction per slice keeps every produce request under the broker's size limit.
-    for (let i = 0; i < batch.messages.length; i += this.maxTransaction) {
-      if (!isRunning() || isStale()) return;
-      await this.decideSlice(payload, batch.messages.slice(i, i + this.maxTransaction));
-    }
+    await forEachSlice(payload, this.maxTransaction, (messages) =>
+      this.decideSlice(payload, messages),
+    );
   }
 
   private async decideSlice(
@@ -191,29 +184,20 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
 
     const last = messages[messages.length - 1];
     if (!last) return;
-    const outgoing: Outgoing[] = [
+    const outgoing: SliceOutput[] = [
       { topic: this.topics.of(this.context.eventsTopic), messages: events },
       { topic: this.topics.of('commandReplies'), messages: replies },
       { topic: this.topics.dlqOf(this.context.commandsTopic), messages: dead },
-    ].filter((o) => o.messages.length > 0);
-
-    const transaction = await producer.transaction();
+    ];
+    const consumed = {
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: last.offset,
+    };
     try {
-      if (outgoing.length > 0) await transaction.sendBatch({ topicMessages: outgoing, acks: -1 });
-      await transaction.sendOffsets({
-        consumerGroupId: this.groupId,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-            ],
-          },
-        ],
-      });
-      await transaction.commit();
+      await commitSlice(producer, consumed, outgoing);
     } catch (err) {
-      await transaction.abort().catch(() => undefined);
       this.opts.logger.error('command batch transaction failed; it will be decided again', {
         context: this.context.name,
         partition: batch.partition,

@@ -15,3 +15,4 @@ export * from './avro';
 export * from './identity/identity-admin';
 export * from './schemas-dir';
 export * from './kafka-access';
+export * from './transactional-slice';

@@ -7,7 +7,9 @@ import {
   type AuditSigningKey,
 } from '@acd/audit';
 import {
+  commitSlice,
   decodeEnvelope,
+  forEachSlice,
   header,
   H,
   readLogToEnd,
@@ -181,11 +183,9 @@ export class AuditAppender {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale } = payload;
-    for (let i = 0; i < batch.messages.length; i += this.maxTransaction) {
-      if (!isRunning() || isStale()) return;
-      await this.appendSlice(payload, batch.messages.slice(i, i + this.maxTransaction));
-    }
+    await forEachSlice(payload, this.maxTransaction, (messages) =>
+      this.appendSlice(payload, messages),
+    );
   }
 
   private async appendSlice(
@@ -208,23 +208,15 @@ export class AuditAppender {
       const { entry, head } = next.append(fact, now());
       out.push(encodeLogRecord(this.codec, { entry, head }, this.key.keyId));
     }
-    const transaction = await producer.transaction();
+    const consumed = {
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: last.offset,
+    };
     try {
-      if (out.length > 0) await transaction.send({ topic: this.logTopic, messages: out, acks: -1 });
-      await transaction.sendOffsets({
-        consumerGroupId: this.groupId,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-            ],
-          },
-        ],
-      });
-      await transaction.commit();
+      await commitSlice(producer, consumed, [{ topic: this.logTopic, messages: out }]);
     } catch (err) {
-      await transaction.abort().catch(() => undefined);
       // A failed commit may still have committed (the answer was lost), and a fenced producer
       // must never write again. Either way the only truth is the log: stop, and let a fresh
       // start read it (and the offsets committed with it) again.
