@@ -38,6 +38,16 @@ export async function seedOversightDemo({ base, orgs, log = console.log }) {
     return json;
   };
   const at = (offset) => new Date(Date.now() + offset).toISOString();
+  // Evidence must be real and readable by the citing agency: the demo indicators npm start
+  // published before (a CLEAR scanner address, a GREEN phishing domain).
+  const indicatorId = async (org, value) => {
+    const res = await fetch(`${base}/v1/indicators?value=${encodeURIComponent(value)}`, {
+      headers: { authorization: `Bearer ${org.token}` },
+    });
+    const id = res.ok ? (await res.json()).items?.[0]?.id : undefined;
+    if (!id) throw new Error(`demo indicator ${value} is not readable by ${org.id}`);
+    return id;
+  };
   const vote = (id, m, choice, reason) =>
     call(
       `/v1/oversight/requests/${id}/votes`,
@@ -73,7 +83,7 @@ export async function seedOversightDemo({ base, orgs, log = console.log }) {
       {
         target: { type: 'ip', value: '133.242.0.1' },
         justification: 'Command-and-control server steering the botnet behind the grid intrusions.',
-        evidence: [{ type: 'flow-match', id: 'demo-flow-match-1' }],
+        evidence: [{ type: 'indicator', id: await indicatorId(police, '203.0.113.10') }],
         measures: ['access', 'collect-evidence', 'disable-malware'],
         validFrom: at(-HOUR),
         validUntil: at(7 * DAY),
@@ -115,7 +125,7 @@ export async function seedOversightDemo({ base, orgs, log = console.log }) {
       {
         target: { type: 'domain', value: 'update-check.botnet-panel.example', country: 'JP' },
         justification: 'Staging server of an intrusion set preparing attacks on defence suppliers.',
-        evidence: [{ type: 'flow-match', id: 'demo-flow-match-2' }],
+        evidence: [{ type: 'indicator', id: await indicatorId(sdf, 'update-check.example.net') }],
         measures: ['access', 'block-c2-communication'],
         validFrom: at(0),
         validUntil: at(14 * DAY),

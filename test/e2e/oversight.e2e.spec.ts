@@ -27,6 +27,10 @@ describe('oversight: authorisations, operations and the emergency path', () => {
   let kanto: DemoOrg;
   let commission: DemoOrg;
   let members: DemoOrg[];
+  /** An indicator every agency may read (GREEN, no audience): the evidence the requests cite. */
+  let evidenceId: string;
+  /** A RED indicator only its publisher and named organisations read: not the police's to cite. */
+  let hiddenId: string;
 
   beforeAll(async () => {
     bus = await BusUnderTest.start('ovs', { ACD_EMERGENCY_NOTIFY_WITHIN: 'PT3S' });
@@ -38,6 +42,18 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     commission = bus.byId('gov-cyber-oversight-commission');
     members = (commission.members ?? []).map((m) => ({ ...commission, token: m.token }));
     expect(members).toHaveLength(5);
+    evidenceId = await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '198.51.100.77',
+      tlp: 'GREEN',
+      description: 'C2 server seen steering the grid intrusions',
+    });
+    hiddenId = await bus.publish(kanto, {
+      type: 'domain',
+      value: 'c2.kanto-only.example',
+      tlp: 'RED',
+      audience: { orgs: ['op-setouchi-grid'] },
+    });
   });
   afterAll(async () => {
     await bus?.stop();
@@ -89,10 +105,7 @@ describe('oversight: authorisations, operations and the emergency path', () => {
   const operationBody = (over: Record<string, unknown> = {}) => ({
     target: { type: 'ip', value: JP_ADDRESS },
     justification: 'Command-and-control server steering a botnet against grid operators',
-    evidence: [
-      { type: 'indicator', id: '7d1c3b2a-0000-4000-8000-000000000001' },
-      { type: 'flow-match', id: 'fm-2026-11-22-0001' },
-    ],
+    evidence: [{ type: 'indicator', id: evidenceId }],
     measures: ['access', 'disable-malware'],
     validFrom: at(-60_000),
     validUntil: at(7 * DAY),
@@ -247,6 +260,27 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(board.body.approvals).toEqual(
       expect.arrayContaining([expect.objectContaining({ requestId: id, live: true })]),
     );
+  });
+
+  it("evidence must exist and be the agency's to cite", async () => {
+    const cite = (evidence: { type: string; id: string }[]) =>
+      bus.post('/v1/oversight/operation-requests', npa, operationBody({ evidence }));
+    const hidden = await cite([
+      { type: 'indicator', id: evidenceId },
+      { type: 'indicator', id: hiddenId },
+    ]);
+    expect(hidden.status).toBe(422);
+    expect(hidden.body.field).toBe('evidence.1.id');
+    const noMatch = await cite([{ type: 'flow-match', id: 'fm-never-recorded' }]);
+    expect(noMatch.status).toBe(422);
+    expect(noMatch.body.field).toBe('evidence.0.id');
+    const noIncident = await cite([{ type: 'incident', id: 'no-such-incident' }]);
+    expect(noIncident.status).toBe(422);
+    // Nothing was requested: the police's list holds only what the other tests create.
+    const mine = await bus.get('/v1/oversight/requests?kind=operation', npa);
+    expect(
+      (mine.body.items ?? []).filter((i) => JSON.stringify(i.evidence ?? []).includes(hiddenId)),
+    ).toEqual([]);
   });
 
   it('a police operation: requested, approved, executed and reported; the SDF and an operator see nothing', async () => {
@@ -499,6 +533,9 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     );
   });
   it('the demo seeds a pending, a reported and a collection request, twice without doubling', async () => {
+    // The demo cites two of the indicators `npm start` publishes before it.
+    await bus.publish(kanto, { type: 'ipv4', value: '203.0.113.10', tlp: 'CLEAR' });
+    await bus.publish(kanto, { type: 'domain', value: 'update-check.example.net', tlp: 'GREEN' });
     const script = [
       "import('./scripts/lib/demo-oversight.mjs')",
       '.then((m) => m.seedOversightDemo({ base: process.env.BASE, orgs: JSON.parse(process.env.ORGS), log: () => {} }))',

@@ -12,7 +12,13 @@ import type {
   RequestCollectionAuthorisation,
   RequestOperationAuthorisation,
 } from '@acd/oversight-domain';
-import { OrganisationDirectory, OversightQueries } from '@acd/persistence';
+import {
+  IndicatorQueries,
+  OrganisationDirectory,
+  OversightQueries,
+  ReportingQueries,
+  TrafficQueries,
+} from '@acd/persistence';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
@@ -65,7 +71,8 @@ function located(t: TargetBody): OperationTarget {
  * id, so a retry with the same Idempotency-Key names the same request. Who may do what, and
  * whether a request is visible at all (404), is the decider's call on consistent state; the
  * edge adds only what needs the outside world: the target's country from the IP-to-country
- * dataset, and that the named telecom operator exists.
+ * dataset, that the named telecom operator exists, and that every item cited as evidence exists
+ * and is the requesting agency's to cite.
  */
 @Injectable()
 export class OversightCommands {
@@ -73,7 +80,41 @@ export class OversightCommands {
     private readonly sender: CommandSender,
     private readonly queries: OversightQueries,
     private readonly directory: OrganisationDirectory,
+    private readonly indicators: IndicatorQueries,
+    private readonly reporting: ReportingQueries,
+    private readonly traffic: TrafficQueries,
   ) {}
+
+  /**
+   * Evidence must be real: an indicator or an incident the agency may read (so a request never
+   * cites what its author cannot see, and the commission can follow every link), or a flow match
+   * the bus recorded (agencies do not read matches; the cabinet office passes their ids on, so
+   * only existence is checked). The first unusable item answers 422 naming it.
+   */
+  private async checkEvidence(
+    org: Organisation,
+    evidence: OperationRequestBody['evidence'],
+  ): Promise<void> {
+    for (const [i, item] of evidence.entries()) {
+      const found =
+        item.type === 'indicator'
+          ? await this.indicators.findVisible(org, item.id)
+          : item.type === 'incident'
+            ? await this.reporting.findIncident(org, item.id)
+            : await this.traffic.matchExists(item.id);
+      if (!found) {
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message:
+            item.type === 'flow-match'
+              ? `no flow match ${item.id}`
+              : `no ${item.type} ${item.id} that ${org.id} may read`,
+          field: `evidence.${i}.id`,
+        });
+      }
+    }
+  }
 
   async requestCollection(
     org: Organisation,
@@ -115,6 +156,7 @@ export class OversightCommands {
     b: OperationRequestBody,
     opts: CommandOptions,
   ): Promise<Requested> {
+    await this.checkEvidence(org, b.evidence);
     const commandId = this.sender.commandId(org, opts);
     const requestId = deterministicId('acd:oversight-request', commandId);
     const data: RequestOperationAuthorisation['data'] = {
@@ -137,6 +179,7 @@ export class OversightCommands {
     b: EmergencyOperationBody,
     opts: CommandOptions,
   ): Promise<Requested> {
+    await this.checkEvidence(org, b.evidence);
     const commandId = this.sender.commandId(org, opts);
     const requestId = deterministicId('acd:oversight-request', commandId);
     const data: RecordEmergencyOperation['data'] = {

@@ -24,5 +24,7 @@ import { TrafficController } from './traffic.controller';
       useFactory: (rt: Runtime) => new CollectionAuthorisationLookup(rt.db),
     },
   ],
+  // Operation requests check that a cited flow match exists.
+  exports: [TrafficQueries],
 })
 export class TrafficModule {}

@@ -62,6 +62,18 @@ export class TrafficQueries {
     return doc && canReadTraffic(viewer, doc) ? doc : null;
   }
 
+  /**
+   * Whether the bus recorded this match, for an operation request citing it as evidence. Only
+   * existence, never the match: agencies cite the ids the cabinet office passes on.
+   */
+  async matchExists(id: string): Promise<boolean> {
+    return (
+      (await this.matches.findOne({ _id: id } as Filter<FlowMatchDoc>, {
+        projection: { _id: 1 },
+      })) !== null
+    );
+  }
+
   async findMatch(viewer: Organisation, id: string): Promise<FlowMatchDoc | null> {
     const doc = await this.matches.findOne({ _id: id } as Filter<FlowMatchDoc>);
     return doc && canReadTraffic(viewer, doc) ? doc : null;
