@@ -62,6 +62,8 @@ export class AuditAppender {
   /** Set once a transaction failed: this instance never writes again. */
   private failed: unknown;
   private recovering = false;
+  /** The recovery under way, if any: `stop` waits for it, so nothing starts after a stop. */
+  private recovery?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -98,6 +100,7 @@ export class AuditAppender {
     const fence = await this.producer.transaction();
     await fence.abort();
     await this.rebuild();
+    if (this.stopped) return;
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
@@ -110,7 +113,7 @@ export class AuditAppender {
         error: payload.error.message,
         restart: payload.restart,
       });
-      if (!payload.restart) this.opts.onFatal(payload.error);
+      if (!payload.restart && !this.stopped) this.opts.onFatal(payload.error);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.sources.keys()], fromBeginning: true });
@@ -123,6 +126,7 @@ export class AuditAppender {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.recovery?.catch(() => undefined);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -132,9 +136,14 @@ export class AuditAppender {
    * open), the frontier read from the log again, a fresh consumer from the committed offsets.
    * The same as a process restart, without one.
    */
-  private async recover(): Promise<void> {
-    if (this.recovering || this.stopped) return;
+  private recover(): Promise<void> {
+    if (this.recovering || this.stopped) return Promise.resolve();
     this.recovering = true;
+    this.recovery = this.recoverOnce();
+    return this.recovery;
+  }
+
+  private async recoverOnce(): Promise<void> {
     try {
       await this.consumer?.disconnect().catch(() => undefined);
       await this.producer?.disconnect().catch(() => undefined);
@@ -144,7 +153,7 @@ export class AuditAppender {
       await this.start();
       this.opts.logger.info('audit appender resumed', { size: this.size });
     } catch (err) {
-      this.opts.onFatal(err);
+      if (!this.stopped) this.opts.onFatal(err);
     } finally {
       this.recovering = false;
     }
@@ -221,6 +230,7 @@ export class AuditAppender {
       // must never write again. Either way the only truth is the log: stop, and let a fresh
       // start read it (and the offsets committed with it) again.
       this.failed = err;
+      if (this.stopped) throw err; // stopping: the next start reads the log anyway
       this.opts.logger.error(
         isFenced(err)
           ? 'audit appender fenced: another appender took over; this one stops'
