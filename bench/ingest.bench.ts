@@ -51,10 +51,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** Stands in for the gateway's ACD_ID_KEY: the bench writes commands as the gateway would. */
+const BENCH_ID_KEY = 'bench-id-key-'.padEnd(32, '0');
+
 function sampleCommand(i: number) {
   const value = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   const publisher = 'op-bench';
-  const indicatorId = indicatorIdFor(publisher, 'ipv4', value);
+  const indicatorId = indicatorIdFor(BENCH_ID_KEY, publisher, 'ipv4', value);
   return {
     indicatorId,
     data: {
@@ -167,7 +170,11 @@ async function busCommandPath(): Promise<{ rate: number; recordSize: number }> {
       key: indicatorId,
       value: codec.encode('jp.acd.indicator.PublishIndicator', data),
       headers: {
-        [H.commandId]: commandIdFor('op-bench', `bench-${i}-${randomUUID()}`),
+        [H.commandId]: commandIdFor(
+          BENCH_ID_KEY,
+          { orgId: 'op-bench' },
+          `bench-${i}-${randomUUID()}`,
+        ),
         [H.orgId]: 'op-bench',
         [H.orgKind]: 'operator',
         [H.orgSector]: 'electricity',

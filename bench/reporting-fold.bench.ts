@@ -148,7 +148,12 @@ function indicatorHistory(n: number): EventEnvelope<IndicatorEvent>[] {
   const out: EventEnvelope<IndicatorEvent>[] = [];
   for (let i = 0; i < n; i++) {
     const value = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    const indicatorId = indicatorIdFor(operator.orgId, 'ipv4', value);
+    const indicatorId = indicatorIdFor(
+      'bench-id-key-'.padEnd(32, '0'),
+      operator.orgId,
+      'ipv4',
+      value,
+    );
     const terms = {
       tlp: 'GREEN',
       audience: { orgs: [], sectors: [] },

@@ -48,14 +48,19 @@ if (external) {
   env.KAFKA_SASL_BROKERS = (endpoints.kafkaSaslBrokers ?? []).join(',');
 }
 
-// Publisher pseudonyms must stay stable across restarts: one secret key, kept with the stack.
-const keyFile = path.join(ROOT, '.local', 'pseudonym.key');
-if (!env.ACD_PSEUDONYM_KEY) {
+// Publisher pseudonyms and the ids the gateway mints must stay stable across restarts: one
+// secret key each, made once and kept with the stack.
+for (const [variable, file] of [
+  ['ACD_PSEUDONYM_KEY', 'pseudonym.key'],
+  ['ACD_ID_KEY', 'id.key'],
+]) {
+  const keyFile = path.join(ROOT, '.local', file);
+  if (env[variable]) continue;
   if (!existsSync(keyFile)) {
     mkdirSync(path.dirname(keyFile), { recursive: true });
     writeFileSync(keyFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
-  env.ACD_PSEUDONYM_KEY = readFileSync(keyFile, 'utf8').trim();
+  env[variable] = readFileSync(keyFile, 'utf8').trim();
 }
 
 // The audit log's signing key (Ed25519, PKCS#8 PEM): made once, never regenerated, since every

@@ -15,6 +15,9 @@ import {
 } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 
+/** Commands written straight to Kafka, as the gateway would write them under its ACD_ID_KEY. */
+const TEST_ID_KEY = 'test-id-key-'.padEnd(32, '0');
+
 jest.setTimeout(480_000);
 
 const INDICATORS = 1_000;
@@ -187,7 +190,7 @@ describe('projector resilience', () => {
     const ids: string[] = [];
     for (let i = 0; i < INDICATORS; i += 1) {
       const value = `10.${Math.floor(i / 250)}.${i % 250}.7`;
-      const indicatorId = indicatorIdFor(op.id, 'ipv4', value);
+      const indicatorId = indicatorIdFor(TEST_ID_KEY, op.id, 'ipv4', value);
       ids.push(indicatorId);
       publishes.push(
         command(op, 'PublishIndicator', indicatorId, {
@@ -221,7 +224,7 @@ describe('projector resilience', () => {
   }
 
   function command(op: DemoOrg, type: string, aggregateId: string, data: object) {
-    const commandId = commandIdFor(op.id, randomUUID());
+    const commandId = commandIdFor(TEST_ID_KEY, { orgId: op.id }, randomUUID());
     return {
       key: aggregateId,
       value: codec.encode(`jp.acd.indicator.${type}`, data),

@@ -23,6 +23,9 @@ import {
 import { indicatorContext } from '../../apps/indicators/src/indicator.context';
 import { isolatedEnv, waitFor } from '../support/bus';
 
+/** Commands written straight to Kafka, as the gateway would write them under its ACD_ID_KEY. */
+const TEST_ID_KEY = 'test-id-key-'.padEnd(32, '0');
+
 jest.setTimeout(120_000);
 
 const quiet: BusLogger = { ...consoleLogger, info: () => undefined };
@@ -77,12 +80,12 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     tlp = 'GREEN',
     audience = { orgs: [] as string[], sectors: [] as string[] },
   ) => {
-    const indicatorId = indicatorIdFor(publisher.id, 'domain', value);
+    const indicatorId = indicatorIdFor(TEST_ID_KEY, publisher.id, 'domain', value);
     return bus.send({
       topic: 'indicatorCommands',
       schema: 'jp.acd.indicator.PublishIndicator',
       aggregateId: indicatorId,
-      commandId: commandIdFor(publisher.id, randomUUID()),
+      commandId: commandIdFor(TEST_ID_KEY, { orgId: publisher.id }, randomUUID()),
       data: {
         indicatorId,
         indicatorType: 'domain',

@@ -96,6 +96,7 @@ export function isolatedEnv(tag: string, extra: NodeJS.ProcessEnv = {}): NodeJS.
     ACD_TOPIC_PREFIX: `${process.env.ACD_TOPIC_PREFIX ?? ''}${id}.`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ACD_PSEUDONYM_KEY: randomBytes(24).toString('hex'),
+    ACD_ID_KEY: randomBytes(24).toString('hex'),
     // A fresh Ed25519 seed per test bus: each audit log is signed by its own key.
     ACD_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
     ...extra,

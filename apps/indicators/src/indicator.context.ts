@@ -1,5 +1,6 @@
 import {
   indicatorDecider,
+  toLegacyAggregate,
   type IndicatorCommand,
   type IndicatorEvent,
   type IndicatorState,
@@ -13,4 +14,5 @@ export const indicatorContext: BoundedContext<IndicatorCommand, IndicatorEvent, 
   eventsTopic: 'indicatorEvents',
   decider: indicatorDecider,
   aggregateIdOf: (command) => command.data.indicatorId,
+  redirect: toLegacyAggregate,
 };

@@ -60,6 +60,14 @@ export const gatewaySchema = z.object({
    * (pseudonyms then change on restart; the gateway warns).
    */
   ACD_PSEUDONYM_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /**
+   * Key of the ids the gateway mints (indicators, incidents, advisories, requests, commands):
+   * with it, the same input keeps its id; without it, nobody can recompute an id from the
+   * fields it was made of. Every gateway of a bus needs the same key, and it must never change
+   * (a new key would give a republished indicator a new id). Unset: a random key per process
+   * (the gateway warns).
+   */
+  ACD_ID_KEY: z.string().min(32, 'at least 32 characters').optional(),
   /** Most concurrent `GET /v1/stream` connections per gateway; one more answers 503. */
   ACD_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Interval of the SSE heartbeat comment (keeps proxies from closing an idle stream). */

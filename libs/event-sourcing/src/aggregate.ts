@@ -14,7 +14,14 @@ export interface Aggregate<S> {
    * second event. A persistent map: each event adds one entry in O(log n) and shares the rest,
    * so replaying a long-lived aggregate stays linear (a copied Map made it quadratic).
    */
-  processed: ImmutableMap<string, { version: number; eventIds: string[] }>;
+  processed: ImmutableMap<string, ProcessedCommand>;
+}
+
+export interface ProcessedCommand {
+  version: number;
+  eventIds: string[];
+  /** The command's fingerprint ('' when it had none): a retry must present the same one. */
+  fingerprint: string;
 }
 
 export function emptyAggregate<S>(initialState: S): Aggregate<S> {
@@ -31,12 +38,13 @@ export function applyEnvelope<C, E, S>(
   aggregate: Aggregate<S>,
   envelope: EventEnvelope<E>,
 ): Aggregate<S> {
-  const { aggregateVersion, causationId, eventId } = envelope.metadata;
+  const { aggregateVersion, causationId, eventId, commandFingerprint } = envelope.metadata;
   if (aggregateVersion <= aggregate.version) return aggregate;
   const previous = aggregate.processed.get(causationId);
   const processed = aggregate.processed.set(causationId, {
     version: aggregateVersion,
     eventIds: [...(previous?.eventIds ?? []), eventId],
+    fingerprint: commandFingerprint ?? '',
   });
   return {
     version: aggregateVersion,

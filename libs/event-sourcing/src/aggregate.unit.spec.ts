@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { applyEnvelope, emptyAggregate } from './aggregate';
 import type { Decider } from './decider';
-import { commandIdFor, deterministicId, eventIdFor } from './event-id';
+import { commandIdFor, deterministicId, eventIdFor, keyedId } from './event-id';
 import type { EventEnvelope } from './envelope';
 
 type Added = { type: 'Added'; data: { n: number } };
@@ -53,7 +53,11 @@ describe('aggregate replay', () => {
   it('remembers which command produced which events', () => {
     let agg = emptyAggregate(counter.initialState);
     agg = applyEnvelope(counter, agg, envelope(1, 5, 'cmd-1'));
-    expect(agg.processed.get('cmd-1')).toEqual({ version: 1, eventIds: [eventIdFor('cmd-1', 0)] });
+    expect(agg.processed.get('cmd-1')).toEqual({
+      version: 1,
+      eventIds: [eventIdFor('cmd-1', 0)],
+      fingerprint: '',
+    });
   });
 });
 
@@ -69,8 +73,27 @@ describe('deterministic ids', () => {
     );
   });
 
-  it('scope idempotency keys to the organisation', () => {
-    expect(commandIdFor('org-a', 'k1')).not.toBe(commandIdFor('org-b', 'k1'));
-    expect(commandIdFor('org-a', 'k1')).toBe(commandIdFor('org-a', 'k1'));
+  it('scope idempotency keys to the principal: organisation and member', () => {
+    const key = 'k'.repeat(32);
+    const id = commandIdFor(key, { orgId: 'org-a' }, 'k1');
+    expect(commandIdFor(key, { orgId: 'org-a' }, 'k1')).toBe(id);
+    expect(commandIdFor(key, { orgId: 'org-b' }, 'k1')).not.toBe(id);
+    expect(commandIdFor(key, { orgId: 'org-a', subject: 'member-1' }, 'k1')).not.toBe(id);
+    expect(commandIdFor(key, { orgId: 'org-a', subject: 'member-2' }, 'k1')).not.toBe(
+      commandIdFor(key, { orgId: 'org-a', subject: 'member-1' }, 'k1'),
+    );
+  });
+
+  it('keyed ids cannot be recomputed without the key', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string({ minLength: 1 }), (name, other) => {
+        const a = keyedId('a'.repeat(32), 'acd:indicator', name);
+        expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(keyedId('a'.repeat(32), 'acd:indicator', name)).toBe(a);
+        // Whoever lacks the key and hashes the name as an unkeyed id gets something else.
+        expect(deterministicId('acd:indicator', name)).not.toBe(a);
+        expect(keyedId(`b${other}`.padEnd(32, 'b'), 'acd:indicator', name)).not.toBe(a);
+      }),
+    );
   });
 });

@@ -9,6 +9,12 @@ export interface EventMetadata {
   correlationId: string;
   /** Id of the command that caused the event: replays rebuild the set of processed commands from it. */
   causationId: string;
+  /**
+   * Digest of the request that caused the event (command type, aggregate, body and principal);
+   * a retried command id is answered from the log only when it carries the same digest.
+   * Absent on events written by the bus itself (schedulers) and before it was recorded.
+   */
+  commandFingerprint?: string;
 }
 
 export interface EventEnvelope<E = unknown> {

@@ -1,20 +1,48 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
-/**
- * Deterministic ids (RFC 4122 version 5 layout over SHA-1): the same command retried yields the
- * same event ids, so any consumer can recognise a duplicate by id alone.
- */
-export function deterministicId(namespace: string, name: string): string {
-  const hash = createHash('sha1').update(namespace).update('\u0000').update(name).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+function uuidShaped(hash: Buffer, version: number): string {
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | (version << 4);
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Deterministic ids (RFC 4122 version 5 layout over SHA-1): the same command retried yields the
+ * same event ids, so any consumer can recognise a duplicate by id alone. Anyone can recompute
+ * such an id from its name, so it is only for names that are already secret (a keyed command id)
+ * or reveal nothing; an id derived from fields a reader might not see is a {@link keyedId}.
+ */
+export function deterministicId(namespace: string, name: string): string {
+  return uuidShaped(createHash('sha1').update(namespace).update('\u0000').update(name).digest(), 5);
+}
+
+/**
+ * A stable id nobody can derive without the bus's id key (HMAC-SHA-256, in the RFC 9562 version 8
+ * layout). A reader who sees it cannot test guesses of the fields it was made from (which
+ * organisation published, which address a hidden indicator holds): there are only a few hundred
+ * organisations and a few billion addresses, so an unkeyed hash of them is reversed by trying all.
+ */
+export function keyedId(key: string, namespace: string, name: string): string {
+  return uuidShaped(
+    createHmac('sha256', key).update(namespace).update('\u0000').update(name).digest(),
+    8,
+  );
+}
+
 export const eventIdFor = (commandId: string, index: number): string =>
   deterministicId('acd:event', `${commandId}#${index}`);
 
-/** A client's Idempotency-Key is scoped to its organisation, so two organisations never collide. */
-export const commandIdFor = (orgId: string, idempotencyKey: string): string =>
-  deterministicId('acd:command', `${orgId}:${idempotencyKey}`);
+/** Who sent a command: an organisation, and the person its token names (a commission member). */
+export interface Principal {
+  orgId: string;
+  subject?: string | null;
+}
+
+/**
+ * A client's Idempotency-Key is scoped to its principal (organisation and member), so two
+ * principals never share a stored outcome; the id is keyed, so neither the key nor the
+ * organisation can be read back from it or from the ids derived from it.
+ */
+export const commandIdFor = (idKey: string, who: Principal, idempotencyKey: string): string =>
+  keyedId(idKey, 'acd:command', `${who.orgId}\u0000${who.subject ?? ''}\u0000${idempotencyKey}`);

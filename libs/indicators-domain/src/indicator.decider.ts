@@ -14,7 +14,6 @@ import type {
   RevokeIndicator,
 } from './indicator.commands';
 import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
-import { indicatorIdFor } from './indicator-id';
 import { initialIndicatorState, type IndicatorState } from './indicator.state';
 import { normaliseIndicatorValue } from './indicator-value';
 import { isTlp, TLP_LEVELS } from '@acd/identity';
@@ -81,9 +80,17 @@ function publish(command: PublishIndicator, state: IndicatorState, ctx: CommandC
   const d = command.data;
   const normalised = normaliseIndicatorValue(d.indicatorType, d.value);
   if (!normalised.ok) return refuse('invalid', normalised.reason, 'value');
-  const indicatorId = indicatorIdFor(ctx.issuedBy.orgId, d.indicatorType, normalised.value);
-  if (indicatorId !== d.indicatorId) {
-    return refuse('invalid', 'indicatorId does not match publisher, type and value', 'indicatorId');
+  // The id is minted by the gateway under the bus's secret id key, which a pure decider does not
+  // hold; what it can hold to is that an id, once published, always names the same publisher,
+  // type and value.
+  const indicatorId = d.indicatorId;
+  if (
+    state.status !== 'unknown' &&
+    (state.publisherOrgId !== ctx.issuedBy.orgId ||
+      state.indicatorType !== d.indicatorType ||
+      state.value !== normalised.value)
+  ) {
+    return refuse('invalid', 'indicatorId names another indicator', 'indicatorId');
   }
   const now = ctx.now.getTime();
   const terms: IndicatorTerms = {

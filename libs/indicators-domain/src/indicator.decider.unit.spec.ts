@@ -7,7 +7,7 @@ import { indicatorIdFor } from './indicator-id';
 const NOW = new Date('2026-11-22T00:00:00Z');
 const publisher = { orgId: 'op-kanto-electric', kind: 'operator', sector: 'electricity' };
 const spec = deciderSpec(indicatorDecider, { issuedBy: publisher, now: NOW });
-const id = indicatorIdFor('op-kanto-electric', 'ipv4', '203.0.113.7');
+const id = indicatorIdFor('k'.repeat(32), 'op-kanto-electric', 'ipv4', '203.0.113.7');
 
 const publish = (over: Partial<PublishIndicator['data']> = {}): PublishIndicator => ({
   type: 'PublishIndicator',
@@ -131,12 +131,20 @@ describe('indicator decider', () => {
         .thenRefused({ code: 'invalid', field: 'value' });
     });
 
-    it('refuses an id that does not belong to this publisher, type and value', () => {
+    it('refuses an id already naming another publisher, type or value', () => {
       spec
-        .given([])
+        .given([published])
         .when(publish(), {
           issuedBy: { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' },
         })
+        .thenRefused({ code: 'invalid', field: 'indicatorId' });
+      spec
+        .given([published])
+        .when(publish({ value: '203.0.113.8' }))
+        .thenRefused({ code: 'invalid', field: 'indicatorId' });
+      spec
+        .given([published])
+        .when(publish({ indicatorType: 'domain', value: 'c2.example.org' }))
         .thenRefused({ code: 'invalid', field: 'indicatorId' });
     });
 

@@ -15,4 +15,9 @@ export interface BoundedContext<C extends Message, E extends Message, S> {
   eventsTopic: TopicKey;
   decider: Decider<C, E, S>;
   aggregateIdOf(command: C): string;
+  /**
+   * Lets a context send a command to the aggregate that already stands for it under another id
+   * (e.g. one minted before ids were keyed). `exists` sees every aggregate this processor loaded.
+   */
+  redirect?(command: C, issuer: { orgId: string }, exists: (aggregateId: string) => boolean): C;
 }

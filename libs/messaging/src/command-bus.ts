@@ -16,6 +16,8 @@ export interface SendCommand {
   issuer: { orgId: string; kind: string; sector: string | null };
   correlationId: string;
   idempotencyKey?: string;
+  /** Digest of the request (type, aggregate, body, principal) that a retry must match. */
+  fingerprint?: string;
   expectedVersion?: number;
 }
 
@@ -134,6 +136,7 @@ export class CommandBus {
               [H.replyTo]: this.instanceId,
               [H.occurredAt]: new Date().toISOString(),
               ...(cmd.idempotencyKey ? { [H.idempotencyKey]: cmd.idempotencyKey } : {}),
+              ...(cmd.fingerprint ? { [H.commandFingerprint]: cmd.fingerprint } : {}),
               ...(cmd.expectedVersion !== undefined
                 ? { [H.expectedVersion]: String(cmd.expectedVersion) }
                 : {}),

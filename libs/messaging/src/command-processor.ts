@@ -42,6 +42,11 @@ export interface CommandProcessorOptions {
  */
 export class CommandProcessor<C extends Message, E extends Message, S> {
   private readonly aggregates = new Map<string, Aggregate<S>>();
+  /**
+   * command id → the aggregate it wrote to, across every aggregate this processor has loaded:
+   * an Idempotency-Key reused for a command on another aggregate is recognised as reuse.
+   */
+  private readonly commandOwners = new Map<string, string>();
   private producer?: Producer;
   private consumer?: Consumer;
   private stale = true;
@@ -118,6 +123,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   private async reload(): Promise<void> {
     const started = Date.now();
     this.aggregates.clear();
+    this.commandOwners.clear();
     let events = 0;
     await readLogToEnd(
       this.kafka,
@@ -131,6 +137,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
           const current =
             this.aggregates.get(id) ?? emptyAggregate(this.context.decider.initialState);
           this.aggregates.set(id, applyEnvelope(this.context.decider, current, envelope));
+          if (envelope.metadata.causationId) {
+            this.commandOwners.set(envelope.metadata.causationId, id);
+          }
           events += 1;
         }
       },
@@ -170,13 +179,14 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
 
     // Decisions go into an overlay first: if the transaction fails, memory still matches the log.
     const overlay = new Map<string, Aggregate<S>>();
+    const owners = new Map<string, string>();
     const events: KafkaOut[] = [];
     const replies: KafkaOut[] = [];
     const dead: KafkaOut[] = [];
     const now = this.clock();
 
     for (const message of messages) {
-      const outcome = this.decideOne(message, batch.partition, overlay, now);
+      const outcome = this.decideOne(message, batch.partition, overlay, owners, now);
       if (outcome.deadLetter) dead.push(outcome.deadLetter);
       events.push(...outcome.events);
       if (outcome.reply) replies.push(outcome.reply);
@@ -206,6 +216,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       throw err;
     }
     for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
+    for (const [commandId, aggregateId] of owners) this.commandOwners.set(commandId, aggregateId);
     resolveOffset(last.offset);
     await heartbeat();
   }
@@ -214,6 +225,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     message: KafkaMessage,
     partition: number,
     overlay: Map<string, Aggregate<S>>,
+    owners: Map<string, string>,
     now: Date,
   ): { events: KafkaOut[]; reply?: KafkaOut; deadLetter?: KafkaOut } {
     const commandId = header(message.headers, H.commandId);
@@ -236,13 +248,20 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
       const { fullName, value } = this.codec.decode(message.value);
       command = { type: shortName(fullName), data: value } as C;
-      aggregateId = this.context.aggregateIdOf(command);
       requireHeader(message.headers, H.commandId);
       issuer = {
         orgId: requireHeader(message.headers, H.orgId),
         kind: requireHeader(message.headers, H.orgKind),
         sector: header(message.headers, H.orgSector) ?? null,
       };
+      if (this.context.redirect) {
+        command = this.context.redirect(
+          command,
+          issuer,
+          (a) => overlay.has(a) || this.aggregates.has(a),
+        );
+      }
+      aggregateId = this.context.aggregateIdOf(command);
       correlationId = header(message.headers, H.correlationId) ?? commandId ?? '';
     } catch (err) {
       const letter = deadLetter(
@@ -287,7 +306,30 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       return { events: [], ...(r ? { reply: r } : {}) };
     };
 
-    const done = aggregate.processed.get(id);
+    // A stored outcome answers only the request that produced it: same principal, same command
+    // type, aggregate and body (the gateway's fingerprint). Anything else that arrives under a
+    // used key is refused before the decider, the version or the stored outcome is consulted, so
+    // a reused key can neither borrow another request's authority nor overwrite its outcome.
+    const fingerprint = header(message.headers, H.commandFingerprint) ?? '';
+    const owner = owners.get(id) ?? this.commandOwners.get(id);
+    const done = owner === aggregateId ? aggregate.processed.get(id) : undefined;
+    if (
+      (owner !== undefined && owner !== aggregateId) ||
+      (done && done.fingerprint !== fingerprint)
+    ) {
+      const r = reply({
+        aggregateId,
+        outcome: 'REFUSED',
+        version: 0,
+        eventIds: [],
+        duplicate: false,
+        code: 'invalid',
+        reason:
+          'this Idempotency-Key was already used for a different request; retry a request only with its own key, and use a new key for a new request',
+        field: 'Idempotency-Key',
+      });
+      return { events: [], ...(r ? { reply: r } : {}) };
+    }
     if (done) {
       const r = reply({
         aggregateId,
@@ -329,6 +371,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
           occurredAt: now,
           correlationId,
           causationId: id,
+          ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
         },
         event,
       };
@@ -341,6 +384,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       });
     });
     overlay.set(aggregateId, next);
+    if (out.length > 0) owners.set(id, aggregateId);
     const r = reply({
       aggregateId,
       outcome: 'ACCEPTED',

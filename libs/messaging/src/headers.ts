@@ -14,6 +14,7 @@ export const H = {
   idempotencyKey: 'idempotency-key',
   commandType: 'command-type',
   commandId: 'command-id',
+  commandFingerprint: 'command-fingerprint',
   expectedVersion: 'expected-version',
   replyTo: 'reply-to',
   orgKind: 'org-kind',
@@ -56,6 +57,7 @@ export function eventHeaders(m: EventMetadata): Record<string, string> {
     [H.occurredAt]: m.occurredAt.toISOString(),
     [H.correlationId]: m.correlationId,
     [H.causationId]: m.causationId,
+    ...(m.commandFingerprint ? { [H.commandFingerprint]: m.commandFingerprint } : {}),
   };
 }
 
@@ -68,6 +70,7 @@ export function readEventMetadata(headers: IHeaders | undefined): EventMetadata 
   if (Number.isNaN(occurredAt.getTime())) {
     throw new MissingHeaderError(`${H.occurredAt} (not an ISO-8601 instant)`);
   }
+  const fingerprint = header(headers, H.commandFingerprint);
   return {
     eventType: requireHeader(headers, H.eventType),
     eventId: requireHeader(headers, H.eventId),
@@ -77,5 +80,6 @@ export function readEventMetadata(headers: IHeaders | undefined): EventMetadata 
     occurredAt,
     correlationId: header(headers, H.correlationId) ?? '',
     causationId: header(headers, H.causationId) ?? '',
+    ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
   };
 }

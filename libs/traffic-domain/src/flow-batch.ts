@@ -1,4 +1,4 @@
-import { deterministicId } from '@acd/event-sourcing';
+import { deterministicId, keyedId } from '@acd/event-sourcing';
 import {
   reachOf,
   validateFlow,
@@ -70,10 +70,11 @@ export function chunkFlows<T>(flows: readonly T[], size: number): T[][] {
 
 /**
  * The batch id is derived from the telecom operator and its Idempotency-Key, so a retried
- * submission names the same batch, and its records carry the same event ids.
+ * submission names the same batch, and its records carry the same event ids; keyed with the
+ * bus's id key, so the id reveals neither.
  */
-export const flowBatchIdFor = (telecomId: string, idempotencyKey: string): string =>
-  deterministicId('acd:flow-batch', `${telecomId}:${idempotencyKey}`);
+export const flowBatchIdFor = (idKey: string, telecomId: string, idempotencyKey: string): string =>
+  keyedId(idKey, 'acd:flow-batch', `${telecomId}:${idempotencyKey}`);
 
 export const flowChunkIdFor = (batchId: string, chunkIndex: number): string =>
   deterministicId('acd:flow-chunk', `${batchId}#${chunkIndex}`);

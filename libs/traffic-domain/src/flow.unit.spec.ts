@@ -178,9 +178,13 @@ describe('sortFlowBatch against the real dataset', () => {
 
 describe('batch ids and chunks', () => {
   it('name the same batch for the same telecom and key, and differ otherwise', () => {
-    expect(flowBatchIdFor('tel-a', 'k1')).toBe(flowBatchIdFor('tel-a', 'k1'));
-    expect(flowBatchIdFor('tel-a', 'k1')).not.toBe(flowBatchIdFor('tel-b', 'k1'));
-    expect(flowBatchIdFor('tel-a', 'k1')).not.toBe(flowBatchIdFor('tel-a', 'k2'));
+    const key = 'k'.repeat(32);
+    expect(flowBatchIdFor(key, 'tel-a', 'k1')).toBe(flowBatchIdFor(key, 'tel-a', 'k1'));
+    expect(flowBatchIdFor(key, 'tel-a', 'k1')).not.toBe(flowBatchIdFor(key, 'tel-b', 'k1'));
+    expect(flowBatchIdFor(key, 'tel-a', 'k1')).not.toBe(flowBatchIdFor(key, 'tel-a', 'k2'));
+    expect(flowBatchIdFor(key, 'tel-a', 'k1')).not.toBe(
+      flowBatchIdFor('x'.repeat(32), 'tel-a', 'k1'),
+    );
   });
 
   it('chunks keep every flow once, in order, each at most the size', () => {

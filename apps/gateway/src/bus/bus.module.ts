@@ -10,6 +10,7 @@ import {
 import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
 import { PublisherNames } from '../indicators/publisher-names';
+import { BusIds } from '../common/bus-ids';
 import {
   IndicatorQueries,
   openRuntime,
@@ -83,6 +84,17 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       },
     },
     {
+      provide: BusIds,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (cfg: GatewayConfig) => {
+        if (cfg.ACD_ID_KEY) return new BusIds(cfg.ACD_ID_KEY);
+        new Logger('ids').warn(
+          'ACD_ID_KEY is not set: ids are keyed with a random key, so a republish after a restart opens a new indicator',
+        );
+        return BusIds.withRandomKey();
+      },
+    },
+    {
       provide: ReportingQueries,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new ReportingQueries(rt.db),
@@ -114,6 +126,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     OversightQueries,
     OrganisationDirectory,
     PublisherNames,
+    BusIds,
   ],
 })
 export class BusModule {}

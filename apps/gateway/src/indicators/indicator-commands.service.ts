@@ -1,11 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Organisation } from '@acd/identity';
-import {
-  indicatorIdFor,
-  normaliseIndicatorValue,
-  type PublishIndicator,
-} from '@acd/indicators-domain';
+import { normaliseIndicatorValue, type PublishIndicator } from '@acd/indicators-domain';
 import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
+import { BusIds } from '../common/bus-ids';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
@@ -20,6 +17,7 @@ export class IndicatorCommands {
     private readonly sender: CommandSender,
     private readonly queries: IndicatorQueries,
     private readonly directory: OrganisationDirectory,
+    private readonly ids: BusIds,
   ) {}
 
   async publish(
@@ -35,7 +33,7 @@ export class IndicatorCommands {
         { field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` },
       ]);
     }
-    const indicatorId = indicatorIdFor(org.id, body.type, normalised.value);
+    const indicatorId = this.ids.indicator(org.id, body.type, normalised.value);
     const data: PublishIndicator['data'] = {
       indicatorId,
       indicatorType: body.type,

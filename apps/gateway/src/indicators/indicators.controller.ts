@@ -35,7 +35,7 @@ import {
 } from '../common/zod-validation.pipe';
 import { commandFailure } from '../common/command-outcome';
 import { IndicatorCommands } from './indicator-commands.service';
-import { commandOptions } from '../common/command-sender';
+import { commandOptions, partOf } from '../common/command-sender';
 import { CommandHeaders } from '../common/command-headers';
 import { decodeCursor, encodeCursor, presentIndicator } from './indicator.presenter';
 import { PublisherNames } from './publisher-names';
@@ -134,10 +134,11 @@ export class IndicatorsController {
           };
         }
         try {
-          const accepted = await this.commands.publish(org, parsed.data, {
-            correlationId: opts.correlationId,
-            ...(opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}.${index}` } : {}),
-          });
+          const accepted = await this.commands.publish(
+            org,
+            parsed.data,
+            partOf(opts, `.${index}`, item),
+          );
           return {
             index,
             status: accepted.version === 1 && !accepted.duplicate ? 201 : 200,

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  ForbiddenException,
   Headers,
   HttpCode,
   NotFoundException,
@@ -53,6 +54,11 @@ export class ReidentificationController {
     @Headers('idempotency-key') key: string | undefined,
     @Req() req: Request,
   ) {
+    // Decided here, before anything reaches the bus: no stored outcome, duplicate or refusal may
+    // stand in for the office's authority.
+    if (org.kind !== 'cabinet-office') {
+      throw new ForbiddenException('only the cabinet cyber office may re-identify a publisher');
+    }
     const doc = await this.queries.findVisible(org, id);
     if (!doc) throw new NotFoundException('not found');
     const pseudonym = this.names.pseudonymOf(doc.publisherOrgId);
@@ -64,7 +70,8 @@ export class ReidentificationController {
       { indicatorId: id, pseudonym, reason: body.reason },
       commandOptions(req, key, undefined),
     );
-    // Only an accepted command reaches this line: the decider refused anyone but the office.
+    // Only an accepted command reaches this line: the processor answers from the log only the
+    // office's own earlier request with this key and this body.
     return { ...accepted, indicatorId: id, pseudonym, publisherOrgId: doc.publisherOrgId };
   }
 }

@@ -13,7 +13,7 @@ import type {
   RetireAsset,
 } from '@acd/reporting-domain';
 import type { Accepted } from '../common/command-outcome';
-import { CommandSender, type CommandOptions } from '../common/command-sender';
+import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import { IndicatorCommands } from '../indicators/indicator-commands.service';
 import type {
@@ -84,10 +84,11 @@ export class ReportingCommands {
     // an indicator that does not exist. Each has its own idempotency key derived from the call's.
     const published: string[] = [];
     for (const [i, indicator] of b.newIndicators.entries()) {
-      const accepted = await this.indicatorCommands.publish(org, indicator, {
-        correlationId: opts.correlationId,
-        ...(opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}#indicator-${i}` } : {}),
-      });
+      const accepted = await this.indicatorCommands.publish(
+        org,
+        indicator,
+        partOf(opts, `#indicator-${i}`, indicator),
+      );
       published.push(accepted.id);
     }
     const commandId = this.sender.commandId(org, opts);

@@ -9,11 +9,11 @@ import {
 } from '@acd/persistence';
 import {
   countryOfAddress,
-  flowBatchIdFor,
   loadIpCountryTable,
   sortFlowBatch,
   type FlowIssue,
 } from '@acd/traffic-domain';
+import { BusIds } from '../common/bus-ids';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
 import { FlowBatchPublisher } from './flow-batch-publisher';
 import { flowBatchSchema } from './traffic.schemas';
@@ -63,6 +63,7 @@ export class FlowSubmissions {
     private readonly authorisations: CollectionAuthorisationLookup,
     private readonly queries: TrafficQueries,
     private readonly publisher: FlowBatchPublisher,
+    private readonly ids: BusIds,
   ) {
     // About 0.1 s: at start-up rather than in the first submission.
     loadIpCountryTable();
@@ -91,7 +92,7 @@ export class FlowSubmissions {
     const parsed = flowBatchSchema.safeParse(body);
     if (!parsed.success) throw badRequest(issuesOf(parsed.error));
 
-    const batchId = flowBatchIdFor(org.id, idempotencyKey ?? randomUUID());
+    const batchId = this.ids.flowBatch(org.id, idempotencyKey ?? randomUUID());
     const running = this.inFlight.get(batchId);
     if (running) return { ...(await running), duplicate: true };
     const work = this.accept(org, parsed.data.flows, batchId, correlationId);
