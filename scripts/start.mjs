@@ -4,7 +4,7 @@
 // seeds the demo organisations and a few indicators, and prints where to look.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDependencies } from './lib/dependencies.mjs';
@@ -12,6 +12,7 @@ import { seedAdvisoriesDemo } from './lib/demo-advisories.mjs';
 import { seedOversightDemo } from './lib/demo-oversight.mjs';
 import { seedReportingDemo } from './lib/demo-reporting.mjs';
 import { seedTrafficDemo } from './lib/demo-traffic.mjs';
+import { openJournal } from './lib/demo-journal.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -252,10 +253,24 @@ for (const [org, body] of demo) {
   );
 }
 
+// The demo's requests, kept with the data they created, so a second run resends them unchanged.
+const journal = openJournal(
+  external
+    ? path.join(
+        ROOT,
+        '.local',
+        `demo-journal-${createHash('sha256')
+          .update(`${env.KAFKA_BROKERS} ${env.MONGODB_URI} ${env.ACD_TOPIC_PREFIX ?? ''}`)
+          .digest('hex')
+          .slice(0, 12)}.json`,
+      )
+    : path.join(ROOT, '.local', 'stacks', 'dev', 'demo-journal.json'),
+);
+
 step('seeding the reporting demo (assets, incidents, deadlines, orders, a penalty)');
 let reportingDemo;
 try {
-  reportingDemo = await seedReportingDemo({ base, orgs });
+  reportingDemo = await seedReportingDemo({ base, orgs, journal });
 } catch (err) {
   console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
   await stop(1);
@@ -265,7 +280,7 @@ step(
   'seeding the advisories demo (everyone GREEN, electricity AMBER, named RED, an acknowledgement)',
 );
 try {
-  await seedAdvisoriesDemo({ base, orgs });
+  await seedAdvisoriesDemo({ base, orgs, journal });
 } catch (err) {
   console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
   await stop(1);
@@ -276,7 +291,7 @@ step(
 );
 let oversightDemo;
 try {
-  ({ oversight: oversightDemo } = await seedOversightDemo({ base, orgs }));
+  ({ oversight: oversightDemo } = await seedOversightDemo({ base, orgs, journal }));
 } catch (err) {
   console.error(`\u2716 ${err.message}\n  see .local/logs/*.log`);
   await stop(1);
@@ -297,7 +312,7 @@ try {
     60_000,
     300,
   );
-  const t = await seedTrafficDemo({ base, orgs });
+  const t = await seedTrafficDemo({ base, orgs, journal });
   console.log(
     `  ${t.received} flows in ${t.batches} batches: ${t.accepted} accepted, ${t.refusedDomestic} domestic-only refused`,
   );

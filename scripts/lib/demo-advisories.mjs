@@ -2,16 +2,24 @@
 // (everyone under GREEN, the electricity sector under AMBER, two named organisations under RED)
 // and one operator's acknowledgement. Idempotency keys make a second `npm start` answer from
 // the log instead of issuing again.
+import { openJournal } from './demo-journal.mjs';
+
 const DAY = 86_400_000;
 
-export async function seedAdvisoriesDemo({ base, orgs, log = console.log }) {
+export async function seedAdvisoriesDemo({
+  base,
+  orgs,
+  log = console.log,
+  journal = openJournal(),
+}) {
   const byId = (id) => orgs.find((o) => o.id === id);
   const nco = orgs.find((o) => o.kind === 'cabinet-office');
   const police = orgs.find((o) => o.kind === 'police');
   const operators = orgs.filter((o) => o.kind === 'operator');
   const grid = byId('op-kanto-electric') ?? operators.find((o) => o.sector === 'electricity');
   const named = operators.filter((o) => o.sector !== 'electricity').slice(0, 2);
-  const call = async (path, org, body, key) => {
+  const call = async (path, org, fresh, key) => {
+    const body = journal.replay(org.id, key, fresh);
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {

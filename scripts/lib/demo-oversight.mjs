@@ -2,11 +2,18 @@
 // commission (one vote cast), a police operation approved, executed and reported, and a live
 // collection authorisation for tel-nihon-backbone (every category, 30 days). Idempotency keys
 // make a second `npm start` answer from the log instead of requesting, voting or acting again.
+import { openJournal } from './demo-journal.mjs';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export async function seedOversightDemo({ base, orgs, log = console.log }) {
+export async function seedOversightDemo({
+  base,
+  orgs,
+  log = console.log,
+  journal = openJournal(),
+}) {
   const byId = (id) => orgs.find((o) => o.id === id);
   const nco = orgs.find((o) => o.kind === 'cabinet-office');
   const police = orgs.find((o) => o.kind === 'police');
@@ -20,7 +27,8 @@ export async function seedOversightDemo({ base, orgs, log = console.log }) {
   }));
   if (members.length < 3) throw new Error('the commission needs at least three member tokens');
 
-  const call = async (path, org, body, key) => {
+  const call = async (path, org, fresh, key) => {
+    const body = journal.replay(org.member ?? org.id, key, fresh);
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {

@@ -2,12 +2,20 @@
 // an incident can be in: reports on time, a missed early warning with a case, an open order,
 // an order complied with, an order ignored and fined, and a closed incident. Idempotency keys
 // make a second `npm start` answer from the log instead of reporting twice.
+import { openJournal } from './demo-journal.mjs';
+
 const HOUR = 3_600_000;
 
-export async function seedReportingDemo({ base, orgs, log = console.log }) {
+export async function seedReportingDemo({
+  base,
+  orgs,
+  log = console.log,
+  journal = openJournal(),
+}) {
   const who = (id) => orgs.find((o) => o.id === id);
   const nco = orgs.find((o) => o.kind === 'cabinet-office');
-  const call = async (method, path, org, body, key) => {
+  const call = async (method, path, org, fresh, key) => {
+    const body = key ? journal.replay(org.id, key, fresh) : fresh;
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {

@@ -4,13 +4,15 @@
 // ones are refused and counted; some hit the indicators `npm start` publishes (203.0.113.10,
 // update-check.example.net, 192.0.2.0/24), so the cabinet office sees matches. Idempotency keys
 // make a second `npm start` publish nothing again (the gateway answers 200, duplicate: true).
+import { openJournal } from './demo-journal.mjs';
+
 const TELECOM = 'tel-nihon-backbone';
 
 /** Addresses the IP-to-country dataset places (GeoLite2 Country via geoip-country). */
 const JP = ['133.242.0.1', '210.130.1.1', '133.242.10.20', '210.130.5.6'];
 const ABROAD = ['45.33.32.156', '80.80.80.80', '1.0.1.1', '195.154.1.1', '103.4.96.1'];
 
-export async function seedTrafficDemo({ base, orgs, log = console.log }) {
+export async function seedTrafficDemo({ base, orgs, log = console.log, journal = openJournal() }) {
   const telecom = orgs.find((o) => o.id === TELECOM) ?? orgs.find((o) => o.kind === 'telecom');
   if (!telecom) throw new Error('no telecom operator among the demo organisations');
   const now = Date.now();
@@ -88,7 +90,7 @@ export async function seedTrafficDemo({ base, orgs, log = console.log }) {
         'content-type': 'application/json',
         'idempotency-key': batch.key,
       },
-      body: JSON.stringify({ flows: batch.flows }),
+      body: JSON.stringify(journal.replay(telecom.id, batch.key, { flows: batch.flows })),
     });
     const json = await res.json().catch(() => ({}));
     if (res.status !== 202 && res.status !== 200) {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 
 jest.setTimeout(240_000);
@@ -547,7 +548,15 @@ describe('oversight: authorisations, operations and the emergency path', () => {
         execFile(
           process.execPath,
           ['-e', script],
-          { env: { ...process.env, BASE: bus.base, ORGS: JSON.stringify(bus.orgs) } },
+          {
+            env: {
+              ...process.env,
+              BASE: bus.base,
+              ORGS: JSON.stringify(bus.orgs),
+              // Both runs share one journal, as two `npm start`s on one stack do.
+              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
+            },
+          },
           (err, out, stderr) =>
             err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(JSON.parse(out)),
         );

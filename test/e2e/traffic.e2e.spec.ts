@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 
@@ -325,7 +326,15 @@ describe('traffic: flow metadata under a collection authorisation', () => {
         execFile(
           process.execPath,
           ['-e', script],
-          { env: { ...process.env, BASE: bus.base, ORGS: JSON.stringify(bus.orgs) } },
+          {
+            env: {
+              ...process.env,
+              BASE: bus.base,
+              ORGS: JSON.stringify(bus.orgs),
+              // Both runs share one journal, as two `npm start`s on one stack do.
+              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
+            },
+          },
           (err, out) => (err ? reject(err) : resolve(JSON.parse(out) as Record<string, number>)),
         );
       });
