@@ -51,7 +51,7 @@ class RequestHistory {
       this.state = decider.evolve(this.state, event);
       this.envelopes.push({
         metadata: {
-          eventId: eventIdFor(causationId, i),
+          eventId: eventIdFor(causationId, i, this.requestId),
           eventType: event.type,
           aggregateId: this.requestId,
           aggregateVersion: this.envelopes.length + 1,

@@ -17,7 +17,7 @@ const envelope = (
   causationId = `c${version}`,
 ): EventEnvelope<Added> => ({
   metadata: {
-    eventId: eventIdFor(causationId, 0),
+    eventId: eventIdFor(causationId, 0, 'a'),
     eventType: 'Added',
     aggregateId: 'a',
     aggregateVersion: version,
@@ -55,7 +55,7 @@ describe('aggregate replay', () => {
     agg = applyEnvelope(counter, agg, envelope(1, 5, 'cmd-1'));
     expect(agg.processed.get('cmd-1')).toEqual({
       version: 1,
-      eventIds: [eventIdFor('cmd-1', 0)],
+      eventIds: [eventIdFor('cmd-1', 0, 'a')],
       fingerprint: '',
     });
   });

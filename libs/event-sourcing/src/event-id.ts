@@ -30,8 +30,12 @@ export function keyedId(key: string, namespace: string, name: string): string {
   );
 }
 
-export const eventIdFor = (commandId: string, index: number): string =>
-  deterministicId('acd:event', `${commandId}#${index}`);
+/**
+ * The id of the `index`th event a command produced on an aggregate. The aggregate is part of the
+ * name, so no two aggregates' events ever share an id, whatever command ids arrive.
+ */
+export const eventIdFor = (commandId: string, index: number, aggregateId: string): string =>
+  deterministicId('acd:event', `${aggregateId}\u0000${commandId}#${index}`);
 
 /** Who sent a command: an organisation, and the person its token names (a commission member). */
 export interface Principal {

@@ -363,7 +363,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     decision.events.forEach((event, index) => {
       const envelope: EventEnvelope<E> = {
         metadata: {
-          eventId: eventIdFor(id, index),
+          eventId: eventIdFor(id, index, aggregateId),
           eventType: event.type,
           aggregateId,
           aggregateVersion: next.version + 1,

@@ -11,7 +11,7 @@ const envelope = (
   event: OversightEvent,
 ): EventEnvelope<OversightEvent> => ({
   metadata: {
-    eventId: eventIdFor(`${requestId}-${version}`, 0),
+    eventId: eventIdFor(`${requestId}-${version}`, 0, requestId),
     eventType: event.type,
     aggregateId: requestId,
     aggregateVersion: version,

@@ -135,7 +135,7 @@ const envelope = (
   event: ReportingEvent,
 ): EventEnvelope<ReportingEvent> => ({
   metadata: {
-    eventId: eventIdFor(`c-${version}`, 0),
+    eventId: eventIdFor(`c-${version}`, 0, 'op'),
     eventType: event.type,
     aggregateId: operatorId,
     aggregateVersion: version,

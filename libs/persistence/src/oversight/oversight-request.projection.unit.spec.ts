@@ -11,7 +11,7 @@ const env = (event: OversightEvent): EventEnvelope<OversightEvent> => {
   version += 1;
   return {
     metadata: {
-      eventId: eventIdFor(`c${version}`, 0),
+      eventId: eventIdFor(`c${version}`, 0, 'r'),
       eventType: event.type,
       aggregateId: 'req-1',
       aggregateVersion: version,
