@@ -176,6 +176,13 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     expect(again.body).toMatchObject({ batchId, accepted: 3, duplicate: true });
     expect(await written(['acd.traffic.flows.v1'])).toBe(before);
 
+    // The key with other flows (issue 10, finding 4): refused, not answered as a duplicate whose
+    // new flows would silently vanish; nothing published.
+    const reused = await submit({ flows: [flow({ srcAddress: CN, dstAddress: JP_B })] }, 'batch-1');
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ field: 'Idempotency-Key' });
+    expect(await written(['acd.traffic.flows.v1'])).toBe(before);
+
     // The telecom sees its submission with the counts; an operator sees nothing.
     const own = await waitFor(
       'submission readable by the telecom',

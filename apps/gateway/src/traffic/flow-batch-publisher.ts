@@ -24,6 +24,8 @@ export interface FlowBatchToPublish {
   receivedAt: Date;
   correlationId: string;
   chunkSize: number;
+  /** Digest of the submitted body, carried as the event's `command-fingerprint` header. */
+  fingerprint: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export class FlowBatchPublisher implements OnModuleInit, OnApplicationShutdown {
         occurredAt: b.receivedAt,
         correlationId: b.correlationId,
         causationId: b.batchId,
+        commandFingerprint: b.fingerprint,
       });
     const flowRecords: Message[] = chunks.map((flows, i) => ({
       key: b.batchId,

@@ -1,4 +1,10 @@
-import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, trafficSchema, type TrafficConfig } from '@acd/config';
 import type { Organisation } from '@acd/identity';
@@ -14,6 +20,7 @@ import {
   type FlowIssue,
 } from '@acd/traffic-domain';
 import { BusIds } from '../common/bus-ids';
+import { digestOf, stableJson } from '../common/request-digest';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
 import { FlowBatchPublisher } from './flow-batch-publisher';
 import { flowBatchSchema } from './traffic.schemas';
@@ -28,6 +35,13 @@ export interface FlowBatchAnswer {
   invalid: FlowIssue[];
   /** True when this Idempotency-Key was seen before: nothing was published this time. */
   duplicate: boolean;
+}
+
+/** An answer with the digest of the body it answered (null for batches stored before digests). */
+type Fingerprinted = FlowBatchAnswer & { fingerprint: string | null };
+
+function withoutFingerprint({ fingerprint: _f, ...answer }: Fingerprinted): FlowBatchAnswer {
+  return answer;
 }
 
 /** Categories of metadata a flow record carries; the authorisation must cover each one. */
@@ -55,9 +69,9 @@ const RECENT_LIMIT = 10_000;
 @Injectable()
 export class FlowSubmissions {
   private readonly config: TrafficConfig = loadConfig(trafficSchema);
-  private readonly inFlight = new Map<string, Promise<FlowBatchAnswer>>();
+  private readonly inFlight = new Map<string, Promise<Fingerprinted>>();
   /** Counts only: an invalid list can be 10,000 entries long, and is recomputed from the body. */
-  private readonly recent = new Map<string, Omit<FlowBatchAnswer, 'invalid' | 'duplicate'>>();
+  private readonly recent = new Map<string, Omit<Fingerprinted, 'invalid' | 'duplicate'>>();
 
   constructor(
     private readonly authorisations: CollectionAuthorisationLookup,
@@ -93,12 +107,17 @@ export class FlowSubmissions {
     if (!parsed.success) throw badRequest(issuesOf(parsed.error));
 
     const batchId = this.ids.flowBatch(org.id, idempotencyKey ?? randomUUID());
+    const fingerprint = digestOf(org.id, stableJson(body));
     const running = this.inFlight.get(batchId);
-    if (running) return { ...(await running), duplicate: true };
-    const work = this.accept(org, parsed.data.flows, batchId, correlationId);
+    if (running) {
+      const answer = await running;
+      this.mustMatch(answer.fingerprint, fingerprint);
+      return { ...withoutFingerprint(answer), duplicate: true };
+    }
+    const work = this.accept(org, parsed.data.flows, batchId, fingerprint, correlationId);
     this.inFlight.set(batchId, work);
     try {
-      return await work;
+      return withoutFingerprint(await work);
     } finally {
       this.inFlight.delete(batchId);
     }
@@ -108,11 +127,15 @@ export class FlowSubmissions {
     org: Organisation,
     flows: Parameters<typeof sortFlowBatch>[0],
     batchId: string,
+    fingerprint: string,
     correlationId: string,
-  ): Promise<FlowBatchAnswer> {
+  ): Promise<Fingerprinted> {
     const now = new Date();
     const seen = await this.previously(org, batchId, flows, now);
-    if (seen) return seen;
+    if (seen) {
+      this.mustMatch(seen.fingerprint, fingerprint);
+      return seen;
+    }
 
     const authorisation = await this.authorisations.liveFor(org.id, now);
     if (!authorisation) {
@@ -143,16 +166,30 @@ export class FlowSubmissions {
       receivedAt: now,
       correlationId,
       chunkSize: this.config.ACD_FLOW_CHUNK_SIZE,
+      fingerprint,
     });
-    const answer: FlowBatchAnswer = {
+    const answer: Fingerprinted = {
       batchId,
       authorisationId: authorisation.requestId,
       ...counts,
       invalid: sorted.invalid,
       duplicate: false,
+      fingerprint,
     };
     this.remember(answer);
     return answer;
+  }
+
+  /** A key reused with another body is refused, never answered with the first body's outcome. */
+  private mustMatch(stored: string | null, fingerprint: string): void {
+    if (stored === fingerprint) return;
+    throw new UnprocessableEntityException({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message:
+        'this Idempotency-Key was already used for a different submission; retry a submission only with its own key, and use a new key for new flows',
+      field: 'Idempotency-Key',
+    });
   }
 
   /** The answer to a batch already published, from this gateway's memory or the read model. */
@@ -161,7 +198,7 @@ export class FlowSubmissions {
     batchId: string,
     flows: Parameters<typeof sortFlowBatch>[0],
     now: Date,
-  ): Promise<FlowBatchAnswer | null> {
+  ): Promise<Fingerprinted | null> {
     // The recorded counts stand; the invalid list is recomputed from the body.
     const invalid = () => sortFlowBatch(flows, countryOfAddress, now.getTime()).invalid;
     const recent = this.recent.get(batchId);
@@ -177,6 +214,7 @@ export class FlowSubmissions {
       refusedUnlocated: stored.refusedUnlocated,
       invalid: invalid(),
       duplicate: true,
+      fingerprint: stored.fingerprint ?? null,
     };
   }
 
@@ -195,7 +233,7 @@ export class FlowSubmissions {
     }
   }
 
-  private remember({ invalid: _invalid, duplicate: _duplicate, ...counts }: FlowBatchAnswer): void {
+  private remember({ invalid: _invalid, duplicate: _duplicate, ...counts }: Fingerprinted): void {
     this.recent.set(counts.batchId, counts);
     if (this.recent.size > RECENT_LIMIT) {
       const oldest = this.recent.keys().next().value;

@@ -26,6 +26,7 @@ export function evolveFlowSubmission(
     invalid: d.invalid,
     chunks: d.chunks,
     receivedAt: new Date(d.receivedAt),
+    fingerprint: metadata.commandFingerprint ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ export interface FlowSubmissionDoc {
   invalid: number;
   chunks: number;
   receivedAt: Date;
+  /** Digest of the submitted body: a retry under the same key must send the same body. */
+  fingerprint?: string | null;
 }
 
 /** The metadata of the flow that matched, as the office reads it. */
