@@ -26,7 +26,6 @@ describe('security: idempotency keys are bound to their request, ids reveal noth
   let tokai: DemoOrg;
   let nco: DemoOrg;
   let commission: DemoOrg;
-  let members: DemoOrg[];
   let kafka: Kafka;
   let topics: TopicNames;
   let codec: SchemaSet;
@@ -37,7 +36,6 @@ describe('security: idempotency keys are bound to their request, ids reveal noth
     tokai = bus.byId('op-tokai-rail');
     nco = bus.byId('gov-nco');
     commission = bus.byId('gov-cyber-oversight-commission');
-    members = (commission.members ?? []).map((m) => ({ ...commission, token: m.token }));
     const cfg = loadConfig(kafkaSchema, bus.env);
     kafka = createKafka(cfg, 'e2e-security');
     topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
@@ -47,11 +45,7 @@ describe('security: idempotency keys are bound to their request, ids reveal noth
     await bus?.stop();
   });
 
-  const member = (i: number): DemoOrg => {
-    const m = members[i];
-    if (!m) throw new Error(`no member ${i}`);
-    return m;
-  };
+  const member = (i: number): DemoOrg => bus.commissionMember(i);
 
   /** Every event of one type on the indicator events topic, decoded. */
   const indicatorEvents = async (type: string) => {

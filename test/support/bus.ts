@@ -163,6 +163,14 @@ export class BusUnderTest {
     return this.org((o) => o.id === id);
   }
 
+  /** The oversight commission's member `i` (0-based), as a principal with its personal token. */
+  commissionMember(i: number): DemoOrg {
+    const commission = this.org((o) => o.kind === 'oversight-commission');
+    const m = commission.members?.[i];
+    if (!m) throw new Error(`no commission member ${i}`);
+    return { ...commission, token: m.token };
+  }
+
   async request(
     method: string,
     path: string,
