@@ -16,6 +16,7 @@ import {
   OrganisationDirectory,
   ReportingQueries,
   AdvisoryQueries,
+  ReferenceLookup,
   OversightQueries,
   type Runtime,
 } from '@acd/persistence';
@@ -93,6 +94,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new AdvisoryQueries(rt.db),
     },
     {
+      provide: ReferenceLookup,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new ReferenceLookup(rt.db),
+    },
+    {
       provide: OversightQueries,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new OversightQueries(rt.db),
@@ -111,6 +117,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     IndicatorQueries,
     ReportingQueries,
     AdvisoryQueries,
+    ReferenceLookup,
     OversightQueries,
     OrganisationDirectory,
     PublisherNames,
