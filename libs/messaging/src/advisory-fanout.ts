@@ -114,14 +114,64 @@ export function advisoryCopyData(data: FanoutData, reader: AudienceViewer | null
   };
 }
 
-export interface AdvisoryFanoutOptions {
+/** One copy of an advisory event: where it goes and the value (Avro single-object) it carries. */
+export interface AdvisoryCopy {
+  topic: string;
+  value: Buffer;
+}
+
+/** Where an advisory's readers come from: the organisations read model. */
+export interface AdvisoryDirectory {
+  /** Ids of every organisation of these kinds. */
+  orgIdsOfKinds(kinds: string[]): Promise<string[]>;
+  /** The kind of each of these organisations that is registered. */
+  kindsOf(orgIds: string[]): Promise<ReadonlyMap<string, OrgKind>>;
+}
+
+class UndecodableAdvisory extends Error {}
+
+/**
+ * The copies of one record of the advisory events topic: none for an event that is not fanned
+ * out, otherwise one per audience topic (`advisoryAudienceRoutes`), each the event re-encoded with
+ * its own schema as `advisoryCopyData` cuts it for that topic's readers. Throws
+ * `UndecodableAdvisory` for a record that cannot be read.
+ */
+export async function advisoryCopies(
+  codec: WireCodec,
+  topics: TopicNames,
+  message: Pick<KafkaMessage, 'value' | 'headers'>,
+  directory: AdvisoryDirectory,
+): Promise<AdvisoryCopy[]> {
+  let data: FanoutData;
+  let fullName: string;
+  try {
+    const envelope = decodeEnvelope<{ type: string; data: FanoutData }>(
+      codec,
+      message as KafkaMessage,
+    );
+    if (!FANNED_OUT_EVENT_TYPES.includes(envelope.event.type)) return [];
+    data = envelope.event.data;
+    fullName = codec.decode(message.value as Buffer).fullName;
+  } catch (err) {
+    throw new UndecodableAdvisory(err instanceof Error ? err.message : String(err));
+  }
+  const routes = await advisoryAudienceRoutes(topics, data, (kinds) =>
+    directory.orgIdsOfKinds(kinds),
+  );
+  const orgIds = routes.flatMap((r) => (r.orgId === null ? [] : [r.orgId]));
+  const kinds = orgIds.length > 0 ? await directory.kindsOf(orgIds) : new Map<string, OrgKind>();
+  return routes.map(({ topic, orgId }) => {
+    // An organisation the directory does not know has no kind: an ordinary reader.
+    const reader: AudienceViewer | null =
+      orgId === null ? null : { id: orgId, kind: kinds.get(orgId) };
+    return { topic, value: codec.encode(fullName, advisoryCopyData(data, reader)) };
+  });
+}
+
+export interface AdvisoryFanoutOptions extends AdvisoryDirectory {
   instanceId: string;
   replicationFactor: number;
   logger: BusLogger;
-  /** Ids of every organisation of these kinds (from the organisations read model). */
-  orgIdsOfKinds(kinds: string[]): Promise<string[]>;
-  /** The kind of each of these organisations that is registered (from the same read model). */
-  kindsOf(orgIds: string[]): Promise<ReadonlyMap<string, OrgKind>>;
   /** Most events copied in one transaction (default 500). */
   maxTransaction?: number;
 }
@@ -240,38 +290,19 @@ export class AdvisoryFanout {
     await heartbeat();
   }
 
-  /** Each audience topic of the event, with the value its copy there carries. */
-  private async copiesOf(
-    message: KafkaMessage,
-    partition: number,
-  ): Promise<{ topic: string; value: Buffer }[]> {
-    let data: FanoutData;
-    let fullName: string;
+  private async copiesOf(message: KafkaMessage, partition: number): Promise<AdvisoryCopy[]> {
     try {
-      const envelope = decodeEnvelope<{ type: string; data: FanoutData }>(this.codec, message);
-      if (!FANNED_OUT_EVENT_TYPES.includes(envelope.event.type)) return [];
-      data = envelope.event.data;
-      fullName = this.codec.decode(message.value as Buffer).fullName;
+      return await advisoryCopies(this.codec, this.topics, message, this.opts);
     } catch (err) {
+      if (!(err instanceof UndecodableAdvisory)) throw err;
       // Not ours to judge: the projector dead-letters undecodable events.
       this.opts.logger.warn('advisory event not copied: undecodable', {
         partition,
         offset: message.offset,
-        error: err instanceof Error ? err.message : String(err),
+        error: err.message,
       });
       return [];
     }
-    const routes = await advisoryAudienceRoutes(this.topics, data, (kinds) =>
-      this.opts.orgIdsOfKinds(kinds),
-    );
-    const orgIds = routes.flatMap((r) => (r.orgId === null ? [] : [r.orgId]));
-    const kinds = orgIds.length > 0 ? await this.opts.kindsOf(orgIds) : new Map<string, OrgKind>();
-    return routes.map(({ topic, orgId }) => {
-      // An organisation the directory does not know has no kind: an ordinary reader.
-      const reader: AudienceViewer | null =
-        orgId === null ? null : { id: orgId, kind: kinds.get(orgId) };
-      return { topic, value: this.codec.encode(fullName, advisoryCopyData(data, reader)) };
-    });
   }
 
   /** Creates the audience topics not seen yet; brokers run with auto-creation off. */
