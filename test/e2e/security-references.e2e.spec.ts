@@ -469,6 +469,57 @@ describe('security probe: references and co-recipients disclose nothing', () => 
     expect((await bus.get(`/v1/advisories/${advisory}`, nco)).body.incidentIds).toEqual([incident]);
   });
 
+  it('the commission reads an operation request: evidence it may not read is left out, and the police lose what its publisher narrows', async () => {
+    const commission = bus.byId('gov-cyber-oversight-commission');
+    const member = { ...commission, token: String(commission.members?.[0]?.token) };
+    const forPolice = await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '198.51.100.202',
+      tlp: 'AMBER',
+      audience: { orgs: [npa.id] },
+    });
+    const open = await bus.publish(kanto, { type: 'ipv4', value: '198.51.100.203', tlp: 'GREEN' });
+    const created = await bus.post('/v1/oversight/operation-requests', npa, {
+      target: { type: 'ip', value: '133.242.0.1' },
+      justification: 'Command-and-control server steering a botnet against grid operators',
+      evidence: [
+        { type: 'indicator', id: forPolice },
+        { type: 'indicator', id: open },
+      ],
+      measures: ['access'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: inDays(7),
+    });
+    expect(created.status).toBe(201);
+    const path = `/v1/oversight/requests/${String(created.body.requestId)}`;
+    await projected(path, Number(created.body.version), member);
+
+    const asCommission = await bus.get(path, member);
+    expect(asCommission.body.evidence).toEqual([{ type: 'indicator', id: open }]);
+    expect(JSON.stringify(asCommission.body)).not.toContain(forPolice);
+    expect((await bus.get(path, npa)).body.evidence).toEqual(
+      expect.arrayContaining([
+        { type: 'indicator', id: forPolice },
+        { type: 'indicator', id: open },
+      ]),
+    );
+
+    // The publisher narrows the AMBER one away from the police: it leaves their view too.
+    await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '198.51.100.202',
+      tlp: 'AMBER',
+      audience: { orgs: [tokai.id] },
+    });
+    await waitFor(
+      'the police lost the indicator',
+      async () => (await bus.get(`/v1/indicators/${forPolice}`, npa)).status === 404,
+      30_000,
+      100,
+    );
+    expect((await bus.get(path, npa)).body.evidence).toEqual([{ type: 'indicator', id: open }]);
+  });
+
   itWithSasl(
     'named recipients on the live stream and on their own Kafka topic see no co-recipient, and the same audience as REST shows them',
     async () => {

@@ -176,7 +176,10 @@ export class AdvisoriesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One advisory; 404 when hidden or missing' })
+  @ApiOperation({
+    summary:
+      'One advisory; 404 when hidden or missing. Named organisations: all for the issuer and the cabinet office, otherwise only you; related indicators and incidents: only those you may read now',
+  })
   async get(
     @CurrentOrg() org: Organisation,
     @Param('id', idPipe) id: string,

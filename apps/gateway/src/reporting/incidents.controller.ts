@@ -150,7 +150,8 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOperation({
-    summary: 'One incident with its deadlines and reports; 404 when hidden or missing',
+    summary:
+      'One incident with its deadlines and reports; 404 when hidden or missing. Linked indicators: only those you may read now',
   })
   async get(@CurrentOrg() org: Organisation, @Param('id', incidentIdPipe) id: string) {
     return presentIncident(await this.visible(org, id));
