@@ -253,6 +253,22 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     const filtered = await bus.get(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`, nco);
     expect(filtered.body.items?.map((m) => m.flowIndex)).toEqual([3]);
 
+    // The commission reads the matches, and of the matched indicators only those it may read:
+    // the GREEN address, not the AMBER domain for the electricity sector (its id, label and value
+    // are left out; the flow still shows what it was). Filtering by that id finds nothing.
+    const member = members[0] as DemoOrg;
+    const asCommission = await bus.get(`/v1/traffic/matches?batchId=${batchId}`, member);
+    expect(
+      Object.fromEntries((asCommission.body.items ?? []).map((m) => [m.flowIndex, m.indicator])),
+    ).toEqual({
+      0: { id: indicatorIds.address, type: 'ipv4', value: C2_FOREIGN, tlp: 'GREEN' },
+      3: null,
+    });
+    expect(JSON.stringify(asCommission.body)).not.toContain(String(indicatorIds.domain));
+    expect(
+      (await bus.get(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`, member)).body.items,
+    ).toEqual([]);
+
     // A match is evidence an operation request can cite.
     const operation = await bus.post('/v1/oversight/operation-requests', npa, {
       target: { type: 'ip', value: C2_FOREIGN },

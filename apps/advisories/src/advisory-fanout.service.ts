@@ -8,8 +8,8 @@ import { AdvisoryQueries, createLogger, openRuntime, type Runtime } from '@acd/p
 
 /**
  * Runs the advisory fan-out beside the command processor: advisory events are copied to the
- * audience topics that outside organisations read; members of a named kind come from the
- * organisations read model.
+ * audience topics that outside organisations read; members of a named kind, and the kind of each
+ * organisation whose topic gets a copy, come from the organisations read model.
  */
 @Injectable()
 export class AdvisoryFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +25,7 @@ export class AdvisoryFanoutService implements OnApplicationBootstrap, OnApplicat
       replicationFactor: this.runtime.kafkaConfig.ACD_REPLICATION_FACTOR,
       logger,
       orgIdsOfKinds: (kinds) => queries.orgIdsOfKinds(kinds),
+      kindsOf: (orgIds) => queries.kindsOf(orgIds),
     });
     await this.fanout.start();
     logger.info('advisory fan-out running', { group: this.fanout.groupId });

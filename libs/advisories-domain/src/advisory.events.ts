@@ -33,9 +33,13 @@ export interface AdvisoryContent {
   severity: AdvisorySeverity;
   tlp: string;
   audience: AdvisoryAudience;
-  /** Related indicators, each readable by every reader of the advisory (checked at the edge). */
+  /**
+   * Related indicators, each readable by every reader of the advisory when issued or updated
+   * (checked at the edge). Readability can shrink later, so every read path shows a reader only
+   * those it may read at that moment, and the per-audience Kafka copies carry none.
+   */
   indicatorIds: string[];
-  /** Related incidents, each readable by every reader of the advisory (checked at the edge). */
+  /** Related incidents, under the same rules as `indicatorIds`. */
   incidentIds: string[];
   recommendedActions: string[];
   expiresAt: Millis;

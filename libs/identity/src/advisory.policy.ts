@@ -1,5 +1,5 @@
 import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS } from './entitlement.policy';
-import type { Organisation } from './organisation';
+import type { Organisation, OrgKind } from './organisation';
 import type { Tlp } from './tlp';
 
 /**
@@ -72,4 +72,48 @@ export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
   clauses.push({ 'audience.kinds': viewer.kind, tlp: shareable });
   clauses.push({ 'audience.everyone': true, tlp: { $in: [...OPEN_BY_DEFAULT_TLPS] } });
   return { $or: clauses };
+}
+
+/**
+ * What deciding how much of an audience a reader sees needs to know of the reader (an
+ * `Organisation` is one). Without a kind, the reader is an ordinary one: not the cabinet office.
+ */
+export interface AudienceViewer {
+  readonly id: string;
+  readonly kind?: OrgKind | undefined;
+}
+
+/** The issuer and the cabinet cyber office see the whole audience (and who acknowledged). */
+export function overseesAdvisory(
+  viewer: AudienceViewer,
+  item: Pick<AdvisoryItem, 'issuerOrgId'>,
+): boolean {
+  return viewer.kind === 'cabinet-office' || viewer.id === item.issuerOrgId;
+}
+
+/**
+ * An advisory's audience as one of its readers sees it, the same on every path (REST, the live
+ * stream, the reader's own Kafka topic): `everyone`, sectors and kinds as issued; of the named
+ * organisations, all of them for the issuer and the cabinet office, otherwise only the reader
+ * itself when it is named. Who else was told by name is the issuer's business: a named recipient
+ * never learns another.
+ */
+export function advisoryAudienceFor(viewer: AudienceViewer, item: AdvisoryItem): AdvisoryAudience {
+  const { everyone, sectors, kinds, orgs } = item.audience;
+  return {
+    everyone,
+    sectors: [...sectors],
+    kinds: [...kinds],
+    orgs: overseesAdvisory(viewer, item) ? [...orgs] : orgs.filter((o) => o === viewer.id),
+  };
+}
+
+/**
+ * The audience a record read by many organisations alike may carry (a sector's or the public
+ * Kafka topic, written once for all its readers): what every one of them may see, which is the
+ * audience without any named organisation.
+ */
+export function sharedAdvisoryAudience(item: AdvisoryItem): AdvisoryAudience {
+  const { everyone, sectors, kinds } = item.audience;
+  return { everyone, sectors: [...sectors], kinds: [...kinds], orgs: [] };
 }

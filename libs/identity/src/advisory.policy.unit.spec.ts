@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import {
+  advisoryAudienceFor,
   advisoryReadFilter,
   canReadAdvisory,
+  overseesAdvisory,
+  sharedAdvisoryAudience,
   type AdvisoryAudience,
   type AdvisoryItem,
 } from './advisory.policy';
@@ -157,6 +160,100 @@ describe('advisory policy properties', () => {
       }),
       runs,
     );
+  });
+});
+
+// ------------------------------------------------- the audience as each reader sees it
+
+describe('advisory audience as each reader sees it (no co-recipient disclosed)', () => {
+  const runs = { numRuns: 3000 };
+
+  it('a reader that is neither the issuer nor the cabinet office sees no named organisation but itself', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const seen = advisoryAudienceFor(v, i);
+        if (overseesAdvisory(v, i)) return;
+        expect(seen.orgs).toEqual(i.audience.orgs.filter((o) => o === v.id));
+        expect(seen.orgs.every((o) => o === v.id)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('the issuer and the cabinet office see the audience exactly as issued', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        expect(advisoryAudienceFor(v, { ...i, issuerOrgId: v.id })).toEqual(i.audience);
+        expect(advisoryAudienceFor(DEMO_ORGS.nco, i)).toEqual(i.audience);
+      }),
+      runs,
+    );
+  });
+
+  it('everyone, sectors and kinds are never cut; named organisations only ever are', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const seen = advisoryAudienceFor(v, i);
+        expect({ ...seen, orgs: [] }).toEqual({ ...i.audience, orgs: [] });
+        expect(seen.orgs.every((o) => i.audience.orgs.includes(o))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('what a reader sees does not depend on who else is named', () => {
+    fc.assert(
+      fc.property(viewer, item, fc.array(orgId, { maxLength: 3 }), (v, i, more) => {
+        if (overseesAdvisory(v, i)) return;
+        const others = more.filter((o) => o !== v.id);
+        const widened = {
+          ...i,
+          audience: { ...i.audience, orgs: [...i.audience.orgs, ...others] },
+        };
+        expect(advisoryAudienceFor(v, widened)).toEqual(advisoryAudienceFor(v, i));
+      }),
+      runs,
+    );
+  });
+
+  it('the shared audience (a sector or the public topic) is within what every reader sees', () => {
+    fc.assert(
+      fc.property(fc.array(viewer, { minLength: 1, maxLength: 6 }), item, (vs, i) => {
+        const shared = sharedAdvisoryAudience(i);
+        expect(shared.orgs).toEqual([]);
+        for (const v of vs) {
+          const seen = advisoryAudienceFor(v, i);
+          expect(shared.orgs.every((o) => seen.orgs.includes(o))).toBe(true);
+          expect({ ...shared, orgs: [] }).toEqual({ ...seen, orgs: [] });
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('the view is a copy: changing it leaves the advisory untouched', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        const before = JSON.stringify(i);
+        const seen = advisoryAudienceFor(v, i);
+        seen.orgs.push('x');
+        seen.sectors.push('x');
+        seen.kinds.push('x');
+        sharedAdvisoryAudience(i).sectors.push('y');
+        expect(JSON.stringify(i)).toBe(before);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a reader without a known kind is an ordinary reader', () => {
+    const i: AdvisoryItem = {
+      issuerOrgId: DEMO_ORGS.npa.id,
+      tlp: 'RED',
+      audience: { everyone: false, sectors: [], kinds: [], orgs: ['org-a', 'org-b'] },
+    };
+    expect(advisoryAudienceFor({ id: 'org-a' }, i).orgs).toEqual(['org-a']);
+    expect(advisoryAudienceFor({ id: DEMO_ORGS.npa.id }, i).orgs).toEqual(['org-a', 'org-b']);
   });
 });
 

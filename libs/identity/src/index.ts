@@ -10,3 +10,4 @@ export * from './demo-organisations';
 export * from './pseudonym';
 export * from './oversight.policy';
 export * from './traffic.policy';
+export * from './reference.policy';

@@ -35,3 +35,4 @@ export * from './traffic/traffic.read-model';
 export * from './traffic/traffic.projection';
 export * from './traffic/traffic.queries';
 export * from './traffic/traffic-retention';
+export * from './references/reference.lookup';

@@ -21,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { AdvisoryQueries } from '@acd/persistence';
+import { AdvisoryQueries, ReferenceLookup } from '@acd/persistence';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CommandHeaders } from '../common/command-headers';
@@ -30,7 +30,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { AdvisoryCommands } from './advisory-commands.service';
-import { presentAcknowledgements, presentAdvisory } from './advisory.presenter';
+import { advisoryReferences, presentAcknowledgements, presentAdvisory } from './advisory.presenter';
 import {
   advisoryIdSchema,
   issueAdvisorySchema,
@@ -50,6 +50,7 @@ export class AdvisoriesController {
   constructor(
     private readonly commands: AdvisoryCommands,
     private readonly queries: AdvisoryQueries,
+    private readonly references: ReferenceLookup,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -170,11 +171,15 @@ export class AdvisoriesController {
       query: q,
       items: page.items.map((d) => ({ kind: 'advisory', id: d._id, tlp: d.tlp })),
     });
-    return presentPage(page, (d) => presentAdvisory(d, org, now));
+    const terms = await this.references.termsOf(advisoryReferences(page.items));
+    return presentPage(page, (d) => presentAdvisory(d, org, terms, now));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One advisory; 404 when hidden or missing' })
+  @ApiOperation({
+    summary:
+      'One advisory; 404 when hidden or missing. Named organisations: all for the issuer and the cabinet office, otherwise only you; related indicators and incidents: only those you may read now',
+  })
   async get(
     @CurrentOrg() org: Organisation,
     @Param('id', idPipe) id: string,
@@ -189,7 +194,8 @@ export class AdvisoriesController {
       query: { id },
       items: [{ kind: 'advisory', id: doc._id, tlp: doc.tlp }],
     });
-    return presentAdvisory(doc, org);
+    const terms = await this.references.termsOf(advisoryReferences([doc]));
+    return presentAdvisory(doc, org, terms);
   }
 
   @Get(':id/acknowledgements')

@@ -37,7 +37,8 @@ interface Related {
  * so a retry with the same Idempotency-Key names the same advisory. Before an advisory names
  * related indicators or incidents, every organisation that will read it (the issuer, the office
  * and its audience, resolved from the directory) must be able to read each of them: an advisory
- * never becomes a way to see what its readers may not.
+ * never becomes a way to see what its readers may not. That holds when it is issued; what a
+ * reader is shown later is cut again to what it may read then (`presentAdvisory`).
  */
 @Injectable()
 export class AdvisoryCommands {

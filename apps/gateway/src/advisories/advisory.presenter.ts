@@ -1,18 +1,33 @@
-import type { Organisation } from '@acd/identity';
+import {
+  advisoryAudienceFor,
+  overseesAdvisory,
+  readableReferenceIds,
+  referencesOf,
+  type Organisation,
+  type ReferenceTerms,
+  type Tlp,
+} from '@acd/identity';
 import type { AcknowledgementReport, AdvisoryDoc } from '@acd/persistence';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
-/** The issuer and the cabinet office see the whole audience and every acknowledgement. */
-const oversees = (viewer: Organisation, d: AdvisoryDoc): boolean =>
-  viewer.kind === 'cabinet-office' || viewer.id === d.issuerOrgId;
+/** What `presentAdvisory` needs looked up first: the current terms of the items the page cites. */
+export const advisoryReferences = (docs: readonly AdvisoryDoc[]) => docs.flatMap(referencesOf);
 
 /**
  * The API's view of an advisory. A reader sees the audience's sectors and kinds, but of the
- * named organisations only itself: who else was told is the issuer's business.
+ * named organisations only itself (`advisoryAudienceFor`: who else was told is the issuer's
+ * business), and of the related indicators and incidents only those it may read now (`terms`,
+ * from `ReferenceLookup`), whatever their labels were when the advisory was issued.
  */
-export function presentAdvisory(d: AdvisoryDoc, viewer: Organisation, now = new Date()) {
-  const full = oversees(viewer, d);
+export function presentAdvisory(
+  d: AdvisoryDoc,
+  viewer: Organisation,
+  terms: ReferenceTerms,
+  now = new Date(),
+) {
+  const item = { issuerOrgId: d.issuerOrgId, tlp: d.tlp as Tlp, audience: d.audience };
+  const full = overseesAdvisory(viewer, item);
   const expired = new Date(d.expiresAt).getTime() <= now.getTime();
   return {
     id: d._id,
@@ -20,15 +35,10 @@ export function presentAdvisory(d: AdvisoryDoc, viewer: Organisation, now = new 
     summary: d.summary,
     severity: d.severity,
     tlp: d.tlp,
-    audience: {
-      everyone: d.audience.everyone,
-      sectors: d.audience.sectors,
-      kinds: d.audience.kinds,
-      orgs: full ? d.audience.orgs : d.audience.orgs.filter((o) => o === viewer.id),
-    },
+    audience: advisoryAudienceFor(viewer, item),
     issuer: { orgId: d.issuerOrgId, kind: d.issuerKind },
-    indicatorIds: d.indicatorIds,
-    incidentIds: d.incidentIds,
+    indicatorIds: readableReferenceIds(viewer, 'indicator', d.indicatorIds, terms),
+    incidentIds: readableReferenceIds(viewer, 'incident', d.incidentIds, terms),
     recommendedActions: d.recommendedActions,
     expiresAt: iso(d.expiresAt),
     status: d.status === 'withdrawn' ? 'withdrawn' : expired ? 'expired' : 'active',

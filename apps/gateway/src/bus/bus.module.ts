@@ -17,6 +17,7 @@ import {
   OrganisationDirectory,
   ReportingQueries,
   AdvisoryQueries,
+  ReferenceLookup,
   OversightQueries,
   type Runtime,
 } from '@acd/persistence';
@@ -105,6 +106,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new AdvisoryQueries(rt.db),
     },
     {
+      provide: ReferenceLookup,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new ReferenceLookup(rt.db),
+    },
+    {
       provide: OversightQueries,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new OversightQueries(rt.db),
@@ -123,6 +129,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     IndicatorQueries,
     ReportingQueries,
     AdvisoryQueries,
+    ReferenceLookup,
     OversightQueries,
     OrganisationDirectory,
     PublisherNames,

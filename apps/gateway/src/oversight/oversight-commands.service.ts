@@ -87,9 +87,10 @@ export class OversightCommands {
 
   /**
    * Evidence must be real: an indicator or an incident the agency may read (so a request never
-   * cites what its author cannot see, and the commission can follow every link), or a flow match
-   * the bus recorded (agencies do not read matches; the cabinet office passes their ids on, so
-   * only existence is checked). The first unusable item answers 422 naming it.
+   * cites what its author cannot see), or a flow match the bus recorded (agencies do not read
+   * matches; the cabinet office passes their ids on, so only existence is checked). The first
+   * unusable item answers 422 naming it. Reading a request shows each reader only the evidence it
+   * may read itself at that moment (`presentRequest`), the commission included.
    */
   private async checkEvidence(
     org: Organisation,

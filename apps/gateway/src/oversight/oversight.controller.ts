@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { AuditStore, OversightQueries } from '@acd/persistence';
+import { AuditStore, OversightQueries, ReferenceLookup } from '@acd/persistence';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import type { Accepted } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';
@@ -29,7 +29,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { OversightCommands } from './oversight-commands.service';
-import { presentBoard, presentRequest } from './oversight.presenter';
+import { evidenceReferences, presentBoard, presentRequest } from './oversight.presenter';
 import {
   collectionRequestSchema,
   consultationSchema,
@@ -65,6 +65,7 @@ export class OversightController {
   constructor(
     private readonly commands: OversightCommands,
     private readonly queries: OversightQueries,
+    private readonly references: ReferenceLookup,
     private readonly audit: AuditStore,
   ) {}
 
@@ -292,7 +293,7 @@ export class OversightController {
   async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
     const doc = await this.queries.findVisible(org, id);
     if (!doc) throw new NotFoundException('not found');
-    return presentRequest(doc, org);
+    return presentRequest(doc, org, await this.references.termsOf(evidenceReferences([doc])));
   }
 
   @Get('board')
@@ -315,6 +316,7 @@ export class OversightController {
       ...pageCursor(q.next),
       limit: q.limit,
     });
-    return presentPage(page, (d) => presentRequest(d, org, now));
+    const terms = await this.references.termsOf(evidenceReferences(page.items));
+    return presentPage(page, (d) => presentRequest(d, org, terms, now));
   }
 }

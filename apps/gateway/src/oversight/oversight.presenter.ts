@@ -1,4 +1,10 @@
-import type { Organisation } from '@acd/identity';
+import {
+  readableReferences,
+  type Organisation,
+  type Reference,
+  type ReferenceKind,
+  type ReferenceTerms,
+} from '@acd/identity';
 import type { SignedTreeHead } from '@acd/audit';
 import type { OversightBoardData, OversightRequestDoc } from '@acd/persistence';
 
@@ -16,10 +22,34 @@ const isLive = (d: OversightRequestDoc, now: Date) =>
 const isExpired = (d: OversightRequestDoc, now: Date) =>
   d.status === 'approved' && now.getTime() >= new Date(d.validUntil).getTime();
 
-function operationView(d: OversightRequestDoc) {
+const EVIDENCE_KINDS: readonly string[] = [
+  'indicator',
+  'incident',
+  'flow-match',
+] satisfies ReferenceKind[];
+
+const evidenceOf = (d: OversightRequestDoc): Reference[] =>
+  d.evidence
+    .filter((e) => EVIDENCE_KINDS.includes(e.type))
+    .map((e) => ({ kind: e.type as ReferenceKind, id: e.id }));
+
+/** What `presentRequest` needs looked up first: the current terms of the evidence cited. */
+export const evidenceReferences = (docs: readonly OversightRequestDoc[]): Reference[] =>
+  docs.flatMap(evidenceOf);
+
+/**
+ * The evidence the viewer may read now, as `{type, id}` links: a reference is never shown to a
+ * reader who may not read what it points to (not even the commission, which reads only what the
+ * entitlement policies give it).
+ */
+function readableEvidence(d: OversightRequestDoc, viewer: Organisation, terms: ReferenceTerms) {
+  return readableReferences(viewer, evidenceOf(d), terms).map((r) => ({ type: r.kind, id: r.id }));
+}
+
+function operationView(d: OversightRequestDoc, viewer: Organisation, terms: ReferenceTerms) {
   return {
     target: d.target,
-    evidence: d.evidence,
+    evidence: readableEvidence(d, viewer, terms),
     measures: d.measures,
     stage: d.stage,
     consultation: d.consultation
@@ -58,7 +88,12 @@ function operationView(d: OversightRequestDoc) {
  * named by a collection authorisation sees what it is authorised to supply and when, not the
  * government's justification.
  */
-export function presentRequest(d: OversightRequestDoc, viewer: Organisation, now = new Date()) {
+export function presentRequest(
+  d: OversightRequestDoc,
+  viewer: Organisation,
+  terms: ReferenceTerms,
+  now = new Date(),
+) {
   const commission = viewer.kind === 'oversight-commission';
   const supplierOnly =
     d.kind === 'collection' && viewer.kind === 'telecom' && viewer.id === d.telecomId;
@@ -103,7 +138,7 @@ export function presentRequest(d: OversightRequestDoc, viewer: Organisation, now
     decision,
     ...(d.kind === 'collection'
       ? { telecomId: d.telecomId, categories: d.categories ?? [] }
-      : operationView(d)),
+      : operationView(d, viewer, terms)),
   };
 }
 

@@ -20,14 +20,25 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { ReportingQueries, type AssetDoc, type IncidentDoc } from '@acd/persistence';
+import {
+  ReferenceLookup,
+  ReportingQueries,
+  type AssetDoc,
+  type IncidentDoc,
+} from '@acd/persistence';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from './reporting.paging';
-import { incidentTimeline, presentIncident, regimeReport } from './reporting.presenter';
+import {
+  incidentReferences,
+  incidentTimeline,
+  presentIncident,
+  readableBy,
+  regimeReport,
+} from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
 import {
   fileReportSchema,
@@ -48,6 +59,7 @@ export class IncidentsController {
   constructor(
     private readonly commands: ReportingCommands,
     private readonly queries: ReportingQueries,
+    private readonly references: ReferenceLookup,
   ) {}
 
   @Post()
@@ -132,12 +144,14 @@ export class IncidentsController {
       ...pageCursor(q.next),
       limit: q.limit,
     });
-    return presentPage(page, presentIncident);
+    const terms = await this.references.termsOf(incidentReferences(page.items));
+    return presentPage(page, (i) => presentIncident(readableBy(i, org, terms)));
   }
 
   @Get(':id')
   @ApiOperation({
-    summary: 'One incident with its deadlines and reports; 404 when hidden or missing',
+    summary:
+      'One incident with its deadlines and reports; 404 when hidden or missing. Linked indicators: only those you may read now',
   })
   async get(@CurrentOrg() org: Organisation, @Param('id', incidentIdPipe) id: string) {
     return presentIncident(await this.visible(org, id));
@@ -172,9 +186,10 @@ export class IncidentsController {
     return regimeReport(incident, regime, assets);
   }
 
+  /** The incident as the viewer may see it (`readableBy`), or 404. */
   private async visible(org: Organisation, id: string): Promise<IncidentDoc> {
     const doc = await this.queries.findIncident(org, id);
     if (!doc) throw new NotFoundException('not found');
-    return doc;
+    return readableBy(doc, org, await this.references.termsOf(incidentReferences([doc])));
   }
 }

@@ -1,3 +1,9 @@
+import {
+  readableReferenceIds,
+  referencesOf,
+  type Organisation,
+  type ReferenceTerms,
+} from '@acd/identity';
 import type { AssetDoc, IncidentDoc, ReportingFileDoc } from '@acd/persistence';
 import { formatJst } from '@acd/reporting-domain';
 
@@ -44,6 +50,24 @@ function presentDeadline(d: IncidentDoc['deadlines'][number]) {
     filedLate: d.status === 'missed' && d.filedAt !== null,
     caseId: d.caseId,
   };
+}
+
+/** What `readableBy` needs looked up first: the current terms of the indicators incidents link. */
+export const incidentReferences = (docs: readonly IncidentDoc[]) => docs.flatMap(referencesOf);
+
+/**
+ * The incident as one reader may see it: of its linked indicators, only those the reader may read
+ * now (`terms`, from `ReferenceLookup`). The police, reading an incident shared with them, never
+ * see the id of a RED indicator it links; nobody keeps seeing one its publisher has since
+ * narrowed away from them. Every view of an incident (the record, the regimes' reports) is made
+ * from this.
+ */
+export function readableBy(
+  i: IncidentDoc,
+  viewer: Organisation,
+  terms: ReferenceTerms,
+): IncidentDoc {
+  return { ...i, indicatorIds: readableReferenceIds(viewer, 'indicator', i.indicatorIds, terms) };
 }
 
 export function presentIncident(i: IncidentDoc) {

@@ -12,6 +12,7 @@ import type { Organisation } from '@acd/identity';
 import {
   AdvisoryQueries,
   IndicatorQueries,
+  ReferenceLookup,
   StreamFilter,
   streamSources,
   type Runtime,
@@ -51,12 +52,14 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     @Inject(GATEWAY_CONFIG) private readonly cfg: GatewayConfig,
     queries: IndicatorQueries,
     advisories: AdvisoryQueries,
+    references: ReferenceLookup,
     names: PublisherNames,
     private readonly audit: AuditTrail,
   ) {
     this.sources = streamSources({
       queries,
       advisories,
+      references,
       presentPublisher: (viewer, item) => names.present(viewer, item),
     });
   }

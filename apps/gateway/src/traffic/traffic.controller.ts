@@ -21,8 +21,8 @@ import {
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Organisation } from '@acd/identity';
-import { TrafficQueries } from '@acd/persistence';
+import { canReadReference, type Organisation } from '@acd/identity';
+import { ReferenceLookup, TrafficQueries } from '@acd/persistence';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { idempotencyKeySchema } from '../common/command-headers';
@@ -30,7 +30,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { FlowSubmissions } from './flow-submissions.service';
-import { presentMatch, presentSubmission } from './traffic.presenter';
+import { matchReferences, presentMatch, presentSubmission } from './traffic.presenter';
 import {
   flowBatchSchema,
   listMatchesSchema,
@@ -50,6 +50,7 @@ export class TrafficController {
   constructor(
     private readonly submissions: FlowSubmissions,
     private readonly queries: TrafficQueries,
+    private readonly references: ReferenceLookup,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -157,7 +158,7 @@ export class TrafficController {
   @Get('matches')
   @ApiOperation({
     summary:
-      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else)',
+      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else). `indicator` is null where you may not read the matched indicator, and filtering by such an indicator finds nothing',
   })
   @ApiQuery({ name: 'indicatorId', required: false })
   @ApiQuery({ name: 'batchId', required: false })
@@ -170,13 +171,23 @@ export class TrafficController {
     @Query(new ZodValidationPipe(listMatchesSchema))
     q: { indicatorId?: string; batchId?: string; since?: Date; limit: number; next?: string },
   ) {
-    const page = await this.queries.listMatches(org, {
-      limit: q.limit,
-      ...(q.indicatorId ? { indicatorId: q.indicatorId } : {}),
-      ...(q.batchId ? { batchId: q.batchId } : {}),
-      ...(q.since ? { since: q.since } : {}),
-      ...pageCursor(q.next),
-    });
+    // Filtering by an indicator the caller may not read answers like an unknown one: nothing.
+    const hidden =
+      q.indicatorId !== undefined &&
+      !canReadReference(
+        org,
+        { kind: 'indicator', id: q.indicatorId },
+        await this.references.termsOf([{ kind: 'indicator', id: q.indicatorId }]),
+      );
+    const page = hidden
+      ? { items: [], next: null }
+      : await this.queries.listMatches(org, {
+          limit: q.limit,
+          ...(q.indicatorId ? { indicatorId: q.indicatorId } : {}),
+          ...(q.batchId ? { batchId: q.batchId } : {}),
+          ...(q.since ? { since: q.since } : {}),
+          ...pageCursor(q.next),
+        });
     await this.recordQuery(
       org,
       subject,
@@ -184,7 +195,8 @@ export class TrafficController {
       q,
       page.items.map((d) => ({ kind: 'flow-match', id: d._id })),
     );
-    return presentPage(page, presentMatch);
+    const terms = await this.references.termsOf(matchReferences(page.items));
+    return presentPage(page, (d) => presentMatch(d, org, terms));
   }
 
   @Get('matches/:id')
@@ -201,6 +213,6 @@ export class TrafficController {
     await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
       { kind: 'flow-match', id: doc._id },
     ]);
-    return presentMatch(doc);
+    return presentMatch(doc, org, await this.references.termsOf(matchReferences([doc])));
   }
 }

@@ -1,3 +1,9 @@
+import {
+  canReadReference,
+  type Organisation,
+  type Reference,
+  type ReferenceTerms,
+} from '@acd/identity';
 import type { FlowMatchDoc, FlowSubmissionDoc } from '@acd/persistence';
 
 export function presentSubmission(d: FlowSubmissionDoc) {
@@ -14,15 +20,28 @@ export function presentSubmission(d: FlowSubmissionDoc) {
   };
 }
 
-export function presentMatch(d: FlowMatchDoc) {
+/** What `presentMatch` needs looked up first: the current terms of the matched indicators. */
+export const matchReferences = (docs: readonly FlowMatchDoc[]): Reference[] =>
+  docs.map((d) => ({ kind: 'indicator', id: d.indicatorId }));
+
+/**
+ * A match as one reader sees it. The matched indicator (its id, and the copy of its type, value
+ * and label the match keeps) is shown only to a reader who may read that indicator now; for
+ * anyone else (the commission, for an indicator not shared with it) `indicator` is null and the
+ * match shows the flow and how it matched.
+ */
+export function presentMatch(d: FlowMatchDoc, viewer: Organisation, terms: ReferenceTerms) {
   const f = d.flow;
+  const readable = canReadReference(viewer, { kind: 'indicator', id: d.indicatorId }, terms);
   return {
     id: d._id,
     batchId: d.batchId,
     flowIndex: d.flowIndex,
     telecomOrgId: d.telecomOrgId,
     authorisationId: d.authorisationId,
-    indicator: { id: d.indicatorId, type: d.indicatorType, value: d.indicatorValue, tlp: d.tlp },
+    indicator: readable
+      ? { id: d.indicatorId, type: d.indicatorType, value: d.indicatorValue, tlp: d.tlp }
+      : null,
     matchedOn: d.matchedOn,
     endpoint: d.endpoint,
     flow: {

@@ -1,5 +1,11 @@
 import type { Db, Filter } from 'mongodb';
-import { advisoryReadFilter, canReadAdvisory, type Organisation, type Tlp } from '@acd/identity';
+import {
+  advisoryReadFilter,
+  canReadAdvisory,
+  type Organisation,
+  type OrgKind,
+  type Tlp,
+} from '@acd/identity';
 import type { Page } from '../indicators/indicator.queries';
 import {
   organisationProjection,
@@ -147,6 +153,15 @@ export class AdvisoryQueries {
       .find({ kind: { $in: kinds } } as Filter<OrganisationDoc>)
       .toArray();
     return docs.map((d) => d._id).sort();
+  }
+
+  /** The kind of each registered organisation among these: the fan-out's readers of their topics. */
+  async kindsOf(orgIds: string[]): Promise<Map<string, OrgKind>> {
+    if (orgIds.length === 0) return new Map();
+    const docs = await this.organisationDocs
+      .find({ _id: { $in: orgIds } } as Filter<OrganisationDoc>)
+      .toArray();
+    return new Map(docs.map((d) => [d._id, toOrganisation(d).kind]));
   }
 
   /** The registered organisations that would read an advisory with this label and audience. */

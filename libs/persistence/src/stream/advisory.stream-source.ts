@@ -4,13 +4,25 @@ import type {
   AdvisoryUpdated,
   AdvisoryWithdrawn,
 } from '@acd/advisories-domain';
-import { canReadAdvisory, type AdvisoryItem, type Organisation, type Tlp } from '@acd/identity';
+import {
+  advisoryAudienceFor,
+  canReadAdvisory,
+  readableReferenceIds,
+  referencesOf,
+  type AdvisoryItem,
+  type Organisation,
+  type Reference,
+  type ReferenceTerms,
+  type Tlp,
+} from '@acd/identity';
 import type { AdvisoryDoc } from '../advisories/advisory.read-model';
 import type { SourceEvent, StreamSource } from './stream-source';
 
 export interface AdvisoryStreamDeps {
   /** `AdvisoryQueries` or anything with its `findVisible`. */
   advisories: { findVisible(viewer: Organisation, id: string): Promise<AdvisoryDoc | null> };
+  /** `ReferenceLookup` or anything with its `termsOf`: the related items' current terms. */
+  references: { termsOf(refs: Iterable<Reference>): Promise<ReferenceTerms> };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -21,15 +33,27 @@ const item = (issuerOrgId: string, tlp: string, a: AdvisoryContent['audience']):
   audience: { everyone: a.everyone, sectors: a.sectors, kinds: a.kinds, orgs: a.orgs },
 });
 
-function content(c: AdvisoryContent) {
+/**
+ * What one viewer receives of an advisory's content: the audience as `advisoryAudienceFor` shows
+ * it to this viewer (no other named recipient), and only the related items the viewer may read
+ * when the event is sent, by their current terms: the same as the REST view at that moment, even
+ * when the stream is replayed long after an indicator was narrowed.
+ */
+async function content(
+  c: AdvisoryContent,
+  terms: AdvisoryItem,
+  viewer: Organisation,
+  deps: AdvisoryStreamDeps,
+) {
+  const related = await deps.references.termsOf(referencesOf(c));
   return {
     title: c.title,
     summary: c.summary,
     severity: c.severity,
     tlp: c.tlp,
-    audience: item('', c.tlp, c.audience).audience,
-    indicatorIds: c.indicatorIds,
-    incidentIds: c.incidentIds,
+    audience: advisoryAudienceFor(viewer, terms),
+    indicatorIds: readableReferenceIds(viewer, 'indicator', c.indicatorIds, related),
+    incidentIds: readableReferenceIds(viewer, 'incident', c.incidentIds, related),
     recommendedActions: c.recommendedActions,
     expiresAt: iso(c.expiresAt),
   };
@@ -40,7 +64,7 @@ function content(c: AdvisoryContent) {
  * updated and withdrawn advisories carry their label and audience, so each is judged by its own
  * terms (a withdrawal by the terms at withdrawal: it reaches exactly those who were told).
  * Acknowledgements are not streamed: who has acknowledged is for the issuer and the office,
- * through the REST API.
+ * through the REST API. What each viewer receives is cut to that viewer (see `content`).
  */
 export function advisoryStreamSource(deps: AdvisoryStreamDeps): StreamSource<AdvisoryItem> {
   return {
@@ -62,10 +86,10 @@ export function advisoryStreamSource(deps: AdvisoryStreamDeps): StreamSource<Adv
             type: e.type,
             access: { terms },
             establishes: terms,
-            data: () => ({
+            data: async (viewer) => ({
               id: d.advisoryId,
               issuer: { orgId: d.issuerOrgId, kind: d.issuerKind },
-              ...content(d),
+              ...(await content(d, terms, viewer, deps)),
               issuedAt: iso(d.issuedAt),
             }),
           };
@@ -78,9 +102,9 @@ export function advisoryStreamSource(deps: AdvisoryStreamDeps): StreamSource<Adv
             type: e.type,
             access: { terms },
             establishes: terms,
-            data: () => ({
+            data: async (viewer) => ({
               id: d.advisoryId,
-              ...content(d),
+              ...(await content(d, terms, viewer, deps)),
               changedFields: d.changedFields,
               updatedAt: iso(d.updatedAt),
             }),

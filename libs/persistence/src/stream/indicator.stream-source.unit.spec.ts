@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EventEnvelope } from '@acd/event-sourcing';
-import { canRead, type Organisation, type Sector } from '@acd/identity';
+import { canRead, emptyReferenceTerms, type Organisation, type Sector } from '@acd/identity';
 import type { IndicatorDoc } from '../indicators/indicator.read-model';
 import { indicatorStreamSource } from './indicator.stream-source';
 import { StreamFilter, type AnyEvent } from './stream-source';
@@ -137,6 +137,7 @@ describe('indicator stream source: who receives which event', () => {
       queries: readModel(null),
       presentPublisher,
       advisories: { findVisible: async () => null },
+      references: { termsOf: async () => emptyReferenceTerms() },
     });
     expect(sources.map((s) => [s.kind, s.topic])).toEqual([
       ['indicator', 'indicatorEvents'],

@@ -20,7 +20,10 @@ export interface SourceEvent<T> {
   access: StreamAccess<T>;
   /** Terms the event sets for its aggregate from now on; later events of it are judged by them. */
   establishes?: T;
-  /** What the viewer receives (may depend on the viewer, e.g. publisher pseudonyms). */
+  /**
+   * What the viewer receives (may depend on the viewer, e.g. publisher pseudonyms, or look up
+   * what the viewer may read of the items the event refers to).
+   */
   data(viewer: Organisation): unknown;
 }
 
@@ -118,7 +121,7 @@ export class StreamFilter {
       type: ev.type,
       version: envelope.metadata.aggregateVersion,
       occurredAt: envelope.metadata.occurredAt.toISOString(),
-      data: ev.data(this.viewer),
+      data: await ev.data(this.viewer),
     };
   }
 
