@@ -3,7 +3,6 @@ import {
   Controller,
   Headers,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Req,
@@ -20,6 +19,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { indicatorIdSchema } from './indicator.schemas';
 import { PublisherNames } from './publisher-names';
+import { notFound } from '../common/command-outcome';
 
 const reidentifySchema = z
   .object({ reason: z.string().trim().min(10, 'state why the identity is needed').max(2000) })
@@ -54,7 +54,7 @@ export class ReidentificationController {
     @Req() req: Request,
   ) {
     const doc = await this.queries.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     const pseudonym = this.names.pseudonymOf(doc.publisherOrgId);
     const accepted = await this.sender.send(
       org,

@@ -3,7 +3,6 @@ import {
   Controller,
   Get,
   Headers,
-  NotFoundException,
   Param,
   Post,
   Req,
@@ -30,6 +29,7 @@ import {
   type IssueOrderBody,
   type OpenCaseBody,
 } from './reporting.schemas';
+import { notFound } from '../common/command-outcome';
 
 const operatorPipe = new ZodValidationPipe(orgIdSchema);
 const idPipe = new ZodValidationPipe(uuidSchema);
@@ -72,7 +72,7 @@ export class ComplianceController {
     @Param('operatorId', operatorPipe) operatorId: string,
   ) {
     const doc = await this.queries.findFile(org, operatorId);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return presentFile(doc);
   }
 

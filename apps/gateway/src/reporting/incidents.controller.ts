@@ -3,7 +3,6 @@ import {
   Controller,
   Get,
   Headers,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -38,6 +37,7 @@ import {
   type FileReportBody,
   type OpenIncidentBody,
 } from './reporting.schemas';
+import { notFound } from '../common/command-outcome';
 
 const incidentIdPipe = new ZodValidationPipe(uuidSchema);
 
@@ -174,7 +174,7 @@ export class IncidentsController {
 
   private async visible(org: Organisation, id: string): Promise<IncidentDoc> {
     const doc = await this.queries.findIncident(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return doc;
   }
 }

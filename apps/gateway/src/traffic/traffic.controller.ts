@@ -3,7 +3,6 @@ import {
   Controller,
   Get,
   Headers,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -37,6 +36,7 @@ import {
   listSubmissionsSchema,
   matchIdSchema,
 } from './traffic.schemas';
+import { notFound } from '../common/command-outcome';
 
 const correlationOf = (req: Request): string => {
   const c = req.headers['x-correlation-id'];
@@ -147,7 +147,7 @@ export class TrafficController {
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
   ) {
     const doc = await this.queries.findSubmission(org, id);
-    if (!doc) throw new NotFoundException(`flow batch ${id} not found`);
+    if (!doc) throw notFound();
     await this.recordQuery(org, subject, 'GET /v1/traffic/flow-batches/:id', { id }, [
       { kind: 'flow-batch', id: doc._id },
     ]);
@@ -197,7 +197,7 @@ export class TrafficController {
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
   ) {
     const doc = await this.queries.findMatch(org, id);
-    if (!doc) throw new NotFoundException(`match ${id} not found`);
+    if (!doc) throw notFound();
     await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
       { kind: 'flow-match', id: doc._id },
     ]);
