@@ -155,7 +155,7 @@ async function kafkajsRaw(messages: { key: string; value: Buffer }[]): Promise<n
 }
 
 async function busCommandPath(): Promise<{ rate: number; recordSize: number }> {
-  const processor = new CommandProcessor(kafka, topics, codec, indicatorContext as never, {
+  const processor = new CommandProcessor(kafka, topics, codec, indicatorContext() as never, {
     instanceId: 'bench',
     logger: quiet,
   });

@@ -57,7 +57,7 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     await admin.open();
     for (const org of [publisher, nco, outsider]) await admin.register(org);
     await admin.close();
-    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext as never, {
+    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext() as never, {
       instanceId: 'int',
       logger: quiet,
     });

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { indicatorDecider, normaliseIndicatorValue } from '@acd/indicators-domain';
-import type { PublishIndicator } from '@acd/indicators-domain';
+import {
+  createIndicatorDecider,
+  DEFAULT_INDICATOR_BREADTH,
+  publishableIndicatorValue,
+} from '@acd/indicators-domain';
+import type { IndicatorBreadth, PublishIndicator } from '@acd/indicators-domain';
 import { publishIndicatorSchema } from '../../gateway/src/indicators/indicator.schemas';
 import { UsageError } from './exit-codes';
 
@@ -291,11 +295,14 @@ function parseJsonArray(text: string): Row[] {
 
 /**
  * Validates a row as the bus would, without sending it: the same request schema, the same value
- * normalisation and the indicators decider's rules for a first publish (e.g. AMBER needs an
- * audience). It cannot know which organisations exist, nor what is already published.
+ * normalisation and breadth bounds (no default route, no range broader than `breadth`, no
+ * top-level domain or public suffix) and the indicators decider's rules for a first publish
+ * (e.g. AMBER needs an audience). It cannot know which organisations exist, nor what is already
+ * published.
  */
 export function validateLocally(
   body: Record<string, unknown>,
+  breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH,
 ): { field: string; reason: string } | null {
   const parsed = publishIndicatorSchema.safeParse(body);
   if (!parsed.success) {
@@ -303,7 +310,7 @@ export function validateLocally(
     return { field: issue?.path.join('.') || '(body)', reason: issue?.message ?? 'invalid' };
   }
   const b = parsed.data;
-  const n = normaliseIndicatorValue(b.type, b.value);
+  const n = publishableIndicatorValue(b.type, b.value, breadth);
   if (!n.ok) return { field: 'value', reason: n.reason };
   const issuer = { orgId: 'dry-run', kind: 'operator', sector: null };
   const data = {
@@ -316,12 +323,12 @@ export function validateLocally(
     validUntil: b.validUntil ? Date.parse(b.validUntil) : null,
     description: b.description ?? null,
   } as unknown as PublishIndicator['data'];
+  const decider = createIndicatorDecider(breadth);
   try {
-    const decision = indicatorDecider.decide(
-      { type: 'PublishIndicator', data },
-      indicatorDecider.initialState,
-      { issuedBy: issuer, now: new Date() },
-    );
+    const decision = decider.decide({ type: 'PublishIndicator', data }, decider.initialState, {
+      issuedBy: issuer,
+      now: new Date(),
+    });
     if (!decision.ok)
       return { field: decision.refusal.field ?? '(row)', reason: decision.refusal.reason };
   } catch {

@@ -189,4 +189,25 @@ describe('indicator file rows', () => {
       field: 'audience',
     });
   });
+
+  it('refuses locally, as the bus does, an indicator that matches everything', () => {
+    expect(validateLocally({ type: 'cidr', value: '0.0.0.0/0', tlp: 'CLEAR' })).toEqual({
+      field: 'value',
+      reason: 'cidr: 0.0.0.0/0 is the default route: it matches every IPv4 address',
+    });
+    expect(validateLocally({ type: 'cidr', value: '::/0', tlp: 'CLEAR' })).toMatchObject({
+      field: 'value',
+    });
+    expect(validateLocally({ type: 'domain', value: 'co.jp', tlp: 'CLEAR' })).toMatchObject({
+      field: 'value',
+    });
+    expect(validateLocally({ type: 'cidr', value: '10.0.0.0/8', tlp: 'CLEAR' })).toBeNull();
+    // With the bounds the bus runs with (ACD_INDICATOR_MIN_PREFIX_V4=16).
+    expect(
+      validateLocally(
+        { type: 'cidr', value: '10.0.0.0/8', tlp: 'CLEAR' },
+        { minPrefixV4: 16, minPrefixV6: 32 },
+      ),
+    ).toMatchObject({ field: 'value' });
+  });
 });

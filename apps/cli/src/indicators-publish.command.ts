@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { Help, Option, SubCommand } from 'nest-commander';
+import { indicatorSchema, loadConfig } from '@acd/config';
+import type { IndicatorBreadth } from '@acd/indicators-domain';
 import { ApiClient, ApiError, resolveConfig, type BatchItemResult } from './api-client';
 import { ApiCommand, CONFIG_HELP, note, positiveInt, write, type ApiOptions } from './api-command';
 import { CliError, ExitCode, exitCodeForSummary, UsageError } from './exit-codes';
@@ -235,10 +237,11 @@ export class IndicatorsPublishCommand extends ApiCommand<PublishOptions> {
       seconds: 0,
     };
     const good: Extract<Row, { ok: true }>[] = [];
+    const breadth = opts.dryRun ? localBreadth() : undefined;
     for (const r of parsed.rows) {
       if (!r.ok) refusedRows.push({ line: r.line, field: r.field, reason: r.reason });
       else if (opts.dryRun) {
-        const bad = validateLocally(r.body);
+        const bad = validateLocally(r.body, breadth);
         if (bad) refusedRows.push({ line: r.line, ...bad });
         else summary.accepted++;
       } else good.push(r);
@@ -332,5 +335,17 @@ Examples:
   acd indicators publish --dry-run iocs.csv
   ACD_TOKEN=... acd indicators publish --json feed.jsonl > summary.json
 ${CONFIG_HELP}`;
+  }
+}
+
+/**
+ * The breadth bounds a dry run applies: the bus's defaults, or ACD_INDICATOR_MIN_PREFIX_V4/V6
+ * when set (to the values the bus runs with).
+ */
+function localBreadth(): IndicatorBreadth {
+  try {
+    return loadConfig(indicatorSchema);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }

@@ -1,5 +1,5 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
@@ -10,6 +10,7 @@ import { IndicatorCommands } from './indicators/indicator-commands.service';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { ReidentificationController } from './indicators/reidentification.controller';
 import { CommandSender } from './common/command-sender';
+import { WellFormedUnicodeInterceptor } from './common/well-formed-unicode.interceptor';
 import { AssetsController } from './reporting/assets.controller';
 import { ComplianceController } from './reporting/compliance.controller';
 import { IncidentsController } from './reporting/incidents.controller';
@@ -61,6 +62,8 @@ import { TrafficModule } from './traffic/traffic.module';
     OversightCommands,
     StreamHub,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
+    // Every string a request carries is well-formed Unicode, or the request answers 400.
+    { provide: APP_INTERCEPTOR, useClass: WellFormedUnicodeInterceptor },
   ],
 })
 export class AppModule implements NestModule {

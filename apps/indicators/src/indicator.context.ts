@@ -1,18 +1,25 @@
 import {
-  indicatorDecider,
+  createIndicatorDecider,
+  DEFAULT_INDICATOR_BREADTH,
   toLegacyAggregate,
+  type IndicatorBreadth,
   type IndicatorCommand,
   type IndicatorEvent,
   type IndicatorState,
 } from '@acd/indicators-domain';
 import type { BoundedContext } from '@acd/messaging';
 
-export const indicatorContext: BoundedContext<IndicatorCommand, IndicatorEvent, IndicatorState> = {
-  name: 'indicator',
-  namespace: 'jp.acd.indicator',
-  commandsTopic: 'indicatorCommands',
-  eventsTopic: 'indicatorEvents',
-  decider: indicatorDecider,
-  aggregateIdOf: (command) => command.data.indicatorId,
-  redirect: toLegacyAggregate,
-};
+/** One aggregate per indicator; publishing refuses values broader than `breadth` allows. */
+export function indicatorContext(
+  breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH,
+): BoundedContext<IndicatorCommand, IndicatorEvent, IndicatorState> {
+  return {
+    name: 'indicator',
+    namespace: 'jp.acd.indicator',
+    commandsTopic: 'indicatorCommands',
+    eventsTopic: 'indicatorEvents',
+    decider: createIndicatorDecider(breadth),
+    aggregateIdOf: (command) => command.data.indicatorId,
+    redirect: toLegacyAggregate,
+  };
+}

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { indicatorSchema, loadConfig } from '@acd/config';
 import { TransactionalCommandTransport } from '@acd/persistence';
 import { indicatorContext } from './indicator.context';
 
@@ -8,8 +9,10 @@ import { indicatorContext } from './indicator.context';
 class IndicatorProcessorModule {}
 
 async function bootstrap(): Promise<void> {
+  // How broad an indicator may be (ACD_INDICATOR_MIN_PREFIX_V4/V6); a bad value stops start-up.
+  const breadth = loadConfig(indicatorSchema);
   const app = await NestFactory.createMicroservice(IndicatorProcessorModule, {
-    strategy: new TransactionalCommandTransport(indicatorContext),
+    strategy: new TransactionalCommandTransport(indicatorContext(breadth)),
     logger: ['error', 'warn'],
   });
   app.enableShutdownHooks();

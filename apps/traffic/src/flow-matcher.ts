@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
-import type { IndicatorEvent } from '@acd/indicators-domain';
+import type { IndicatorBreadth, IndicatorEvent } from '@acd/indicators-domain';
 import {
   commitSlice,
   deadLetter,
@@ -26,6 +26,8 @@ export interface FlowMatcherOptions {
   /** Most flow records (chunks) matched in one transaction (default 50). */
   maxTransaction?: number;
   clock?: () => Date;
+  /** Indicators broader than this never match (ACD_INDICATOR_MIN_PREFIX_V4/V6; the defaults). */
+  breadth?: IndicatorBreadth;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface FlowMatcherOptions {
  *    twice (a zombie instance, a replay) yields the same ids, and the read model stores each once.
  */
 export class FlowMatcher {
-  readonly index = new IndicatorIndex();
+  readonly index: IndicatorIndex;
   readonly groupId: string;
   private producer?: Producer;
   private flowConsumer?: Consumer;
@@ -57,6 +59,7 @@ export class FlowMatcher {
     private readonly codec: WireCodec,
     private readonly opts: FlowMatcherOptions,
   ) {
+    this.index = new IndicatorIndex(opts.breadth);
     this.groupId = topics.group('acd.traffic.matcher');
     this.maxTransaction = opts.maxTransaction ?? 50;
     this.clock = opts.clock ?? (() => new Date());

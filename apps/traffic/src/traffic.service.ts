@@ -3,7 +3,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { loadConfig, trafficSchema } from '@acd/config';
+import { indicatorSchema, loadConfig, trafficSchema } from '@acd/config';
 import { createLogger, openRuntime, TrafficRetentionSweeper, type Runtime } from '@acd/persistence';
 import { FlowMatcher } from './flow-matcher';
 
@@ -32,6 +32,8 @@ export class TrafficService implements OnApplicationBootstrap, OnApplicationShut
       instanceId: this.runtime.kafkaConfig.ACD_INSTANCE_ID,
       logger,
       maxTransaction: config.ACD_FLOW_MATCH_MAX_TRANSACTION,
+      // The bounds publishing enforces: an indicator broader than those never matches.
+      breadth: loadConfig(indicatorSchema),
     });
     await this.matcher.start();
     logger.info('flow matcher running', { group: this.matcher.groupId });

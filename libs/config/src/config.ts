@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SECTORS, type Sector } from '@acd/identity';
+import { DEFAULT_INDICATOR_BREADTH, type IndicatorBreadth } from '@acd/indicators-domain';
 import { DEFAULT_PROFILE_SETTINGS as D } from '@acd/reporting-domain';
 import { AuditSigningKey, KeyFormatError } from '@acd/audit';
 
@@ -70,6 +71,12 @@ export const gatewaySchema = z.object({
   ACD_ID_KEY: z.string().min(32, 'at least 32 characters').optional(),
   /** Most concurrent `GET /v1/stream` connections per gateway; one more answers 503. */
   ACD_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /**
+   * Most concurrent `GET /v1/stream` connections one organisation may hold on a gateway (all its
+   * tokens together), so that no organisation can take every slot; one more answers 429. Above
+   * ACD_STREAM_MAX_CLIENTS it changes nothing.
+   */
+  ACD_STREAM_MAX_CLIENTS_PER_ORG: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Interval of the SSE heartbeat comment (keeps proxies from closing an idle stream). */
   ACD_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Largest Kafka fetch of one stream connection: what a slow client can hold in memory. */
@@ -94,6 +101,32 @@ export const gatewaySchema = z.object({
     .max(64 * 1_048_576)
     .default(262_144),
 });
+
+/**
+ * How broad an indicator may be (see `breadthProblem` in the indicators domain): the shortest
+ * CIDR prefix per family. A default route is refused whatever the setting.
+ */
+export const indicatorSchema = z
+  .object({
+    /** Shortest IPv4 prefix a CIDR indicator may have (1-32; /8 by default). */
+    ACD_INDICATOR_MIN_PREFIX_V4: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .default(DEFAULT_INDICATOR_BREADTH.minPrefixV4),
+    /** Shortest IPv6 prefix a CIDR indicator may have (1-128; /32 by default). */
+    ACD_INDICATOR_MIN_PREFIX_V6: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(128)
+      .default(DEFAULT_INDICATOR_BREADTH.minPrefixV6),
+  })
+  .transform((e): IndicatorBreadth => ({
+    minPrefixV4: e.ACD_INDICATOR_MIN_PREFIX_V4,
+    minPrefixV6: e.ACD_INDICATOR_MIN_PREFIX_V6,
+  }));
 
 export const projectorSchema = z.object({
   /** Most events applied per write: bounds memory and the replay after a crash. */
@@ -243,6 +276,7 @@ export function loadConfig<T extends z.ZodTypeAny>(
 export type KafkaConfig = z.infer<typeof kafkaSchema>;
 export type MongoConfig = z.infer<typeof mongoSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type IndicatorConfig = z.infer<typeof indicatorSchema>;
 export type ProjectorConfig = z.infer<typeof projectorSchema>;
 export type ReportingConfig = z.infer<typeof reportingSchema>;
 export type OversightConfig = z.infer<typeof oversightSchema>;

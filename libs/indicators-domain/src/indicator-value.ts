@@ -371,3 +371,149 @@ function normaliseEmail(input: string): Parsed<string> {
   }
   return ok(address);
 }
+
+// ---------------------------------------------------------------- breadth
+
+/**
+ * How wide an indicator may be. An indicator is a claim that something is malicious; one that
+ * matches every address (a default route) or every name under a registry (a top-level domain,
+ * a public suffix) claims that of everyone, floods every subscriber's blocklist, and turns
+ * every recorded flow into a "match" that could be cited as evidence.
+ */
+export interface IndicatorBreadth {
+  /** Shortest IPv4 prefix a CIDR indicator may have. */
+  minPrefixV4: number;
+  /** Shortest IPv6 prefix a CIDR indicator may have. */
+  minPrefixV6: number;
+}
+
+/**
+ * /8 is the largest block IANA ever allocated to one holder (a whole RIR allocation unit): a
+ * broader IPv4 range spans several unrelated networks. /32 is the smallest allocation an RIR
+ * makes to an IPv6 network (an ISP): a broader IPv6 range spans several providers.
+ */
+export const DEFAULT_INDICATOR_BREADTH: IndicatorBreadth = { minPrefixV4: 8, minPrefixV6: 32 };
+
+/**
+ * IPv6 /96 spaces whose last 32 bits are an IPv4 address: a range inside one is as wide as the
+ * IPv4 range it embeds, and a range containing one covers every IPv4 address.
+ */
+const IPV4_EMBEDDINGS: readonly { name: string; groups: readonly number[] }[] = [
+  { name: 'IPv4-mapped', groups: [0, 0, 0, 0, 0, 0xffff] },
+  { name: 'IPv4-compatible', groups: [0, 0, 0, 0, 0, 0] },
+  { name: 'NAT64', groups: [0x64, 0xff9b, 0, 0, 0, 0] },
+];
+
+/** Second-level labels under which a country's registry hands out names (`co.jp`, `gov.uk`). */
+// prettier-ignore
+const REGISTRY_SECOND_LEVEL = new Set([
+  'ac', 'ad', 'co', 'com', 'ed', 'edu', 'go', 'gob', 'gov', 'gr', 'lg', 'ltd', 'mil', 'ne',
+  'net', 'nom', 'or', 'org', 'plc', 'sch',
+]);
+
+/** Geographic second-level domains of .jp (prefectures and designated cities): public suffixes. */
+// prettier-ignore
+const JP_GEOGRAPHIC = new Set([
+  'aichi', 'akita', 'aomori', 'chiba', 'ehime', 'fukui', 'fukuoka', 'fukushima', 'gifu',
+  'gunma', 'hiroshima', 'hokkaido', 'hyogo', 'ibaraki', 'ishikawa', 'iwate', 'kagawa',
+  'kagoshima', 'kanagawa', 'kochi', 'kumamoto', 'kyoto', 'mie', 'miyagi', 'miyazaki', 'nagano',
+  'nagasaki', 'nara', 'niigata', 'oita', 'okayama', 'okinawa', 'osaka', 'saga', 'saitama',
+  'shiga', 'shimane', 'shizuoka', 'tochigi', 'tokushima', 'tokyo', 'tottori', 'toyama',
+  'wakayama', 'yamagata', 'yamaguchi', 'yamanashi', 'kawasaki', 'kitakyushu', 'kobe', 'nagoya',
+  'sapporo', 'sendai', 'yokohama',
+]);
+
+/**
+ * Why a normalised indicator value would match (nearly) everything, or null when it names
+ * something specific enough to publish. Only CIDR ranges and domains can be that wide: a single
+ * address, a URL, a hash or an address of e-mail names one thing.
+ *
+ * - a CIDR range: never a default route (`0.0.0.0/0`, `::/0`); an IPv4 prefix at least
+ *   `minPrefixV4`, an IPv6 prefix at least `minPrefixV6`; an IPv6 range that contains a whole
+ *   IPv4-embedding /96 (IPv4-mapped, -compatible, NAT64) covers every IPv4 address and is
+ *   refused, one inside such a /96 is judged by the IPv4 prefix it embeds;
+ * - a domain: never a single label (a top-level domain, which normalisation already refuses),
+ *   nor a public suffix where registries hand out names: a registry label under a two-letter
+ *   country code (`co.jp`, `gov.uk`, `com.au`) or a geographic .jp domain (`tokyo.jp`).
+ */
+export function breadthProblem(
+  type: IndicatorType,
+  value: string,
+  breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH,
+): string | null {
+  if (type === 'cidr') return cidrBreadthProblem(value, breadth);
+  if (type === 'domain') return domainBreadthProblem(value);
+  return null;
+}
+
+/**
+ * The value as it would be published: normalised, and refused when it matches (nearly)
+ * everything (`breadthProblem`). What the gateway, the batch endpoint, the CLI's dry run and
+ * the indicators decider all apply before an indicator exists.
+ */
+export function publishableIndicatorValue(
+  type: IndicatorType,
+  raw: string,
+  breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH,
+): IndicatorValueResult {
+  const normalised = normaliseIndicatorValue(type, raw);
+  if (!normalised.ok) return normalised;
+  const problem = breadthProblem(type, normalised.value, breadth);
+  return problem === null ? normalised : fail(`${type}: ${problem}`);
+}
+
+const count = (bits: number): string => (2 ** bits).toLocaleString('en-US');
+
+function cidrBreadthProblem(value: string, b: IndicatorBreadth): string | null {
+  const slash = value.indexOf('/');
+  if (slash < 0) return null;
+  const address = value.slice(0, slash);
+  const prefix = Number(value.slice(slash + 1));
+  if (!Number.isInteger(prefix)) return null;
+  if (!address.includes(':')) {
+    if (prefix === 0) return `${value} is the default route: it matches every IPv4 address`;
+    return prefix < b.minPrefixV4
+      ? `${value} is too broad (${count(32 - prefix)} addresses): an IPv4 range may be at most a /${b.minPrefixV4}`
+      : null;
+  }
+  if (prefix === 0) return `${value} is the default route: it matches every IPv6 address`;
+  if (prefix < b.minPrefixV6) {
+    return `${value} is too broad (2^${128 - prefix} addresses): an IPv6 range may be at most a /${b.minPrefixV6}`;
+  }
+  const groups = parseIpv6(address);
+  if (!groups.ok) return null;
+  for (const e of IPV4_EMBEDDINGS) {
+    if (prefix <= 96 && samePrefix(groups.value, e.groups, prefix)) {
+      return `${value} contains the ${e.name} range, so it matches every IPv4 address`;
+    }
+    if (prefix > 96 && samePrefix(groups.value, e.groups, 96) && prefix - 96 < b.minPrefixV4) {
+      return `${value} is too broad: as an ${e.name} range it spans ${count(128 - prefix)} IPv4 addresses, and an IPv4 range may be at most a /${b.minPrefixV4}`;
+    }
+  }
+  return null;
+}
+
+/** Whether the first `bits` bits of two addresses (16-bit groups) agree. */
+function samePrefix(a: readonly number[], b: readonly number[], bits: number): boolean {
+  for (let i = 0; bits > 0; i += 1, bits -= 16) {
+    const keep = Math.min(16, bits);
+    const mask = (0xffff << (16 - keep)) & 0xffff;
+    if (((a[i] ?? 0) & mask) !== ((b[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+function domainBreadthProblem(name: string): string | null {
+  const labels = name.split('.');
+  if (labels.length < 2) {
+    return `'${name}' is a top-level domain: it would match every name registered under it`;
+  }
+  if (labels.length !== 2) return null;
+  const [second = '', top = ''] = labels;
+  const registry =
+    (/^[a-z]{2}$/.test(top) && REGISTRY_SECOND_LEVEL.has(second)) ||
+    (top === 'jp' && JP_GEOGRAPHIC.has(second));
+  return registry
+    ? `'${name}' is a public suffix: it would match every domain registered under it`
+    : null;
+}

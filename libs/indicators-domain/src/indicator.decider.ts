@@ -15,7 +15,11 @@ import type {
 } from './indicator.commands';
 import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
 import { initialIndicatorState, type IndicatorState } from './indicator.state';
-import { normaliseIndicatorValue } from './indicator-value';
+import {
+  DEFAULT_INDICATOR_BREADTH,
+  publishableIndicatorValue,
+  type IndicatorBreadth,
+} from './indicator-value';
 import { isTlp, TLP_LEVELS } from '@acd/identity';
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
@@ -76,9 +80,15 @@ function changedFields(before: IndicatorTerms, after: IndicatorTerms): string[] 
   return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
 
-function publish(command: PublishIndicator, state: IndicatorState, ctx: CommandContext): Result {
+function publish(
+  breadth: IndicatorBreadth,
+  command: PublishIndicator,
+  state: IndicatorState,
+  ctx: CommandContext,
+): Result {
   const d = command.data;
-  const normalised = normaliseIndicatorValue(d.indicatorType, d.value);
+  // Normalised, and never so broad that it matches everything (a default route, a TLD).
+  const normalised = publishableIndicatorValue(d.indicatorType, d.value, breadth);
   if (!normalised.ok) return refuse('invalid', normalised.reason, 'value');
   // The id is minted by the gateway under the bus's secret id key, which a pure decider does not
   // hold; what it can hold to is that an id, once published, always names the same publisher,
@@ -229,21 +239,29 @@ function evolve(state: IndicatorState, event: IndicatorEvent): IndicatorState {
   }
 }
 
-export const indicatorDecider: Decider<IndicatorCommand, IndicatorEvent, IndicatorState> = {
-  initialState: initialIndicatorState,
-  decide(command, state, ctx) {
-    switch (command.type) {
-      case 'PublishIndicator':
-        return publish(command, state, ctx);
-      case 'RevokeIndicator':
-        return revoke(command, state, ctx);
-      case 'RecordSighting':
-        return sight(command, state, ctx);
-      case 'ReidentifyPublisher':
-        return reidentify(command, state, ctx);
-      default:
-        return assertNever(command);
-    }
-  },
-  evolve,
-};
+/** The indicators decider under the configured breadth bounds (ACD_INDICATOR_MIN_PREFIX_V4/V6). */
+export function createIndicatorDecider(
+  breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH,
+): Decider<IndicatorCommand, IndicatorEvent, IndicatorState> {
+  return {
+    initialState: initialIndicatorState,
+    decide(command, state, ctx) {
+      switch (command.type) {
+        case 'PublishIndicator':
+          return publish(breadth, command, state, ctx);
+        case 'RevokeIndicator':
+          return revoke(command, state, ctx);
+        case 'RecordSighting':
+          return sight(command, state, ctx);
+        case 'ReidentifyPublisher':
+          return reidentify(command, state, ctx);
+        default:
+          return assertNever(command);
+      }
+    },
+    evolve,
+  };
+}
+
+/** The decider under the default breadth bounds (/8 for IPv4, /32 for IPv6). */
+export const indicatorDecider = createIndicatorDecider();

@@ -1,5 +1,5 @@
 import { deciderSpec } from '@acd/event-sourcing/testing';
-import { indicatorDecider } from './indicator.decider';
+import { createIndicatorDecider, indicatorDecider } from './indicator.decider';
 import type { PublishIndicator } from './indicator.commands';
 import type { IndicatorPublished } from './indicator.events';
 import { indicatorIdFor } from './indicator-id';
@@ -129,6 +129,35 @@ describe('indicator decider', () => {
         .given([])
         .when(publish({ value: '300.1.1.1' }))
         .thenRefused({ code: 'invalid', field: 'value' });
+    });
+
+    it('refuses an indicator that matches everything: a default route, a range too broad, a public suffix', () => {
+      const as = (indicatorType: 'cidr' | 'domain', value: string) =>
+        publish({
+          indicatorType,
+          value,
+          indicatorId: indicatorIdFor('k'.repeat(32), 'op-kanto-electric', indicatorType, value),
+        });
+      for (const [type, value] of [
+        ['cidr', '0.0.0.0/0'],
+        ['cidr', '::/0'],
+        ['cidr', '10.0.0.0/7'],
+        ['cidr', '2001:db8::/31'],
+        ['domain', 'co.jp'],
+      ] as const) {
+        spec.given([]).when(as(type, value)).thenRefused({ code: 'invalid', field: 'value' });
+      }
+      // The bounds are the deployment's: a stricter one refuses what the default allows.
+      const strict = deciderSpec(createIndicatorDecider({ minPrefixV4: 16, minPrefixV6: 48 }), {
+        issuedBy: publisher,
+        now: NOW,
+      });
+      spec
+        .given([])
+        .when(as('cidr', '10.0.0.0/8'))
+        .then([expect.anything()] as never);
+      strict.given([]).when(as('cidr', '10.0.0.0/8')).thenRefused({ field: 'value' });
+      strict.given([]).when(as('cidr', '2001:db8::/32')).thenRefused({ field: 'value' });
     });
 
     it('refuses an id already naming another publisher, type or value', () => {

@@ -1,4 +1,9 @@
-import type { IndicatorEvent } from '@acd/indicators-domain';
+import {
+  breadthProblem,
+  DEFAULT_INDICATOR_BREADTH,
+  type IndicatorBreadth,
+  type IndicatorEvent,
+} from '@acd/indicators-domain';
 import { parseIp, type IpAddress } from './ip-address';
 import { PrefixTrie } from './prefix-trie';
 
@@ -54,8 +59,14 @@ const keyOf = (a: IpAddress): ArrayLike<number> => (a.family === 4 ? [a.value] :
  * Exact addresses and domains are hash look-ups; CIDRs sit in a binary trie per family; a
  * flow's domain matches an indicator for it or for any parent domain (`a.evil.example` matches
  * `evil.example`).
+ *
+ * An indicator too broad to be published today (a default route, a range wider than the
+ * breadth bounds, a public suffix: `breadthProblem`) is never indexed, so one published before
+ * that rule existed matches no flow and cannot be cited as evidence through a match.
  */
 export class IndicatorIndex {
+  constructor(private readonly breadth: IndicatorBreadth = DEFAULT_INDICATOR_BREADTH) {}
+
   private readonly known = new Map<string, Known>();
   private readonly addresses = new Map<string, Set<string>>();
   private readonly domains = new Map<string, Set<string>>();
@@ -83,9 +94,11 @@ export class IndicatorIndex {
     switch (event.type) {
       case 'IndicatorPublished': {
         const d = event.data;
-        after = isMatchable(d.indicatorType)
-          ? { indicatorId: id, type: d.indicatorType, value: d.value, tlp: d.tlp }
-          : null;
+        after =
+          isMatchable(d.indicatorType) &&
+          breadthProblem(d.indicatorType, d.value, this.breadth) === null
+            ? { indicatorId: id, type: d.indicatorType, value: d.value, tlp: d.tlp }
+            : null;
         break;
       }
       case 'IndicatorUpdated':

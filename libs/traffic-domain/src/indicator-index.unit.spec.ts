@@ -60,6 +60,24 @@ describe('IndicatorIndex', () => {
     expect(index.size).toBe(4);
   });
 
+  it('never indexes an indicator too broad to publish, even one already in the log', () => {
+    const index = new IndicatorIndex();
+    index.apply(published('i-all4', 'cidr', '0.0.0.0/0'), 1);
+    index.apply(published('i-all6', 'cidr', '::/0'), 1);
+    index.apply(published('i-wide', 'cidr', '10.0.0.0/7'), 1);
+    index.apply(published('i-psl', 'domain', 'co.jp'), 1);
+    index.apply(published('i-ok', 'cidr', '10.0.0.0/8'), 1);
+    expect(index.size).toBe(1);
+    expect(summary(index.match(flow('10.1.2.3', '2001:db8::1', 'www.example.co.jp')))).toEqual([
+      'i-ok:cidr:source:GREEN',
+    ]);
+    expect(index.match(flow('203.0.113.1', '2001:db8::1', 'shop.co.jp'))).toEqual([]);
+    // Under stricter bounds, the /8 is too broad as well.
+    const strict = new IndicatorIndex({ minPrefixV4: 16, minPrefixV6: 48 });
+    strict.apply(published('i-ok', 'cidr', '10.0.0.0/8'), 1);
+    expect(strict.size).toBe(0);
+  });
+
   it('follows updates and revocations, and ignores replayed versions', () => {
     const index = new IndicatorIndex();
     const pub = published('i-1', 'ipv4', '203.0.113.9');

@@ -4,7 +4,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -40,6 +39,7 @@ import {
   type IssueAdvisoryBody,
   type UpdateAdvisoryBody,
 } from './advisory.schemas';
+import { notFound } from '../common/command-outcome';
 
 const idPipe = new ZodValidationPipe(advisoryIdSchema);
 
@@ -186,7 +186,7 @@ export class AdvisoriesController {
     @CurrentSubject() subject: string | undefined,
   ) {
     const doc = await this.queries.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     await this.audit.recordRead({
       org,
       subject,
@@ -205,7 +205,7 @@ export class AdvisoriesController {
   })
   async acknowledgements(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
     const report = await this.queries.acknowledgements(org, id);
-    if (!report) throw new NotFoundException('not found');
+    if (!report) throw notFound();
     return presentAcknowledgements(report);
   }
 }

@@ -1,10 +1,11 @@
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type {
-  AcknowledgeAdvisory,
-  AdvisoryAudience,
-  IssueAdvisory,
-  UpdateAdvisory,
-  WithdrawAdvisory,
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ADVISORY_ISSUER_KINDS,
+  type AcknowledgeAdvisory,
+  type AdvisoryAudience,
+  type IssueAdvisory,
+  type UpdateAdvisory,
+  type WithdrawAdvisory,
 } from '@acd/advisories-domain';
 import { deterministicId } from '@acd/event-sourcing';
 import { canRead, canReadReport, type Organisation, type Tlp } from '@acd/identity';
@@ -14,7 +15,7 @@ import {
   ReportingQueries,
   type AdvisoryDoc,
 } from '@acd/persistence';
-import type { Accepted } from '../common/command-outcome';
+import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import type { IssueAdvisoryBody, UpdateAdvisoryBody } from './advisory.schemas';
@@ -50,7 +51,14 @@ export class AdvisoryCommands {
   ) {}
 
   async issue(org: Organisation, b: IssueAdvisoryBody, opts: CommandOptions): Promise<Issued> {
-    await this.relatedVisibleToEveryReader(org, { ...b, issuerOrgId: org.id });
+    // Only for those who may issue; anyone else is refused by the decider (403) whatever the
+    // body says. The check resolves the audience from the directory and names a reader who
+    // could not read a related item: run for a caller who may not issue, it would tell an
+    // outsider which organisations exist. An issuer learns its audience anyway (it is shown
+    // who acknowledged and who has not).
+    if ((ADVISORY_ISSUER_KINDS as readonly string[]).includes(org.kind)) {
+      await this.relatedVisibleToEveryReader(org, { ...b, issuerOrgId: org.id });
+    }
     const commandId = this.sender.commandId(org, opts);
     const advisoryId = deterministicId('acd:advisory', commandId);
     const data: IssueAdvisory['data'] = {
@@ -120,7 +128,7 @@ export class AdvisoryCommands {
 
   private async visible(org: Organisation, id: string): Promise<AdvisoryDoc> {
     const doc = await this.advisories.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return doc;
   }
 

@@ -6,10 +6,11 @@ import { AuditStore } from '@acd/persistence';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { badRequest, ZodValidationPipe } from '../common/zod-validation.pipe';
 import { auditEntriesSchema, consistencyProofSchema, inclusionProofSchema } from './audit.schemas';
+import { notFound } from '../common/command-outcome';
 
 /** Whoever is not the oversight commission finds no audit log here at all. */
 function commissionOnly(org: Organisation): void {
-  if (org.kind !== 'oversight-commission') throw new NotFoundException('not found');
+  if (org.kind !== 'oversight-commission') throw notFound();
 }
 
 const present = (r: LogRecord) => ({

@@ -1,12 +1,6 @@
-import {
-  ConflictException,
-  ForbiddenException,
-  GatewayTimeoutException,
-  HttpException,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { GatewayTimeoutException, HttpException, NotFoundException } from '@nestjs/common';
 import { CommandTimeoutError, type CommandReply } from '@acd/messaging';
+import { NOT_FOUND, refusalAnswer } from './refusal-answer';
 
 export interface Accepted {
   id: string;
@@ -14,6 +8,11 @@ export interface Accepted {
   eventIds: string[];
   /** True when the command was a retry of one already processed: no new event was written. */
   duplicate: boolean;
+}
+
+/** The one answer for "does not exist" and "not yours to read" (see NOT_FOUND). */
+export function notFound(): NotFoundException {
+  return new NotFoundException({ ...NOT_FOUND.body });
 }
 
 /** Turns a processor's reply into the HTTP answer: accepted, or the domain's refusal. */
@@ -26,25 +25,9 @@ export function outcomeOf(reply: CommandReply): Accepted {
       duplicate: reply.duplicate,
     };
   }
-  const body = {
-    message: reply.reason ?? 'refused',
-    ...(reply.field ? { field: reply.field } : {}),
-    currentVersion: reply.version,
-  };
-  switch (reply.code) {
-    case 'conflict':
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', ...body });
-    case 'forbidden':
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', ...body });
-    case 'not-found':
-      throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'not found' });
-    default:
-      throw new UnprocessableEntityException({
-        statusCode: 422,
-        error: 'Unprocessable Entity',
-        ...body,
-      });
-  }
+  // Which answer, and what it may say (a version only in a conflict), is refusalAnswer's call.
+  const { status, body } = refusalAnswer(reply);
+  throw new HttpException(body, status);
 }
 
 export function commandFailure(err: unknown): HttpException {

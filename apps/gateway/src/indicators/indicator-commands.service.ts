@@ -1,9 +1,14 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { indicatorSchema, loadConfig } from '@acd/config';
 import type { Organisation } from '@acd/identity';
-import { normaliseIndicatorValue, type PublishIndicator } from '@acd/indicators-domain';
+import {
+  publishableIndicatorValue,
+  type IndicatorBreadth,
+  type PublishIndicator,
+} from '@acd/indicators-domain';
 import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
 import { BusIds } from '../common/bus-ids';
-import type { Accepted } from '../common/command-outcome';
+import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import type { PublishIndicatorBody } from './indicator.schemas';
@@ -13,6 +18,9 @@ const NS = 'jp.acd.indicator';
 /** Builds indicator commands from validated input and awaits their outcome on the bus. */
 @Injectable()
 export class IndicatorCommands {
+  /** How broad an indicator may be (ACD_INDICATOR_MIN_PREFIX_V4/V6), as the decider applies it. */
+  private readonly breadth: IndicatorBreadth = loadConfig(indicatorSchema);
+
   constructor(
     private readonly sender: CommandSender,
     private readonly queries: IndicatorQueries,
@@ -25,14 +33,10 @@ export class IndicatorCommands {
     body: PublishIndicatorBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    const normalised = normaliseIndicatorValue(body.type, body.value);
+    // Normalised, and never so broad that it matches everything (a default route, a TLD).
+    const normalised = publishableIndicatorValue(body.type, body.value, this.breadth);
     if (!normalised.ok) throw badRequest([{ field: 'value', reason: normalised.reason }]);
-    const unknown = await this.unknownOrgs(body.audience.orgs);
-    if (unknown.length > 0) {
-      throw badRequest([
-        { field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` },
-      ]);
-    }
+    await this.audienceExists(org, body.audience.orgs);
     const indicatorId = this.ids.indicator(org.id, body.type, normalised.value);
     const data: PublishIndicator['data'] = {
       indicatorId,
@@ -79,12 +83,25 @@ export class IndicatorCommands {
 
   /** An indicator the caller may not read does not exist for it: 404, never 403. */
   private async mustSee(org: Organisation, id: string): Promise<void> {
-    if (!(await this.queries.findVisible(org, id))) throw new NotFoundException('not found');
+    if (!(await this.queries.findVisible(org, id))) throw notFound();
   }
 
-  private async unknownOrgs(ids: string[]): Promise<string[]> {
+  /**
+   * Named audience organisations are checked against the directory only for the cabinet office,
+   * which keeps the directory and knows every organisation anyway. Anyone else is answered the
+   * same whether an id names an organisation or not (the form of each id is checked for all),
+   * so publishing is no way to learn which organisations exist: an id naming none is kept as
+   * written and lets nobody read the indicator.
+   */
+  private async audienceExists(org: Organisation, ids: string[]): Promise<void> {
+    if (org.kind !== 'cabinet-office' || ids.length === 0) return;
     const found = await Promise.all(ids.map((id) => this.directory.byId(id)));
-    return ids.filter((_, i) => !found[i]);
+    const unknown = ids.filter((_, i) => !found[i]);
+    if (unknown.length > 0) {
+      throw badRequest([
+        { field: 'audience.orgs', reason: `unknown organisation(s): ${unknown.join(', ')}` },
+      ]);
+    }
   }
 
   private send(

@@ -4,7 +4,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -33,7 +32,7 @@ import {
   ZodValidationPipe,
   type FieldIssue,
 } from '../common/zod-validation.pipe';
-import { commandFailure } from '../common/command-outcome';
+import { commandFailure, notFound } from '../common/command-outcome';
 import { IndicatorCommands } from './indicator-commands.service';
 import { commandOptions, partOf } from '../common/command-sender';
 import { CommandHeaders } from '../common/command-headers';
@@ -212,7 +211,7 @@ export class IndicatorsController {
     @CurrentSubject() subject: string | undefined,
   ) {
     const doc = await this.queries.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     await this.audit.recordRead({
       org,
       subject,

@@ -18,13 +18,14 @@ export class PublisherNames {
     item: { publisherOrgId: string; publisherSector: string | null; disclosePublisher: boolean },
   ): { orgId: string | null; pseudonym: string | null; sector: string | null; named: boolean } {
     const named = seesPublisher(viewer, item);
-    // Those who may always know the publisher see both; anyone else sees the name (when it
-    // consented) or the pseudonym, never the two together: a name next to its pseudonym would
-    // unmask every indicator the publisher shared without consent.
-    const privileged = seesPublisher(viewer, { ...item, disclosePublisher: false });
+    // Name and pseudonym together are the map from pseudonyms to organisations: re-identifying
+    // is the cabinet cyber office's act alone, so only the office ever receives both. Everyone
+    // else gets one of the two: the name where it may know the publisher (the publisher itself,
+    // other government bodies, anyone once the publisher consented), the pseudonym otherwise.
+    const holdsTheMap = viewer.kind === 'cabinet-office';
     return {
       orgId: named ? item.publisherOrgId : null,
-      pseudonym: named && !privileged ? null : this.pseudonymOf(item.publisherOrgId),
+      pseudonym: named && !holdsTheMap ? null : this.pseudonymOf(item.publisherOrgId),
       sector: item.publisherSector,
       named,
     };

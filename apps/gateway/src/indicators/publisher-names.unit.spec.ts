@@ -6,7 +6,7 @@ const names = new PublisherNames('k'.repeat(40));
 const orgId = fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}$/);
 
 describe('how a publisher is shown', () => {
-  it('never shows an outsider a name next to a pseudonym, nor the name without consent', () => {
+  it('shows name and pseudonym together to the cabinet office alone, and no outsider the name without consent', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...ORG_KINDS),
@@ -22,12 +22,19 @@ describe('how a publisher is shown', () => {
           });
           const outsider =
             (kind === 'operator' || kind === 'telecom') && viewerId !== publisherOrgId;
-          if (outsider) {
-            expect(shown.orgId !== null && shown.pseudonym !== null).toBe(false);
-            if (!disclosePublisher) {
-              expect(shown.orgId).toBeNull();
-              expect(shown.pseudonym).toBe(names.pseudonymOf(publisherOrgId));
-            }
+          if (kind === 'cabinet-office') {
+            // The office alone re-identifies, so it alone holds name and pseudonym together.
+            expect(shown).toMatchObject({
+              orgId: publisherOrgId,
+              pseudonym: names.pseudonymOf(publisherOrgId),
+            });
+            return;
+          }
+          // Nobody else ever receives both: not outsiders, not the publisher, not the police.
+          expect(shown.orgId !== null && shown.pseudonym !== null).toBe(false);
+          if (outsider && !disclosePublisher) {
+            expect(shown.orgId).toBeNull();
+            expect(shown.pseudonym).toBe(names.pseudonymOf(publisherOrgId));
           } else {
             expect(shown.orgId).toBe(publisherOrgId);
           }

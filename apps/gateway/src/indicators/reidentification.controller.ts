@@ -4,7 +4,6 @@ import {
   ForbiddenException,
   Headers,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Req,
@@ -21,6 +20,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { indicatorIdSchema } from './indicator.schemas';
 import { PublisherNames } from './publisher-names';
+import { notFound } from '../common/command-outcome';
 
 const reidentifySchema = z
   .object({ reason: z.string().trim().min(10, 'state why the identity is needed').max(2000) })
@@ -60,7 +60,7 @@ export class ReidentificationController {
       throw new ForbiddenException('only the cabinet cyber office may re-identify a publisher');
     }
     const doc = await this.queries.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     const pseudonym = this.names.pseudonymOf(doc.publisherOrgId);
     const accepted = await this.sender.send(
       org,

@@ -1,16 +1,17 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { deterministicId } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
-import type {
-  CastVote,
-  ExecuteOperation,
-  NotifyCommission,
-  OperationTarget,
-  RecordEmergencyOperation,
-  RecordForeignMinisterConsultation,
-  ReportOperation,
-  RequestCollectionAuthorisation,
-  RequestOperationAuthorisation,
+import {
+  OPERATING_AGENCY_KINDS,
+  type CastVote,
+  type ExecuteOperation,
+  type NotifyCommission,
+  type OperationTarget,
+  type RecordEmergencyOperation,
+  type RecordForeignMinisterConsultation,
+  type ReportOperation,
+  type RequestCollectionAuthorisation,
+  type RequestOperationAuthorisation,
 } from '@acd/oversight-domain';
 import {
   IndicatorQueries,
@@ -72,7 +73,9 @@ function located(t: TargetBody): OperationTarget {
  * whether a request is visible at all (404), is the decider's call on consistent state; the
  * edge adds only what needs the outside world: the target's country from the IP-to-country
  * dataset, that the named telecom operator exists, and that every item cited as evidence exists
- * and is the requesting agency's to cite.
+ * and is the requesting agency's to cite. Those lookups run only for a caller the decider would
+ * let act: for anyone else they would answer questions (does this organisation, this flow match
+ * exist?) that the caller's refusal must not.
  */
 @Injectable()
 export class OversightCommands {
@@ -96,6 +99,9 @@ export class OversightCommands {
     org: Organisation,
     evidence: OperationRequestBody['evidence'],
   ): Promise<void> {
+    // Only for an agency that may request (the decider refuses anyone else, 403, whatever the
+    // evidence): for anyone else the check would be a way to probe which flow matches exist.
+    if (!(OPERATING_AGENCY_KINDS as readonly string[]).includes(org.kind)) return;
     for (const [i, item] of evidence.entries()) {
       const found =
         item.type === 'indicator'
@@ -122,14 +128,18 @@ export class OversightCommands {
     b: CollectionRequestBody,
     opts: CommandOptions,
   ): Promise<Requested> {
-    const telecom = await this.directory.byId(b.telecomId);
-    if (telecom?.kind !== 'telecom') {
-      throw new UnprocessableEntityException({
-        statusCode: 422,
-        error: 'Unprocessable Entity',
-        message: `${b.telecomId} is not a registered telecom operator`,
-        field: 'telecomId',
-      });
+    // Only the office requests collection (the decider refuses anyone else, 403): checking the
+    // telecom operator for anyone else would tell them which organisations exist.
+    if (org.kind === 'cabinet-office') {
+      const telecom = await this.directory.byId(b.telecomId);
+      if (telecom?.kind !== 'telecom') {
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: `${b.telecomId} is not a registered telecom operator`,
+          field: 'telecomId',
+        });
+      }
     }
     const commandId = this.sender.commandId(org, opts);
     const requestId = deterministicId('acd:oversight-request', commandId);

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -22,7 +11,7 @@ import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { AuditStore, OversightQueries, ReferenceLookup } from '@acd/persistence';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
-import type { Accepted } from '../common/command-outcome';
+import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
@@ -292,7 +281,7 @@ export class OversightController {
   })
   async get(@CurrentOrg() org: Organisation, @Param('id', idPipe) id: string) {
     const doc = await this.queries.findVisible(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return presentRequest(doc, org, await this.references.termsOf(evidenceReferences([doc])));
   }
 
@@ -303,7 +292,7 @@ export class OversightController {
   })
   async board(@CurrentOrg() org: Organisation) {
     const data = await this.queries.board(org);
-    if (!data) throw new NotFoundException('not found');
+    if (!data) throw notFound();
     const audit = await this.audit.state();
     return presentBoard(data, audit.head ? { ...audit.head, keyId: audit.keyId } : null);
   }

@@ -4,7 +4,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Query,
@@ -40,6 +39,7 @@ import {
   type ChangeAssetBody,
   type NotifyAssetBody,
 } from './reporting.schemas';
+import { notFound } from '../common/command-outcome';
 
 const assetIdPipe = new ZodValidationPipe(assetIdSchema);
 
@@ -135,7 +135,7 @@ export class AssetsController {
     @Param('assetId', assetIdPipe) assetId: string,
   ) {
     const doc = await this.queries.findAsset(org, operatorId, assetId);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return presentAsset(doc);
   }
 }

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  NotFoundException,
-  Param,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
@@ -30,6 +20,7 @@ import {
   type IssueOrderBody,
   type OpenCaseBody,
 } from './reporting.schemas';
+import { notFound } from '../common/command-outcome';
 
 const operatorPipe = new ZodValidationPipe(orgIdSchema);
 const idPipe = new ZodValidationPipe(uuidSchema);
@@ -72,7 +63,7 @@ export class ComplianceController {
     @Param('operatorId', operatorPipe) operatorId: string,
   ) {
     const doc = await this.queries.findFile(org, operatorId);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return presentFile(doc);
   }
 

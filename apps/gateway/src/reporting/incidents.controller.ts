@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -49,6 +38,7 @@ import {
   type FileReportBody,
   type OpenIncidentBody,
 } from './reporting.schemas';
+import { notFound } from '../common/command-outcome';
 
 const incidentIdPipe = new ZodValidationPipe(uuidSchema);
 
@@ -189,7 +179,7 @@ export class IncidentsController {
   /** The incident as the viewer may see it (`readableBy`), or 404. */
   private async visible(org: Organisation, id: string): Promise<IncidentDoc> {
     const doc = await this.queries.findIncident(org, id);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return readableBy(doc, org, await this.references.termsOf(incidentReferences([doc])));
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { deterministicId } from '@acd/event-sourcing';
-import type { Organisation } from '@acd/identity';
+import { canReadReport, type Organisation } from '@acd/identity';
 import { IndicatorQueries, OrganisationDirectory, ReportingQueries } from '@acd/persistence';
 import type {
   AssessPenalty,
@@ -12,7 +12,7 @@ import type {
   OpenIncident,
   RetireAsset,
 } from '@acd/reporting-domain';
-import type { Accepted } from '../common/command-outcome';
+import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import { IndicatorCommands } from '../indicators/indicator-commands.service';
@@ -121,6 +121,17 @@ export class ReportingCommands {
     opts: CommandOptions,
   ): Promise<Created> {
     const operatorId = await this.operatorOf(org, incidentId);
+    if (org.kind !== 'operator') {
+      // A reader of the incident who is not its operator (the office, a ministry, the police)
+      // may not report on it. Refused here rather than by the decider: the processor answers a
+      // stale If-Match before deciding, with the version of the operator's whole file, which
+      // the police may not read.
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: "only the incident's operator reports on it",
+      });
+    }
     if (b.indicatorIds) await this.mustSeeIndicators(org, b.indicatorIds, 'indicatorIds');
     const commandId = this.sender.commandId(org, opts);
     const reportId = deterministicId('acd:report', commandId);
@@ -148,7 +159,7 @@ export class ReportingCommands {
     b: OpenCaseBody,
     opts: CommandOptions,
   ): Promise<Created> {
-    const operator = await this.operator(operatorId);
+    const operator = await this.fileOf(org, operatorId);
     await this.mustSeeIndicators(org, b.evidenceIndicatorIds, 'evidenceIndicatorIds');
     const commandId = this.sender.commandId(org, opts);
     const caseId = deterministicId('acd:compliance-case', commandId);
@@ -170,7 +181,7 @@ export class ReportingCommands {
     b: IssueOrderBody,
     opts: CommandOptions,
   ): Promise<Created> {
-    await this.operator(operatorId);
+    await this.fileOf(org, operatorId);
     const commandId = this.sender.commandId(org, opts);
     const orderId = deterministicId('acd:correction-order', commandId);
     const data: IssueCorrectionOrder['data'] = {
@@ -198,7 +209,7 @@ export class ReportingCommands {
     b: AssessPenaltyBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    await this.operator(operatorId);
+    await this.fileOf(org, operatorId);
     const data: AssessPenalty['data'] = { operatorId, orderId, ...b };
     return this.send(org, 'AssessPenalty', operatorId, data, opts);
   }
@@ -211,15 +222,23 @@ export class ReportingCommands {
   private async operatorOf(org: Organisation, incidentId: string): Promise<string> {
     if (org.kind === 'operator') return org.id;
     const doc = await this.queries.findIncident(org, incidentId);
-    if (!doc) throw new NotFoundException('not found');
+    if (!doc) throw notFound();
     return doc.operatorId;
   }
 
-  private async operator(operatorId: string): Promise<Organisation> {
+  /**
+   * The operator whose compliance file a command addresses, for a caller who may read that file
+   * (the office, the ministry supervising the operator's sector, the operator itself). For
+   * anyone else an operator that exists answers exactly like one that does not: 404, before any
+   * command is sent, so neither the file's version nor its existence reaches them. A reader who
+   * may not act (a ministry, the operator) is then refused by the decider: 403.
+   */
+  private async fileOf(org: Organisation, operatorId: string): Promise<Organisation> {
     const operator = await this.directory.byId(operatorId);
-    if (!operator || operator.kind !== 'operator') {
-      throw new NotFoundException(`no designated operator ${operatorId}`);
-    }
+    const readable =
+      operator?.kind === 'operator' &&
+      canReadReport(org, { operatorId, sector: operator.sector ?? null, sharedWithPolice: false });
+    if (!operator || !readable) throw notFound();
     return operator;
   }
 

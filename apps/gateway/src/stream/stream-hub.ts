@@ -23,6 +23,7 @@ import { GATEWAY_CONFIG, RUNTIME } from '../bus/bus.module';
 import { PublisherNames } from '../indicators/publisher-names';
 import { AuditTrail, streamReadItems } from '../audit/audit-trail.service';
 import { StreamSession } from './stream-session';
+import { StreamSlots, type StreamSlot } from './stream-slots';
 
 export interface StreamRequest {
   viewer: Organisation;
@@ -36,15 +37,16 @@ export interface StreamRequest {
 }
 
 /**
- * Owns the live stream's connections: the cap on how many run at once (each holds a Kafka
- * consumer and up to one fetch), the source registry, and where each one starts.
+ * Owns the live stream's connections: the caps on how many run at once (each holds a Kafka
+ * consumer and up to one fetch), in all and per organisation, the source registry, and where
+ * each one starts.
  */
 @Injectable()
 export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('stream');
   readonly sources: StreamSource[];
   private readonly sessions = new Set<StreamSession>();
-  private reserved = 0;
+  private readonly slots: StreamSlots;
   private admin: Promise<Admin> | null = null;
 
   constructor(
@@ -56,6 +58,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     names: PublisherNames,
     private readonly audit: AuditTrail,
   ) {
+    this.slots = new StreamSlots(cfg.ACD_STREAM_MAX_CLIENTS, cfg.ACD_STREAM_MAX_CLIENTS_PER_ORG);
     this.sources = streamSources({
       queries,
       advisories,
@@ -72,15 +75,21 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     return this.cfg.ACD_STREAM_MAX_CLIENTS;
   }
 
-  /** Takes one of the `ACD_STREAM_MAX_CLIENTS` slots; false when all are taken. */
-  reserve(): boolean {
-    if (this.reserved >= this.cfg.ACD_STREAM_MAX_CLIENTS) return false;
-    this.reserved += 1;
-    return true;
+  /** Most streams one organisation may hold at once (never more than the gateway's cap). */
+  get maxClientsPerOrg(): number {
+    return this.slots.perOrg;
   }
 
-  release(): void {
-    this.reserved = Math.max(0, this.reserved - 1);
+  /**
+   * Takes one of the `ACD_STREAM_MAX_CLIENTS` slots for an organisation that holds fewer than
+   * `ACD_STREAM_MAX_CLIENTS_PER_ORG`, so one organisation can never take them all.
+   */
+  reserve(orgId: string): StreamSlot {
+    return this.slots.reserve(orgId);
+  }
+
+  release(orgId: string): void {
+    this.slots.release(orgId);
   }
 
   /** Opens a stream on a reserved slot; the slot is released when the stream closes. */
@@ -89,7 +98,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     const release = () => {
       if (released) return;
       released = true;
-      this.release();
+      this.release(r.viewer.id);
     };
     try {
       const sources = this.sources.filter((s) => r.kinds.includes(s.kind));

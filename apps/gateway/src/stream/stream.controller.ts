@@ -2,6 +2,7 @@ import {
   Controller,
   Get,
   Headers,
+  HttpException,
   HttpStatus,
   Query,
   Res,
@@ -66,6 +67,11 @@ export class StreamController {
   @ApiResponse({ status: 200, description: 'The event stream' })
   @ApiResponse({ status: 400, description: 'Malformed Last-Event-ID or unknown kind' })
   @ApiResponse({
+    status: 429,
+    description:
+      'Your organisation already holds ACD_STREAM_MAX_CLIENTS_PER_ORG streams on this gateway; see Retry-After',
+  })
+  @ApiResponse({
     status: 503,
     description: 'Too many open streams on this gateway; see Retry-After',
   })
@@ -101,13 +107,25 @@ export class StreamController {
         ]);
       }
     }
-    if (!this.hub.reserve()) {
+    const slot = this.hub.reserve(org.id);
+    if (slot === 'gateway-full') {
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new ServiceUnavailableException({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
         message: `this gateway already serves ${this.hub.maxClients} streams; retry later`,
       });
+    }
+    if (slot === 'organisation-full') {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      throw new HttpException(
+        {
+          statusCode: HttpStatus.TOO_MANY_REQUESTS,
+          error: 'Too Many Requests',
+          message: `your organisation already has ${this.hub.maxClientsPerOrg} open streams on this gateway (ACD_STREAM_MAX_CLIENTS_PER_ORG); close one, or retry later`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     await this.hub.open({ viewer: org, kinds, after, from: q.from, res, subject });
   }

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -37,6 +26,7 @@ import {
   listSubmissionsSchema,
   matchIdSchema,
 } from './traffic.schemas';
+import { notFound } from '../common/command-outcome';
 
 const correlationOf = (req: Request): string => {
   const c = req.headers['x-correlation-id'];
@@ -148,7 +138,7 @@ export class TrafficController {
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
   ) {
     const doc = await this.queries.findSubmission(org, id);
-    if (!doc) throw new NotFoundException(`flow batch ${id} not found`);
+    if (!doc) throw notFound();
     await this.recordQuery(org, subject, 'GET /v1/traffic/flow-batches/:id', { id }, [
       { kind: 'flow-batch', id: doc._id },
     ]);
@@ -209,7 +199,7 @@ export class TrafficController {
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
   ) {
     const doc = await this.queries.findMatch(org, id);
-    if (!doc) throw new NotFoundException(`match ${id} not found`);
+    if (!doc) throw notFound();
     await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
       { kind: 'flow-match', id: doc._id },
     ]);

@@ -1,0 +1,61 @@
+import type { CommandReply } from '@acd/messaging';
+
+/** An HTTP status and JSON body, before Nest turns it into an exception. */
+export interface Answer {
+  status: number;
+  body: Record<string, unknown> & { statusCode: number; error: string; message: string };
+}
+
+/**
+ * The one answer for "does not exist" and "not yours to read", on every route: the same status
+ * and the same body, whatever the route, the method or the id, so that no answer tells the two
+ * apart (and none echoes the id back).
+ */
+export const NOT_FOUND: Answer = {
+  status: 404,
+  body: { statusCode: 404, error: 'Not Found', message: 'not found' },
+};
+
+/**
+ * The processor's reply to a command it could not decode carries the decoder's error text;
+ * that is for the dead-letter queue's headers and the logs, not for the caller.
+ */
+const UNDECODABLE = /^command could not be decoded/;
+
+/**
+ * The answer to a refused command.
+ *
+ * Only a conflict (409) carries the aggregate's `currentVersion`, the version to re-read and
+ * retry from. Every route checks, before a command about someone else's item is sent, that the
+ * caller may read that item (404 otherwise), so a conflict reaches only readers. A refusal for
+ * who the caller is (403) or for what it sent (422) needs no version and carries none: a
+ * version there would let a caller who may act on nothing watch an item change.
+ */
+export function refusalAnswer(reply: CommandReply): Answer {
+  const body = {
+    message: reply.reason ?? 'refused',
+    ...(reply.field ? { field: reply.field } : {}),
+  };
+  switch (reply.code) {
+    case 'conflict':
+      return {
+        status: 409,
+        body: { statusCode: 409, error: 'Conflict', ...body, currentVersion: reply.version },
+      };
+    case 'forbidden':
+      return { status: 403, body: { statusCode: 403, error: 'Forbidden', ...body } };
+    case 'not-found':
+      return NOT_FOUND;
+    default:
+      return {
+        status: 422,
+        body: {
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          ...(UNDECODABLE.test(reply.reason ?? '')
+            ? { message: 'the command could not be processed' }
+            : body),
+        },
+      };
+  }
+}

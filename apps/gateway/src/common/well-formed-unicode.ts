@@ -1,0 +1,92 @@
+import type { Request } from 'express';
+import type { FieldIssue } from './zod-validation.pipe';
+
+/**
+ * A UTF-16 surrogate that is not half of a pair. JSON lets a client write one (`"\ud800"`), and
+ * JavaScript strings hold it, but it is no Unicode character: UTF-8 (Avro's strings, Kafka's
+ * headers, MongoDB's documents) cannot encode it.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const MALFORMED_REASON = 'is not well-formed Unicode (a lone UTF-16 surrogate)';
+
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
+/** A place in a value: its key under its parent, and the parent's place (null at the root). */
+interface Place {
+  key: string;
+  parent: Place | null;
+}
+
+const pathOf = (place: Place | null): string[] => {
+  const path: string[] = [];
+  for (let p = place; p; p = p.parent) path.push(p.key);
+  return path.reverse();
+};
+
+/**
+ * The path to the first string (or object key) in a JSON-like value that is not well-formed
+ * Unicode, or null when there is none. The walk keeps its own stack and a parent link per
+ * place (no path copied per step), so a deeply nested body neither overflows the call stack
+ * nor costs more than its size.
+ */
+export function firstMalformed(value: unknown): { path: string[]; key: boolean } | null {
+  const stack: { value: unknown; place: Place | null }[] = [{ value, place: null }];
+  while (stack.length > 0) {
+    const { value: v, place } = stack.pop() as { value: unknown; place: Place | null };
+    if (typeof v === 'string') {
+      if (!isWellFormed(v)) return { path: pathOf(place), key: false };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i -= 1)
+        stack.push({ value: v[i], place: { key: String(i), parent: place } });
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>);
+      for (const [k] of entries) {
+        if (!isWellFormed(k)) return { path: pathOf({ key: k, parent: place }), key: true };
+      }
+      for (let i = entries.length - 1; i >= 0; i -= 1) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push({ value: child, place: { key: k, parent: place } });
+      }
+    }
+  }
+  return null;
+}
+
+/** A printable field name: a malformed key is shown with its surrogates escaped. */
+function fieldName(path: string[], fallback: string): string {
+  const escaped = path.map((p) =>
+    isWellFormed(p)
+      ? p
+      : p.replace(/[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`),
+  );
+  return escaped.join('.') || fallback;
+}
+
+/**
+ * The first string of a request that is not well-formed Unicode: path parameters, the query,
+ * the headers, then the body (every JSON body, whatever route and schema). Express decodes
+ * percent-encoding in paths and queries with decodeURIComponent, which refuses an encoded
+ * surrogate, and headers arrive as Latin-1, so the body is where one can hide; the rest are
+ * checked all the same, in case a parser changes.
+ */
+export function malformedIssue(req: Request): FieldIssue | null {
+  const sources: [string, unknown][] = [
+    ['params', req.params],
+    ['query', req.query],
+    ['headers', req.headers],
+    ['body', req.body],
+  ];
+  for (const [source, value] of sources) {
+    const found = firstMalformed(value);
+    if (!found) continue;
+    const field = fieldName(found.path, source === 'body' ? '(body)' : source);
+    return {
+      field,
+      reason: found.key ? `its name ${MALFORMED_REASON}` : MALFORMED_REASON,
+    };
+  }
+  return null;
+}
