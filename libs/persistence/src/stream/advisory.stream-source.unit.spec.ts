@@ -61,7 +61,7 @@ const content = (
   expiresAt: 0,
 });
 
-/** A read model holding these items' current terms; `calls` counts its lookups. */
+/** A read model holding these items' current terms. */
 function lookup(
   indicators: Record<string, EntitledItem> = {},
   incidents: Record<string, ReportItem> = {},
