@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 
@@ -126,8 +127,10 @@ describe('advisories: audiences, acknowledgements and the per-audience topics', 
     ids.sdfKind = await issue(nco, { tlp: 'AMBER', audience: { kinds: ['sdf'] } });
 
     // A retried issue (same Idempotency-Key) names the same advisory and records nothing new.
-    const first = await bus.post('/v1/advisories', nco, body({}), { 'idempotency-key': 'adv-k1' });
-    const again = await bus.post('/v1/advisories', nco, body({}), { 'idempotency-key': 'adv-k1' });
+    // A retry repeats its request exactly (body() stamps a fresh expiry each call).
+    const request = body({});
+    const first = await bus.post('/v1/advisories', nco, request, { 'idempotency-key': 'adv-k1' });
+    const again = await bus.post('/v1/advisories', nco, request, { 'idempotency-key': 'adv-k1' });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body).toMatchObject({ advisoryId: first.body.advisoryId, duplicate: true });
     ids.retried = String(first.body.advisoryId);
@@ -330,7 +333,15 @@ describe('advisories: audiences, acknowledgements and the per-audience topics', 
         execFile(
           process.execPath,
           ['-e', script],
-          { env: { ...process.env, BASE: bus.base, ORGS: JSON.stringify(bus.orgs) } },
+          {
+            env: {
+              ...process.env,
+              BASE: bus.base,
+              ORGS: JSON.stringify(bus.orgs),
+              // Both runs share one journal, as two `npm start`s on one stack do.
+              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
+            },
+          },
           (err, out) => (err ? reject(err) : resolve(JSON.parse(out))),
         );
       });

@@ -354,12 +354,18 @@ describe('GET /v1/stream (server-sent events)', () => {
     }));
     const t0 = Date.now();
     const ids: string[] = [];
-    await pool(bodies, 24, async (body) => {
-      const res = await bus.post('/v1/indicators', a, body);
-      if (res.status !== 201 && res.status !== 200)
-        throw new Error(`publish ${res.status} ${JSON.stringify(res.body)}`);
-      ids.push(String(res.body.id));
-    });
+    try {
+      await pool(bodies, 24, async (body) => {
+        const res = await bus.post('/v1/indicators', a, body);
+        if (res.status !== 201 && res.status !== 200)
+          throw new Error(`publish ${res.status} ${JSON.stringify(res.body)}`);
+        ids.push(String(res.body.id));
+      });
+    } catch (err) {
+      // The sampler must not outlive the test: it would fail every suite after this one.
+      clearInterval(sampler);
+      throw err;
+    }
     const publishedAt = Date.now();
     try {
       await waitFor(
