@@ -264,6 +264,10 @@ describe('security: input the bus refuses and limits it keeps', () => {
         expect(r.body).toMatchObject({ issues: [{ field }] });
         expect(String(r.body.message)).not.toMatch(/decod|avro|schema/i);
       }
+      // Nor in a path: an encoded surrogate is refused in the gateway's shape, not with the
+      // router's HTML error page.
+      const path = await bus.get('/v1/indicators/%ED%A0%80', kanto);
+      expect(path).toMatchObject({ status: 400, body: { issues: [{ field: '(path)' }] } });
       // A well-formed pair (an emoji) is of course fine.
       const emoji = await bus.post('/v1/indicators', kanto, {
         type: 'ipv4',

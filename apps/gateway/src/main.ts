@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { gatewaySchema, loadConfig } from '@acd/config';
 import { AppModule } from './app.module';
+import { wellFormedPath } from './common/well-formed-unicode';
 
 async function bootstrap(): Promise<void> {
   const cfg = loadConfig(gatewaySchema);
@@ -13,6 +14,8 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // A path whose percent-encoding is not UTF-8 answers 400 here, not with the router's HTML page.
+  app.use(wellFormedPath);
   // An oversized body is refused with 413 before it is parsed.
   app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
   app.disable('x-powered-by');

@@ -90,3 +90,39 @@ export function malformedIssue(req: Request): FieldIssue | null {
   }
   return null;
 }
+
+/**
+ * Whether a request path's percent-encoding decodes to well-formed UTF-8, segment by segment,
+ * as the router will decode path parameters. An encoded surrogate (`%ED%A0%80`) or a stray
+ * byte does not; the router would fail on it before any handler and answer with Express's
+ * own error page (HTML, with a stack trace outside production).
+ */
+export function pathDecodes(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  for (const segment of path.split('/')) {
+    try {
+      if (!isWellFormed(decodeURIComponent(segment))) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+interface MinimalResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/**
+ * Express middleware, mounted before the router: a path that does not decode answers 400 in
+ * the gateway's own shape, naming the path.
+ */
+export function wellFormedPath(req: Request, res: MinimalResponse, next: () => void): void {
+  if (pathDecodes(req.originalUrl ?? req.url ?? '')) return next();
+  res.status(400).json({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: '(path): is not percent-encoded UTF-8',
+    issues: [{ field: '(path)', reason: 'is not percent-encoded UTF-8' }],
+  });
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Request } from 'express';
-import { firstMalformed, isWellFormed, malformedIssue } from './well-formed-unicode';
+import { firstMalformed, isWellFormed, malformedIssue, pathDecodes } from './well-formed-unicode';
 
 const LONE = ['\ud800', '\udbff', '\udc00', '\udfff'];
 
@@ -81,7 +81,16 @@ describe('well-formed Unicode at the edge', () => {
     });
   });
 
-  it('cannot meet one in a path or a query: percent-decoding refuses an encoded surrogate', () => {
-    expect(() => decodeURIComponent('%ED%A0%80')).toThrow(URIError);
+  it('refuses a path whose percent-encoding is not UTF-8, as the router would decode it', () => {
+    expect(pathDecodes('/v1/indicators/0b0e5b3a-0000-4000-8000-000000000000')).toBe(true);
+    expect(pathDecodes('/v1/assets/op-a/%E2%9C%93?x=%ED%A0%80')).toBe(true);
+    expect(pathDecodes('/v1/indicators/%ED%A0%80')).toBe(false);
+    expect(pathDecodes('/v1/indicators/%FF')).toBe(false);
+    expect(pathDecodes('/v1/%')).toBe(false);
+    fc.assert(
+      fc.property(fc.array(wellFormed, { maxLength: 4 }), (segments) => {
+        expect(pathDecodes(`/${segments.map(encodeURIComponent).join('/')}`)).toBe(true);
+      }),
+    );
   });
 });
