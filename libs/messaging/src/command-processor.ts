@@ -280,7 +280,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         eventIds: [],
         duplicate: false,
         code: 'invalid',
-        reason: `command could not be decoded: ${err instanceof Error ? err.message : String(err)}`,
+        // The decoder's own words stay in the dead letter's headers, for operators, not callers.
+        reason: 'the command could not be processed',
         field: null,
       });
       return { events: [], deadLetter: letter, ...(refusal ? { reply: refusal } : {}) };
