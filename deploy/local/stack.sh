@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local infrastructure without Docker: Apache Kafka (KRaft, from Maven Central, run on the JDK) and
-# FerretDB (MongoDB wire protocol on SQLite, built from the Go module proxy).
+# FerretDB (MongoDB wire protocol on SQLite, built from the Go module proxy), with
+# ferretdb-id-index beside it (see provision_id_index).
 #
 # Usage: deploy/local/stack.sh <command> [args]
 #   provision              resolve Kafka jars and build FerretDB into .local/ (idempotent, cached)
@@ -51,6 +52,8 @@ KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
 KAFKA_LOG4J="$SCRIPT_DIR/kafka/log4j.properties"
 KAFKA_LIBS="$LOCAL/kafka/libs"
 FERRETDB_BIN="$LOCAL/bin/ferretdb"
+ID_INDEX_SRC="$SCRIPT_DIR/ferretdb-id-index"
+ID_INDEX_BIN="$LOCAL/bin/ferretdb-id-index"
 HEALTH="$SCRIPT_DIR/health.js"
 
 STACK="${ACD_STACK:-dev}"
@@ -212,6 +215,27 @@ provision_ferretdb() {
   log "FerretDB $FERRETDB_VERSION: built .local/bin/ferretdb"
 }
 
+# FerretDB v1's own `_id` index on SQLite is on an expression its queries never use, so every
+# lookup, update and delete by `_id` scans the collection; ferretdb-id-index (our own small Go
+# program, built with the SQLite driver FerretDB itself uses) adds the index those queries use.
+id_index_stamp() { cat "$ID_INDEX_SRC/go.mod" "$ID_INDEX_SRC/go.sum" "$ID_INDEX_SRC/main.go" | sha256sum | cut -d' ' -f1; }
+
+provision_id_index() {
+  local stamp
+  stamp="$(id_index_stamp)"
+  if [[ -x "$ID_INDEX_BIN" && -f "$ID_INDEX_BIN.stamp" && "$(cat "$ID_INDEX_BIN.stamp")" == "$stamp" ]]; then
+    log "ferretdb-id-index: already provisioned (.local/bin/ferretdb-id-index)"
+    return
+  fi
+  need go "install Go to build ferretdb-id-index"
+  log "ferretdb-id-index: building from deploy/local/ferretdb-id-index"
+  mkdir -p "$LOCAL/bin"
+  (cd "$ID_INDEX_SRC" && GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" go build -o "$ID_INDEX_BIN.tmp" .) ||
+    die "building ferretdb-id-index failed"
+  mv "$ID_INDEX_BIN.tmp" "$ID_INDEX_BIN"
+  echo "$stamp" > "$ID_INDEX_BIN.stamp"
+}
+
 cmd_provision() {
   mkdir -p "$LOCAL"
   exec 8> "$LOCAL/.provision.lock"
@@ -219,6 +243,7 @@ cmd_provision() {
   provision_kafka
   provision_kafka_cds
   provision_ferretdb
+  provision_id_index
   exec 8>&-
 }
 
@@ -459,6 +484,13 @@ start_ferretdb() {
     --log-level=info
 }
 
+start_id_index() {
+  local fdir="$SDIR/ferretdb"
+  mkdir -p "$fdir/data"
+  log "starting ferretdb-id-index on $fdir/data, log $fdir/id-index.log"
+  launch ferretdb-id-index "$fdir/id-index.log" "$ID_INDEX_BIN" --dir "$fdir/data"
+}
+
 # wait_kafka: the whole cluster answers metadata with all nodes registered;
 # wait_kafka <id>: that node's own listener answers metadata listing itself (a restarted node is
 # only reachable on its port once it has caught up; the cluster may still list it before that).
@@ -535,6 +567,7 @@ all_proc_names() {
   local id
   for id in $(node_ids); do echo "kafka-$id"; done
   echo ferretdb
+  echo ferretdb-id-index
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -590,6 +623,7 @@ cmd_start() {
     case "$name" in
       kafka-*) start_kafka_node "${name#kafka-}" ;;
       ferretdb) start_ferretdb ;;
+      ferretdb-id-index) start_id_index ;;
     esac
     started+=("$name")
   done
@@ -661,6 +695,7 @@ cmd_status() {
           "$state" "$(broker_port "$id")" "$(sasl_port "$id")" "$(controller_port "$id")"
         ;;
       ferretdb) printf '  %-10s %-22s 127.0.0.1:%s\n' "$name" "$state" "$MPORT" ;;
+      ferretdb-id-index) printf '  %-10s %-22s indexes _id in .local/stacks/%s/ferretdb/data\n' "$name" "$state" "$STACK" ;;
     esac
   done
   print_endpoints
