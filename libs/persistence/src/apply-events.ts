@@ -3,62 +3,113 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import { isDuplicateKey } from './checkpoints';
 import type { Projection, ReadModelDoc } from './projection';
 
+export interface ApplyResult {
+  /** Events that changed a document. */
+  applied: number;
+  /** Events that touch no document of this model, or that the stored version already reflects. */
+  skipped: number;
+  /** Documents written (each once, whatever the number of its events in the batch). */
+  written: number;
+  /** Documents read by `_id` before folding. */
+  read: number;
+  /** Documents written as new (insertMany). */
+  inserted: number;
+  /** Documents written over a stored one (replaceOne by `_id`). */
+  replaced: number;
+}
+
 /**
- * Applies a batch of events to a read model with one query and one bulkWrite:
- * load the touched documents (an event touching none is skipped), fold the events in memory
- * (skipping versions already reflected), then upsert each document only where the stored
- * version is lower.
- * Running it twice over the same events changes nothing the second time.
+ * Applies a batch of events to a read model, writing each touched document once:
+ * 1. the events are grouped by the document they touch;
+ * 2. documents that may already exist are read by `_id` (in parallel, each a primary-key
+ *    lookup); a document whose first event in the batch is its aggregate's version 1 cannot
+ *    exist unless this batch was applied before, so it is not read at all;
+ * 3. each document's events are folded in memory, skipping versions the stored document
+ *    already reflects (this is what makes a replayed batch change nothing);
+ * 4. new documents go in with insertMany, changed ones are replaced by `_id` alone.
+ * A new document that turns out to exist (a replay, or another writer) is read and folded again.
+ *
+ * Every filter is exactly `{_id}`: the one query every MongoDB-compatible store answers from its
+ * primary key, so the cost per document does not grow with the collection. The version check
+ * happens here, not in the filter (a filter like `{_id, version: {$lt}}` makes FerretDB v1
+ * scan the collection). Correctness relies on one writer per document at a time, which the
+ * consumer group gives (a document belongs to one aggregate, an aggregate to one partition).
  */
 export async function applyEvents<E, D extends ReadModelDoc>(
   projection: Projection<E, D>,
   collection: Collection<D>,
   envelopes: EventEnvelope<E>[],
   options: { between?: () => Promise<void> } = {},
-): Promise<{ applied: number; skipped: number; written: number }> {
-  if (envelopes.length === 0) return { applied: 0, skipped: 0, written: 0 };
-  const docIds = envelopes.map((e) => documentIdOf(projection, e));
-  const ids = [...new Set(docIds.filter((id): id is string => id !== null))];
-  const stored = await loadByIds(collection, ids);
-  const current = new Map<string, D>(stored.map((d) => [d._id, d as D]));
-  const changed = new Map<string, D>();
-  let applied = 0;
-  let skipped = 0;
-  for (const [i, envelope] of envelopes.entries()) {
-    const id = docIds[i];
-    if (id === null || id === undefined) {
-      skipped += 1;
+): Promise<ApplyResult> {
+  const result: ApplyResult = {
+    applied: 0,
+    skipped: 0,
+    written: 0,
+    read: 0,
+    inserted: 0,
+    replaced: 0,
+  };
+  const groups = new Map<string, EventEnvelope<E>[]>();
+  for (const envelope of envelopes) {
+    const id = documentIdOf(projection, envelope);
+    if (id === null) {
       continue;
     }
-    const before = changed.get(id) ?? current.get(id) ?? null;
-    if (before && envelope.metadata.aggregateVersion <= before.version) {
-      skipped += 1;
-      continue;
-    }
-    const after = projection.evolve(before, envelope);
-    if (after === null) {
-      skipped += 1;
-      continue;
-    }
-    changed.set(id, after);
-    applied += 1;
+    const group = groups.get(id);
+    if (group) group.push(envelope);
+    else groups.set(id, [envelope]);
   }
-  if (changed.size === 0) return { applied, skipped, written: 0 };
-  const fresh = [...changed.values()].filter((d) => !current.has(d._id));
-  const existing = [...changed.values()].filter((d) => current.has(d._id));
-  // New documents go in with one insertMany; a duplicate key means another writer inserted
-  // first, and the guarded update below settles which version wins.
-  const raced: D[] = [];
+  if (groups.size === 0) return result;
+
+  const toRead = [...groups].filter(([id, events]) => !startsItsAggregate(id, events));
+  const stored = await loadByIds(
+    collection,
+    toRead.map(([id]) => id),
+  );
+  result.read += toRead.length;
+
+  const fresh: D[] = [];
+  const changed: D[] = [];
+  const appliedTo = new Map<string, number>();
+  for (const [id, events] of groups) {
+    const before = stored.get(id) ?? null;
+    const folded = fold(projection, before, events);
+    appliedTo.set(id, folded.applied);
+    if (folded.doc === null) continue;
+    (before ? changed : fresh).push(folded.doc);
+  }
+
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    raced.push(...(await insertFresh(collection, fresh.slice(i, i + INSERT_CHUNK))));
+    const chunk = fresh.slice(i, i + INSERT_CHUNK);
+    const existing = await insertFresh(collection, chunk);
+    result.inserted += chunk.length - existing.length;
+    if (existing.length > 0) {
+      // Written before (a replayed batch, or a projector that lost its partition mid-batch):
+      // fold again from what is stored, so only versions it does not reflect are applied.
+      const now = await loadByIds(
+        collection,
+        existing.map((d) => d._id),
+      );
+      result.read += existing.length;
+      for (const doc of existing) {
+        const again = fold(projection, now.get(doc._id) ?? null, groups.get(doc._id) ?? []);
+        appliedTo.set(doc._id, again.applied);
+        if (again.doc !== null) changed.push(again.doc);
+      }
+    }
     await options.between?.();
   }
-  const updates = [...existing, ...raced];
-  for (let i = 0; i < updates.length; i += WRITE_CHUNK) {
-    await guardedUpserts(collection, updates.slice(i, i + WRITE_CHUNK));
+
+  for (let i = 0; i < changed.length; i += WRITE_CHUNK) {
+    const chunk = changed.slice(i, i + WRITE_CHUNK);
+    await replaceById(collection, chunk);
+    result.replaced += chunk.length;
     await options.between?.();
   }
-  return { applied, skipped, written: changed.size };
+  result.written = result.inserted + result.replaced;
+  for (const n of appliedTo.values()) result.applied += n;
+  result.skipped = envelopes.length - result.applied;
+  return result;
 }
 
 /** The document an event belongs to: the projection's choice, by default its aggregate's. */
@@ -72,6 +123,36 @@ export function documentIdOf<E, D extends ReadModelDoc>(
 }
 
 /**
+ * True when the batch holds the first event of the document's own aggregate: before it, the
+ * aggregate did not exist, so neither did a document only it writes.
+ */
+function startsItsAggregate<E>(docId: string, events: EventEnvelope<E>[]): boolean {
+  const first = events[0];
+  return (
+    first !== undefined &&
+    first.metadata.aggregateVersion === 1 &&
+    events.every((e) => e.metadata.aggregateId === docId)
+  );
+}
+
+function fold<E, D extends ReadModelDoc>(
+  projection: Projection<E, D>,
+  stored: D | null,
+  events: EventEnvelope<E>[],
+): { doc: D | null; applied: number } {
+  let doc = stored;
+  let applied = 0;
+  for (const envelope of events) {
+    if (doc && envelope.metadata.aggregateVersion <= doc.version) continue;
+    const after = projection.evolve(doc, envelope);
+    if (after === null) continue;
+    doc = after;
+    applied += 1;
+  }
+  return { doc: applied > 0 ? doc : null, applied };
+}
+
+/**
  * FerretDB v1 keeps every statement of one update command open until the command ends and
  * hangs at 100 of them; MongoDB does not care. Chunks of 50 work on both, and give the caller
  * a moment between chunks to heartbeat.
@@ -79,7 +160,10 @@ export function documentIdOf<E, D extends ReadModelDoc>(
 const WRITE_CHUNK = 50;
 /** Keeps each insert short enough that the consumer can heartbeat between them. */
 const INSERT_CHUNK = 500;
+/** Lookups by `_id` in flight at once. */
+const READ_CONCURRENCY = 16;
 
+/** Inserts new documents; returns those that already existed. */
 async function insertFresh<D extends ReadModelDoc>(
   collection: Collection<D>,
   docs: D[],
@@ -103,45 +187,37 @@ async function insertFresh<D extends ReadModelDoc>(
   }
 }
 
-async function guardedUpserts<D extends ReadModelDoc>(
+async function replaceById<D extends ReadModelDoc>(
   collection: Collection<D>,
   docs: D[],
 ): Promise<void> {
   if (docs.length === 0) return;
-  const ops = docs.map((doc) => {
-    const { _id, ...rest } = doc;
-    return {
-      updateOne: {
-        filter: { _id, version: { $lt: doc.version } },
-        update: { $set: rest },
-        upsert: true,
-      },
-    } as unknown as AnyBulkWriteOperation<D>;
-  });
-  try {
-    await collection.bulkWrite(ops, { ordered: false });
-  } catch (err) {
-    // A duplicate key means a newer version is already stored (another writer got there first).
-    const writeErrors = (err as { writeErrors?: unknown[] }).writeErrors;
-    const all = Array.isArray(writeErrors) ? writeErrors : [err];
-    if (!all.every((e) => isDuplicateKey(e) || isDuplicateKey((e as { err?: unknown }).err)))
-      throw err;
-  }
+  const ops = docs.map(
+    (doc) =>
+      ({
+        replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+      }) as unknown as AnyBulkWriteOperation<D>,
+  );
+  await collection.bulkWrite(ops, { ordered: false });
 }
 
 /**
- * FerretDB v1 answers `_id` equality from its primary key but scans the whole collection for
- * `$in`; a few ids are therefore fetched one by one (in parallel), many with one `$in`.
+ * Reads documents by `_id`, one primary-key lookup each, a few in flight at once. (`$in` would be
+ * one round trip, but FerretDB v1 answers it by scanning the collection.)
  */
 async function loadByIds<D extends ReadModelDoc>(
   collection: Collection<D>,
   ids: string[],
-): Promise<D[]> {
-  if (ids.length > BY_ID_LIMIT) {
-    return (await collection.find({ _id: { $in: ids } } as Filter<D>).toArray()) as D[];
-  }
-  const found = await Promise.all(ids.map((_id) => collection.findOne({ _id } as Filter<D>)));
-  return found.filter((d): d is NonNullable<typeof d> => d !== null) as D[];
+): Promise<Map<string, D>> {
+  const found = new Map<string, D>();
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const _id = ids[next++] as string;
+      const doc = await collection.findOne({ _id } as Filter<D>);
+      if (doc) found.set(_id, doc as D);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
+  return found;
 }
-
-const BY_ID_LIMIT = 200;
