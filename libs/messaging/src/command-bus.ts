@@ -117,6 +117,9 @@ export class CommandBus {
       list.push({ resolve, reject, timer });
       this.waiters.set(cmd.commandId, list);
     });
+    // The timer may reject the outcome while the send below is still queued (a busy producer):
+    // that rejection is the caller's, once it awaits; it must not crash the process meanwhile.
+    outcome.catch(() => undefined);
     try {
       await producer.send({
         topic: this.topics.of(cmd.topic),
