@@ -31,7 +31,7 @@ const env = {
 const stackEnv = {
   ...process.env,
   ACD_STACK: 'bench-scale',
-  ACD_KAFKA_PORT: '19492',
+  ACD_KAFKA_PORT: '18692',
   ACD_MONGO_PORT: '28417',
 };
 if (!external) {
