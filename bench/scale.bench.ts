@@ -28,7 +28,8 @@ import {
 import { applyEvents, indicatorProjection, type IndicatorDoc } from '@acd/persistence';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Service, waitFor } = require('../../scripts/lib/services.cjs') as {
+const { Service, waitFor, runApp } = require('../../scripts/lib/services.cjs') as {
+  runApp: (entry: string, args: string[], env: NodeJS.ProcessEnv) => Promise<{ out: string }>;
   Service: new (name: string, env: NodeJS.ProcessEnv, logDir: string) => ServiceHandle;
   waitFor: <T>(
     what: string,
@@ -434,7 +435,20 @@ async function main(): Promise<void> {
       `  end to end: ${f0(e2e.accepted)} accepted at ${f0(e2e.acceptedPerSec)}/s, ${f0(e2e.endToEndPerSec)}/s until readable (${f2(e2e.readableAfterLoadSec)} s after the load); raw insertMany ${f0(e2eBaseline)} docs/s; processor reload ${load}`,
     );
 
-    // 4. A filtered list page as the office.
+    // 4. `projector rebuild` of the indicators read model, beside the live projector.
+    let rebuild = { documentsPerSec: NaN, line: 'skipped' };
+    if (process.env.BENCH_REBUILD !== '0') {
+      const { out } = await runApp(
+        'dist/apps/projector/src/main.js',
+        ['rebuild', indicatorProjection.name],
+        env,
+      );
+      const line = out.trim().split('\n').pop() ?? '';
+      rebuild = { documentsPerSec: Number(/(\d+) documents\/s/.exec(line)?.[1] ?? NaN), line };
+      console.log(`  ${line}`);
+    }
+
+    // 5. A filtered list page as the office.
     const list = await listPages();
     console.log(`  filtered list page p50 ${f0(list.p50)} ms, p99 ${f0(list.p99)} ms`);
     stored += e2e.accepted + 1;
@@ -455,6 +469,7 @@ async function main(): Promise<void> {
       ...e2e,
       e2eBaseline,
       processorLoad: load,
+      rebuild,
       list,
       rss,
     });
@@ -464,12 +479,12 @@ async function main(): Promise<void> {
   await projector?.stop();
   await mongo.close();
   console.log(
-    '\n| stored | projector docs/s (raw insertMany) | _id read / replace p50 ms | projector updates docs/s (raw replace) | end to end /s (raw insertMany) | list page p50/p99 ms |',
+    '\n| stored | projector docs/s (raw insertMany) | rebuild docs/s | _id read / replace p50 ms | projector updates docs/s (raw replace) | end to end /s (raw insertMany) | list page p50/p99 ms |',
   );
-  console.log('|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows as Array<Record<string, number> & { list: { p50: number; p99: number } }>) {
     console.log(
-      `| ${f0(r.size)} | ${f0(r.projectorPerSec)} (${f0(r.rawInsertPerSec)}) | ${f2(r.readMs)} / ${f2(r.writeMs)} | ${f0(r.projectorUpdates)} (${f0(r.rawReplace)}) | ${f0(r.endToEndPerSec)} (${f0(r.e2eBaseline)}) | ${f0(r.list.p50)} / ${f0(r.list.p99)} |`,
+      `| ${f0(r.size)} | ${f0(r.projectorPerSec)} (${f0(r.rawInsertPerSec)}) | ${f0((r.rebuild as unknown as { documentsPerSec: number }).documentsPerSec)} | ${f2(r.readMs)} / ${f2(r.writeMs)} | ${f0(r.projectorUpdates)} (${f0(r.rawReplace)}) | ${f0(r.endToEndPerSec)} (${f0(r.e2eBaseline)}) | ${f0(r.list.p50)} / ${f0(r.list.p99)} |`,
     );
   }
   const outDir = join(ROOT, 'bench', 'out');

@@ -59,9 +59,12 @@ async function rebuild(names: string[]): Promise<void> {
         },
       });
       process.stderr.write('\n');
+      const ms = Date.now() - started;
+      const perSec = (n: number) => Math.round(n / Math.max(ms / 1000, 0.001));
       console.log(
         `rebuilt ${projection.name}: ${result.events} events -> ${result.documents} documents, ` +
-          `generation ${result.generation}, ${result.undecodable} undecodable skipped, ${Date.now() - started} ms`,
+          `generation ${result.generation}, ${result.undecodable} undecodable skipped, ${ms} ms ` +
+          `(${perSec(result.events)} events/s, ${perSec(result.documents)} documents/s)`,
       );
     }
   } finally {

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import { isDuplicateKey } from './checkpoints';
 import type { Projection, ReadModelDoc } from './projection';
 
-export interface ApplyResult {
+export interface ApplyResult<D = ReadModelDoc> {
   /** Events that changed a document. */
   applied: number;
   /** Events that touch no document of this model, or that the stored version already reflects. */
@@ -16,6 +16,8 @@ export interface ApplyResult {
   inserted: number;
   /** Documents written over a stored one (replaceOne by `_id`). */
   replaced: number;
+  /** Every touched document as it stands after the batch (written now or already stored). */
+  documents: Map<string, D>;
 }
 
 /**
@@ -40,14 +42,15 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   collection: Collection<D>,
   envelopes: EventEnvelope<E>[],
   options: { between?: () => Promise<void> } = {},
-): Promise<ApplyResult> {
-  const result: ApplyResult = {
+): Promise<ApplyResult<D>> {
+  const result: ApplyResult<D> = {
     applied: 0,
     skipped: 0,
     written: 0,
     read: 0,
     inserted: 0,
     replaced: 0,
+    documents: new Map(),
   };
   const groups = new Map<string, EventEnvelope<E>[]>();
   for (const envelope of envelopes) {
@@ -75,6 +78,8 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     const before = stored.get(id) ?? null;
     const folded = fold(projection, before, events);
     appliedTo.set(id, folded.applied);
+    const state = folded.doc ?? before;
+    if (state) result.documents.set(id, state);
     if (folded.doc === null) continue;
     (before ? changed : fresh).push(folded.doc);
   }
@@ -92,8 +97,12 @@ export async function applyEvents<E, D extends ReadModelDoc>(
       );
       result.read += existing.length;
       for (const doc of existing) {
-        const again = fold(projection, now.get(doc._id) ?? null, groups.get(doc._id) ?? []);
+        const stored = now.get(doc._id) ?? null;
+        const again = fold(projection, stored, groups.get(doc._id) ?? []);
         appliedTo.set(doc._id, again.applied);
+        const state = again.doc ?? stored;
+        if (state) result.documents.set(doc._id, state);
+        else result.documents.delete(doc._id);
         if (again.doc !== null) changed.push(again.doc);
       }
     }
@@ -159,7 +168,7 @@ function fold<E, D extends ReadModelDoc>(
  */
 const WRITE_CHUNK = 50;
 /** Keeps each insert short enough that the consumer can heartbeat between them. */
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 1_000;
 /** Lookups by `_id` in flight at once. */
 const READ_CONCURRENCY = 16;
 

@@ -12,9 +12,10 @@ import {
   type WireCodec,
 } from '@acd/messaging';
 import { applyEvents } from './apply-events';
+import { ChangeFeedWriter, feedEntriesOf, type FeedPageDoc } from './change-feed';
 import { CheckpointStore } from './checkpoints';
 import { isFerretDb } from './mongo';
-import type { Projection, ReadModelDoc } from './projection';
+import { feedCollectionOf, type Projection, type ReadModelDoc } from './projection';
 
 /**
  * Keeps one read model up to date from its events topic. Progress is stored in MongoDB right
@@ -55,6 +56,21 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     return this.db.collection<D>(this.projection.collection);
   }
 
+  private feed?: ChangeFeedWriter;
+  private feedGeneration = -1;
+
+  /** The change feed of the current generation (a rebuild starts a new one). */
+  private feedWriter(): ChangeFeedWriter | undefined {
+    if (!this.projection.feed) return undefined;
+    if (!this.feed || this.feedGeneration !== this.generation) {
+      this.feed = new ChangeFeedWriter(
+        this.db.collection<FeedPageDoc>(feedCollectionOf(this.projection, this.generation)),
+      );
+      this.feedGeneration = this.generation;
+    }
+    return this.feed;
+  }
+
   async start(): Promise<void> {
     this.generation = await this.checkpoints.generation(this.projection.name);
     if (!(await isFerretDb(this.db))) await this.projection.createIndexes(this.collection);
@@ -67,7 +83,11 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       sessionTimeout: 30_000,
       heartbeatInterval: 1_000,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.positioned.clear();
+      // Another projector may have appended to a partition's feed meanwhile.
+      this.feed?.forget();
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.logger.error('projection consumer crashed', {
         projection: this.projection.name,
@@ -116,11 +136,8 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     isStale,
   }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale()) return;
-    // The rest of a large fetch is fetched again from the resolved offset.
-    const messages = batch.messages.slice(0, this.maxBatch);
-    const first = messages[0];
-    const last = messages[messages.length - 1];
-    if (!first || !last) return;
+    const first = batch.messages[0];
+    if (!first) return;
 
     if (!this.positioned.has(batch.partition)) {
       this.positioned.add(batch.partition);
@@ -135,18 +152,35 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       }
     }
 
+    // A large fetch is applied slice by slice, each slice checkpointed after its data, so a
+    // crash costs at most one slice and nothing fetched is fetched twice.
+    for (let i = 0; i < batch.messages.length; i += this.maxBatch) {
+      if (!isRunning() || isStale()) return;
+      const slice = batch.messages.slice(i, i + this.maxBatch);
+      if (!(await this.applySlice(batch.partition, slice, heartbeat))) return;
+      resolveOffset(slice[slice.length - 1]!.offset);
+      await heartbeat();
+    }
+  }
+
+  /** Applies one slice and checkpoints it; false when a rebuild moved the model meanwhile. */
+  private async applySlice(
+    partition: number,
+    messages: EachBatchPayload['batch']['messages'],
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const last = messages[messages.length - 1];
+    if (!last) return true;
     const envelopes: EventEnvelope<E>[] = [];
+    const offsets: string[] = [];
     const letters: ReturnType<typeof deadLetter>[] = [];
     for (const message of messages) {
       try {
         envelopes.push(decodeEnvelope<E>(this.codec, message));
+        offsets.push(message.offset);
       } catch (err) {
         letters.push(
-          deadLetter(
-            { topic: this.topic, partition: batch.partition, consumerGroup: this.groupId },
-            message,
-            err,
-          ),
+          deadLetter({ topic: this.topic, partition, consumerGroup: this.groupId }, message, err),
         );
       }
     }
@@ -155,43 +189,56 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     if (letters.length > 0) {
       this.logger.warn('records moved to the dead-letter topic', {
         topic: this.topic,
-        partition: batch.partition,
+        partition,
         count: letters.length,
       });
     }
-    await applyEvents(this.projection, this.collection, envelopes, {
+    const { documents } = await applyEvents(this.projection, this.collection, envelopes, {
       between: heartbeat,
     });
+    // The feed after the data (an entry never names a document not yet written) and before the
+    // checkpoint (a crash replays the slice, and the feed skips what it already holds).
+    await this.feedWriter()?.append(
+      partition,
+      feedEntriesOf(this.projection, envelopes, offsets, documents),
+    );
     const next = (BigInt(last.offset) + 1n).toString();
     const saved = await this.checkpoints.save(
       this.projection.name,
       this.topic,
-      batch.partition,
+      partition,
       next,
       this.generation,
     );
     if (!saved) {
       // A rebuild swapped the read model under us: continue from its checkpoint.
+      const previous = this.generation;
       this.generation = await this.checkpoints.generation(this.projection.name);
+      if (this.projection.feed) {
+        // Anything this projector appended to the old generation's feed is nobody's now.
+        await this.db
+          .collection(feedCollectionOf(this.projection, previous))
+          .drop()
+          .catch(() => undefined);
+      }
       this.logger.info('read model was rebuilt; re-positioning', {
         projection: this.projection.name,
         generation: this.generation,
       });
-      await this.reposition(batch.partition);
-      return;
+      await this.reposition(partition);
+      return false;
     }
-    resolveOffset(last.offset);
     // Kafka's committed offset only mirrors the checkpoint (for lag monitoring); losing group
     // membership mid-batch must not fail a batch whose checkpoint is already stored.
     await this.consumer
-      ?.commitOffsets([{ topic: this.topic, partition: batch.partition, offset: next }])
+      ?.commitOffsets([{ topic: this.topic, partition, offset: next }])
       .catch((err: unknown) =>
         this.logger.warn('offset commit to Kafka failed; the MongoDB checkpoint stands', {
-          partition: batch.partition,
+          partition,
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-    await heartbeat();
+    return true;
   }
 }
 
@@ -217,6 +264,15 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
   await scratch.drop().catch(() => undefined);
   await db.createCollection(scratchName);
   if (!(await isFerretDb(db))) await projection.createIndexes(scratch);
+  const feedName = feedCollectionOf(projection, generation);
+  const feed = projection.feed
+    ? new ChangeFeedWriter(db.collection<FeedPageDoc>(feedName))
+    : undefined;
+  if (feed)
+    await db
+      .collection(feedName)
+      .drop()
+      .catch(() => undefined);
   let events = 0;
   let undecodable = 0;
   const ends = await readLogToEnd(
@@ -225,15 +281,18 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
     topics.group(`acd.projector.${projection.name}.rebuild`),
     async (batch) => {
       const envelopes: EventEnvelope<E>[] = [];
+      const offsets: string[] = [];
       for (const m of batch.messages) {
         try {
           envelopes.push(decodeEnvelope<E>(codec, m));
+          offsets.push(m.offset);
         } catch {
           undecodable += 1; // the live projector has already dead-lettered it
         }
       }
       events += envelopes.length;
-      await applyEvents(projection, scratch, envelopes);
+      const { documents } = await applyEvents(projection, scratch, envelopes);
+      await feed?.append(batch.partition, feedEntriesOf(projection, envelopes, offsets, documents));
     },
     args.onProgress,
   );
@@ -241,6 +300,12 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
   await swapIn(db, scratchName, projection.collection);
   await checkpoints.overwrite(projection.name, topic, ends, generation);
   await checkpoints.setGeneration(projection.name, generation);
+  if (feed) {
+    await db
+      .collection(feedCollectionOf(projection, generation - 1))
+      .drop()
+      .catch(() => undefined);
+  }
   return { events, undecodable, generation, documents };
 }
 

@@ -21,4 +21,19 @@ export interface Projection<E, D extends ReadModelDoc> {
    */
   documentIdOf?(envelope: EventEnvelope<E>): string | null;
   createIndexes(collection: Collection<D>): Promise<void>;
+  /**
+   * Keep a change feed of this model (see change-feed.ts), so lists walk it by `_id` instead of
+   * querying the collection. Its collection is `<collection>-feed-g<generation>`.
+   */
+  feed?: {
+    /** When the document last changed, epoch ms: the list order. */
+    changedAt(doc: D): number;
+    /** The fields a list may filter on before fetching the document. */
+    fields(doc: D): Record<string, unknown>;
+  };
+}
+
+/** The collection holding a projection's change feed in a given generation. */
+export function feedCollectionOf(projection: { collection: string }, generation: number): string {
+  return `${projection.collection}-feed-g${generation}`;
 }

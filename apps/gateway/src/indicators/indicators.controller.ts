@@ -36,7 +36,7 @@ import { commandFailure, notFound } from '../common/command-outcome';
 import { IndicatorCommands } from './indicator-commands.service';
 import { commandOptions, partOf } from '../common/command-sender';
 import { CommandHeaders } from '../common/command-headers';
-import { decodeCursor, encodeCursor, presentIndicator } from './indicator.presenter';
+import { decodeIndicatorCursor, encodeFeedCursor, presentIndicator } from './indicator.presenter';
 import { PublisherNames } from './publisher-names';
 import {
   indicatorIdSchema,
@@ -176,7 +176,7 @@ export class IndicatorsController {
       if (!n.ok) throw badRequest([{ field: 'value', reason: n.reason }]);
       value = n.value;
     }
-    const cursor = q.next ? decodeCursor(q.next) : undefined;
+    const cursor = q.next ? decodeIndicatorCursor(q.next) : undefined;
     if (cursor === null)
       throw badRequest([{ field: 'next', reason: 'not a cursor this API issued' }]);
     const page = await this.queries.list(org, {
@@ -198,7 +198,7 @@ export class IndicatorsController {
     });
     return {
       items: page.items.map((d) => presentIndicator(d, org, this.names)),
-      next: page.next ? encodeCursor(page.next) : null,
+      next: page.next ? encodeFeedCursor(page.next) : null,
     };
   }
 

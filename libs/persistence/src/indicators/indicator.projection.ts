@@ -105,4 +105,16 @@ export const indicatorProjection: Projection<IndicatorEvent, IndicatorDoc> = {
     await collection.createIndex({ indicatorType: 1, value: 1 });
     await collection.createIndex({ publisherOrgId: 1 });
   },
+  feed: {
+    changedAt: (doc) => new Date(doc.updatedAt).getTime(),
+    fields: (doc) => ({
+      ty: doc.indicatorType,
+      val: doc.value,
+      tlp: doc.tlp,
+      sec: doc.publisherSector,
+      pub: doc.publisherOrgId,
+      ao: doc.audience.orgs,
+      as: doc.audience.sectors,
+    }),
+  },
 };

@@ -1,5 +1,7 @@
 import type { Db, Filter } from 'mongodb';
-import { canRead, readFilter, type Organisation, type Tlp } from '@acd/identity';
+import { canRead, type Organisation, type Tlp } from '@acd/identity';
+import { walkFeed, type FeedPosition } from '../change-feed';
+import { feedCollectionOf } from '../projection';
 import type { IndicatorDoc } from './indicator.read-model';
 import { indicatorProjection } from './indicator.projection';
 
@@ -11,12 +13,19 @@ export interface IndicatorListFilter {
   sector?: string;
   updatedSince?: Date;
   limit: number;
-  cursor?: { updatedAt: Date; id: string };
+  /** Where the previous page ended: a feed position, or (older cursors) its last change. */
+  cursor?: { position: FeedPosition } | { after: { updatedAt: Date; id: string } };
 }
 
 export interface Page<T> {
   items: T[];
   next: { updatedAt: Date; id: string } | null;
+}
+
+/** A page of a list walked along a change feed: `next` is a feed position. */
+export interface FeedPage<T> {
+  items: T[];
+  next: FeedPosition | null;
 }
 
 /**
@@ -40,33 +49,66 @@ export class IndicatorQueries {
     return doc && visible(viewer, doc) ? doc : null;
   }
 
-  async list(viewer: Organisation, f: IndicatorListFilter): Promise<Page<IndicatorDoc>> {
-    const clauses: Filter<IndicatorDoc>[] = [readFilter(viewer) as Filter<IndicatorDoc>];
-    if (f.indicatorType) clauses.push({ indicatorType: f.indicatorType });
-    if (f.value) clauses.push({ value: f.value });
-    if (f.tlp) clauses.push({ tlp: f.tlp });
-    if (f.sector) clauses.push({ publisherSector: f.sector });
-    if (f.updatedSince) clauses.push({ updatedAt: { $gte: f.updatedSince } });
-    if (f.cursor) {
-      clauses.push({
-        $or: [
-          { updatedAt: { $gt: f.cursor.updatedAt } },
-          { updatedAt: f.cursor.updatedAt, _id: { $gt: f.cursor.id } },
-        ],
-      } as Filter<IndicatorDoc>);
-    }
-    const docs = await this.collection
-      .find({ $and: clauses } as Filter<IndicatorDoc>)
-      .sort({ updatedAt: 1, _id: 1 })
-      .limit(f.limit + 1)
-      .toArray();
-    const page = docs.slice(0, f.limit).filter((d) => visible(viewer, d));
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      next: docs.length > f.limit && last ? { updatedAt: last.updatedAt, id: last._id } : null,
-    };
+  /**
+   * One page of the indicators the viewer may read, oldest change first. It walks the model's
+   * change feed (every read a primary-key lookup), so its cost does not grow with the number of
+   * indicators stored; when the filters match little, a page may come back short, with a
+   * position to continue from (`next` is null only at the end of the feed).
+   */
+  async list(viewer: Organisation, f: IndicatorListFilter): Promise<FeedPage<IndicatorDoc>> {
+    const generation =
+      (
+        await this.db
+          .collection<{ _id: string; generation: number }>('projections')
+          .findOne({ _id: indicatorProjection.name })
+      )?.generation ?? 0;
+    const since = f.updatedSince?.getTime();
+    const cursor = f.cursor;
+    const walk = await walkFeed<IndicatorDoc>(
+      this.db,
+      feedCollectionOf(indicatorProjection, generation),
+      this.collection,
+      {
+        limit: f.limit,
+        ...(cursor && 'position' in cursor ? { from: cursor.position } : {}),
+        ...(cursor && 'after' in cursor
+          ? { after: { t: cursor.after.updatedAt.getTime(), id: cursor.after.id } }
+          : {}),
+        ...(since !== undefined ? { since } : {}),
+        prefilter: (e) => {
+          const x = e.f as unknown as FeedFields;
+          if (f.indicatorType && x.ty !== f.indicatorType) return false;
+          if (f.value && x.val !== f.value) return false;
+          if (f.tlp && x.tlp !== f.tlp) return false;
+          if (f.sector && x.sec !== f.sector) return false;
+          return canRead(viewer, {
+            publisherOrgId: x.pub,
+            tlp: x.tlp as Tlp,
+            audience: { orgs: x.ao, sectors: x.as } as never,
+          });
+        },
+        accept: (d) =>
+          visible(viewer, d) &&
+          (!f.indicatorType || d.indicatorType === f.indicatorType) &&
+          (!f.value || d.value === f.value) &&
+          (!f.tlp || d.tlp === f.tlp) &&
+          (!f.sector || d.publisherSector === f.sector) &&
+          (since === undefined || new Date(d.updatedAt).getTime() >= since),
+      },
+    );
+    return { items: walk.items, next: walk.next };
   }
+}
+
+/** The entry fields the indicator projection writes to its feed. */
+interface FeedFields {
+  ty: string;
+  val: string;
+  tlp: string;
+  sec: string | null;
+  pub: string;
+  ao: string[];
+  as: string[];
 }
 
 function visible(viewer: Organisation, doc: IndicatorDoc): boolean {
