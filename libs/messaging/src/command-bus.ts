@@ -3,6 +3,7 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { CommandReply } from './command-reply';
 import { H, header } from './headers';
 import type { BusLogger } from './kafka';
+import { StageTimings } from './stage-timings';
 import type { TopicKey, TopicNames } from './topics';
 import type { WireCodec } from './wire-codec';
 
@@ -45,6 +46,7 @@ export class CommandBus {
   private readonly waiters = new Map<string, Waiter[]>();
   readonly instanceId = `gw-${randomUUID()}`;
   private ready = false;
+  private readonly timings: StageTimings;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,7 +54,9 @@ export class CommandBus {
     private readonly codec: WireCodec,
     private readonly logger: BusLogger,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.timings = new StageTimings('gateway command bus', logger);
+  }
 
   get isReady(): boolean {
     return this.ready;
@@ -84,6 +88,7 @@ export class CommandBus {
       eachMessage: async ({ message }) => {
         if (header(message.headers, H.replyTo) !== this.instanceId || !message.value) return;
         try {
+          this.timings.record('reply transit', Date.now() - Number(message.timestamp));
           const { value } = this.codec.decode(message.value);
           this.settle(value as CommandReply);
         } catch (err) {
@@ -104,6 +109,7 @@ export class CommandBus {
       }
     }
     this.waiters.clear();
+    this.timings.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -111,6 +117,7 @@ export class CommandBus {
   async send(cmd: SendCommand): Promise<CommandReply> {
     const producer = this.producer;
     if (!producer || !this.ready) throw new Error('command bus not started');
+    const t0 = performance.now();
     const outcome = new Promise<CommandReply>((resolve, reject) => {
       const timer = setTimeout(() => this.expire(cmd.commandId), this.timeoutMs);
       const list = this.waiters.get(cmd.commandId) ?? [];
@@ -147,7 +154,14 @@ export class CommandBus {
     } catch (err) {
       this.fail(cmd.commandId, err instanceof Error ? err : new Error(String(err)));
     }
-    return outcome;
+    const t1 = performance.now();
+    this.timings.record('produce', t1 - t0);
+    if (!this.timings.enabled) return outcome;
+    return outcome.finally(() => {
+      const t2 = performance.now();
+      this.timings.record('produced to reply', t2 - t1);
+      this.timings.record('send total', t2 - t0);
+    });
   }
 
   private settle(reply: CommandReply): void {

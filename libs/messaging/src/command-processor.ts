@@ -24,6 +24,7 @@ import type { CommandReply } from './command-reply';
 import type { TopicNames } from './topics';
 import { commitSlice, forEachSlice, type SliceOutput } from './transactional-slice';
 import { shortName, type WireCodec } from './wire-codec';
+import { StageTimings } from './stage-timings';
 
 export interface CommandProcessorOptions {
   instanceId: string;
@@ -53,6 +54,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   private readonly clock: () => Date;
   readonly groupId: string;
   private readonly maxTransaction: number;
+  private readonly timings: StageTimings;
 
   constructor(
     private readonly kafka: Kafka,
@@ -64,6 +66,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     this.clock = opts.clock ?? (() => new Date());
     this.maxTransaction = opts.maxTransaction ?? 500;
     this.groupId = topics.group(`acd.${context.name}.processor`);
+    this.timings = new StageTimings(`${context.name} processor`, opts.logger);
   }
 
   async start(): Promise<void> {
@@ -116,6 +119,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   }
 
   async stop(): Promise<void> {
+    this.timings.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -173,6 +177,12 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     messages: KafkaMessage[],
   ): Promise<void> {
     if (messages.length === 0) return;
+    const t0 = performance.now();
+    if (this.timings.enabled) {
+      const arrived = Date.now();
+      for (const m of messages) this.timings.record('command queued', arrived - Number(m.timestamp));
+      this.timings.record('slice size', messages.length);
+    }
     if (this.stale) await this.reload();
     const producer = this.producer;
     if (!producer) throw new Error('processor not started');
@@ -205,6 +215,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       partition: batch.partition,
       lastOffset: last.offset,
     };
+    const t1 = performance.now();
     try {
       await commitSlice(producer, consumed, outgoing);
     } catch (err) {
@@ -219,6 +230,9 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     for (const [commandId, aggregateId] of owners) this.commandOwners.set(commandId, aggregateId);
     resolveOffset(last.offset);
     await heartbeat();
+    const t2 = performance.now();
+    this.timings.record('decide', t1 - t0);
+    this.timings.record('commit', t2 - t1);
   }
 
   private decideOne(
@@ -345,6 +359,25 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       return { events: [], ...(r ? { reply: r } : {}) };
     }
 
+    const decision = this.context.decider.decide(command, aggregate.state, {
+      issuedBy: issuer,
+      now,
+    });
+    // What the issuer may not see does not exist for it: that answer comes before a stale
+    // If-Match is answered with the aggregate's version, and it carries no version of its own.
+    if (!decision.ok && decision.refusal.code === 'not-found') {
+      const r = reply({
+        aggregateId,
+        outcome: 'REFUSED',
+        version: 0,
+        eventIds: [],
+        duplicate: false,
+        code: 'not-found',
+        reason: decision.refusal.reason,
+        field: null,
+      });
+      return { events: [], ...(r ? { reply: r } : {}) };
+    }
     const expected = header(message.headers, H.expectedVersion);
     if (expected !== undefined && Number(expected) !== aggregate.version) {
       return refused({
@@ -352,11 +385,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         reason: `expected version ${expected}, but the aggregate is at version ${aggregate.version}`,
       });
     }
-
-    const decision = this.context.decider.decide(command, aggregate.state, {
-      issuedBy: issuer,
-      now,
-    });
     if (!decision.ok) return refused(decision.refusal);
 
     let next = aggregate;
