@@ -416,7 +416,9 @@ ${(r.httpLevels ?? [])
     (l) =>
       `| bus: HTTP publish accepted, ${l.callers} callers (p50 / p99 ${f1(l.p50)} / ${f1(l.p99)} ms) | ${f(l.perSec)} req/s | ${(l.perSec / r.producerPerformance).toFixed(3)} |\n`,
   )
-  .join('')}| HTTP publish acknowledged p50 / p99 | ${f1(r.publishAckedMs?.p50)} / ${f1(r.publishAckedMs?.p99)} ms | |
+  .join(
+    '',
+  )}| HTTP publish acknowledged p50 / p99 | ${f1(r.publishAckedMs?.p50)} / ${f1(r.publishAckedMs?.p99)} ms | |
 | HTTP publish → readable p50 / p99 | ${f1(r.publishReadableMs?.p50)} / ${f1(r.publishReadableMs?.p99)} ms | |
 | Kafka EndToEndLatency p50 / p99 (acks=all) | ${f1(r.kafkaEndToEndLatencyMs?.p50)} / ${f1(r.kafkaEndToEndLatencyMs?.p99)} ms | |
 | Avro single-object size vs JSON | ${r.codec.avroBytes} B vs ${r.codec.jsonBytes} B | ${(r.codec.avroBytes / r.codec.jsonBytes).toFixed(2)} |
