@@ -35,6 +35,20 @@ const ROOT = join(__dirname, '..', '..');
 const N = Number(process.env.BENCH_RECORDS ?? 50_000);
 const HTTP_N = Number(process.env.BENCH_HTTP_RECORDS ?? 2_000);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+/** Callers in flight for the HTTP publish measurements (BENCH_HTTP_CALLERS, comma-separated). */
+const HTTP_CALLERS = (process.env.BENCH_HTTP_CALLERS ?? '1,8,32,64,128')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
+
+interface HttpLevel {
+  callers: number;
+  requests: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
 const quiet: BusLogger = {
   info: () => undefined,
   warn: () => undefined,
@@ -246,25 +260,54 @@ async function httpPath(base: string, token: string): Promise<void> {
         description: 'benchmark indicator',
       }),
     });
-  // Throughput at a fixed number of callers in flight.
-  const concurrency = 32;
-  let next = 0;
-  let failed = 0;
-  const t = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < HTTP_N) {
-        const i = next++;
-        const res = await post(i);
-        if (res.status !== 201) failed += 1;
+  // Throughput and latency at a fixed number of callers in flight, each caller sending its next
+  // request as soon as the previous one is answered (closed loop).
+  const levels: HttpLevel[] = [];
+  let serial = 0;
+  for (const callers of HTTP_CALLERS) {
+    const total = Math.max(HTTP_N, callers * 20);
+    // Warm-up: connections open and the gateway's caches filled before the clock starts.
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        const res = await post(serial++);
         await res.arrayBuffer();
-      }
-    }),
-  );
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
-  results.httpAcceptedPerSec = HTTP_N / s;
-  results.httpFailed = failed;
-  console.log(`  HTTP publish: ${Math.round(HTTP_N / s)} accepted/s, ${failed} failed`);
+      }),
+    );
+    let next = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    const t = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (next < total) {
+          next += 1;
+          const t0 = performance.now();
+          const res = await post(serial++);
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (res.status !== 201) failed += 1;
+        }
+      }),
+    );
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    latencies.sort((a, b) => a - b);
+    const level = {
+      callers,
+      requests: total,
+      perSec: total / s,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failed,
+    };
+    levels.push(level);
+    console.log(
+      `  HTTP publish, ${callers} callers: ${Math.round(level.perSec)} req/s, p50 ${level.p50.toFixed(1)} ms, p99 ${level.p99.toFixed(1)} ms, ${failed} failed of ${total}`,
+    );
+  }
+  results.httpLevels = levels;
+  const at32 = levels.find((l) => l.callers === 32) ?? levels[levels.length - 1];
+  results.httpAcceptedPerSec = at32?.perSec;
+  results.httpFailed = levels.reduce((n, l) => n + l.failed, 0);
 
   // Publish→readable: one caller, POST then poll by id until the projection answers.
   const acked: number[] = [];
@@ -321,22 +364,27 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   );
 
-  console.log(`\n1. ingest, ${N} records, acks=all`);
-  const bus = await busCommandPath();
+  // BENCH_ONLY=http measures the HTTP path alone (a quick loop while tuning the command path).
+  const httpOnly = process.env.BENCH_ONLY === 'http';
+  const bus = { rate: NaN, recordSize: 300 };
+  if (!httpOnly) {
+    console.log(`\n1. ingest, ${N} records, acks=all`);
+    Object.assign(bus, await busCommandPath());
+    console.log(
+      `  bus command path: ${Math.round(bus.rate)} commands/s decided and committed (${bus.recordSize} B records)`,
+    );
+    console.log(`  kafkajs raw produce: ${Math.round(results.rawKafkajs as number)} records/s`);
+    results.producerPerformance = await baselineProducerPerformance(bus.recordSize);
+  }
   results.busCommandsPerSec = bus.rate;
   results.recordSize = bus.recordSize;
-  console.log(
-    `  bus command path: ${Math.round(bus.rate)} commands/s decided and committed (${bus.recordSize} B records)`,
-  );
-  console.log(`  kafkajs raw produce: ${Math.round(results.rawKafkajs as number)} records/s`);
-  results.producerPerformance = await baselineProducerPerformance(bus.recordSize);
 
   if (base && token) {
     console.log(
-      `\n2. HTTP publish (${HTTP_N} at concurrency 32) and publish→readable latency (${LATENCY_N} samples)`,
+      `\n2. HTTP publish (at least ${HTTP_N} requests at each of ${HTTP_CALLERS.join(', ')} callers) and publish→readable latency (${LATENCY_N} samples)`,
     );
     await httpPath(base, token);
-    results.kafkaEndToEndLatencyMs = kafkaEndToEndLatency(bus.recordSize);
+    if (!httpOnly) results.kafkaEndToEndLatencyMs = kafkaEndToEndLatency(bus.recordSize);
   }
 
   console.log('\n3. Avro single-object vs JSON');
@@ -348,6 +396,7 @@ async function main(): Promise<void> {
     busCommandsPerSec: number;
     recordSize: number;
     httpAcceptedPerSec?: number;
+    httpLevels?: HttpLevel[];
     publishAckedMs?: { p50: number; p99: number };
     publishReadableMs?: { p50: number; p99: number };
     kafkaEndToEndLatencyMs?: { p50: number; p99: number } | null;
@@ -362,8 +411,14 @@ async function main(): Promise<void> {
 | Kafka ProducerPerformance, ${r.recordSize} B records, acks=all | ${f(r.producerPerformance)} rec/s | 1.00 |
 | kafkajs raw produce, same records | ${f(r.rawKafkajs)} rec/s | ${(r.rawKafkajs / r.producerPerformance).toFixed(2)} |
 | bus: commands decided and committed as events | ${f(r.busCommandsPerSec)} rec/s | ${(r.busCommandsPerSec / r.producerPerformance).toFixed(2)} |
-| bus: HTTP publish accepted (concurrency 32) | ${f(r.httpAcceptedPerSec)} req/s | ${r.httpAcceptedPerSec ? (r.httpAcceptedPerSec / r.producerPerformance).toFixed(3) : 'n/a'} |
-| HTTP publish acknowledged p50 / p99 | ${f1(r.publishAckedMs?.p50)} / ${f1(r.publishAckedMs?.p99)} ms | |
+${(r.httpLevels ?? [])
+  .map(
+    (l) =>
+      `| bus: HTTP publish accepted, ${l.callers} callers (p50 / p99 ${f1(l.p50)} / ${f1(l.p99)} ms) | ${f(l.perSec)} req/s | ${(l.perSec / r.producerPerformance).toFixed(3)} |\n`,
+  )
+  .join(
+    '',
+  )}| HTTP publish acknowledged p50 / p99 | ${f1(r.publishAckedMs?.p50)} / ${f1(r.publishAckedMs?.p99)} ms | |
 | HTTP publish → readable p50 / p99 | ${f1(r.publishReadableMs?.p50)} / ${f1(r.publishReadableMs?.p99)} ms | |
 | Kafka EndToEndLatency p50 / p99 (acks=all) | ${f1(r.kafkaEndToEndLatencyMs?.p50)} / ${f1(r.kafkaEndToEndLatencyMs?.p99)} ms | |
 | Avro single-object size vs JSON | ${r.codec.avroBytes} B vs ${r.codec.jsonBytes} B | ${(r.codec.avroBytes / r.codec.jsonBytes).toFixed(2)} |

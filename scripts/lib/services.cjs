@@ -20,6 +20,9 @@ const SERVICES = {
 
 function nodeArgs(entry, args) {
   return [
+    // Extra flags for every service, e.g. ACD_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'
+    // to profile the whole bus under a benchmark (NODE_OPTIONS does not take --cpu-prof).
+    ...(process.env.ACD_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     '--enable-source-maps',
     '-r',
     path.join(ROOT, 'scripts/register-paths.js'),

@@ -168,6 +168,17 @@ function issuerAsViewer(ctx: CommandContext): Organisation {
   } as Organisation;
 }
 
+/**
+ * The advisory as the issuer of a command may see it, or null: one it may not read does not exist
+ * for it (the same refusal, 404, as a missing one). Decided here from the log, never by the
+ * gateway from a read model that may lag behind the issue.
+ */
+function readableBy(state: AdvisoryState, ctx: CommandContext): IssuedAdvisory | null {
+  if (state.status === 'none') return null;
+  const item = { issuerOrgId: state.issuerOrgId, tlp: state.tlp as Tlp, audience: state.audience };
+  return canReadAdvisory(issuerAsViewer(ctx), item) ? state : null;
+}
+
 /** An advisory in force: neither withdrawn nor expired. */
 function inForce(s: IssuedAdvisory, now: Millis, what: string): Result | null {
   if (s.status === 'withdrawn') {
@@ -222,8 +233,9 @@ const CONTENT_FIELDS = [
   'expiresAt',
 ] as const satisfies readonly (keyof AdvisoryContent)[];
 
-function update({ data: d }: UpdateAdvisory, state: AdvisoryState, ctx: CommandContext): Result {
-  if (state.status === 'none') return refuse('not-found', `no advisory ${d.advisoryId}`);
+function update({ data: d }: UpdateAdvisory, stored: AdvisoryState, ctx: CommandContext): Result {
+  const state = readableBy(stored, ctx);
+  if (!state) return refuse('not-found', `no advisory ${d.advisoryId}`);
   const now = ctx.now.getTime();
   const refused = asIssuer(state, ctx, 'update') ?? inForce(state, now, 'be updated');
   if (refused) return refused;
@@ -260,10 +272,11 @@ function update({ data: d }: UpdateAdvisory, state: AdvisoryState, ctx: CommandC
 
 function withdraw(
   { data: d }: WithdrawAdvisory,
-  state: AdvisoryState,
+  current: AdvisoryState,
   ctx: CommandContext,
 ): Result {
-  if (state.status === 'none') return refuse('not-found', `no advisory ${d.advisoryId}`);
+  const state = readableBy(current, ctx);
+  if (!state) return refuse('not-found', `no advisory ${d.advisoryId}`);
   const who = asIssuer(state, ctx, 'withdraw');
   if (who) return who;
   if (state.status === 'withdrawn') {
@@ -286,15 +299,12 @@ function withdraw(
 
 function acknowledge(
   { data: d }: AcknowledgeAdvisory,
-  state: AdvisoryState,
+  current: AdvisoryState,
   ctx: CommandContext,
 ): Result {
   // A reader who may not read the advisory learns nothing of it, not even that it exists.
-  if (state.status === 'none') return refuse('not-found', `no advisory ${d.advisoryId}`);
-  const item = { issuerOrgId: state.issuerOrgId, tlp: state.tlp as Tlp, audience: state.audience };
-  if (!canReadAdvisory(issuerAsViewer(ctx), item)) {
-    return refuse('not-found', `no advisory ${d.advisoryId}`);
-  }
+  const state = readableBy(current, ctx);
+  if (!state) return refuse('not-found', `no advisory ${d.advisoryId}`);
   if (ctx.issuedBy.orgId === state.issuerOrgId) {
     return refuse('invalid', 'the issuer does not acknowledge its own advisory');
   }

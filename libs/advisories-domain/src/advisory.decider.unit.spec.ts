@@ -228,10 +228,10 @@ describe('updating an advisory', () => {
       .thenNothing();
   });
 
-  it('only the issuer updates', () => {
+  it('only the issuer updates: a reader who did not issue it is refused', () => {
     spec
       .given([issued()])
-      .when(update({ severity: 'low' }), as(npa))
+      .when(update({ severity: 'low' }), as(kanto))
       .thenRefused({
         code: 'forbidden',
       });
@@ -293,6 +293,22 @@ describe('withdrawing an advisory', () => {
       .given([])
       .when({ type: 'WithdrawAdvisory', data: { advisoryId: ID, reason: 'x' } })
       .thenRefused({ code: 'not-found' });
+  });
+
+  it('for a caller who may not read it, it does not exist: the same refusal as an unknown one', () => {
+    const withdraw = { type: 'WithdrawAdvisory' as const, data: { advisoryId: ID, reason: 'x' } };
+    spec
+      .given([issued()])
+      .when(withdraw, as(tokai))
+      .thenRefused({ code: 'not-found', reason: `no advisory ${ID}` });
+    spec
+      .given([issued()])
+      .when(update({ severity: 'low' }), as(tokai))
+      .thenRefused({ code: 'not-found', reason: `no advisory ${ID}` });
+    spec
+      .given([])
+      .when(withdraw, as(tokai))
+      .thenRefused({ code: 'not-found', reason: `no advisory ${ID}` });
   });
 
   it('twice is a conflict', () => {

@@ -20,7 +20,14 @@ import {
   publishableIndicatorValue,
   type IndicatorBreadth,
 } from './indicator-value';
-import { isTlp, TLP_LEVELS } from '@acd/identity';
+import {
+  canRead,
+  isTlp,
+  TLP_LEVELS,
+  type EntitledItem,
+  type Organisation,
+  type Tlp,
+} from '@acd/identity';
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 /** Clocks of reporting sensors drift; a sighting a few minutes "in the future" is not an error. */
@@ -146,8 +153,39 @@ function publish(
   }
 }
 
-function revoke(command: RevokeIndicator, state: IndicatorState, ctx: CommandContext): Result {
-  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+/** The command's issuer as the entitlement policy sees it: all the decider knows of it. */
+function issuerAsViewer(ctx: CommandContext): Organisation {
+  const { orgId, kind, sector } = ctx.issuedBy;
+  return {
+    id: orgId,
+    name: orgId,
+    kind: kind as Organisation['kind'],
+    ...(sector ? { sector: sector as Organisation['sector'] } : {}),
+  } as Organisation;
+}
+
+type Known = Exclude<IndicatorState, { status: 'unknown' }>;
+
+/**
+ * The indicator as the issuer may see it, or null: an indicator the issuer may not read does not
+ * exist for it. The processor decides this from the log, so a command right after a publish is
+ * never refused because a read model has not caught up, and both cases get one refusal.
+ */
+function readableBy(state: IndicatorState, ctx: CommandContext): Known | null {
+  if (state.status === 'unknown') return null;
+  const item = {
+    publisherOrgId: state.publisherOrgId,
+    tlp: state.tlp as Tlp,
+    audience: state.audience as EntitledItem['audience'],
+  };
+  return canRead(issuerAsViewer(ctx), item) ? state : null;
+}
+
+const NO_SUCH_INDICATOR: Result = refuse('not-found', 'no such indicator');
+
+function revoke(command: RevokeIndicator, current: IndicatorState, ctx: CommandContext): Result {
+  const state = readableBy(current, ctx);
+  if (!state) return NO_SUCH_INDICATOR;
   if (state.publisherOrgId !== ctx.issuedBy.orgId) {
     return refuse('forbidden', 'only the publisher may revoke an indicator');
   }
@@ -165,8 +203,9 @@ function revoke(command: RevokeIndicator, state: IndicatorState, ctx: CommandCon
   });
 }
 
-function sight(command: RecordSighting, state: IndicatorState, ctx: CommandContext): Result {
-  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+function sight(command: RecordSighting, current: IndicatorState, ctx: CommandContext): Result {
+  const state = readableBy(current, ctx);
+  if (!state) return NO_SUCH_INDICATOR;
   if (state.status === 'revoked') return refuse('conflict', 'cannot sight a revoked indicator');
   const { observedAt, count, note } = command.data;
   if (observedAt > ctx.now.getTime() + CLOCK_SKEW_MS) {

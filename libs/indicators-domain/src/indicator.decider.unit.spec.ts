@@ -193,6 +193,11 @@ describe('indicator decider', () => {
     });
   });
 
+  const sight = (observedAt: number, count = 1) => ({
+    type: 'RecordSighting' as const,
+    data: { indicatorId: id, observedAt, count, note: null },
+  });
+
   describe('RevokeIndicator', () => {
     const revoke = {
       type: 'RevokeIndicator' as const,
@@ -210,6 +215,31 @@ describe('indicator decider', () => {
         .thenRefused({ code: 'forbidden' });
     });
 
+    it('answers a caller who may not read the indicator exactly as for one that does not exist', () => {
+      const amber: IndicatorPublished = {
+        ...published,
+        data: { ...published.data, tlp: 'AMBER', audience: { orgs: [], sectors: ['electricity'] } },
+      };
+      const stranger = { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' };
+      spec
+        .given([])
+        .when(revoke, { issuedBy: stranger })
+        .thenRefused({ code: 'not-found', reason: 'no such indicator' });
+      spec
+        .given([amber])
+        .when(revoke, { issuedBy: stranger })
+        .thenRefused({ code: 'not-found', reason: 'no such indicator' });
+      spec
+        .given([amber])
+        .when(sight(NOW.getTime()), { issuedBy: stranger })
+        .thenRefused({ code: 'not-found', reason: 'no such indicator' });
+      // A reader who is not the publisher learns only that it may not revoke.
+      spec
+        .given([amber])
+        .when(revoke, { issuedBy: { orgId: 'op-chubu', kind: 'operator', sector: 'electricity' } })
+        .thenRefused({ code: 'forbidden' });
+    });
+
     it('refuses unknown, already revoked, and reasonless revocations', () => {
       spec.given([]).when(revoke).thenRefused({ code: 'not-found' });
       spec.given([published, revoked]).when(revoke).thenRefused({ code: 'conflict' });
@@ -221,10 +251,6 @@ describe('indicator decider', () => {
   });
 
   describe('RecordSighting', () => {
-    const sight = (observedAt: number, count = 1) => ({
-      type: 'RecordSighting' as const,
-      data: { indicatorId: id, observedAt, count, note: null },
-    });
     const railway = { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' };
 
     it('given a published indicator, any reader may report a sighting', () => {

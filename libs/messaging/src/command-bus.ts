@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Message as KafkaOut, Producer } from 'kafkajs';
 import type { CommandReply } from './command-reply';
 import { H, header } from './headers';
 import type { BusLogger } from './kafka';
+import { StageTimings } from './stage-timings';
 import type { TopicKey, TopicNames } from './topics';
 import type { WireCodec } from './wire-codec';
 
@@ -27,6 +28,14 @@ export class CommandTimeoutError extends Error {
   }
 }
 
+/** Most commands the gateway puts in one produce request (well under the broker's size limit). */
+const MAX_COMMANDS_PER_REQUEST = 500;
+
+interface Outgoing {
+  topic: string;
+  message: KafkaOut;
+}
+
 interface Waiter {
   resolve: (reply: CommandReply) => void;
   reject: (err: Error) => void;
@@ -45,6 +54,10 @@ export class CommandBus {
   private readonly waiters = new Map<string, Waiter[]>();
   readonly instanceId = `gw-${randomUUID()}`;
   private ready = false;
+  private readonly timings: StageTimings;
+  private readonly outbox: (Outgoing & { resolve: () => void; reject: (err: Error) => void })[] =
+    [];
+  private producing = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,7 +65,9 @@ export class CommandBus {
     private readonly codec: WireCodec,
     private readonly logger: BusLogger,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.timings = new StageTimings('gateway command bus', logger);
+  }
 
   get isReady(): boolean {
     return this.ready;
@@ -80,10 +95,13 @@ export class CommandBus {
       });
     });
     await this.consumer.run({
-      autoCommit: true,
+      // The group is this instance's own and starts at the end of the log every time, so a
+      // committed position would never be read: committing would only add a round trip per fetch.
+      autoCommit: false,
       eachMessage: async ({ message }) => {
         if (header(message.headers, H.replyTo) !== this.instanceId || !message.value) return;
         try {
+          this.timings.record('reply transit', Date.now() - Number(message.timestamp));
           const { value } = this.codec.decode(message.value);
           this.settle(value as CommandReply);
         } catch (err) {
@@ -104,6 +122,7 @@ export class CommandBus {
       }
     }
     this.waiters.clear();
+    this.timings.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -111,6 +130,7 @@ export class CommandBus {
   async send(cmd: SendCommand): Promise<CommandReply> {
     const producer = this.producer;
     if (!producer || !this.ready) throw new Error('command bus not started');
+    const t0 = performance.now();
     const outcome = new Promise<CommandReply>((resolve, reject) => {
       const timer = setTimeout(() => this.expire(cmd.commandId), this.timeoutMs);
       const list = this.waiters.get(cmd.commandId) ?? [];
@@ -121,36 +141,84 @@ export class CommandBus {
     // that rejection is the caller's, once it awaits; it must not crash the process meanwhile.
     outcome.catch(() => undefined);
     try {
-      await producer.send({
+      await this.produce(producer, {
         topic: this.topics.of(cmd.topic),
-        acks: -1,
-        messages: [
-          {
-            key: cmd.aggregateId,
-            value: this.codec.encode(cmd.schema, cmd.data),
-            headers: {
-              [H.commandType]: cmd.schema.slice(cmd.schema.lastIndexOf('.') + 1),
-              [H.commandId]: cmd.commandId,
-              [H.aggregateId]: cmd.aggregateId,
-              [H.orgId]: cmd.issuer.orgId,
-              [H.orgKind]: cmd.issuer.kind,
-              ...(cmd.issuer.sector ? { [H.orgSector]: cmd.issuer.sector } : {}),
-              [H.correlationId]: cmd.correlationId,
-              [H.replyTo]: this.instanceId,
-              [H.occurredAt]: new Date().toISOString(),
-              ...(cmd.idempotencyKey ? { [H.idempotencyKey]: cmd.idempotencyKey } : {}),
-              ...(cmd.fingerprint ? { [H.commandFingerprint]: cmd.fingerprint } : {}),
-              ...(cmd.expectedVersion !== undefined
-                ? { [H.expectedVersion]: String(cmd.expectedVersion) }
-                : {}),
-            },
+        message: {
+          key: cmd.aggregateId,
+          value: this.codec.encode(cmd.schema, cmd.data),
+          headers: {
+            [H.commandType]: cmd.schema.slice(cmd.schema.lastIndexOf('.') + 1),
+            [H.commandId]: cmd.commandId,
+            [H.aggregateId]: cmd.aggregateId,
+            [H.orgId]: cmd.issuer.orgId,
+            [H.orgKind]: cmd.issuer.kind,
+            ...(cmd.issuer.sector ? { [H.orgSector]: cmd.issuer.sector } : {}),
+            [H.correlationId]: cmd.correlationId,
+            [H.replyTo]: this.instanceId,
+            [H.occurredAt]: new Date().toISOString(),
+            ...(cmd.idempotencyKey ? { [H.idempotencyKey]: cmd.idempotencyKey } : {}),
+            ...(cmd.fingerprint ? { [H.commandFingerprint]: cmd.fingerprint } : {}),
+            ...(cmd.expectedVersion !== undefined
+              ? { [H.expectedVersion]: String(cmd.expectedVersion) }
+              : {}),
           },
-        ],
+        },
       });
     } catch (err) {
       this.fail(cmd.commandId, err instanceof Error ? err : new Error(String(err)));
     }
-    return outcome;
+    const t1 = performance.now();
+    this.timings.record('produce (queued + request)', t1 - t0);
+    if (!this.timings.enabled) return outcome;
+    return outcome.finally(() => {
+      const t2 = performance.now();
+      this.timings.record('produced to reply', t2 - t1);
+      this.timings.record('send total', t2 - t0);
+    });
+  }
+
+  /**
+   * Group commit on the producer side: a command that arrives while a produce request is in
+   * flight waits for it to finish and then goes out together with every other command that
+   * arrived meanwhile, in one request. No timer (linger) is involved: one caller alone is sent at
+   * once, and many callers share round trips instead of queueing for one each. Each caller
+   * learns the outcome of the request that carried its command; order per aggregate is kept
+   * because requests leave one at a time, in arrival order.
+   */
+  private produce(producer: Producer, out: Outgoing): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ ...out, resolve, reject });
+      if (!this.producing) void this.drain(producer);
+    });
+  }
+
+  private async drain(producer: Producer): Promise<void> {
+    this.producing = true;
+    try {
+      while (this.outbox.length > 0) {
+        const group = this.outbox.splice(0, MAX_COMMANDS_PER_REQUEST);
+        const byTopic = new Map<string, KafkaOut[]>();
+        for (const o of group) {
+          const list = byTopic.get(o.topic) ?? [];
+          list.push(o.message);
+          byTopic.set(o.topic, list);
+        }
+        const t0 = performance.now();
+        try {
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+          for (const o of group) o.resolve();
+        } catch (err) {
+          for (const o of group) o.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+        this.timings.record('produce request', performance.now() - t0);
+        this.timings.record('commands per produce request', group.length);
+      }
+    } finally {
+      this.producing = false;
+    }
   }
 
   private settle(reply: CommandReply): void {

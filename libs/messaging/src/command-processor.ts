@@ -22,8 +22,26 @@ import type { BusLogger } from './kafka';
 import { readLogToEnd } from './log-reader';
 import type { CommandReply } from './command-reply';
 import type { TopicNames } from './topics';
-import { commitSlice, forEachSlice, type SliceOutput } from './transactional-slice';
+import {
+  commitSlices,
+  forEachSlice,
+  GroupCommitter,
+  type ConsumedSlice,
+  type SliceOutput,
+} from './transactional-slice';
 import { shortName, type WireCodec } from './wire-codec';
+import { StageTimings } from './stage-timings';
+
+/** A partition's run of fetched commands, handed to the group committer. */
+interface Slice {
+  partition: number;
+  topic: string;
+  messages: KafkaMessage[];
+  isRunning: () => boolean;
+  isStale: () => boolean;
+  /** Set when decided: false if the partition was no longer ours and the slice was left alone. */
+  committed?: boolean;
+}
 
 export interface CommandProcessorOptions {
   instanceId: string;
@@ -31,6 +49,8 @@ export interface CommandProcessorOptions {
   logger: BusLogger;
   /** Most commands decided in one transaction (default 500). */
   maxTransaction?: number;
+  /** Partitions whose fetched commands are decided at once, in one transaction (default 16). */
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -53,6 +73,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   private readonly clock: () => Date;
   readonly groupId: string;
   private readonly maxTransaction: number;
+  private readonly timings: StageTimings;
+  private readonly committer: GroupCommitter<Slice>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -64,6 +86,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     this.clock = opts.clock ?? (() => new Date());
     this.maxTransaction = opts.maxTransaction ?? 500;
     this.groupId = topics.group(`acd.${context.name}.processor`);
+    this.timings = new StageTimings(`${context.name} processor`, opts.logger);
+    this.committer = new GroupCommitter(this.maxTransaction, (slices) => this.decideSlices(slices));
   }
 
   async start(): Promise<void> {
@@ -102,6 +126,8 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // Partitions fetched together are decided together (see decideSlices).
+      partitionsConsumedConcurrently: this.opts.partitionsConcurrently ?? 16,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
@@ -116,6 +142,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   }
 
   async stop(): Promise<void> {
+    this.timings.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -163,19 +190,53 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    await forEachSlice(payload, this.maxTransaction, (messages) =>
-      this.decideSlice(payload, messages),
-    );
+    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    await forEachSlice(payload, this.maxTransaction, async (messages) => {
+      const last = messages[messages.length - 1];
+      if (!last) return;
+      const slice: Slice = {
+        partition: batch.partition,
+        topic: batch.topic,
+        messages,
+        isRunning,
+        isStale,
+      };
+      await this.committer.submit(slice);
+      if (!slice.committed) return;
+      resolveOffset(last.offset);
+      await heartbeat();
+    });
   }
 
-  private async decideSlice(
-    { batch, heartbeat, resolveOffset }: EachBatchPayload,
-    messages: KafkaMessage[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Decides the slices that partitions handed in together, in order, against one overlay, and
+   * writes their events, replies, dead letters and every partition's new position in one
+   * transaction. Commands of different partitions concern different aggregates, so deciding
+   * them together changes no decision; it only spares each its own transaction.
+   */
+  private async decideSlices(slices: Slice[]): Promise<void> {
+    const t0 = performance.now();
     if (this.stale) await this.reload();
     const producer = this.producer;
     if (!producer) throw new Error('processor not started');
+    // A slice of a partition taken from us since it was fetched is left to its new owner.
+    const live = slices.filter((sl) => {
+      sl.committed = sl.isRunning() && !sl.isStale();
+      return sl.committed;
+    });
+    if (live.length === 0) return;
+    if (this.timings.enabled) {
+      const arrived = Date.now();
+      for (const sl of live) {
+        for (const m of sl.messages)
+          this.timings.record('command queued', arrived - Number(m.timestamp));
+      }
+      this.timings.record('partitions per transaction', live.length);
+      this.timings.record(
+        'commands per transaction',
+        live.reduce((n, sl) => n + sl.messages.length, 0),
+      );
+    }
 
     // Decisions go into an overlay first: if the transaction fails, memory still matches the log.
     const overlay = new Map<string, Aggregate<S>>();
@@ -184,41 +245,46 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     const replies: KafkaOut[] = [];
     const dead: KafkaOut[] = [];
     const now = this.clock();
+    const consumed: ConsumedSlice[] = [];
 
-    for (const message of messages) {
-      const outcome = this.decideOne(message, batch.partition, overlay, owners, now);
-      if (outcome.deadLetter) dead.push(outcome.deadLetter);
-      events.push(...outcome.events);
-      if (outcome.reply) replies.push(outcome.reply);
+    for (const sl of live) {
+      for (const message of sl.messages) {
+        const outcome = this.decideOne(message, sl.partition, overlay, owners, now);
+        if (outcome.deadLetter) dead.push(outcome.deadLetter);
+        events.push(...outcome.events);
+        if (outcome.reply) replies.push(outcome.reply);
+      }
+      const last = sl.messages[sl.messages.length - 1];
+      if (last) {
+        consumed.push({
+          groupId: this.groupId,
+          topic: sl.topic,
+          partition: sl.partition,
+          lastOffset: last.offset,
+        });
+      }
     }
 
-    const last = messages[messages.length - 1];
-    if (!last) return;
     const outgoing: SliceOutput[] = [
       { topic: this.topics.of(this.context.eventsTopic), messages: events },
       { topic: this.topics.of('commandReplies'), messages: replies },
       { topic: this.topics.dlqOf(this.context.commandsTopic), messages: dead },
     ];
-    const consumed = {
-      groupId: this.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: last.offset,
-    };
+    const t1 = performance.now();
     try {
-      await commitSlice(producer, consumed, outgoing);
+      await commitSlices(producer, consumed, outgoing);
     } catch (err) {
       this.opts.logger.error('command batch transaction failed; it will be decided again', {
         context: this.context.name,
-        partition: batch.partition,
+        partitions: consumed.map((c) => c.partition),
         error: err instanceof Error ? err.message : String(err),
       });
       throw err;
     }
     for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
     for (const [commandId, aggregateId] of owners) this.commandOwners.set(commandId, aggregateId);
-    resolveOffset(last.offset);
-    await heartbeat();
+    this.timings.record('decide', t1 - t0);
+    this.timings.record('commit', performance.now() - t1);
   }
 
   private decideOne(
@@ -345,6 +411,25 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       return { events: [], ...(r ? { reply: r } : {}) };
     }
 
+    const decision = this.context.decider.decide(command, aggregate.state, {
+      issuedBy: issuer,
+      now,
+    });
+    // What the issuer may not see does not exist for it: that answer comes before a stale
+    // If-Match is answered with the aggregate's version, and it carries no version of its own.
+    if (!decision.ok && decision.refusal.code === 'not-found') {
+      const r = reply({
+        aggregateId,
+        outcome: 'REFUSED',
+        version: 0,
+        eventIds: [],
+        duplicate: false,
+        code: 'not-found',
+        reason: decision.refusal.reason,
+        field: null,
+      });
+      return { events: [], ...(r ? { reply: r } : {}) };
+    }
     const expected = header(message.headers, H.expectedVersion);
     if (expected !== undefined && Number(expected) !== aggregate.version) {
       return refused({
@@ -352,11 +437,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         reason: `expected version ${expected}, but the aggregate is at version ${aggregate.version}`,
       });
     }
-
-    const decision = this.context.decider.decide(command, aggregate.state, {
-      issuedBy: issuer,
-      now,
-    });
     if (!decision.ok) return refused(decision.refusal);
 
     let next = aggregate;

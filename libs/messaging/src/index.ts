@@ -16,3 +16,4 @@ export * from './identity/identity-admin';
 export * from './schemas-dir';
 export * from './kafka-access';
 export * from './transactional-slice';
+export * from './stage-timings';

@@ -1,4 +1,8 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Injectable,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import {
   ADVISORY_ISSUER_KINDS,
   type AcknowledgeAdvisory,
@@ -15,12 +19,14 @@ import {
   ReportingQueries,
   type AdvisoryDoc,
 } from '@acd/persistence';
-import { notFound, type Accepted } from '../common/command-outcome';
+import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import type { IssueAdvisoryBody, UpdateAdvisoryBody } from './advisory.schemas';
 
 const NS = 'jp.acd.advisory';
+/** How long an update that changes an advisory's readers waits for the read model to show it. */
+const READ_MODEL_WAIT_MS = 2_000;
 
 export interface Issued extends Accepted {
   advisoryId: string;
@@ -83,9 +89,14 @@ export class AdvisoryCommands {
     b: UpdateAdvisoryBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    const current = await this.visible(org, id);
-    // Others are refused by the decider (403); only the issuer's related items need checking.
-    if (current.issuerOrgId === org.id) {
+    // Whether the advisory exists for the caller, and whether the caller may update it, is the
+    // decider's call from the log (404 for a non-reader, 403 for a reader who did not issue it).
+    // Only what the issuer relates to it is checked here, against every reader, and that needs
+    // the advisory's current audience when the update does not replace all of it.
+    const current = (ADVISORY_ISSUER_KINDS as readonly string[]).includes(org.kind)
+      ? await this.currentForRelatedCheck(org, id, b)
+      : null;
+    if (current && current.issuerOrgId === org.id) {
       await this.relatedVisibleToEveryReader(org, {
         issuerOrgId: current.issuerOrgId,
         tlp: b.tlp ?? (current.tlp as Tlp),
@@ -115,7 +126,6 @@ export class AdvisoryCommands {
     reason: string,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    await this.visible(org, id);
     const data: WithdrawAdvisory['data'] = { advisoryId: id, reason };
     return this.send(org, 'WithdrawAdvisory', id, data, opts);
   }
@@ -126,10 +136,40 @@ export class AdvisoryCommands {
     return this.send(org, 'AcknowledgeAdvisory', id, data, opts);
   }
 
-  private async visible(org: Organisation, id: string): Promise<AdvisoryDoc> {
-    const doc = await this.advisories.findVisible(org, id);
-    if (!doc) throw notFound();
-    return doc;
+  /**
+   * The advisory as the read model has it, when an update changes what it relates to or who
+   * reads it (otherwise there is nothing to check: null, and the update goes straight to the
+   * processor). An advisory the read model does not show the caller yet (just issued, or not
+   * there at all, or not the caller's to read: the gateway cannot tell these apart) is waited for
+   * a short while, then answered 503 (retry with the same key), never 404: whether an advisory
+   * exists is the processor's to say, not a read model's that may lag. All three cases get the
+   * same wait and the same answer.
+   */
+  private async currentForRelatedCheck(
+    org: Organisation,
+    id: string,
+    b: UpdateAdvisoryBody,
+  ): Promise<AdvisoryDoc | null> {
+    const touchesReaders =
+      b.tlp !== undefined ||
+      b.audience !== undefined ||
+      b.indicatorIds !== undefined ||
+      b.incidentIds !== undefined;
+    if (!touchesReaders) return null;
+    const deadline = Date.now() + READ_MODEL_WAIT_MS;
+    for (;;) {
+      const doc = await this.advisories.findVisible(org, id);
+      if (doc) return doc;
+      if (Date.now() >= deadline) {
+        throw new ServiceUnavailableException({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message:
+            'the advisory is not readable yet to check what it relates to; retry in a moment with the same Idempotency-Key',
+        });
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   private async relatedVisibleToEveryReader(

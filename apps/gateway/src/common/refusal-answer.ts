@@ -26,8 +26,9 @@ const UNDECODABLE = /^command could not be decoded/;
  * The answer to a refused command.
  *
  * Only a conflict (409) carries the aggregate's `currentVersion`, the version to re-read and
- * retry from. Every route checks, before a command about someone else's item is sent, that the
- * caller may read that item (404 otherwise), so a conflict reaches only readers. A refusal for
+ * retry from. A command about an item the caller may not read is refused by the processor as
+ * not found before any version is compared (the deciders decide readership from the log), so a
+ * conflict reaches only readers. A refusal for
  * who the caller is (403) or for what it sent (422) needs no version and carries none: a
  * version there would let a caller who may act on nothing watch an item change.
  */

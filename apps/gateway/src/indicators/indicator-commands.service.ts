@@ -6,16 +6,21 @@ import {
   type IndicatorBreadth,
   type PublishIndicator,
 } from '@acd/indicators-domain';
-import { IndicatorQueries, OrganisationDirectory } from '@acd/persistence';
+import { OrganisationDirectory } from '@acd/persistence';
 import { BusIds } from '../common/bus-ids';
-import { notFound, type Accepted } from '../common/command-outcome';
+import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
 import type { PublishIndicatorBody } from './indicator.schemas';
 
 const NS = 'jp.acd.indicator';
 
-/** Builds indicator commands from validated input and awaits their outcome on the bus. */
+/**
+ * Builds indicator commands from validated input and awaits their outcome on the bus. Whether the
+ * caller may act on an indicator, or even see it, is the processor's decision from the log (an
+ * indicator it may not read answers exactly like a missing one, 404): a read model that has not
+ * caught up with a publish never refuses the revoke that follows it.
+ */
 @Injectable()
 export class IndicatorCommands {
   /** How broad an indicator may be (ACD_INDICATOR_MIN_PREFIX_V4/V6), as the decider applies it. */
@@ -23,7 +28,6 @@ export class IndicatorCommands {
 
   constructor(
     private readonly sender: CommandSender,
-    private readonly queries: IndicatorQueries,
     private readonly directory: OrganisationDirectory,
     private readonly ids: BusIds,
   ) {}
@@ -61,7 +65,6 @@ export class IndicatorCommands {
     reason: string,
     opts: CommandOptions,
   ): Promise<Accepted> {
-    await this.mustSee(org, id);
     return this.send(org, `${NS}.RevokeIndicator`, id, { indicatorId: id, reason }, opts);
   }
 
@@ -71,7 +74,6 @@ export class IndicatorCommands {
     s: { observedAt?: string; count: number; note?: string },
     opts: CommandOptions,
   ): Promise<Accepted> {
-    await this.mustSee(org, id);
     const data = {
       indicatorId: id,
       observedAt: s.observedAt ? Date.parse(s.observedAt) : Date.now(),
@@ -79,11 +81,6 @@ export class IndicatorCommands {
       note: s.note ?? null,
     };
     return this.send(org, `${NS}.RecordSighting`, id, data, opts);
-  }
-
-  /** An indicator the caller may not read does not exist for it: 404, never 403. */
-  private async mustSee(org: Organisation, id: string): Promise<void> {
-    if (!(await this.queries.findVisible(org, id))) throw notFound();
   }
 
   /**
