@@ -9,7 +9,6 @@
  *     publish→readable latency p50/p99 next to Kafka's EndToEndLatency tool.
  *  3. Avro single-object encoding against JSON: encode/decode speed and size.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -30,6 +29,7 @@ import {
   type BusLogger,
 } from '@acd/messaging';
 import { indicatorContext } from '../apps/indicators/src/indicator.context';
+import { kafkaEndToEndLatency, runJava } from './kafka-tools';
 
 const ROOT = join(__dirname, '..', '..');
 const N = Number(process.env.BENCH_RECORDS ?? 50_000);
@@ -90,25 +90,6 @@ function sampleCommand(i: number) {
       ],
     },
   };
-}
-
-function kafkaClasspath(): string {
-  return join(ROOT, '.local', 'kafka', 'libs', '*');
-}
-
-function runJava(mainClass: string, args: string[]): string {
-  return execFileSync(
-    'java',
-    [
-      '-Xmx512m',
-      '-Dlog4j.configuration=file:' + join(ROOT, 'deploy/local/kafka/tools-log4j.properties'),
-      '-cp',
-      kafkaClasspath(),
-      mainClass,
-      ...args,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
 }
 
 async function createTopic(name: string, partitions: number): Promise<void> {
@@ -333,29 +314,6 @@ async function httpPath(base: string, token: string): Promise<void> {
   results.publishReadableMs = { p50: percentile(readable, 50), p99: percentile(readable, 99) };
 }
 
-function kafkaEndToEndLatency(recordSize: number): { p50: number; p99: number } | null {
-  try {
-    const topic = `${cfg.ACD_TOPIC_PREFIX}bench.e2e-latency`;
-    const out = runJava('org.apache.kafka.tools.EndToEndLatency', [
-      cfg.KAFKA_BROKERS.join(','),
-      topic,
-      String(LATENCY_N * 5),
-      'all',
-      String(recordSize),
-    ]);
-    const p = (label: string) =>
-      Number(new RegExp(`${label}\\s*=?\\s*([\\d.]+)`).exec(out)?.[1] ?? NaN);
-    const m = /Percentiles: 50th = ([\d.]+), 99th = ([\d.]+)/.exec(out);
-    if (m) return { p50: Number(m[1]), p99: Number(m[2]) };
-    return { p50: p('50th'), p99: p('99th') };
-  } catch (err) {
-    console.error(
-      `  EndToEndLatency failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
-    );
-    return null;
-  }
-}
-
 async function main(): Promise<void> {
   const base = process.env.BENCH_GATEWAY;
   const token = process.env.BENCH_TOKEN;
@@ -384,7 +342,13 @@ async function main(): Promise<void> {
       `\n2. HTTP publish (at least ${HTTP_N} requests at each of ${HTTP_CALLERS.join(', ')} callers) and publish→readable latency (${LATENCY_N} samples)`,
     );
     await httpPath(base, token);
-    if (!httpOnly) results.kafkaEndToEndLatencyMs = kafkaEndToEndLatency(bus.recordSize);
+    if (!httpOnly)
+      results.kafkaEndToEndLatencyMs = kafkaEndToEndLatency(
+        cfg.KAFKA_BROKERS,
+        `${cfg.ACD_TOPIC_PREFIX}bench.e2e-latency`,
+        LATENCY_N * 5,
+        bus.recordSize,
+      );
   }
 
   console.log('\n3. Avro single-object vs JSON');

@@ -26,6 +26,7 @@ import {
   withAdmin,
 } from '@acd/messaging';
 import { applyEvents, indicatorProjection, type IndicatorDoc } from '@acd/persistence';
+import { kafkaEndToEndLatency } from './kafka-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Service, waitFor, runApp } = require('../../scripts/lib/services.cjs') as {
@@ -315,6 +316,67 @@ async function endToEnd(size: number) {
   };
 }
 
+function publishOne(tag: string) {
+  return post('/v1/indicators', publisher!.token, {
+    type: 'domain',
+    value: `${tag}-${randomUUID().slice(0, 12)}.bench.example`,
+    tlp: 'GREEN',
+    confidence: 60,
+  });
+}
+
+/** Single publishes, closed loop at 64 callers for a few seconds: the maximum rate. */
+async function singlePublishMax(seconds = 8, callers = 64) {
+  const latencies: number[] = [];
+  const stopAt = now() + seconds * 1000;
+  const t0 = now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (now() < stopAt) {
+        const t = now();
+        const r = await publishOne('max');
+        if (r.status === 201) latencies.push(now() - t);
+      }
+    }),
+  );
+  return {
+    perSec: latencies.length / ((now() - t0) / 1000),
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+  };
+}
+
+/**
+ * Open-loop single publishes at `rate` per second for `seconds`; every tenth is followed until
+ * another organisation can read it: publish → readable latency under that load.
+ */
+async function readableAtLoad(rate: number, seconds = 15) {
+  const samples: number[] = [];
+  const pending: Promise<void>[] = [];
+  const total = Math.max(1, Math.round(rate * seconds));
+  const t0 = now();
+  for (let k = 0; k < total; k += 1) {
+    const due = t0 + (k * 1000) / rate;
+    const wait = due - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sampled = k % 10 === 0;
+    pending.push(
+      (async () => {
+        const t = now();
+        const r = await publishOne('lat');
+        const id = (r.body as { id?: string }).id;
+        if (!sampled || r.status !== 201 || !id) return;
+        while ((await get(`/v1/indicators/${id}`, reader!.token)) !== 200) {
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        samples.push(now() - t);
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return { p50: pct(samples, 50), p99: pct(samples, 99), samples: samples.length };
+}
+
 async function listPages() {
   const timings: number[] = [];
   for (let k = 0; k < 10; k += 1) {
@@ -448,17 +510,43 @@ async function main(): Promise<void> {
       console.log(`  ${line}`);
     }
 
-    // 5. A filtered list page as the office.
+    // 5. Single publishes: the maximum rate, then publish → readable at 30 % of it, beside
+    //    Kafka's own end-to-end latency on the same broker.
+    const single = await singlePublishMax();
+    const latency = await readableAtLoad(Math.max(1, single.perSec * 0.3));
+    const kafkaLatency = kafkaEndToEndLatency(
+      cfg.KAFKA_BROKERS,
+      `${cfg.ACD_TOPIC_PREFIX}bench.scale-latency.${size}`,
+      1_000,
+      600,
+    );
+    console.log(
+      `  single publish at 64 callers: ${f0(single.perSec)}/s, p50 ${f0(single.p50)} ms, p99 ${f0(single.p99)} ms; ` +
+        `publish → readable at ${f0(single.perSec * 0.3)}/s: p50 ${f0(latency.p50)} ms, p99 ${f0(latency.p99)} ms ` +
+        `(Kafka EndToEndLatency p50 ${f2(kafkaLatency?.p50)} ms, p99 ${f2(kafkaLatency?.p99)} ms)`,
+    );
+
+    // 6. A filtered list page as the office.
     const list = await listPages();
     console.log(`  filtered list page p50 ${f0(list.p50)} ms, p99 ${f0(list.p99)} ms`);
     stored += e2e.accepted + 1;
+    const stackPid = (name: string) => {
+      try {
+        const dir = process.env.BENCH_STACK_PIDS ?? '';
+        return Number(readFileSync(join(dir, `${name}.pid`), 'utf8').trim());
+      } catch {
+        return undefined;
+      }
+    };
     const rss = {
       projector: rssMiB(projector.pid),
       indicators: rssMiB(indicators.pid),
       gateway: rssMiB(gateway.pid),
+      ferretdb: rssMiB(stackPid('ferretdb')),
+      kafka: rssMiB(stackPid('kafka-1')),
     };
     console.log(
-      `  resident memory: projector ${f0(rss.projector)} MiB, indicators ${f0(rss.indicators)} MiB, gateway ${f0(rss.gateway)} MiB`,
+      `  resident memory: projector ${f0(rss.projector)} MiB, indicators ${f0(rss.indicators)} MiB, gateway ${f0(rss.gateway)} MiB, FerretDB ${f0(rss.ferretdb)} MiB, Kafka ${f0(rss.kafka)} MiB`,
     );
     rows.push({
       size,
@@ -470,6 +558,9 @@ async function main(): Promise<void> {
       e2eBaseline,
       processorLoad: load,
       rebuild,
+      single,
+      latency,
+      kafkaLatency,
       list,
       rss,
     });

@@ -56,6 +56,7 @@ try {
       BENCH_GATEWAY: `http://127.0.0.1:${env.PORT}`,
       BENCH_ORGS: orgsFile,
       BENCH_LOG_DIR: logDir,
+      BENCH_STACK_PIDS: external ? '' : path.join(ROOT, '.local/stacks/bench-scale/pids'),
     },
   });
   status = r.status ?? 1;
