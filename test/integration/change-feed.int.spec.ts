@@ -182,6 +182,29 @@ describe('change feed', () => {
     expect((await listAll(db, feedName, docs, { limit: 3 })).ids).toHaveLength(10);
   });
 
+  it('live traffic (one event a slice) fills pages instead of leaving one page per event, and a hint left ahead by a crash is harmless', async () => {
+    const { docs, feedName, writer } = fresh();
+    const p = new Partition(1);
+    for (let i = 0; i < 250; i += 1) p.set(`it-${i}`, 'c', i);
+    await project(docs, writer, p, 0, 1);
+    const pages = await db.collection<FeedPageDoc>(feedName).find({ partition: 1 }).toArray();
+    expect(pages.length).toBeLessThanOrEqual(3);
+    // A crash after the hint moved to a page that was never written.
+    await db
+      .collection(feedName)
+      .updateOne({ _id: 'meta' as never }, { $set: { 'heads.1': pages.length + 5 } });
+    for (let i = 250; i < 260; i += 1) p.set(`it-${i}`, 'c', i);
+    const restarted = new ChangeFeedWriter(db.collection<FeedPageDoc>(feedName));
+    await project(docs, restarted, p, 245, 1);
+    const { ids } = await listAll(db, feedName, docs, { limit: 40 });
+    expect(ids).toHaveLength(260);
+    expect(new Set(ids).size).toBe(260);
+    const entries = (
+      await db.collection<FeedPageDoc>(feedName).find({ partition: 1 }).toArray()
+    ).flatMap((pg) => pg.entries);
+    expect(entries).toHaveLength(260);
+  });
+
   it('a filter that matches little comes back in short pages of bounded work, and still ends', async () => {
     const { docs, feedName, writer } = fresh();
     const p = new Partition(4);

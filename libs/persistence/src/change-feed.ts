@@ -49,7 +49,12 @@ interface FeedMetaDoc {
   heads: Record<string, number>;
 }
 
+/** Most entries in one page. */
 export const FEED_PAGE_ENTRIES = 500;
+/** A head page with fewer entries is rewritten by the next append rather than followed by a new one. */
+export const FEED_SMALL_PAGE = 100;
+/** How often (in pages) the meta document's hint of a partition's last page is moved on. */
+const HINT_EVERY = 16;
 const META_ID = 'meta';
 
 export const feedPageId = (partition: number, page: number) => `p${partition}:${page}`;
@@ -69,17 +74,23 @@ export class ChangeFeedWriter {
     else this.heads.delete(partition);
   }
 
+  /**
+   * Appends a slice's entries. Each entry is written once, except that a small head page (fewer
+   * than FEED_SMALL_PAGE entries, as live traffic leaves it) is rewritten with what follows it,
+   * so pages stay large enough for readers without rewriting large pages.
+   */
   async append(partition: number, entries: FeedEntry[]): Promise<void> {
     if (entries.length === 0) return;
     let head = this.heads.get(partition) ?? (await this.findHead(partition));
     const after = BigInt(head.lastOffset);
     const fresh = entries.filter((e) => BigInt(e.o) > after);
+    if (fresh.length === 0) return;
+    if (head.entries.length >= FEED_SMALL_PAGE) head = await this.next(head);
     let dirty = false;
     for (const entry of fresh) {
       if (head.entries.length >= FEED_PAGE_ENTRIES) {
         await this.write(head);
-        head = emptyPage(partition, head.page + 1);
-        await this.setHead(partition, head.page);
+        head = await this.next(head);
       }
       head.entries.push(entry);
       if (head.entries.length === 1) head.firstT = entry.t;
@@ -89,6 +100,14 @@ export class ChangeFeedWriter {
     }
     if (dirty) await this.write(head);
     this.heads.set(partition, head);
+  }
+
+  /** A new, empty page after `head`; the meta hint moves on every few pages. */
+  private async next(head: FeedPageDoc): Promise<FeedPageDoc> {
+    const page = emptyPage(head.partition, head.page + 1);
+    page.lastOffset = head.lastOffset;
+    if (page.page % HINT_EVERY === 0) await this.setHead(head.partition, page.page);
+    return page;
   }
 
   private async write(page: FeedPageDoc): Promise<void> {
@@ -104,6 +123,12 @@ export class ChangeFeedWriter {
     } as Filter<FeedPageDoc>)) as unknown as FeedMetaDoc | null;
     let n = meta?.heads[String(partition)] ?? 0;
     let current = await this.collection.findOne({ _id: feedPageId(partition, n) });
+    // The hint moves on when a page is started, before it is written: a crash in between leaves
+    // it one page ahead.
+    while (!current && n > 0) {
+      n -= 1;
+      current = await this.collection.findOne({ _id: feedPageId(partition, n) });
+    }
     for (;;) {
       const next = await this.collection.findOne({ _id: feedPageId(partition, n + 1) });
       if (!next) break;
@@ -247,11 +272,7 @@ export async function walkFeed<D extends { _id: string; version: number }>(
       }
       const e = c.page.entries[c.i];
       if (e) return e;
-      if (c.page.entries.length < FEED_PAGE_ENTRIES) {
-        // The head page: nothing after it yet (a later walk continues from here).
-        c.done = true;
-        return null;
-      }
+      // Used up: the next page, if there is one yet (a later walk continues from here).
       const next = await feed.findOne({ _id: feedPageId(c.partition, c.n + 1) });
       if (!next) {
         c.done = true;
