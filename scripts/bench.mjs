@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: builds, starts a dedicated local stack (or uses KAFKA_BROKERS/MONGODB_URI),
-// starts the services, seeds organisations, runs bench/ingest.bench.ts and stops everything.
+// starts the services, seeds organisations, runs bench/ingest.bench.ts and stops everything,
+// then runs scripts/bench-scale.mjs (BENCH_SCALE=0 skips it).
 // Sizes: BENCH_RECORDS (50000), BENCH_HTTP_RECORDS (2000), BENCH_LATENCY_SAMPLES (200).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -76,5 +77,11 @@ try {
       env: stackEnv,
     });
   console.log(`service logs: ${logDir}`);
+}
+// The read side at national scale (10,000 to 1,000,000 indicators stored) on a stack of its own.
+if (status === 0 && process.env.BENCH_SCALE !== '0') {
+  status =
+    spawnSync(process.execPath, ['scripts/bench-scale.mjs'], { cwd: ROOT, stdio: 'inherit' })
+      .status ?? 1;
 }
 process.exit(status);

@@ -56,12 +56,17 @@ export async function readLogToEnd(
     finish = resolve;
     fail = reject;
   });
-  // Aborted transactions and control records leave offsets no message will ever show;
-  // an empty fetch once every partition has been fetched means nothing more is there.
-  // An idle stretch after fetching has begun means nothing more is there.
+  // Aborted transactions and control records leave offsets no message will ever show, so the
+  // last partitions may never report their target: a stretch of fetches that bring nothing,
+  // after fetching has begun, means nothing more is there. The stretch is measured from the end
+  // of the last batch's processing, and never while a batch is being processed: a slow
+  // consumer (a rebuild writing to a busy store) must not be taken for an idle log, which
+  // once ended a rebuild of 1,000,000 events after 170,000.
   let lastProgressAt = 0;
+  let busy = false;
   consumer.on(consumer.events.FETCH, () => {
     const now = Date.now();
+    if (busy) return;
     if (lastProgressAt === 0) lastProgressAt = now;
     else if (now - lastProgressAt > IDLE_END_MS) finish();
   });
@@ -76,8 +81,13 @@ export async function readLogToEnd(
         if (limit === undefined) return;
         const messages = batch.messages.filter((m) => BigInt(m.offset) < limit);
         if (messages.length > 0) {
-          lastProgressAt = Date.now();
-          await onBatch({ ...batch, messages } as EachBatchPayload['batch']);
+          busy = true;
+          try {
+            await onBatch({ ...batch, messages } as EachBatchPayload['batch']);
+          } finally {
+            busy = false;
+            lastProgressAt = Date.now();
+          }
           const last = messages[messages.length - 1];
           position.set(batch.partition, BigInt(last?.offset ?? '0') + 1n);
           onProgress?.({ read: progress(), total });

@@ -1,0 +1,45 @@
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { createKafka, readLogToEnd, withAdmin } from '@acd/messaging';
+import { getTestEnv, randomId } from '@acd/testing';
+
+jest.setTimeout(180_000);
+
+/** Reading a topic to its end, as rebuilds and processor reloads do, on the real broker. */
+describe('reading the log to its end', () => {
+  const env = getTestEnv();
+  const cfg = loadConfig(kafkaSchema, {
+    ...process.env,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+  });
+  const kafka = createKafka(cfg, 'log-reader-int');
+
+  it('a consumer slower than the idle limit still reads every record (a rebuild into a busy store)', async () => {
+    const topic = `${env.topicPrefix}log-reader.slow.${randomId(6)}`;
+    await withAdmin(kafka, (admin) =>
+      admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] }),
+    );
+    // About 2.5 MB per partition: more than one fetch (1 MB per partition) each.
+    const producer = kafka.producer();
+    await producer.connect();
+    const value = Buffer.alloc(1_000, 7);
+    const total = 5_000;
+    for (let i = 0; i < total; i += 500) {
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 500 }, (_, k) => ({ key: `k${(i + k) % 2}`, value })),
+      });
+    }
+    await producer.disconnect();
+
+    let read = 0;
+    let batches = 0;
+    await readLogToEnd(kafka, topic, `${env.topicPrefix}log-reader`, async (batch) => {
+      batches += 1;
+      read += batch.messages.length;
+      // Each batch takes longer than the reader's idle limit (1.5 s).
+      await new Promise((r) => setTimeout(r, 1_700));
+    });
+    expect(batches).toBeGreaterThan(2);
+    expect(read).toBe(total);
+  });
+});
