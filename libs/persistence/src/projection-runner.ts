@@ -275,6 +275,7 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       .catch(() => undefined);
   let events = 0;
   let undecodable = 0;
+  let inserted = 0;
   const ends = await readLogToEnd(
     kafka,
     topic,
@@ -291,12 +292,16 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
         }
       }
       events += envelopes.length;
-      const { documents } = await applyEvents(projection, scratch, envelopes);
+      const applied = await applyEvents(projection, scratch, envelopes);
+      // Every document enters the scratch collection once, by insert: counting those counts
+      // the model (a countDocuments would read the whole collection on FerretDB).
+      inserted += applied.inserted;
+      const documents = applied.documents;
       await feed?.append(batch.partition, feedEntriesOf(projection, envelopes, offsets, documents));
     },
     args.onProgress,
   );
-  const documents = await scratch.countDocuments();
+  const documents = inserted;
   await swapIn(db, scratchName, projection.collection);
   await checkpoints.overwrite(projection.name, topic, ends, generation);
   await checkpoints.setGeneration(projection.name, generation);
