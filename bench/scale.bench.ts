@@ -75,7 +75,11 @@ const pct = (xs: number[], p: number) => {
 };
 const now = () => performance.now();
 const f0 = (n: number | undefined) =>
-  n !== undefined && Number.isFinite(n) ? Math.round(n).toLocaleString('en') : 'n/a';
+  n === Infinity
+    ? 'over 120,000'
+    : n !== undefined && Number.isFinite(n)
+      ? Math.round(n).toLocaleString('en')
+      : 'n/a';
 const f2 = (n: number | undefined) =>
   n !== undefined && Number.isFinite(n) ? n.toFixed(2) : 'n/a';
 

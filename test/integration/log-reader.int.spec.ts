@@ -13,7 +13,7 @@ describe('reading the log to its end', () => {
   });
   const kafka = createKafka(cfg, 'log-reader-int');
 
-  it('a consumer slower than the idle limit still reads every record (a rebuild into a busy store)', async () => {
+  it('a consumer slower than the fetch loop still reads every record (a rebuild into a busy store)', async () => {
     const topic = `${env.topicPrefix}log-reader.slow.${randomId(6)}`;
     await withAdmin(kafka, (admin) =>
       admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] }),
@@ -36,10 +36,48 @@ describe('reading the log to its end', () => {
     await readLogToEnd(kafka, topic, `${env.topicPrefix}log-reader`, async (batch) => {
       batches += 1;
       read += batch.messages.length;
-      // Each batch takes longer than the reader's idle limit (1.5 s).
+      // Each batch takes longer than the 1.5 s after which the old reader took a quiet log for its end.
       await new Promise((r) => setTimeout(r, 1_700));
     });
     expect(batches).toBeGreaterThan(2);
     expect(read).toBe(total);
+  });
+
+  it('a log that ends in transaction markers and an aborted transaction is read to its end, committed records only', async () => {
+    const topic = `${env.topicPrefix}log-reader.tx.${randomId(6)}`;
+    await withAdmin(kafka, (admin) =>
+      admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] }),
+    );
+    const producer = kafka.producer({
+      transactionalId: `${env.topicPrefix}log-reader-tx-${randomId(6)}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    for (const [commit, n] of [
+      [true, 30],
+      [false, 7],
+      [true, 20],
+      [false, 5],
+    ] as const) {
+      const tx = await producer.transaction();
+      await tx.send({
+        topic,
+        messages: Array.from({ length: n }, (_, k) => ({
+          key: `k${k % 2}`,
+          value: commit ? 'kept' : 'aborted',
+        })),
+      });
+      if (commit) await tx.commit();
+      else await tx.abort();
+    }
+    await producer.disconnect();
+
+    const values: string[] = [];
+    await readLogToEnd(kafka, topic, `${env.topicPrefix}log-reader`, (batch) => {
+      for (const m of batch.messages) values.push(m.value?.toString() ?? '');
+    });
+    expect(values).toHaveLength(50);
+    expect(new Set(values)).toEqual(new Set(['kept']));
   });
 });

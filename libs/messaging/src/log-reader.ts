@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { withAdmin } from './kafka';
 
-const IDLE_END_MS = 1_500;
-
 export interface LogProgress {
   read: number;
   total: number;
@@ -56,20 +54,22 @@ export async function readLogToEnd(
     finish = resolve;
     fail = reject;
   });
-  // Aborted transactions and control records leave offsets no message will ever show, so the
-  // last partitions may never report their target: a stretch of fetches that bring nothing,
-  // after fetching has begun, means nothing more is there. The stretch is measured from the end
-  // of the last batch's processing, and never while a batch is being processed: a slow
-  // consumer (a rebuild writing to a busy store) must not be taken for an idle log, which
-  // once ended a rebuild of 1,000,000 events after 170,000.
-  let lastProgressAt = 0;
-  let busy = false;
-  consumer.on(consumer.events.FETCH, () => {
-    const now = Date.now();
-    if (busy) return;
-    if (lastProgressAt === 0) lastProgressAt = now;
-    else if (now - lastProgressAt > IDLE_END_MS) finish();
-  });
+  // A partition is read when a batch up to its target has gone by. Transaction markers and
+  // aborted records take offsets no message shows; kafkajs reports a batch holding only those
+  // through END_BATCH_PROCESS (its lastOffset included), so the end is known from offsets,
+  // never guessed from a quiet spell: a time-based guess once ended a rebuild of 1,000,000
+  // events after 170,000 (the store was slow), and a processor's reload after half its log.
+  const seen = (partition: number, lastOffset: string | undefined): void => {
+    const limit = target.get(partition);
+    if (limit === undefined || lastOffset === undefined) return;
+    if (BigInt(lastOffset) >= limit - 1n && remaining.delete(partition)) {
+      position.set(partition, limit);
+    }
+    if (remaining.size === 0) finish();
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+    seen(payload.partition, payload.lastOffset),
+  );
   consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
   try {
     await consumer.connect();
@@ -81,24 +81,13 @@ export async function readLogToEnd(
         if (limit === undefined) return;
         const messages = batch.messages.filter((m) => BigInt(m.offset) < limit);
         if (messages.length > 0) {
-          busy = true;
-          try {
-            await onBatch({ ...batch, messages } as EachBatchPayload['batch']);
-          } finally {
-            busy = false;
-            lastProgressAt = Date.now();
-          }
+          await onBatch({ ...batch, messages } as EachBatchPayload['batch']);
           const last = messages[messages.length - 1];
           position.set(batch.partition, BigInt(last?.offset ?? '0') + 1n);
           onProgress?.({ read: progress(), total });
           if (last) resolveOffset(last.offset);
         }
-        const lastSeen = batch.messages[batch.messages.length - 1];
-        if (lastSeen && BigInt(lastSeen.offset) >= limit - 1n) {
-          remaining.delete(batch.partition);
-          position.set(batch.partition, limit);
-        }
-        if (remaining.size === 0) finish();
+        seen(batch.partition, batch.messages[batch.messages.length - 1]?.offset);
         await heartbeat();
       },
     });
