@@ -261,13 +261,21 @@ async function post(path: string, token: string, body: unknown) {
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
-async function get(path: string, token: string, timeoutMs = 120_000) {
-  const res = await fetch(`${BASE}${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  await res.arrayBuffer();
-  return res.status;
+async function get(path: string, token: string, timeoutMs = 120_000): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const res = await fetch(`${BASE}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch (err) {
+      // A pooled keep-alive connection the gateway closed while the bench ran Kafka's tools
+      // fails at once ("other side closed"); that is the client's socket, not the answer.
+      if ((err as Error).name === 'TimeoutError' || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** HTTP batch load for INGEST_SECONDS, then until the last accepted one is readable by the office. */
