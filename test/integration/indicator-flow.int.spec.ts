@@ -16,6 +16,7 @@ import {
   openRuntime,
   startProjectors,
   rebuildProjection,
+  feedCollectionOf,
   type Projection,
   type ReadModelDoc,
   type Runtime,
@@ -176,5 +177,20 @@ describe('indicator flow on real Kafka and MongoDB', () => {
       20_000,
       100,
     );
+  });
+
+  it('a read model without a change feed (built before lists walked one) is listed again once the projector restarts', async () => {
+    const id = (await publish('before-the-feed.int.example')).aggregateId;
+    await waitFor('projected', () => queries.findVisible(publisher, id), 20_000, 100);
+    const listed = async () =>
+      (await queries.list(publisher, { limit: 1_000 })).items.map((d) => d._id);
+    expect(await listed()).toContain(id);
+    // What an older projector left behind: documents, checkpoints, and no feed.
+    await projectors.stop();
+    const generation = await new CheckpointStore(rt.mongo).generation('indicators');
+    await rt.db.collection(feedCollectionOf(indicatorProjection, generation)).drop();
+    expect(await listed()).toEqual([]);
+    projectors = await startProjectors(rt, quiet);
+    expect(await listed()).toContain(id);
   });
 });

@@ -72,6 +72,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
   }
 
   async start(): Promise<void> {
+    await this.backfillFeed();
     this.generation = await this.checkpoints.generation(this.projection.name);
     if (!(await isFerretDb(this.db))) await this.projection.createIndexes(this.collection);
     this.consumer = this.kafka.consumer({
@@ -115,6 +116,38 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
           throw err;
         }
       },
+    });
+  }
+
+  /**
+   * A read model built before it had a change feed (or whose feed was lost) has documents but
+   * no feed, and its lists would come back empty. The feed is written only from the log, so
+   * such a model is rebuilt once, before the live consumer starts.
+   */
+  private async backfillFeed(): Promise<void> {
+    if (!this.projection.feed) return;
+    const generation = await this.checkpoints.generation(this.projection.name);
+    const feed = this.db.collection(feedCollectionOf(this.projection, generation));
+    if (await feed.findOne({ _id: 'meta' } as never)) return;
+    // An empty filter with a limit is answered without a scan, FerretDB v1 included.
+    if ((await this.collection.find({}).limit(1).toArray()).length === 0) return;
+    this.logger.info('read model has no change feed yet: rebuilding it once from the log', {
+      projection: this.projection.name,
+      generation,
+    });
+    const started = Date.now();
+    const result = await rebuildProjection({
+      kafka: this.kafka,
+      topics: this.topics,
+      codec: this.codec,
+      db: this.db,
+      checkpoints: this.checkpoints,
+      projection: this.projection,
+    });
+    this.logger.info('change feed written', {
+      projection: this.projection.name,
+      ...result,
+      ms: Date.now() - started,
     });
   }
 
