@@ -216,12 +216,14 @@ export interface FeedWalkOptions<D> {
   accept(doc: D): boolean;
   /** Upper bound on the entries looked at in one walk: a page may come back short. */
   budget?: number;
+  /** Upper bound on the time one walk spends looking (ms); the page comes back short after it. */
+  timeBudgetMs?: number;
 }
 
 /**
  * Walks a read model's feed for one page of a list. Work per call is bounded by `budget`
- * entries, whatever the size of the model: when the filters match little, the page comes back
- * short, with a position to continue from.
+ * entries and by `timeBudgetMs`, whatever the size of the model: when the filters match little
+ * of a large feed, the page comes back short, with a position to continue from.
  */
 export async function walkFeed<D extends { _id: string; version: number }>(
   db: Db,
@@ -234,7 +236,8 @@ export async function walkFeed<D extends { _id: string; version: number }>(
     _id: META_ID,
   } as Filter<FeedPageDoc>)) as unknown as FeedMetaDoc | null;
   if (!meta) return { items: [], next: null };
-  const budget = o.budget ?? Math.max(2_000, o.limit * 20);
+  const budget = o.budget ?? Number.POSITIVE_INFINITY;
+  const deadline = performance.now() + (o.timeBudgetMs ?? 1_000);
 
   interface Cursor {
     partition: number;
@@ -303,6 +306,7 @@ export async function walkFeed<D extends { _id: string; version: number }>(
   };
 
   while (items.length < o.limit && looked < budget) {
+    if (looked % 256 === 0 && looked > 0 && performance.now() > deadline) break;
     let best: { c: Cursor; e: FeedEntry } | null = null;
     for (const c of cursors) {
       const e = await peek(c);

@@ -75,6 +75,7 @@ export class IndicatorQueries {
           ? { after: { t: cursor.after.updatedAt.getTime(), id: cursor.after.id } }
           : {}),
         ...(since !== undefined ? { since } : {}),
+        timeBudgetMs: LIST_TIME_BUDGET_MS,
         prefilter: (e) => {
           const x = e.f as unknown as FeedFields;
           if (f.indicatorType && x.ty !== f.indicatorType) return false;
@@ -99,6 +100,13 @@ export class IndicatorQueries {
     return { items: walk.items, next: walk.next };
   }
 }
+
+/**
+ * How long one list call may walk the feed looking for matches. A selective filter over a small
+ * or medium model finds everything in one call; over millions of indicators it returns what it
+ * found by then, with a cursor to continue from.
+ */
+const LIST_TIME_BUDGET_MS = 2_000;
 
 /** The entry fields the indicator projection writes to its feed. */
 interface FeedFields {
