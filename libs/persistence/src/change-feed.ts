@@ -245,7 +245,11 @@ export async function walkFeed<D extends { _id: string; version: number }>(
     n: number;
     i: number;
     done: boolean;
+    /** The next page, asked for as soon as this one is taken (partitions load in parallel). */
+    ahead?: Promise<FeedPageDoc | null>;
   }
+  const fetchPage = (partition: number, n: number) =>
+    feed.findOne({ _id: feedPageId(partition, n) }).catch(() => null);
   const cursors: Cursor[] = await Promise.all(
     meta.partitions.map(async (partition) => {
       const start =
@@ -262,7 +266,9 @@ export async function walkFeed<D extends { _id: string; version: number }>(
             }
           : { n: 0, i: 0 });
       const page = await feed.findOne({ _id: feedPageId(partition, start.n) });
-      return { partition, page, n: start.n, i: start.i, done: false };
+      const c: Cursor = { partition, page, n: start.n, i: start.i, done: false };
+      if (page && page.entries.length >= FEED_PAGE_ENTRIES) c.ahead = fetchPage(partition, c.n + 1);
+      return c;
     }),
   );
 
@@ -275,8 +281,10 @@ export async function walkFeed<D extends { _id: string; version: number }>(
       }
       const e = c.page.entries[c.i];
       if (e) return e;
-      // Used up: the next page, if there is one yet (a later walk continues from here).
-      const next = await feed.findOne({ _id: feedPageId(c.partition, c.n + 1) });
+      // Used up: the next page, if there is one yet (a later walk continues from here). A full
+      // page's successor was asked for when the page was taken; a head page's is asked now.
+      const next = await (c.ahead ?? feed.findOne({ _id: feedPageId(c.partition, c.n + 1) }));
+      c.ahead = undefined;
       if (!next) {
         c.done = true;
         return null;
@@ -284,6 +292,7 @@ export async function walkFeed<D extends { _id: string; version: number }>(
       c.page = next;
       c.n += 1;
       c.i = 0;
+      if (next.entries.length >= FEED_PAGE_ENTRIES) c.ahead = fetchPage(c.partition, c.n + 1);
     }
   };
 

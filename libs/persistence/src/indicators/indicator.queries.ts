@@ -106,7 +106,7 @@ export class IndicatorQueries {
  * or medium model finds everything in one call; over millions of indicators it returns what it
  * found by then, with a cursor to continue from.
  */
-const LIST_TIME_BUDGET_MS = 2_000;
+const LIST_TIME_BUDGET_MS = 5_000;
 
 /** The entry fields the indicator projection writes to its feed. */
 interface FeedFields {
