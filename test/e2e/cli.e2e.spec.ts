@@ -170,9 +170,21 @@ describe('acd command line against the running bus', () => {
       async () => {
         for (const g of last) {
           const [type, ...rest] = g.key!.split(':');
-          const q = new URLSearchParams({ type: type!, value: rest.join(':') });
-          const r = await bus.get(`/v1/indicators?${q}`, op);
-          if (r.body.items?.length !== 1) return false;
+          // A page may come back short (each call walks the change feed for a bounded time):
+          // follow the cursor, as the API documents.
+          let found = 0;
+          let next: string | null = null;
+          do {
+            const q = new URLSearchParams({
+              type: type!,
+              value: rest.join(':'),
+              ...(next ? { next } : {}),
+            });
+            const r = await bus.get(`/v1/indicators?${q}`, op);
+            found += r.body.items?.length ?? 0;
+            next = typeof r.body.next === 'string' ? r.body.next : null;
+          } while (next);
+          if (found !== 1) return false;
         }
         return true;
       },
@@ -229,11 +241,11 @@ describe('acd command line against the running bus', () => {
 
   it('lists with filters as JSON or a table', async () => {
     await bus.publish(op, { type: 'md5', value: 'D41D8CD98F00B204E9800998ECF8427E', tlp: 'GREEN' });
-    const json = await acd(['indicators', 'list', '--type', 'md5', '--json'], env);
+    const json = await acd(['indicators', 'list', '--type', 'md5', '--all', '--json'], env);
     expect(json.code).toBe(0);
     const page = JSON.parse(json.out) as { items: { value: string }[]; next: string | null };
     expect(page.items.map((i) => i.value)).toEqual(['d41d8cd98f00b204e9800998ecf8427e']);
-    const table = await acd(['indicators', 'list', '--type', 'md5'], env);
+    const table = await acd(['indicators', 'list', '--type', 'md5', '--all'], env);
     expect(table.code).toBe(0);
     expect(table.out.split('\n')[0]).toMatch(/^ID\s+TYPE\s+TLP/);
     expect(table.out).toContain('d41d8cd98f00b204e9800998ecf8427e');
