@@ -41,7 +41,15 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   projection: Projection<E, D>,
   collection: Collection<D>,
   envelopes: EventEnvelope<E>[],
-  options: { between?: () => Promise<void> } = {},
+  options: {
+    between?: () => Promise<void>;
+    /**
+     * Called with the folded documents before any is written: a change feed appended here
+     * never trails the data (a reader who sees a document also finds it in the feed; an entry
+     * whose document is not written yet is skipped by readers until it is).
+     */
+    beforeWrite?: (documents: Map<string, D>) => Promise<void>;
+  } = {},
 ): Promise<ApplyResult<D>> {
   const result: ApplyResult<D> = {
     applied: 0,
@@ -83,6 +91,8 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     if (folded.doc === null) continue;
     (before ? changed : fresh).push(folded.doc);
   }
+
+  await options.beforeWrite?.(result.documents);
 
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
     const chunk = fresh.slice(i, i + INSERT_CHUNK);

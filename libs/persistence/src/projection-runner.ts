@@ -226,15 +226,18 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
         count: letters.length,
       });
     }
-    const { documents } = await applyEvents(this.projection, this.collection, envelopes, {
+    // The feed before the data (a reader who can read a document finds it in the lists too)
+    // and both before the checkpoint (a crash replays the slice; the feed skips what it holds).
+    const feed = this.feedWriter();
+    await applyEvents(this.projection, this.collection, envelopes, {
       between: heartbeat,
+      ...(feed
+        ? {
+            beforeWrite: (documents: Map<string, D>) =>
+              feed.append(partition, feedEntriesOf(this.projection, envelopes, offsets, documents)),
+          }
+        : {}),
     });
-    // The feed after the data (an entry never names a document not yet written) and before the
-    // checkpoint (a crash replays the slice, and the feed skips what it already holds).
-    await this.feedWriter()?.append(
-      partition,
-      feedEntriesOf(this.projection, envelopes, offsets, documents),
-    );
     const next = (BigInt(last.offset) + 1n).toString();
     const saved = await this.checkpoints.save(
       this.projection.name,
@@ -325,12 +328,20 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
         }
       }
       events += envelopes.length;
-      const applied = await applyEvents(projection, scratch, envelopes);
+      const applied = await applyEvents(projection, scratch, envelopes, {
+        ...(feed
+          ? {
+              beforeWrite: (documents: Map<string, D>) =>
+                feed.append(
+                  batch.partition,
+                  feedEntriesOf(projection, envelopes, offsets, documents),
+                ),
+            }
+          : {}),
+      });
       // Every document enters the scratch collection once, by insert: counting those counts
       // the model (a countDocuments would read the whole collection on FerretDB).
       inserted += applied.inserted;
-      const documents = applied.documents;
-      await feed?.append(batch.partition, feedEntriesOf(projection, envelopes, offsets, documents));
     },
     args.onProgress,
   );
