@@ -156,6 +156,8 @@ export class IndicatorsController {
   @Get()
   @ApiOperation({
     summary: 'List the indicators you may read, oldest change first, with cursor pagination',
+    description:
+      'Each call walks the change feed for at most 5 s: with a filter that matches little of a very large model, a page may hold fewer than `limit` items (even none) and a `next` cursor to continue from. `next` is null at the end.',
   })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'value', required: false })
