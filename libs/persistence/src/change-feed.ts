@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { documentIdOf } from './apply-events';
 import type { Projection, ReadModelDoc } from './projection';
@@ -42,7 +42,7 @@ export interface FeedPageDoc {
   lastOffset: string;
 }
 
-interface FeedMetaDoc {
+export interface FeedMetaDoc {
   _id: string;
   partitions: number[];
   /** Highest page number written per partition (a hint: pages after it may exist). */
@@ -58,6 +58,15 @@ const HINT_EVERY = 16;
 const META_ID = 'meta';
 
 export const feedPageId = (partition: number, page: number) => `p${partition}:${page}`;
+
+/** The feed's meta document (its partitions and a hint of each one's last page), if any. */
+export async function readFeedMeta<T extends Document>(
+  feed: Collection<T>,
+): Promise<FeedMetaDoc | null> {
+  return (await (feed as unknown as Collection<FeedMetaDoc>).findOne({
+    _id: META_ID,
+  })) as FeedMetaDoc | null;
+}
 
 /**
  * Appends to the feed of the partitions this projector owns. Keeps the current page of each in
@@ -118,9 +127,7 @@ export class ChangeFeedWriter {
 
   /** The last page of a partition: from the meta hint, then forward while pages exist. */
   private async findHead(partition: number): Promise<FeedPageDoc> {
-    const meta = (await this.collection.findOne({
-      _id: META_ID,
-    } as Filter<FeedPageDoc>)) as unknown as FeedMetaDoc | null;
+    const meta = await readFeedMeta(this.collection);
     let n = meta?.heads[String(partition)] ?? 0;
     let current = await this.collection.findOne({ _id: feedPageId(partition, n) });
     // The hint moves on when a page is started, before it is written: a crash in between leaves
@@ -142,9 +149,7 @@ export class ChangeFeedWriter {
   private async setHead(partition: number, page: number): Promise<void> {
     // One writer per partition, but several partitions share the meta document: read, merge,
     // write. A lost update only makes a hint stale; readers and writers probe past it.
-    const meta = (await this.collection.findOne({
-      _id: META_ID,
-    } as Filter<FeedPageDoc>)) as unknown as FeedMetaDoc | null;
+    const meta = await readFeedMeta(this.collection);
     const partitions = [...new Set([...(meta?.partitions ?? []), partition])].sort((a, b) => a - b);
     const heads = { ...(meta?.heads ?? {}), [String(partition)]: page };
     await (this.collection as unknown as Collection<FeedMetaDoc>).replaceOne(
@@ -232,9 +237,7 @@ export async function walkFeed<D extends { _id: string; version: number }>(
   o: FeedWalkOptions<D>,
 ): Promise<FeedWalk<D>> {
   const feed = db.collection<FeedPageDoc>(feedCollection);
-  const meta = (await feed.findOne({
-    _id: META_ID,
-  } as Filter<FeedPageDoc>)) as unknown as FeedMetaDoc | null;
+  const meta = await readFeedMeta(feed);
   if (!meta) return { items: [], next: null };
   const budget = o.budget ?? Number.POSITIVE_INFINITY;
   const deadline = performance.now() + (o.timeBudgetMs ?? 1_000);

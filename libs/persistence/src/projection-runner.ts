@@ -12,7 +12,7 @@ import {
   type WireCodec,
 } from '@acd/messaging';
 import { applyEvents } from './apply-events';
-import { ChangeFeedWriter, feedEntriesOf, type FeedPageDoc } from './change-feed';
+import { ChangeFeedWriter, feedEntriesOf, readFeedMeta, type FeedPageDoc } from './change-feed';
 import { CheckpointStore } from './checkpoints';
 import { isFerretDb } from './mongo';
 import { feedCollectionOf, type Projection, type ReadModelDoc } from './projection';
@@ -128,7 +128,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     if (!this.projection.feed) return;
     const generation = await this.checkpoints.generation(this.projection.name);
     const feed = this.db.collection(feedCollectionOf(this.projection, generation));
-    if (await feed.findOne({ _id: 'meta' } as never)) return;
+    if (await readFeedMeta(feed)) return;
     // An empty filter with a limit is answered without a scan, FerretDB v1 included.
     if ((await this.collection.find({}).limit(1).toArray()).length === 0) return;
     this.logger.info('read model has no change feed yet: rebuilding it once from the log', {
