@@ -21,8 +21,8 @@ import {
   loadIpCountryTable,
   parseCidr,
   parseIp,
-} from '@acd/traffic-domain';
-import { buildFlowCorpus } from '../libs/traffic-domain/src/testing/flow-corpus';
+} from '@acd/traffic';
+import { buildFlowCorpus } from '../libs/traffic/src/domain/testing/flow-corpus';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 100_000);
 const INDICATORS = Number(process.env.BENCH_INDICATORS ?? 10_000);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { commandIdFor } from '@acd/event-sourcing';
-import { indicatorIdFor } from '@acd/indicators-domain';
+import { indicatorIdFor } from '@acd/indicators';
 import {
   CommandProcessor,
   createKafka,

@@ -14,20 +14,21 @@ import {
   type Decider,
   type EventEnvelope,
 } from '@acd/event-sourcing';
-import { indicatorDecider, indicatorIdFor, type IndicatorEvent } from '@acd/indicators-domain';
+import {
+  indicatorDecider,
+  indicatorIdFor,
+  type IndicatorEvent,
+  indicatorProjection,
+} from '@acd/indicators';
 import {
   incidentProjection,
-  indicatorProjection,
   reportingFileProjection,
-  type Projection,
-  type ReadModelDoc,
-} from '@acd/persistence';
-import {
   buildReportingPolicy,
   reportingDecider,
   type ReportingCommand,
   type ReportingEvent,
-} from '@acd/reporting-domain';
+} from '@acd/reporting';
+import { type Projection, type ReadModelDoc } from '@acd/persistence';
 
 const indicatorProjectionErased = indicatorProjection as unknown as Projection<
   IndicatorEvent,

@@ -25,7 +25,8 @@ import {
   TopicNames,
   withAdmin,
 } from '@acd/messaging';
-import { applyEvents, indicatorProjection, type IndicatorDoc } from '@acd/persistence';
+import { applyEvents } from '@acd/persistence';
+import { indicatorProjection, type IndicatorDoc } from '@acd/indicators';
 import { kafkaEndToEndLatency } from './kafka-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

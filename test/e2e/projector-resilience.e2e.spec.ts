@@ -3,7 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { commandIdFor } from '@acd/event-sourcing';
-import { indicatorIdFor } from '@acd/indicators-domain';
+import { indicatorIdFor } from '@acd/indicators';
 import {
   createKafka,
   H,

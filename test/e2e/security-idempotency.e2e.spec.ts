@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { kafkaSchema, loadConfig } from '@acd/config';
-import { legacyIndicatorIdFor } from '@acd/indicators-domain';
+import { legacyIndicatorIdFor } from '@acd/indicators';
 import {
   createKafka,
   H,

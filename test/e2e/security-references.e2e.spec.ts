@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import type { Organisation } from '@acd/identity';
-import {
-  createKafka,
-  IdentityAdmin,
-  revokeOrgAcls,
-  SchemaSet,
-  schemasDir,
-  TopicNames,
-  type KafkaCredentials,
-} from '@acd/messaging';
+import { createKafka, SchemaSet, schemasDir, TopicNames } from '@acd/messaging';
+import { IdentityAdmin, revokeOrgAcls, type KafkaCredentials } from '@acd/identity';
 import { getTestEnv, randomId } from '@acd/testing';
 import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';

@@ -6,8 +6,16 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyTreeHead,
+  auditSchema,
+  AuditAppender,
+  AuditStore,
+  AuditStoreProjector,
+  decodeLogRecord,
+  verifyLogTopic,
+  verifyStore,
+  type AuditEntryDoc,
 } from '@acd/audit';
-import { auditSchema, loadConfig } from '@acd/config';
+import { loadConfig } from '@acd/config';
 import {
   consoleLogger,
   createTopics,
@@ -17,17 +25,7 @@ import {
   withAdmin,
   type BusLogger,
 } from '@acd/messaging';
-import {
-  AuditAppender,
-  AuditStore,
-  AuditStoreProjector,
-  decodeLogRecord,
-  openRuntime,
-  verifyLogTopic,
-  verifyStore,
-  type AuditEntryDoc,
-  type Runtime,
-} from '@acd/persistence';
+import { openRuntime, type Runtime } from '@acd/runtime';
 import { isolatedEnv, waitFor } from '../support/bus';
 
 jest.setTimeout(180_000);

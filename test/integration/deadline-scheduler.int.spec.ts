@@ -31,7 +31,7 @@ import {
   type ReportingCommand,
   type ReportingEvent,
   type ReportingFileState,
-} from '@acd/reporting-domain';
+} from '@acd/reporting';
 import { isolatedEnv, waitFor } from '../support/bus';
 
 jest.setTimeout(240_000);

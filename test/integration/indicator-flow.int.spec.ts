@@ -1,26 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { commandIdFor } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
-import { indicatorIdFor } from '@acd/indicators-domain';
-import {
-  CommandBus,
-  CommandProcessor,
-  consoleLogger,
-  IdentityAdmin,
-  type BusLogger,
-} from '@acd/messaging';
+import { indicatorIdFor, indicatorProjection, IndicatorQueries } from '@acd/indicators';
+import { CommandBus, CommandProcessor, consoleLogger, type BusLogger } from '@acd/messaging';
+import { IdentityAdmin } from '@acd/identity';
 import {
   CheckpointStore,
-  indicatorProjection,
-  IndicatorQueries,
-  openRuntime,
-  startProjectors,
   rebuildProjection,
   feedCollectionOf,
   type Projection,
   type ReadModelDoc,
-  type Runtime,
 } from '@acd/persistence';
+import { openRuntime, type Runtime } from '@acd/runtime';
+import { startProjectors } from '../../apps/projector/src/projectors';
 import { indicatorContext } from '../../apps/indicators/src/indicator.context';
 import { isolatedEnv, waitFor } from '../support/bus';
 

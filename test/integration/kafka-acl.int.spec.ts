@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { Consumer, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 
 import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
-import {
-  accessPlanFor,
-  aclsOf,
-  revokeOrgAcls,
-  TopicNames,
-  type KafkaCredentials,
-} from '@acd/messaging';
+import { accessPlanFor, aclsOf, revokeOrgAcls, type KafkaCredentials } from '@acd/identity';
+import { TopicNames } from '@acd/messaging';
 import { getTestEnv, randomId } from '@acd/testing';
 
 /**

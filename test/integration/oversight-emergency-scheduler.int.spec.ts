@@ -25,7 +25,7 @@ import {
   type OversightCommand,
   type OversightEvent,
   type OversightState,
-} from '@acd/oversight-domain';
+} from '@acd/oversight';
 import { isolatedEnv, waitFor } from '../support/bus';
 
 jest.setTimeout(180_000);

@@ -8,16 +8,12 @@ import {
   type OversightCommand,
   type OversightEvent,
   type OversightState,
-} from '@acd/oversight-domain';
-import {
-  applyEvents,
   CollectionAuthorisationLookup,
-  connectMongo,
-  isFerretDb,
   oversightRequestProjection,
   OversightQueries,
   type OversightRequestDoc,
-} from '@acd/persistence';
+} from '@acd/oversight';
+import { applyEvents, connectMongo, isFerretDb } from '@acd/persistence';
 import { getTestEnv, randomId, withDatabase } from '@acd/testing';
 
 jest.setTimeout(120_000);

@@ -4,25 +4,23 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS, type Organisation } from '@acd/identity';
 import {
   applyEvents,
-  assetProjection,
   connectMongo,
-  incidentProjection,
   isFerretDb,
+  type Projection,
+  type ReadModelDoc,
+} from '@acd/persistence';
+import {
+  assetProjection,
+  incidentProjection,
   reportingFileProjection,
   ReportingQueries,
   type AssetDoc,
   type IncidentDoc,
-  type Projection,
-  type ReadModelDoc,
   type ReportingFileDoc,
-} from '@acd/persistence';
-import type { ReportingEvent } from '@acd/reporting-domain';
+} from '@acd/reporting';
+import type { ReportingEvent } from '@acd/reporting';
 import { getTestEnv, randomId, withDatabase } from '@acd/testing';
-import {
-  DAY,
-  HOUR,
-  ReportingFileHistory,
-} from '../../libs/persistence/src/testing/reporting-file-history';
+import { DAY, HOUR, ReportingFileHistory } from '@acd/reporting/testing';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
 import { eventHeaders, header, H } from '@acd/messaging';
-import { openRuntime, type Runtime } from '@acd/persistence';
+import { openRuntime, type Runtime } from '@acd/runtime';
 import {
   chunkFlows,
   flowChunkIdFor,
@@ -12,8 +12,8 @@ import {
   TRAFFIC_NAMESPACE,
   type FlowRecord,
   type FlowsAccepted,
-} from '@acd/traffic-domain';
-import { buildFlowCorpus } from '../../libs/traffic-domain/src/testing/flow-corpus';
+} from '@acd/traffic';
+import { buildFlowCorpus } from '../../libs/traffic/src/domain/testing/flow-corpus';
 import { isolatedEnv, waitFor } from '../support/bus';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Service } = require('../../scripts/lib/services.cjs') as {

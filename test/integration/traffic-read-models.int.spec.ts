@@ -3,18 +3,16 @@ import type { Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS, type Organisation } from '@acd/identity';
 import { consoleLogger } from '@acd/messaging';
+import { applyEvents, connectMongo, type Projection, type ReadModelDoc } from '@acd/persistence';
 import {
-  applyEvents,
-  connectMongo,
   flowMatchProjection,
   flowSubmissionProjection,
   sweepExpiredTraffic,
   TrafficQueries,
   TrafficRetentionSweeper,
-  type Projection,
-  type ReadModelDoc,
-} from '@acd/persistence';
-import { flowMatchIdFor, type TrafficEvent } from '@acd/traffic-domain';
+  flowMatchIdFor,
+  type TrafficEvent,
+} from '@acd/traffic';
 import { getTestEnv, randomId, withDatabase } from '@acd/testing';
 
 jest.setTimeout(120_000);

@@ -3,7 +3,7 @@ import {
   type AdvisoryCommand,
   type AdvisoryEvent,
   type AdvisoryState,
-} from '@acd/advisories-domain';
+} from '@acd/advisories';
 import type { BoundedContext } from '@acd/messaging';
 
 /** One aggregate per advisory; its id is derived at the gateway from the issuing command's id. */

@@ -3,8 +3,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { AdvisoryFanout } from '@acd/messaging';
-import { AdvisoryQueries, createLogger, openRuntime, type Runtime } from '@acd/persistence';
+import { AdvisoryFanout, AdvisoryQueries } from '@acd/advisories';
+import { createLogger, openRuntime, type Runtime } from '@acd/runtime';
 
 /**
  * Runs the advisory fan-out beside the command processor: advisory events are copied to the

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TransactionalCommandTransport } from '@acd/persistence';
+import { TransactionalCommandTransport } from '@acd/runtime';
 import { advisoriesContext } from './advisories.context';
 import { AdvisoryFanoutService } from './advisory-fanout.service';
 

@@ -1,12 +1,7 @@
 import 'reflect-metadata';
-import { auditSchema, loadConfig } from '@acd/config';
-import {
-  AuditAppender,
-  AuditStore,
-  AuditStoreProjector,
-  createLogger,
-  openRuntime,
-} from '@acd/persistence';
+import { loadConfig } from '@acd/config';
+import { auditSchema, AuditAppender, AuditStore, AuditStoreProjector } from '@acd/audit';
+import { createLogger, openRuntime } from '@acd/runtime';
 
 /**
  * The audit log's deployable: the single appender (audited events → acd.audit.log.v1, exactly

@@ -3,7 +3,7 @@ import { Help, Option, SubCommand } from 'nest-commander';
 import type { PinnedHead, VerifyResult } from '@acd/audit';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { createKafka, SchemaSet, schemasDir, TopicNames } from '@acd/messaging';
-import { verifyLogTopic } from '@acd/persistence';
+import { verifyLogTopic } from '@acd/audit';
 import { ApiClient, resolveConfig } from './api-client';
 import { ApiCommand, CONFIG_HELP, note, write, type ApiOptions } from './api-command';
 import {

@@ -5,9 +5,9 @@ import {
   createIndicatorDecider,
   DEFAULT_INDICATOR_BREADTH,
   publishableIndicatorValue,
-} from '@acd/indicators-domain';
-import type { IndicatorBreadth, PublishIndicator } from '@acd/indicators-domain';
-import { publishIndicatorSchema } from '../../gateway/src/indicators/indicator.schemas';
+  publishIndicatorSchema,
+} from '@acd/indicators';
+import type { IndicatorBreadth, PublishIndicator } from '@acd/indicators';
 import { UsageError } from './exit-codes';
 
 /** Columns of an indicator CSV file; lists (orgs, sectors, CVEs) are separated by `;`. */

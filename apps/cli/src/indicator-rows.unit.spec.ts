@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SECTORS, TLP_LEVELS } from '@acd/identity';
-import { INDICATOR_TYPES } from '@acd/indicators-domain';
+import { INDICATOR_TYPES } from '@acd/indicators';
 import { UsageError } from './exit-codes';
 import {
   bodyToCsvCells,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { Help, Option, SubCommand } from 'nest-commander';
-import { indicatorSchema, loadConfig } from '@acd/config';
-import type { IndicatorBreadth } from '@acd/indicators-domain';
+import { loadConfig } from '@acd/config';
+import { indicatorSchema } from '@acd/indicators';
+import type { IndicatorBreadth } from '@acd/indicators';
 import { ApiClient, ApiError, resolveConfig, type BatchItemResult } from './api-client';
 import { ApiCommand, CONFIG_HELP, note, positiveInt, write, type ApiOptions } from './api-command';
 import { CliError, ExitCode, exitCodeForSummary, UsageError } from './exit-codes';

@@ -10,15 +10,13 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { kafkaSchema, loadConfig } from '@acd/config';
+import { createKafka, TopicNames, withAdmin } from '@acd/messaging';
 import {
-  createKafka,
   provisionOrgAccess,
   stackScriptScramWriter,
-  TopicNames,
-  withAdmin,
   type AccessSubject,
   type KafkaCredentials,
-} from '@acd/messaging';
+} from '@acd/identity';
 
 export interface KafkaAccessOptions {
   orgs: string;

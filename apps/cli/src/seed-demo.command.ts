@@ -1,17 +1,17 @@
 import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { DEMO_ORGANISATIONS } from '@acd/identity';
+import { DEMO_ORGANISATIONS, IdentityAdmin } from '@acd/identity';
 import {
   createKafka,
-  IdentityAdmin,
   SchemaSet,
   schemasDir,
   TopicNames,
   withAdmin,
   ensureTopics,
 } from '@acd/messaging';
-import { kafkaSchema, loadConfig, oversightSchema } from '@acd/config';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { oversightSchema } from '@acd/oversight';
 
 interface DemoOrgRecord {
   id: string;

@@ -6,7 +6,7 @@ import {
   type IndicatorCommand,
   type IndicatorEvent,
   type IndicatorState,
-} from '@acd/indicators-domain';
+} from '@acd/indicators';
 import type { BoundedContext } from '@acd/messaging';
 
 /** One aggregate per indicator; publishing refuses values broader than `breadth` allows. */

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { indicatorSchema, loadConfig } from '@acd/config';
-import { TransactionalCommandTransport } from '@acd/persistence';
+import { loadConfig } from '@acd/config';
+import { indicatorSchema } from '@acd/indicators';
+import { TransactionalCommandTransport } from '@acd/runtime';
 import { indicatorContext } from './indicator.context';
 
 @Module({})

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, oversightSchema } from '@acd/config';
-import { TransactionalCommandTransport } from '@acd/persistence';
+import { loadConfig } from '@acd/config';
+import { oversightSchema } from '@acd/oversight';
+import { TransactionalCommandTransport } from '@acd/runtime';
 import { oversightContext } from './oversight.context';
 
 @Module({})

@@ -1,11 +1,11 @@
-import type { OversightConfig } from '@acd/config';
+import type { OversightConfig } from '@acd/oversight';
 import type { BoundedContext } from '@acd/messaging';
 import {
   createOversightDecider,
   type OversightCommand,
   type OversightEvent,
   type OversightState,
-} from '@acd/oversight-domain';
+} from '@acd/oversight';
 
 /**
  * One aggregate per authorisation request, keyed by request id; an operation lives in the

@@ -1,13 +1,8 @@
 import 'reflect-metadata';
 import { loadConfig, projectorSchema } from '@acd/config';
-import {
-  CheckpointStore,
-  createLogger,
-  openRuntime,
-  PROJECTIONS,
-  rebuildProjection,
-  startProjectors,
-} from '@acd/persistence';
+import { CheckpointStore, rebuildProjection } from '@acd/persistence';
+import { createLogger, openRuntime } from '@acd/runtime';
+import { PROJECTIONS, startProjectors } from './projectors';
 
 const USAGE = `usage: projector [run | rebuild [<projection>...]]
   run        keep every read model up to date (default)

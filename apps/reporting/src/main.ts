@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, reportingSchema } from '@acd/config';
-import { TransactionalCommandTransport } from '@acd/persistence';
-import { buildReportingPolicy } from '@acd/reporting-domain';
+import { loadConfig } from '@acd/config';
+import { reportingSchema, buildReportingPolicy } from '@acd/reporting';
+import { TransactionalCommandTransport } from '@acd/runtime';
 import { reportingContext } from './reporting.context';
 
 @Module({})

@@ -4,7 +4,7 @@ import {
   type ReportingEvent,
   type ReportingFileState,
   type ReportingPolicy,
-} from '@acd/reporting-domain';
+} from '@acd/reporting';
 import type { BoundedContext } from '@acd/messaging';
 
 /** One aggregate per designated operator: its reporting file. */

@@ -6,9 +6,9 @@ import {
   EmergencyNotificationBook,
   OVERSIGHT_SCHEDULER_ISSUER,
   type OversightEvent,
-} from '@acd/oversight-domain';
-import { createLogger, openRuntime } from '@acd/persistence';
-import { DeadlineBook, SCHEDULER_ISSUER, type ReportingEvent } from '@acd/reporting-domain';
+} from '@acd/oversight';
+import { createLogger, openRuntime } from '@acd/runtime';
+import { DeadlineBook, SCHEDULER_ISSUER, type ReportingEvent } from '@acd/reporting';
 
 /**
  * The bus's deadline clocks, one DueCommandScheduler per clock:

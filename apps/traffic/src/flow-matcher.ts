@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
-import type { IndicatorBreadth, IndicatorEvent } from '@acd/indicators-domain';
+import type { IndicatorBreadth, IndicatorEvent } from '@acd/indicators';
 import {
   commitSlice,
   deadLetter,
@@ -18,7 +18,7 @@ import {
   TRAFFIC_NAMESPACE,
   type FlowMatched,
   type FlowsAccepted,
-} from '@acd/traffic-domain';
+} from '@acd/traffic';
 
 export interface FlowMatcherOptions {
   instanceId: string;

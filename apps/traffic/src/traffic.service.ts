@@ -3,8 +3,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { indicatorSchema, loadConfig, trafficSchema } from '@acd/config';
-import { createLogger, openRuntime, TrafficRetentionSweeper, type Runtime } from '@acd/persistence';
+import { loadConfig } from '@acd/config';
+import { indicatorSchema } from '@acd/indicators';
+import { trafficSchema, TrafficRetentionSweeper } from '@acd/traffic';
+import { createLogger, openRuntime, type Runtime } from '@acd/runtime';
 import { FlowMatcher } from './flow-matcher';
 
 /**

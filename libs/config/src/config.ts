@@ -1,8 +1,4 @@
 import { z } from 'zod';
-import { SECTORS, type Sector } from '@acd/identity';
-import { DEFAULT_INDICATOR_BREADTH, type IndicatorBreadth } from '@acd/indicators-domain';
-import { DEFAULT_PROFILE_SETTINGS as D } from '@acd/reporting-domain';
-import { AuditSigningKey, KeyFormatError } from '@acd/audit';
 
 /**
  * One validated schema per namespace. A bad environment stops start-up with a message naming
@@ -102,38 +98,8 @@ export const gatewaySchema = z.object({
     .default(262_144),
 });
 
-/**
- * How broad an indicator may be (see `breadthProblem` in the indicators domain): the shortest
- * CIDR prefix per family. A default route is refused whatever the setting.
- */
-export const indicatorSchema = z
-  .object({
-    /** Shortest IPv4 prefix a CIDR indicator may have (1-32; /8 by default). */
-    ACD_INDICATOR_MIN_PREFIX_V4: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(32)
-      .default(DEFAULT_INDICATOR_BREADTH.minPrefixV4),
-    /** Shortest IPv6 prefix a CIDR indicator may have (1-128; /32 by default). */
-    ACD_INDICATOR_MIN_PREFIX_V6: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(128)
-      .default(DEFAULT_INDICATOR_BREADTH.minPrefixV6),
-  })
-  .transform((e): IndicatorBreadth => ({
-    minPrefixV4: e.ACD_INDICATOR_MIN_PREFIX_V4,
-    minPrefixV6: e.ACD_INDICATOR_MIN_PREFIX_V6,
-  }));
-
-export const projectorSchema = z.object({
-  /** Most events applied per write: bounds memory and the replay after a crash. */
-  ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
-});
-
-const isoDuration = z
+/** An ISO 8601 duration (PT24H, P3D, P1M), as the reporting and oversight settings take it. */
+export const isoDuration = z
   .string()
   .regex(
     /^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/,
@@ -141,118 +107,9 @@ const isoDuration = z
   )
   .refine((s) => /\d/.test(s), 'an ISO 8601 duration such as PT24H, P3D or P1M');
 
-const sectorList = (fallback: readonly string[]) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(SECTORS, { message: `each must be one of ${SECTORS.join(', ')}` })))
-    .default([...fallback] as Sector[]);
-
-/**
- * Reporting policy profiles (see the README). The Act leaves jp-acd's hours to implementing
- * rules, so they are settings; NIS2's and CIRCIA's hours are fixed by those laws, and only which
- * sectors they cover is configured.
- */
-export const reportingSchema = z
-  .object({
-    ACD_JP_ACD_EARLY_WARNING: isoDuration.default(D.jpEarlyWarning),
-    ACD_JP_ACD_NOTIFICATION: isoDuration.default(D.jpNotification),
-    ACD_JP_ACD_FINAL: isoDuration.default(D.jpFinal),
-    ACD_JP_ACD_SECTORS: sectorList(D.jpSectors),
-    ACD_NIS2_SECTORS: sectorList(D.nis2Sectors),
-    ACD_CIRCIA_SECTORS: sectorList(D.circiaSectors),
-  })
-  .transform((e) => ({
-    jpEarlyWarning: e.ACD_JP_ACD_EARLY_WARNING,
-    jpNotification: e.ACD_JP_ACD_NOTIFICATION,
-    jpFinal: e.ACD_JP_ACD_FINAL,
-    jpSectors: e.ACD_JP_ACD_SECTORS,
-    nis2Sectors: e.ACD_NIS2_SECTORS,
-    circiaSectors: e.ACD_CIRCIA_SECTORS,
-  }));
-
-/**
- * The oversight commission (see the README's safeguards). The law names five members approved
- * by the Diet; who they are, and the voting rule, are configuration.
- */
-export const oversightSchema = z
-  .object({
-    /** Member ids of the oversight commission, comma-separated; each votes with its own token. */
-    ACD_COMMISSION_MEMBERS: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z
-          .array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'each a kebab-case id'))
-          .min(1, 'at least one member')
-          .max(25)
-          .refine((a) => new Set(a).size === a.length, 'member ids must be distinct'),
-      )
-      .default(['member-1', 'member-2', 'member-3', 'member-4', 'member-5']),
-    /** Votes that must be cast before a request is decided. */
-    ACD_COMMISSION_QUORUM: z.coerce.number().int().min(1).max(25).default(3),
-    /** How long an agency that acted first in an emergency has to notify the commission. */
-    ACD_EMERGENCY_NOTIFY_WITHIN: isoDuration.default('PT24H'),
-  })
-  .refine((c) => c.ACD_COMMISSION_QUORUM <= c.ACD_COMMISSION_MEMBERS.length, {
-    message: 'ACD_COMMISSION_QUORUM cannot exceed the number of ACD_COMMISSION_MEMBERS',
-    path: ['ACD_COMMISSION_QUORUM'],
-  });
-
-/** Cross-border flow metadata (see the README's traffic section). */
-export const trafficSchema = z.object({
-  /** Largest JSON body of `POST /v1/traffic/flow-batches` (its own limit; the global one stays small). */
-  ACD_FLOW_BATCH_MAX_BODY: z
-    .string()
-    .regex(/^\d+(b|kb|mb)$/i, 'a size like 8mb')
-    .default('8mb'),
-  /** Most flow records in one submission; more answers 413. */
-  ACD_FLOW_BATCH_MAX_FLOWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
-  /** Most flows in one record on acd.traffic.flows.v1. */
-  ACD_FLOW_CHUNK_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
-  /** How long the telecom's submission summaries stay readable. */
-  ACD_TRAFFIC_SUBMISSIONS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
-  /** How long metadata matches stay readable to the cabinet office and the commission. */
-  ACD_TRAFFIC_MATCHES_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
-  /** Most flow records the matcher handles in one Kafka transaction (smaller: less redone after a crash). */
-  ACD_FLOW_MATCH_MAX_TRANSACTION: z.coerce.number().int().min(1).max(1_000).default(50),
-  /** How often expired read-model documents are deleted (FerretDB v1 has no TTL indexes). */
-  ACD_TRAFFIC_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
-});
-
-/**
- * The tamper-evident audit log. The signing key is the bus's identity towards the commission:
- * keep it secret and stable (a verifier trusts its public key). It is parsed here so a bad
- * value stops start-up, and its text never appears in a message.
- */
-export const auditSchema = z.object({
-  /** Ed25519 private key: PKCS#8 PEM, or the base64 of a 32-byte seed. */
-  ACD_AUDIT_SIGNING_KEY: z
-    .string({ message: 'required: an Ed25519 key (PKCS#8 PEM or base64 of a 32-byte seed)' })
-    .min(1, 'required: an Ed25519 key (PKCS#8 PEM or base64 of a 32-byte seed)')
-    .transform((text, ctx) => {
-      try {
-        return AuditSigningKey.parse(text);
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          message: err instanceof KeyFormatError ? err.message : 'not a usable Ed25519 key',
-        });
-        return z.NEVER;
-      }
-    }),
-  /** Most audit entries appended in one Kafka transaction. */
-  ACD_AUDIT_MAX_TRANSACTION: z.coerce.number().int().min(1).max(10_000).default(500),
+export const projectorSchema = z.object({
+  /** Most events applied per write: bounds memory and the replay after a crash. */
+  ACD_PROJECTOR_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 export const logSchema = z.object({
@@ -276,9 +133,4 @@ export function loadConfig<T extends z.ZodTypeAny>(
 export type KafkaConfig = z.infer<typeof kafkaSchema>;
 export type MongoConfig = z.infer<typeof mongoSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
-export type IndicatorConfig = z.infer<typeof indicatorSchema>;
 export type ProjectorConfig = z.infer<typeof projectorSchema>;
-export type ReportingConfig = z.infer<typeof reportingSchema>;
-export type OversightConfig = z.infer<typeof oversightSchema>;
-export type AuditConfig = z.infer<typeof auditSchema>;
-export type TrafficConfig = z.infer<typeof trafficSchema>;

@@ -1,4 +1,4 @@
-import { ConfigError, gatewaySchema, indicatorSchema, kafkaSchema, loadConfig } from './config';
+import { ConfigError, gatewaySchema, kafkaSchema, loadConfig } from './config';
 
 describe('configuration', () => {
   it('splits a broker list and applies defaults', () => {
@@ -11,25 +11,6 @@ describe('configuration', () => {
     expect(() => loadConfig(kafkaSchema, { KAFKA_BROKERS: 'no-port' })).toThrow(ConfigError);
     expect(() => loadConfig(kafkaSchema, { KAFKA_BROKERS: 'no-port' })).toThrow(/KAFKA_BROKERS/);
     expect(() => loadConfig(gatewaySchema, { PORT: '70000' })).toThrow(/PORT/);
-  });
-
-  it('bounds how broad an indicator may be, /8 and /32 unless set, never a default route', () => {
-    expect(loadConfig(indicatorSchema, {})).toEqual({ minPrefixV4: 8, minPrefixV6: 32 });
-    expect(
-      loadConfig(indicatorSchema, {
-        ACD_INDICATOR_MIN_PREFIX_V4: '16',
-        ACD_INDICATOR_MIN_PREFIX_V6: '48',
-      }),
-    ).toEqual({ minPrefixV4: 16, minPrefixV6: 48 });
-    for (const [name, value] of [
-      ['ACD_INDICATOR_MIN_PREFIX_V4', '0'],
-      ['ACD_INDICATOR_MIN_PREFIX_V4', '33'],
-      ['ACD_INDICATOR_MIN_PREFIX_V6', '0'],
-      ['ACD_INDICATOR_MIN_PREFIX_V6', '129'],
-      ['ACD_INDICATOR_MIN_PREFIX_V6', 'wide'],
-    ] as const) {
-      expect(() => loadConfig(indicatorSchema, { [name]: value })).toThrow(new RegExp(name));
-    }
   });
 
   it('caps streams per organisation as well as per gateway', () => {

@@ -20,7 +20,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { AdvisoryQueries, ReferenceLookup } from '@acd/persistence';
+import { AdvisoryQueries } from '@acd/advisories';
+import { ReferenceLookup } from '../common/reference.lookup';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CommandHeaders } from '../common/command-headers';

@@ -10,15 +10,13 @@ import {
   type IssueAdvisory,
   type UpdateAdvisory,
   type WithdrawAdvisory,
-} from '@acd/advisories-domain';
+  AdvisoryQueries,
+  type AdvisoryDoc,
+} from '@acd/advisories';
 import { deterministicId } from '@acd/event-sourcing';
 import { canRead, canReadReport, type Organisation, type Tlp } from '@acd/identity';
-import {
-  AdvisoryQueries,
-  IndicatorQueries,
-  ReportingQueries,
-  type AdvisoryDoc,
-} from '@acd/persistence';
+import { IndicatorQueries } from '@acd/indicators';
+import { ReportingQueries } from '@acd/reporting';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';

@@ -16,18 +16,12 @@ import {
 } from '@acd/identity';
 import {
   advisoryCopies,
-  eventHeaders,
-  SchemaSet,
-  schemasDir,
-  TopicNames,
   type AdvisoryDirectory,
-} from '@acd/messaging';
-import {
   advisoryStreamSource,
-  StreamFilter,
   type AdvisoryDoc,
-  type AnyEvent,
-} from '@acd/persistence';
+} from '@acd/advisories';
+import { eventHeaders, SchemaSet, schemasDir, TopicNames } from '@acd/messaging';
+import { StreamFilter, type AnyEvent } from '@acd/persistence';
 import { presentAdvisory } from './advisory.presenter';
 
 /**

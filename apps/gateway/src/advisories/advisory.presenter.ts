@@ -7,7 +7,7 @@ import {
   type ReferenceTerms,
   type Tlp,
 } from '@acd/identity';
-import type { AcknowledgementReport, AdvisoryDoc } from '@acd/persistence';
+import type { AcknowledgementReport, AdvisoryDoc } from '@acd/advisories';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 

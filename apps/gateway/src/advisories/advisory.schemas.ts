@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { ADVISORY_SEVERITIES } from '@acd/advisories-domain';
-import { ORG_KINDS, SECTORS, TLP_LEVELS } from '@acd/identity';
-import { isoInstant, orgIdSchema, text, uuidSchema } from '../common/schema-primitives';
+import { ADVISORY_SEVERITIES } from '@acd/advisories';
+import {
+  ORG_KINDS,
+  SECTORS,
+  TLP_LEVELS,
+  isoInstant,
+  orgIdSchema,
+  text,
+  uuidSchema,
+} from '@acd/identity';
 
 export const advisoryIdSchema = uuidSchema;
 

@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { canonicalJson, toJsonValue } from '@acd/audit';
 import type { Organisation } from '@acd/identity';
 import { eventHeaders } from '@acd/messaging';
-import type { Runtime } from '@acd/persistence';
+import type { Runtime } from '@acd/runtime';
 import { RUNTIME } from '../bus/bus.module';
 
 /** Labels whose every read is recorded (TLP 2.0: named recipients, own organisation, need to know). */

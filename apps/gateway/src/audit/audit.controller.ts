@@ -1,8 +1,7 @@
 import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { entryJson, entryLeafHash, type LogRecord } from '@acd/audit';
+import { entryJson, entryLeafHash, type LogRecord, AuditStore } from '@acd/audit';
 import type { Organisation } from '@acd/identity';
-import { AuditStore } from '@acd/persistence';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { badRequest, ZodValidationPipe } from '../common/zod-validation.pipe';
 import { auditEntriesSchema, consistencyProofSchema, inclusionProofSchema } from './audit.schemas';

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { AuditStore, type Runtime } from '@acd/persistence';
+import { AuditStore } from '@acd/audit';
+import { type Runtime } from '@acd/runtime';
 import { RUNTIME } from '../bus/bus.module';
 import { AuditController } from './audit.controller';
 import { AuditTrail } from './audit-trail.service';

@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Organisation } from '@acd/identity';
-import { OrganisationDirectory } from '@acd/persistence';
+import { OrganisationDirectory } from '@acd/identity';
 
 export const PUBLIC = 'acd:public';
 

@@ -11,16 +11,13 @@ import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
 import { PublisherNames } from '../indicators/publisher-names';
 import { BusIds } from '../common/bus-ids';
-import {
-  IndicatorQueries,
-  openRuntime,
-  OrganisationDirectory,
-  ReportingQueries,
-  AdvisoryQueries,
-  ReferenceLookup,
-  OversightQueries,
-  type Runtime,
-} from '@acd/persistence';
+import { IndicatorQueries } from '@acd/indicators';
+import { openRuntime, type Runtime } from '@acd/runtime';
+import { OrganisationDirectory } from '@acd/identity';
+import { ReportingQueries } from '@acd/reporting';
+import { AdvisoryQueries } from '@acd/advisories';
+import { ReferenceLookup } from '../common/reference.lookup';
+import { OversightQueries } from '@acd/oversight';
 
 export const RUNTIME = Symbol('RUNTIME');
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,6 +1,6 @@
 import { commandIdFor, type Principal } from '@acd/event-sourcing';
-import { indicatorIdFor, type IndicatorType } from '@acd/indicators-domain';
-import { flowBatchIdFor } from '@acd/traffic-domain';
+import { indicatorIdFor, type IndicatorType } from '@acd/indicators';
+import { flowBatchIdFor } from '@acd/traffic';
 import { randomBytes } from 'node:crypto';
 
 /**

@@ -7,7 +7,8 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { CommandBus, withAdmin } from '@acd/messaging';
-import { pingMongo, type Runtime } from '@acd/persistence';
+import { pingMongo } from '@acd/persistence';
+import { type Runtime } from '@acd/runtime';
 import { Public } from '../auth/public.decorator';
 import { RUNTIME } from '../bus/bus.module';
 

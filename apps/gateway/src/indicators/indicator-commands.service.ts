@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { indicatorSchema, loadConfig } from '@acd/config';
-import type { Organisation } from '@acd/identity';
+import { loadConfig } from '@acd/config';
 import {
+  indicatorSchema,
   publishableIndicatorValue,
   type IndicatorBreadth,
   type PublishIndicator,
-} from '@acd/indicators-domain';
-import { OrganisationDirectory } from '@acd/persistence';
+} from '@acd/indicators';
+import type { Organisation } from '@acd/identity';
+import { OrganisationDirectory } from '@acd/identity';
 import { BusIds } from '../common/bus-ids';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
-import type { PublishIndicatorBody } from './indicator.schemas';
+import type { PublishIndicatorBody } from '@acd/indicators';
 
 const NS = 'jp.acd.indicator';
 

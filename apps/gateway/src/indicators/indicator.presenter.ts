@@ -1,5 +1,6 @@
 import type { Organisation } from '@acd/identity';
-import type { FeedPosition, IndicatorDoc } from '@acd/persistence';
+import type { FeedPosition } from '@acd/persistence';
+import type { IndicatorDoc } from '@acd/indicators';
 import type { PublisherNames } from './publisher-names';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);

@@ -21,8 +21,18 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { normaliseIndicatorValue } from '@acd/indicators-domain';
-import { IndicatorQueries } from '@acd/persistence';
+import {
+  normaliseIndicatorValue,
+  IndicatorQueries,
+  indicatorIdSchema,
+  listIndicatorsSchema,
+  MAX_BATCH_ITEMS,
+  publishBatchDocSchema,
+  publishBatchSchema,
+  publishIndicatorSchema,
+  revokeIndicatorSchema,
+  sightingSchema,
+} from '@acd/indicators';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { openApiSchema } from '../common/openapi';
@@ -38,16 +48,6 @@ import { commandOptions, partOf } from '../common/command-sender';
 import { CommandHeaders } from '../common/command-headers';
 import { decodeIndicatorCursor, encodeFeedCursor, presentIndicator } from './indicator.presenter';
 import { PublisherNames } from './publisher-names';
-import {
-  indicatorIdSchema,
-  listIndicatorsSchema,
-  MAX_BATCH_ITEMS,
-  publishBatchDocSchema,
-  publishBatchSchema,
-  publishIndicatorSchema,
-  revokeIndicatorSchema,
-  sightingSchema,
-} from './indicator.schemas';
 
 const idPipe = new ZodValidationPipe(indicatorIdSchema);
 

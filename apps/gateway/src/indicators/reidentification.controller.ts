@@ -12,13 +12,12 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nes
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Organisation } from '@acd/identity';
-import { IndicatorQueries } from '@acd/persistence';
+import { IndicatorQueries, indicatorIdSchema } from '@acd/indicators';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
 import { CommandSender, commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { indicatorIdSchema } from './indicator.schemas';
 import { PublisherNames } from './publisher-names';
 import { notFound } from '../common/command-outcome';
 

@@ -12,14 +12,12 @@ import {
   type ReportOperation,
   type RequestCollectionAuthorisation,
   type RequestOperationAuthorisation,
-} from '@acd/oversight-domain';
-import {
-  IndicatorQueries,
-  OrganisationDirectory,
   OversightQueries,
-  ReportingQueries,
-  TrafficQueries,
-} from '@acd/persistence';
+} from '@acd/oversight';
+import { IndicatorQueries } from '@acd/indicators';
+import { OrganisationDirectory } from '@acd/identity';
+import { ReportingQueries } from '@acd/reporting';
+import { TrafficQueries } from '@acd/traffic';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';

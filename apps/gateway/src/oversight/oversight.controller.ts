@@ -9,7 +9,9 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { AuditStore, OversightQueries, ReferenceLookup } from '@acd/persistence';
+import { AuditStore } from '@acd/audit';
+import { OversightQueries } from '@acd/oversight';
+import { ReferenceLookup } from '../common/reference.lookup';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';

@@ -6,7 +6,7 @@ import {
   type ReferenceTerms,
 } from '@acd/identity';
 import type { SignedTreeHead } from '@acd/audit';
-import type { OversightBoardData, OversightRequestDoc } from '@acd/persistence';
+import type { OversightBoardData, OversightRequestDoc } from '@acd/oversight';
 
 /** The audit log's newest signed tree head, and the id of the key that signed it. */
 export type AuditHeadView = SignedTreeHead & { keyId: string | null };

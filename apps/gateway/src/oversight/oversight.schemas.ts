@@ -7,8 +7,8 @@ import {
   OPERATION_MEASURES,
   TARGET_TYPES,
   VOTES,
-} from '@acd/oversight-domain';
-import { isoInstant, orgIdSchema, text } from '../common/schema-primitives';
+} from '@acd/oversight';
+import { isoInstant, orgIdSchema, text } from '@acd/identity';
 
 /** Request ids are UUIDs derived from the requesting command's id. */
 export const requestIdSchema = z.string().uuid('must be a UUID');

@@ -1,5 +1,5 @@
-import type { OperationTarget } from '@acd/oversight-domain';
-import { countryOfAddress } from '@acd/traffic-domain';
+import type { OperationTarget } from '@acd/oversight';
+import { countryOfAddress } from '@acd/traffic';
 import type { TargetBody } from './oversight.schemas';
 
 /** The address the dataset is asked about: the address itself, or a network's address. */

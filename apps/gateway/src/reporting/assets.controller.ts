@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { ReportingQueries } from '@acd/persistence';
+import { ReportingQueries } from '@acd/reporting';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';

@@ -9,12 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import {
-  ReferenceLookup,
-  ReportingQueries,
-  type AssetDoc,
-  type IncidentDoc,
-} from '@acd/persistence';
+import { ReferenceLookup } from '../common/reference.lookup';
+import { ReportingQueries, type AssetDoc, type IncidentDoc } from '@acd/reporting';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';

@@ -1,7 +1,8 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { deterministicId } from '@acd/event-sourcing';
-import { canReadReport, type Organisation } from '@acd/identity';
-import { IndicatorQueries, OrganisationDirectory, ReportingQueries } from '@acd/persistence';
+import { canReadReport, type Organisation, OrganisationDirectory } from '@acd/identity';
+import { IndicatorQueries } from '@acd/indicators';
+import { ReportingQueries } from '@acd/reporting';
 import type {
   AssessPenalty,
   ChangeAsset,
@@ -11,7 +12,7 @@ import type {
   OpenComplianceCase,
   OpenIncident,
   RetireAsset,
-} from '@acd/reporting-domain';
+} from '@acd/reporting';
 import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';

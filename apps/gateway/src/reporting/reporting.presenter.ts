@@ -4,8 +4,8 @@ import {
   type Organisation,
   type ReferenceTerms,
 } from '@acd/identity';
-import type { AssetDoc, IncidentDoc, ReportingFileDoc } from '@acd/persistence';
-import { formatJst } from '@acd/reporting-domain';
+import type { AssetDoc, IncidentDoc, ReportingFileDoc } from '@acd/reporting';
+import { formatJst } from '@acd/reporting';
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 /** JST for people (see formatJst); null stays null. */

@@ -1,5 +1,5 @@
-import { incidentProjection, type AssetDoc, type IncidentDoc } from '@acd/persistence';
-import { DAY, foldInMemory, HOUR, ReportingFileHistory } from '@acd/persistence/testing';
+import { incidentProjection, type AssetDoc, type IncidentDoc } from '@acd/reporting';
+import { DAY, foldInMemory, HOUR, ReportingFileHistory } from '@acd/reporting/testing';
 import { incidentTimeline, jst, regimeReport } from './reporting.presenter';
 
 const T0 = Date.parse('2026-11-20T15:30:00Z');

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { SECTORS } from '@acd/identity';
+import { SECTORS, isoInstant, orgIdSchema, text, uuidSchema } from '@acd/identity';
 import {
   ASSET_EXPOSURES,
   IMPACT_LEVELS,
   INCIDENT_STATUSES,
   PROFILE_IDS,
   REPORT_STAGES,
-} from '@acd/reporting-domain';
-import { isoInstant, orgIdSchema, text, uuidSchema } from '../common/schema-primitives';
-import { publishIndicatorSchema } from '../indicators/indicator.schemas';
+} from '@acd/reporting';
+import { publishIndicatorSchema } from '@acd/indicators';
 
 export { orgIdSchema, uuidSchema };
 

@@ -9,16 +9,12 @@ import type { Response } from 'express';
 import type { Admin } from 'kafkajs';
 import type { GatewayConfig } from '@acd/config';
 import type { Organisation } from '@acd/identity';
-import {
-  AdvisoryQueries,
-  IndicatorQueries,
-  ReferenceLookup,
-  StreamFilter,
-  streamSources,
-  type Runtime,
-  type StreamPosition,
-  type StreamSource,
-} from '@acd/persistence';
+import { AdvisoryQueries } from '@acd/advisories';
+import { IndicatorQueries } from '@acd/indicators';
+import { ReferenceLookup } from '../common/reference.lookup';
+import { StreamFilter, type StreamPosition, type StreamSource } from '@acd/persistence';
+import { streamSources } from './stream-sources';
+import { type Runtime } from '@acd/runtime';
 import { GATEWAY_CONFIG, RUNTIME } from '../bus/bus.module';
 import { PublisherNames } from '../indicators/publisher-names';
 import { AuditTrail, streamReadItems } from '../audit/audit-trail.service';

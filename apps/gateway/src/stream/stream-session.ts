@@ -3,6 +3,7 @@ import type { Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodeEnvelope, type TopicNames, type WireCodec } from '@acd/messaging';
+import type { Organisation } from '@acd/identity';
 import {
   PositionTracker,
   type AnyEvent,
@@ -17,7 +18,7 @@ export interface StreamSessionOptions {
   topics: TopicNames;
   codec: WireCodec;
   sources: StreamSource[];
-  filter: StreamFilter;
+  filter: StreamFilter<Organisation>;
   start: StreamPosition;
   res: Response;
   logger: Logger;

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { loadConfig, trafficSchema } from '@acd/config';
+import { loadConfig } from '@acd/config';
+import { trafficSchema } from '@acd/traffic';
 
 export const FLOW_BATCH_PATH = '/v1/traffic/flow-batches';
 

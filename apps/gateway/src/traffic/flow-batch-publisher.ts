@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
 import { eventHeaders } from '@acd/messaging';
-import type { Runtime } from '@acd/persistence';
+import type { Runtime } from '@acd/runtime';
 import {
   chunkFlows,
   flowBatchReceivedIdFor,
@@ -9,7 +9,7 @@ import {
   TRAFFIC_NAMESPACE,
   type FlowBatchReceived,
   type FlowRecord,
-} from '@acd/traffic-domain';
+} from '@acd/traffic';
 import { RUNTIME } from '../bus/bus.module';
 
 export interface FlowBatchToPublish {

@@ -6,19 +6,18 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { loadConfig, trafficSchema, type TrafficConfig } from '@acd/config';
-import type { Organisation } from '@acd/identity';
+import { loadConfig } from '@acd/config';
 import {
-  CollectionAuthorisationLookup,
+  trafficSchema,
+  type TrafficConfig,
   TrafficQueries,
-  type LiveCollectionAuthorisation,
-} from '@acd/persistence';
-import {
   countryOfAddress,
   loadIpCountryTable,
   sortFlowBatch,
   type FlowIssue,
-} from '@acd/traffic-domain';
+} from '@acd/traffic';
+import type { Organisation } from '@acd/identity';
+import { CollectionAuthorisationLookup, type LiveCollectionAuthorisation } from '@acd/oversight';
 import { BusIds } from '../common/bus-ids';
 import { digestOf, stableJson } from '../common/request-digest';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';

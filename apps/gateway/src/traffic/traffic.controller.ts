@@ -11,7 +11,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { canReadReference, type Organisation } from '@acd/identity';
-import { ReferenceLookup, TrafficQueries } from '@acd/persistence';
+import { ReferenceLookup } from '../common/reference.lookup';
+import { TrafficQueries } from '@acd/traffic';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { idempotencyKeySchema } from '../common/command-headers';

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CollectionAuthorisationLookup, TrafficQueries, type Runtime } from '@acd/persistence';
+import { CollectionAuthorisationLookup } from '@acd/oversight';
+import { TrafficQueries } from '@acd/traffic';
+import { type Runtime } from '@acd/runtime';
 import { RUNTIME } from '../bus/bus.module';
 import { FlowBatchBodyLimit } from './flow-batch-body';
 import { FlowBatchPublisher } from './flow-batch-publisher';

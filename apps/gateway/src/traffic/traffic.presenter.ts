@@ -4,7 +4,7 @@ import {
   type Reference,
   type ReferenceTerms,
 } from '@acd/identity';
-import type { FlowMatchDoc, FlowSubmissionDoc } from '@acd/persistence';
+import type { FlowMatchDoc, FlowSubmissionDoc } from '@acd/traffic';
 
 export function presentSubmission(d: FlowSubmissionDoc) {
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoInstant, text } from '../common/schema-primitives';
+import { isoInstant, text } from '@acd/identity';
 
 /**
  * One flow record as submitted. Strict: any field not listed here (a `payload`, headers, a

@@ -1,5 +1,4 @@
 import type { EventEnvelope } from '@acd/event-sourcing';
-import type { Organisation } from '@acd/identity';
 import type { TopicKey } from '@acd/messaging';
 
 /** An event as the registry's topics carry it, once decoded. */
@@ -12,7 +11,7 @@ export type StreamAccess<T> =
   | { termsOf: string };
 
 /** What a source makes of one event before anyone's entitlement is checked. */
-export interface SourceEvent<T> {
+export interface SourceEvent<T, V = unknown> {
   /** Aggregate id (the indicator's, the advisory's). */
   id: string;
   /** Event type, e.g. `IndicatorPublished`. */
@@ -24,27 +23,28 @@ export interface SourceEvent<T> {
    * What the viewer receives (may depend on the viewer, e.g. publisher pseudonyms, or look up
    * what the viewer may read of the items the event refers to).
    */
-  data(viewer: Organisation): unknown;
+  data(viewer: V): unknown;
 }
 
 /**
  * One kind of item on the live stream. Adding a kind is one more entry in the registry
  * (`streamSources`): the topic it reads, how an event maps to a `SourceEvent`, the entitlement
- * policy, and how to find an aggregate's current terms when an event carries none.
+ * policy, and how to find an aggregate's current terms when an event carries none. `V` is the
+ * viewer (an organisation): this mechanism knows nothing of who it is, only the source's policy does.
  */
-export interface StreamSource<T = unknown> {
+export interface StreamSource<T = unknown, V = unknown> {
   /** What clients filter by (`?kinds=`) and what the SSE `event:` field says. */
   readonly kind: string;
   readonly topic: TopicKey;
   /** null: the event is not streamed (internal or not for readers). */
-  map(envelope: EventEnvelope<AnyEvent>): SourceEvent<T> | null;
+  map(envelope: EventEnvelope<AnyEvent>): SourceEvent<T, V> | null;
   /** The one policy of this kind of item. */
-  canRead(viewer: Organisation, terms: T): boolean;
+  canRead(viewer: V, terms: T): boolean;
   /**
    * Current terms of an aggregate the viewer may read, from the read model; null when it does
    * not exist (yet) or is hidden from the viewer.
    */
-  visibleTerms(viewer: Organisation, id: string): Promise<T | null>;
+  visibleTerms(viewer: V, id: string): Promise<T | null>;
 }
 
 /** What one client receives for one event. */
@@ -83,7 +83,7 @@ interface CachedTerms {
  *
  * Memory: at most `maxCachedTerms` entries (least recently used evicted).
  */
-export class StreamFilter {
+export class StreamFilter<V = unknown> {
   private readonly cache = new Map<string, CachedTerms>();
   private readonly max: number;
   private readonly readModelTtl: number;
@@ -91,7 +91,7 @@ export class StreamFilter {
   private readonly now: () => number;
 
   constructor(
-    readonly viewer: Organisation,
+    readonly viewer: V,
     options: StreamFilterOptions = {},
   ) {
     this.max = options.maxCachedTerms ?? 1_000;
@@ -106,7 +106,7 @@ export class StreamFilter {
 
   /** The item to send, or null when the event is not streamed or not for this viewer. */
   async apply<T>(
-    source: StreamSource<T>,
+    source: StreamSource<T, V>,
     envelope: EventEnvelope<AnyEvent>,
   ): Promise<StreamItem | null> {
     const ev = source.map(envelope);
@@ -125,7 +125,7 @@ export class StreamFilter {
     };
   }
 
-  private async termsOf<T>(source: StreamSource<T>, key: string, id: string): Promise<T | null> {
+  private async termsOf<T>(source: StreamSource<T, V>, key: string, id: string): Promise<T | null> {
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt > this.now()) {
       this.cache.delete(key);

@@ -1,0 +1,57 @@
+import type { BusLogger } from '@acd/messaging';
+import { advisoryProjection } from '@acd/advisories';
+import { CheckpointStore, ProjectionRunner } from '@acd/persistence';
+import { indicatorProjection } from '@acd/indicators';
+import { organisationProjection } from '@acd/identity';
+import { oversightRequestProjection } from '@acd/oversight';
+import type { Projection, ReadModelDoc } from '@acd/persistence';
+import { assetProjection, incidentProjection, reportingFileProjection } from '@acd/reporting';
+import type { Runtime } from '@acd/runtime';
+import { loadConfig } from '@acd/config';
+import { expiringTrafficProjections, trafficSchema } from '@acd/traffic';
+
+// Erased to the common shape: the runner never looks inside event or document types. The
+// traffic read models expire after the configured retention.
+export const PROJECTIONS = [
+  organisationProjection,
+  indicatorProjection,
+  incidentProjection,
+  assetProjection,
+  reportingFileProjection,
+  advisoryProjection,
+  oversightRequestProjection,
+  ...expiringTrafficProjections(loadConfig(trafficSchema)),
+] as unknown as Projection<unknown, ReadModelDoc>[];
+
+/** Every read model kept up to date in one process, sharing one dead-letter producer. */
+export async function startProjectors(
+  rt: Runtime,
+  logger: BusLogger,
+  maxBatch?: number,
+): Promise<{ runners: ProjectionRunner<unknown, ReadModelDoc>[]; stop(): Promise<void> }> {
+  const dlq = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await dlq.connect();
+  const checkpoints = new CheckpointStore(rt.mongo);
+  const runners = PROJECTIONS.map(
+    (p) =>
+      new ProjectionRunner(
+        rt.kafka,
+        rt.topics,
+        rt.codec,
+        rt.db,
+        checkpoints,
+        p,
+        dlq,
+        logger,
+        maxBatch,
+      ),
+  );
+  for (const r of runners) await r.start();
+  return {
+    runners,
+    async stop() {
+      for (const r of runners) await r.stop();
+      await dlq.disconnect();
+    },
+  };
+}

@@ -1,0 +1,335 @@
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Message as KafkaOut,
+  Producer,
+} from 'kafkajs';
+import {
+  advisoryAudienceFor,
+  OPEN_BY_DEFAULT_TLPS,
+  SECTOR_SHAREABLE_TLPS,
+  sharedAdvisoryAudience,
+  type AdvisoryAudience,
+  type AudienceViewer,
+  type OrgKind,
+  type Tlp,
+} from '@acd/identity/domain';
+import {
+  decodeEnvelope,
+  createTopics,
+  type BusLogger,
+  ADVISORY_FANOUT_SPEC,
+  type TopicNames,
+  commitSlice,
+  forEachSlice,
+} from '@acd/messaging';
+import type { WireCodec } from '@acd/messaging';
+
+/** The part of an advisory event that decides where its copies go. */
+export interface FanoutItem {
+  tlp: string;
+  audience: { everyone: boolean; sectors: string[]; kinds: string[]; orgs: string[] };
+}
+
+/** Event types copied to the audience topics; acknowledgements stay on the events topic. */
+export const FANNED_OUT_EVENT_TYPES: readonly string[] = [
+  'AdvisoryIssued',
+  'AdvisoryUpdated',
+  'AdvisoryWithdrawn',
+];
+
+/** One audience topic of an advisory, and whose view of the advisory its copy carries. */
+export interface AudienceRoute {
+  topic: string;
+  /** The organisation whose own topic it is; null for a topic many read alike (sector, public). */
+  orgId: string | null;
+}
+
+/**
+ * The audience topics of one advisory, by the same rules as `canReadAdvisory`: the public topic
+ * when it is for everyone (CLEAR, GREEN), a sector topic per sector and an organisation topic
+ * per member of each named kind (CLEAR, GREEN, AMBER), and an organisation topic per named
+ * organisation (any label). A topic's readers are exactly the advisory's readers there
+ * (`TopicNames.advisoryTopicsFor`), so a broker ACL per organisation enforces the policy.
+ */
+export async function advisoryAudienceRoutes(
+  topics: TopicNames,
+  item: FanoutItem,
+  orgIdsOfKinds: (kinds: string[]) => Promise<string[]>,
+): Promise<AudienceRoute[]> {
+  const tlp = item.tlp as Tlp;
+  const { everyone, sectors, kinds, orgs } = item.audience;
+  const out = new Map<string, AudienceRoute>();
+  const add = (topic: string, orgId: string | null) => out.set(topic, { topic, orgId });
+  if (everyone && OPEN_BY_DEFAULT_TLPS.includes(tlp)) add(topics.advisoryPublic(), null);
+  if (SECTOR_SHAREABLE_TLPS.includes(tlp)) {
+    for (const sector of sectors) add(topics.advisorySector(sector), null);
+    if (kinds.length > 0) {
+      for (const id of await orgIdsOfKinds(kinds)) add(topics.advisoryOrg(id), id);
+    }
+  }
+  for (const id of orgs) add(topics.advisoryOrg(id), id);
+  return [...out.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+}
+
+export async function advisoryAudienceTopics(
+  topics: TopicNames,
+  item: FanoutItem,
+  orgIdsOfKinds: (kinds: string[]) => Promise<string[]>,
+): Promise<string[]> {
+  return (await advisoryAudienceRoutes(topics, item, orgIdsOfKinds)).map((r) => r.topic);
+}
+
+/** A fanned-out event's value as decoded: the routing fields, and whatever else its type has. */
+export type FanoutData = FanoutItem & {
+  issuerOrgId: string;
+  indicatorIds?: string[];
+  incidentIds?: string[];
+} & Record<string, unknown>;
+
+/**
+ * What the copy of an advisory event on one audience topic carries. A record on Kafka is written
+ * once and kept for the topic's retention, for every reader of the topic, so:
+ *
+ * - the audience is what the topic's reader sees over REST (`advisoryAudienceFor`): on an
+ *   organisation's own topic, all named organisations only when that organisation is the issuer
+ *   or the cabinet office, otherwise itself alone; on a sector or the public topic, read by many
+ *   alike, none (`sharedAdvisoryAudience`);
+ * - related indicators and incidents are never carried (empty lists): whether a reader may read
+ *   a referenced item can change after the record is written (a publisher narrows an indicator,
+ *   an operator stops sharing an incident with the police), and a written record cannot be
+ *   recalled. Readers get them from `GET /v1/advisories/:id`, which shows each reader the ones it
+ *   may read at that moment.
+ *
+ * Everything else (title, summary, label, severity, actions, expiry, the issuer) is the event's.
+ */
+export function advisoryCopyData(data: FanoutData, reader: AudienceViewer | null): FanoutData {
+  const item = { issuerOrgId: data.issuerOrgId, tlp: data.tlp as Tlp, audience: data.audience };
+  const audience: AdvisoryAudience = reader
+    ? advisoryAudienceFor(reader, item)
+    : sharedAdvisoryAudience(item);
+  return {
+    ...data,
+    audience,
+    ...(data.indicatorIds !== undefined ? { indicatorIds: [] } : {}),
+    ...(data.incidentIds !== undefined ? { incidentIds: [] } : {}),
+  };
+}
+
+/** One copy of an advisory event: where it goes and the value (Avro single-object) it carries. */
+export interface AdvisoryCopy {
+  topic: string;
+  value: Buffer;
+}
+
+/** Where an advisory's readers come from: the organisations read model. */
+export interface AdvisoryDirectory {
+  /** Ids of every organisation of these kinds. */
+  orgIdsOfKinds(kinds: string[]): Promise<string[]>;
+  /** The kind of each of these organisations that is registered. */
+  kindsOf(orgIds: string[]): Promise<ReadonlyMap<string, OrgKind>>;
+}
+
+class UndecodableAdvisory extends Error {}
+
+/**
+ * The copies of one record of the advisory events topic: none for an event that is not fanned
+ * out, otherwise one per audience topic (`advisoryAudienceRoutes`), each the event re-encoded with
+ * its own schema as `advisoryCopyData` cuts it for that topic's readers. Throws
+ * `UndecodableAdvisory` for a record that cannot be read.
+ */
+export async function advisoryCopies(
+  codec: WireCodec,
+  topics: TopicNames,
+  message: Pick<KafkaMessage, 'value' | 'headers'>,
+  directory: AdvisoryDirectory,
+): Promise<AdvisoryCopy[]> {
+  let data: FanoutData;
+  let fullName: string;
+  try {
+    const envelope = decodeEnvelope<{ type: string; data: FanoutData }>(
+      codec,
+      message as KafkaMessage,
+    );
+    if (!FANNED_OUT_EVENT_TYPES.includes(envelope.event.type)) return [];
+    data = envelope.event.data;
+    fullName = codec.decode(message.value as Buffer).fullName;
+  } catch (err) {
+    throw new UndecodableAdvisory(err instanceof Error ? err.message : String(err));
+  }
+  const routes = await advisoryAudienceRoutes(topics, data, (kinds) =>
+    directory.orgIdsOfKinds(kinds),
+  );
+  const orgIds = routes.flatMap((r) => (r.orgId === null ? [] : [r.orgId]));
+  const kinds = orgIds.length > 0 ? await directory.kindsOf(orgIds) : new Map<string, OrgKind>();
+  return routes.map(({ topic, orgId }) => {
+    // An organisation the directory does not know has no kind: an ordinary reader.
+    const reader: AudienceViewer | null =
+      orgId === null ? null : { id: orgId, kind: kinds.get(orgId) };
+    return { topic, value: codec.encode(fullName, advisoryCopyData(data, reader)) };
+  });
+}
+
+export interface AdvisoryFanoutOptions extends AdvisoryDirectory {
+  instanceId: string;
+  replicationFactor: number;
+  logger: BusLogger;
+  /** Most events copied in one transaction (default 500). */
+  maxTransaction?: number;
+}
+
+/**
+ * Copies advisory events to their audience topics, exactly once in effect: each slice of a
+ * fetched batch is consume-transform-produce in one Kafka transaction (copies plus the consumed
+ * offsets), so a crash before the commit leaves no visible copy and no progress, and the slice is
+ * copied again. Copies keep the original key and headers, so a consumer also recognises a copy
+ * by its `event-id`; the value is the event re-encoded (Avro single-object, same schema) as
+ * `advisoryCopyData` cuts it for the topic's readers. Missing audience topics are created with
+ * `ADVISORY_FANOUT_SPEC` before the transaction that first writes to them.
+ */
+export class AdvisoryFanout {
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private readonly existing = new Set<string>();
+  readonly groupId: string;
+  private readonly maxTransaction: number;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly codec: WireCodec,
+    private readonly opts: AdvisoryFanoutOptions,
+  ) {
+    this.groupId = topics.group('acd.advisory.fanout');
+    this.maxTransaction = opts.maxTransaction ?? 500;
+  }
+
+  async start(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    for (const t of await this.admin.listTopics()) this.existing.add(t);
+    this.producer = this.kafka.producer({
+      transactionalId: this.topics.group(`acd.advisory.fanout.${this.opts.instanceId}`),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+    });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.of('advisoryEvents'), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.opts.logger.error('advisory fan-out consumer crashed', {
+        error: payload.error.message,
+        restart: payload.restart,
+      });
+      if (!payload.restart) process.exit(1);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    await forEachSlice(payload, this.maxTransaction, (messages) =>
+      this.copySlice(payload, messages),
+    );
+  }
+
+  private async copySlice(
+    { batch, heartbeat, resolveOffset }: EachBatchPayload,
+    messages: KafkaMessage[],
+  ): Promise<void> {
+    const last = messages[messages.length - 1];
+    const producer = this.producer;
+    if (!last || !producer) return;
+
+    const byTopic = new Map<string, KafkaOut[]>();
+    for (const message of messages) {
+      for (const { topic, value } of await this.copiesOf(message, batch.partition)) {
+        const copies = byTopic.get(topic) ?? [];
+        copies.push(copyOf(message, value));
+        byTopic.set(topic, copies);
+      }
+    }
+    await this.ensureAudienceTopics([...byTopic.keys()]);
+
+    const consumed = {
+      groupId: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset: last.offset,
+    };
+    try {
+      await commitSlice(
+        producer,
+        consumed,
+        [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+      );
+    } catch (err) {
+      this.opts.logger.error('advisory fan-out transaction failed; the slice is copied again', {
+        partition: batch.partition,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+    resolveOffset(last.offset);
+    await heartbeat();
+  }
+
+  private async copiesOf(message: KafkaMessage, partition: number): Promise<AdvisoryCopy[]> {
+    try {
+      return await advisoryCopies(this.codec, this.topics, message, this.opts);
+    } catch (err) {
+      if (!(err instanceof UndecodableAdvisory)) throw err;
+      // Not ours to judge: the projector dead-letters undecodable events.
+      this.opts.logger.warn('advisory event not copied: undecodable', {
+        partition,
+        offset: message.offset,
+        error: err.message,
+      });
+      return [];
+    }
+  }
+
+  /** Creates the audience topics not seen yet; brokers run with auto-creation off. */
+  private async ensureAudienceTopics(names: string[]): Promise<void> {
+    const missing = names.filter((n) => !this.existing.has(n));
+    const admin = this.admin;
+    if (missing.length === 0 || !admin) return;
+    await createTopics(
+      admin,
+      missing.map((name) => ({ name, spec: ADVISORY_FANOUT_SPEC })),
+      this.opts.replicationFactor,
+    );
+    for (const n of missing) this.existing.add(n);
+    this.opts.logger.info('advisory audience topics created', { topics: missing });
+  }
+}
+
+function copyOf(message: KafkaMessage, value: Buffer): KafkaOut {
+  const headers: Record<string, Buffer | string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) headers[k] = first;
+  }
+  return { key: message.key, value, headers, timestamp: message.timestamp };
+}

@@ -1,0 +1,111 @@
+import type { KafkaMessage, Message } from 'kafkajs';
+import { entryJson, type AuditEntry } from '../domain/audit-entry';
+import { type JsonValue } from '../domain/canonical-json';
+import { type LogRecord } from '../domain/log-verifier';
+import { type SignedTreeHead } from '../domain/tree-head';
+import { eventHeaders, type WireCodec } from '@acd/messaging';
+
+export const AUDIT_ENTRY_RECORD = 'jp.acd.audit.AuditEntryAppended';
+export const AUDIT_LOG_AGGREGATE = 'audit-log';
+
+interface AuditEntryAppended {
+  index: number;
+  entryJson: string;
+  treeSize: number;
+  timestamp: number | Date;
+  rootHash: string;
+  signature: string;
+  keyId: string;
+}
+
+/** One log record as written to acd.audit.log.v1: key = index, Avro value, the usual headers. */
+export function encodeLogRecord(codec: WireCodec, record: LogRecord, keyId: string): Message {
+  const { entry, head } = record;
+  const value: AuditEntryAppended = {
+    index: entry.index,
+    entryJson: entryJson(entry),
+    treeSize: head.treeSize,
+    timestamp: head.timestamp,
+    rootHash: head.rootHash,
+    signature: head.signature,
+    keyId,
+  };
+  return {
+    key: String(entry.index),
+    value: codec.encode(AUDIT_ENTRY_RECORD, value),
+    headers: eventHeaders({
+      eventType: 'AuditEntryAppended',
+      eventId: `${AUDIT_LOG_AGGREGATE}-${entry.index}`,
+      aggregateId: AUDIT_LOG_AGGREGATE,
+      aggregateVersion: entry.index + 1,
+      orgId: entry.orgId || 'unknown',
+      occurredAt: new Date(head.timestamp),
+      correlationId: entry.eventId,
+      causationId: entry.eventId,
+    }),
+  };
+}
+
+export class BadLogRecordError extends Error {}
+
+/**
+ * Reads a log record back. Structure only: whether it is true is the verifier's question, so a
+ * record whose entry was altered decodes fine and fails verification, naming its index.
+ */
+export function decodeLogRecord(
+  codec: WireCodec,
+  message: Pick<KafkaMessage, 'value' | 'offset'>,
+): LogRecord & { keyId: string } {
+  if (!message.value)
+    throw new BadLogRecordError(`record at offset ${message.offset} has no value`);
+  let decoded: { fullName: string; value: unknown };
+  try {
+    decoded = codec.decode(message.value);
+  } catch (err) {
+    throw new BadLogRecordError(
+      `record at offset ${message.offset} is not decodable: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  if (decoded.fullName !== AUDIT_ENTRY_RECORD)
+    throw new BadLogRecordError(`record at offset ${message.offset} is a ${decoded.fullName}`);
+  const v = decoded.value as AuditEntryAppended;
+  return {
+    entry: parseEntryJson(v.entryJson, v.index),
+    leafData: v.entryJson,
+    head: {
+      treeSize: v.treeSize,
+      timestamp: v.timestamp instanceof Date ? v.timestamp.getTime() : v.timestamp,
+      rootHash: v.rootHash,
+      signature: v.signature,
+    },
+    keyId: v.keyId,
+  };
+}
+
+/** The entry inside a record; the structural checks keep a malformed one from crashing a reader. */
+export function parseEntryJson(text: string, fallbackIndex: number): AuditEntry {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    raw = {};
+  }
+  const source = (raw.source ?? {}) as Record<string, unknown>;
+  const str = (x: unknown): string => (typeof x === 'string' ? x : JSON.stringify(x ?? null));
+  return {
+    index: typeof raw.index === 'number' ? raw.index : fallbackIndex,
+    eventType: str(raw.eventType),
+    eventId: str(raw.eventId),
+    orgId: str(raw.orgId),
+    aggregateId: str(raw.aggregateId),
+    occurredAt: str(raw.occurredAt),
+    source: {
+      topic: str(source.topic),
+      partition: typeof source.partition === 'number' ? source.partition : -1,
+      offset: str(source.offset),
+    },
+    payload: (raw.payload ?? null) as JsonValue,
+  };
+}
+
+export type { SignedTreeHead };

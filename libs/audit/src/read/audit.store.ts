@@ -1,0 +1,257 @@
+import type { Collection, Db } from 'mongodb';
+import {
+  CompactRange,
+  hashesOfPerfectNodes,
+  nodesRead,
+  type NodeId,
+  type PerfectNode,
+} from '../domain/compact-range';
+import { consistencyProof, inclusionProof, type SubtreeHashes } from '../domain/merkle';
+import { type AuditEntry } from '../domain/audit-entry';
+import { type JsonValue } from '../domain/canonical-json';
+import { type LogRecord } from '../domain/log-verifier';
+import { type SignedTreeHead } from '../domain/tree-head';
+
+/**
+ * The audit log's read model, rebuilt from acd.audit.log.v1 at any time:
+ * - `audit_entries`: one document per entry, `_id` = index, with the tree head signed with it.
+ *   The payload is kept as its canonical JSON text: FerretDB v1 refuses nested arrays and some
+ *   member names a payload may have.
+ * - `audit_nodes`: the hash of every perfect subtree (`level:index`), so roots and proofs for
+ *   any size read O(log² n) nodes and never the leaves.
+ * - `audit_state`: how far the store is (entries held, next topic offset) and the signing key.
+ */
+export interface AuditEntryDoc {
+  _id: number;
+  eventType: string;
+  eventId: string;
+  orgId: string;
+  aggregateId: string;
+  occurredAt: string;
+  source: { topic: string; partition: number; offset: string };
+  payloadJson: string;
+  head: SignedTreeHead;
+  keyId: string;
+}
+
+interface AuditNodeDoc {
+  _id: string;
+  level: number;
+  index: number;
+  /** Leaves covered end here (exclusive): nodes beyond a crash point are found by it. */
+  end: number;
+  hash: string;
+}
+
+export interface AuditStateDoc {
+  _id: 'log';
+  size: number;
+  nextOffset: string;
+  keyId: string | null;
+  publicKeyPem: string | null;
+  /** The newest signed tree head: kept apart from the entries, so a removed tail shows. */
+  head?: SignedTreeHead;
+  updatedAt: Date;
+}
+
+/** FerretDB v1 stalls on large write commands; 50 statements per command stays well clear. */
+const CHUNK = 50;
+
+export class AuditStore {
+  constructor(private readonly db: Db) {}
+
+  private get entries(): Collection<AuditEntryDoc> {
+    return this.db.collection<AuditEntryDoc>('audit_entries');
+  }
+
+  private get nodes(): Collection<AuditNodeDoc> {
+    return this.db.collection<AuditNodeDoc>('audit_nodes');
+  }
+
+  private get stateCollection(): Collection<AuditStateDoc> {
+    return this.db.collection<AuditStateDoc>('audit_state');
+  }
+
+  async state(): Promise<AuditStateDoc> {
+    return (
+      (await this.stateCollection.findOne({ _id: 'log' })) ?? {
+        _id: 'log',
+        size: 0,
+        nextOffset: '0',
+        keyId: null,
+        publicKeyPem: null,
+        updatedAt: new Date(0),
+      }
+    );
+  }
+
+  /** Drops whatever a crash left beyond the recorded size, and returns the frontier there. */
+  async recover(): Promise<{ state: AuditStateDoc; range: CompactRange }> {
+    const state = await this.state();
+    await this.entries.deleteMany({ _id: { $gte: state.size } });
+    await this.nodes.deleteMany({ end: { $gt: state.size } });
+    const ids = CompactRange.nodesOf(state.size);
+    const found = await this.nodeHashes(ids);
+    const hashes = ids.map((id) => {
+      const h = found.get(key(id));
+      if (!h) throw new Error(`audit store lacks node ${key(id)} of its frontier: rebuild it`);
+      return h;
+    });
+    return { state, range: CompactRange.fromHashes(state.size, hashes) };
+  }
+
+  /** Stores a contiguous run of entries and their new nodes, then moves the state on. */
+  async append(
+    records: readonly (LogRecord & { keyId: string })[],
+    nodes: readonly PerfectNode[],
+    next: { size: number; nextOffset: string; publicKeyPem: string | null },
+  ): Promise<void> {
+    const docs = records.map(toDoc);
+    for (let i = 0; i < docs.length; i += CHUNK)
+      await this.entries.insertMany(docs.slice(i, i + CHUNK), { ordered: true });
+    const nodeDocs = nodes.map((n): AuditNodeDoc => ({
+      _id: key(n),
+      level: n.level,
+      index: n.index,
+      end: (n.index + 1) * 2 ** n.level,
+      hash: n.hash.toString('hex'),
+    }));
+    for (let i = 0; i < nodeDocs.length; i += CHUNK)
+      await this.nodes.insertMany(nodeDocs.slice(i, i + CHUNK), { ordered: true });
+    const last = records[records.length - 1];
+    await this.stateCollection.updateOne(
+      { _id: 'log' },
+      {
+        $set: {
+          size: next.size,
+          nextOffset: next.nextOffset,
+          ...(last ? { keyId: last.keyId, head: { ...last.head } } : {}),
+          ...(next.publicKeyPem ? { publicKeyPem: next.publicKeyPem } : {}),
+          updatedAt: new Date(),
+        },
+      },
+      { upsert: true },
+    );
+  }
+
+  async setPublicKey(keyId: string, publicKeyPem: string): Promise<void> {
+    await this.stateCollection.updateOne(
+      { _id: 'log' },
+      {
+        $set: { keyId, publicKeyPem, updatedAt: new Date() },
+        $setOnInsert: { size: 0, nextOffset: '0' },
+      },
+      { upsert: true },
+    );
+  }
+
+  /** Entries from `from` in index order, at most `limit`, each with its signed head. */
+  async page(from: number, limit: number, below: number): Promise<LogRecord[]> {
+    const docs = await this.entries
+      .find({ _id: { $gte: from, $lt: below } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(fromDoc);
+  }
+
+  async entry(index: number): Promise<LogRecord | null> {
+    const doc = await this.entries.findOne({ _id: index });
+    return doc ? fromDoc(doc) : null;
+  }
+
+  /** The head signed with the tree of `size` entries (the head of entry size-1). */
+  async headAt(size: number): Promise<SignedTreeHead | null> {
+    if (size < 1) return null;
+    const doc = await this.entries.findOne({ _id: size - 1 }, { projection: { head: 1 } });
+    return doc?.head ?? null;
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Buffer[]> {
+    return this.withNodes((h) => inclusionProof(h, index, size));
+  }
+
+  async consistencyProof(first: number, second: number): Promise<Buffer[]> {
+    return this.withNodes((h) => consistencyProof(h, first, second));
+  }
+
+  /** Runs a proof over stored nodes: one query for every node it reads. */
+  private async withNodes<T>(compute: (h: SubtreeHashes) => T): Promise<T> {
+    const ids = nodesRead(compute);
+    const found = await this.nodeHashes(ids);
+    return compute(
+      hashesOfPerfectNodes((level, index) => {
+        const h = found.get(`${level}:${index}`);
+        if (!h) throw new Error(`audit store lacks node ${level}:${index}`);
+        return h;
+      }),
+    );
+  }
+
+  private async nodeHashes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const docs = await this.nodes
+        .find({ _id: { $in: ids.slice(i, i + CHUNK).map(key) } })
+        .toArray();
+      for (const d of docs) out.set(d._id, Buffer.from(d.hash, 'hex'));
+    }
+    return out;
+  }
+
+  /** For `rebuild`: the store starts again from the topic's first record. */
+  async drop(): Promise<void> {
+    for (const c of [this.entries, this.nodes, this.stateCollection]) await c.deleteMany({});
+  }
+}
+
+const key = (id: NodeId): string => `${id.level}:${id.index}`;
+
+function toDoc(r: LogRecord & { keyId: string }): AuditEntryDoc {
+  const e = r.entry;
+  return {
+    _id: e.index,
+    eventType: e.eventType,
+    eventId: e.eventId,
+    orgId: e.orgId,
+    aggregateId: e.aggregateId,
+    occurredAt: e.occurredAt,
+    source: { ...e.source },
+    payloadJson: JSON.stringify(e.payload),
+    head: { ...r.head },
+    keyId: r.keyId,
+  };
+}
+
+function fromDoc(d: AuditEntryDoc): LogRecord {
+  let payload: JsonValue;
+  try {
+    payload = JSON.parse(d.payloadJson) as JsonValue;
+  } catch {
+    // Kept as text: the verifier then names this entry as altered.
+    payload = d.payloadJson;
+  }
+  const entry: AuditEntry = {
+    index: d._id,
+    eventType: d.eventType,
+    eventId: d.eventId,
+    orgId: d.orgId,
+    aggregateId: d.aggregateId,
+    occurredAt: d.occurredAt,
+    source: {
+      topic: d.source?.topic,
+      partition: d.source?.partition,
+      offset: d.source?.offset,
+    },
+    payload,
+  };
+  return {
+    entry,
+    head: {
+      treeSize: d.head?.treeSize,
+      timestamp: d.head?.timestamp,
+      rootHash: d.head?.rootHash,
+      signature: d.head?.signature,
+    },
+  };
+}

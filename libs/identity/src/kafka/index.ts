@@ -1,0 +1,2 @@
+export * from './identity-admin';
+export * from './kafka-access';

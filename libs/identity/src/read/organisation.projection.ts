@@ -1,0 +1,139 @@
+import type { Collection, Db } from 'mongodb';
+import type { EventEnvelope } from '@acd/event-sourcing';
+import { hashToken } from '../domain/token';
+import { type Organisation } from '../domain/organisation';
+import type { Projection } from '@acd/persistence';
+
+export type IdentityEvent =
+  | {
+      type: 'OrganisationRegistered';
+      data: {
+        orgId: string;
+        name: string;
+        kind: string;
+        sector: string | null;
+        registeredAt: number;
+      };
+    }
+  | {
+      type: 'TokenIssued';
+      data: {
+        orgId: string;
+        tokenId: string;
+        tokenHash: string;
+        issuedAt: number;
+        subject?: string | null;
+      };
+    };
+
+export interface OrganisationDoc {
+  _id: string;
+  version: number;
+  name: string;
+  kind: string;
+  sector: string | null;
+  /** SHA-256 hashes only: a stolen read model yields no usable token. */
+  tokenHashes: string[];
+  tokenIds: string[];
+  /**
+   * Token hash -> the person it belongs to, for tokens issued to one person of the organisation
+   * (commission members vote with theirs). Organisation-wide tokens have no entry.
+   */
+  tokenSubjects?: Record<string, string>;
+  registeredAt: Date;
+}
+
+/** Who presented a token: the organisation, and the person within it when the token names one. */
+export interface Principal {
+  organisation: Organisation;
+  subject?: string;
+}
+
+export function evolveOrganisationDoc(
+  doc: OrganisationDoc | null,
+  { metadata, event }: EventEnvelope<IdentityEvent>,
+): OrganisationDoc | null {
+  switch (event.type) {
+    case 'OrganisationRegistered':
+      return {
+        _id: event.data.orgId,
+        version: metadata.aggregateVersion,
+        name: event.data.name,
+        kind: event.data.kind,
+        sector: event.data.sector,
+        tokenHashes: doc?.tokenHashes ?? [],
+        tokenIds: doc?.tokenIds ?? [],
+        tokenSubjects: doc?.tokenSubjects ?? {},
+        registeredAt: new Date(event.data.registeredAt),
+      };
+    case 'TokenIssued':
+      if (!doc) return null;
+      return {
+        ...doc,
+        version: metadata.aggregateVersion,
+        tokenHashes: [...doc.tokenHashes, event.data.tokenHash],
+        tokenIds: [...doc.tokenIds, event.data.tokenId],
+        tokenSubjects: event.data.subject
+          ? { ...doc.tokenSubjects, [event.data.tokenHash]: event.data.subject }
+          : (doc.tokenSubjects ?? {}),
+      };
+    default:
+      return null;
+  }
+}
+
+export const organisationProjection: Projection<IdentityEvent, OrganisationDoc> = {
+  name: 'organisations',
+  collection: 'organisations',
+  topic: 'identityEvents',
+  evolve: evolveOrganisationDoc,
+  async createIndexes(collection: Collection<OrganisationDoc>) {
+    await collection.createIndex({ tokenHashes: 1 });
+  },
+};
+
+export function toOrganisation(doc: OrganisationDoc): Organisation {
+  return {
+    id: doc._id,
+    name: doc.name,
+    kind: doc.kind,
+    ...(doc.sector ? { sector: doc.sector } : {}),
+  } as Organisation;
+}
+
+/** Resolves bearer tokens; a short cache keeps the hot path off the database. */
+export class OrganisationDirectory {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  private get collection() {
+    return this.db.collection<OrganisationDoc>(organisationProjection.collection);
+  }
+
+  async byToken(token: string): Promise<Organisation | null> {
+    return (await this.principalByToken(token))?.organisation ?? null;
+  }
+
+  async principalByToken(token: string): Promise<Principal | null> {
+    const hash = hashToken(token);
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const doc = await this.collection.findOne({ tokenHashes: hash });
+    const subject = doc?.tokenSubjects?.[hash];
+    const principal = doc
+      ? { organisation: toOrganisation(doc), ...(subject ? { subject } : {}) }
+      : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, until: Date.now() + this.ttlMs });
+    return principal;
+  }
+
+  async byId(id: string): Promise<Organisation | null> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc ? toOrganisation(doc) : null;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './domain';
+export * from './read';
+export * from './indicators.config';
+export * from './indicator.schemas';

@@ -1,0 +1,300 @@
+import { SchemaSet, schemasDir, TOPICS } from '@acd/messaging';
+import { OVERSIGHT_COMMAND_TYPES, type OversightCommand } from '../domain/oversight.commands';
+import {
+  OVERSIGHT_EVENT_TYPES,
+  type OperationTarget,
+  type OversightEvent,
+} from '../domain/oversight.events';
+
+/** One sample `data` per type; the mapped types make the compiler check every shape. */
+type DataOf<U extends { type: string; data: unknown }> = {
+  [K in U['type']]: Extract<U, { type: K }>['data'];
+};
+
+const NAMESPACE = 'jp.acd.oversight';
+const T0 = Date.UTC(2026, 10, 22, 0, 0);
+const H = 3_600_000;
+const rule = { roster: ['member-1', 'member-2', 'member-3'], quorum: 2 };
+const target: OperationTarget = { type: 'ip', value: '198.51.100.7', country: 'JP' };
+const evidence = [
+  { type: 'indicator' as const, id: 'ind-1' },
+  { type: 'flow-match' as const, id: 'fm-9' },
+];
+const execution = {
+  target: '198.51.100.7',
+  startedAt: T0 + H,
+  endedAt: T0 + 2 * H,
+  outcome: 'succeeded' as const,
+  summary: 'C2 endpoint disabled',
+  measuresTaken: ['access' as const, 'disable-malware' as const],
+};
+
+const events: DataOf<OversightEvent>[] = [
+  {
+    CollectionAuthorisationRequested: {
+      requestId: 'r-1',
+      requestedBy: 'gov-nco',
+      requesterKind: 'cabinet-office',
+      telecomId: 'tel-nihon-backbone',
+      categories: ['addresses', 'ports'],
+      validFrom: T0,
+      validUntil: T0 + 30 * 24 * H,
+      justification: 'botnet traffic transiting Japan',
+      ...rule,
+      roster: [...rule.roster],
+      requestedAt: T0,
+    },
+    OperationAuthorisationRequested: {
+      requestId: 'r-2',
+      agencyId: 'gov-npa',
+      agencyKind: 'police',
+      target: { ...target },
+      justification: 'C2 server of a botnet',
+      evidence: evidence.map((e) => ({ ...e })),
+      measures: ['access', 'disable-malware'],
+      validFrom: T0,
+      validUntil: T0 + 24 * H,
+      emergencyReason: 'attack under way',
+      ...rule,
+      roster: [...rule.roster],
+      requestedAt: T0,
+    },
+    ForeignMinisterConsulted: {
+      requestId: 'r-2',
+      agencyId: 'gov-npa',
+      consultedAt: T0,
+      summary: 'no objection',
+      recordedAt: T0 + H,
+    },
+    VoteCast: {
+      requestId: 'r-2',
+      memberId: 'member-1',
+      vote: 'approve',
+      reason: 'proportionate',
+      castAt: T0,
+    },
+    RequestApproved: {
+      requestId: 'r-2',
+      approvals: 2,
+      denials: 0,
+      validFrom: T0,
+      validUntil: T0 + H,
+      decidedAt: T0,
+    },
+    RequestDenied: { requestId: 'r-1', approvals: 1, denials: 2, decidedAt: T0 },
+    OperationExecuted: {
+      requestId: 'r-2',
+      agencyId: 'gov-npa',
+      ...execution,
+      measuresTaken: [...execution.measuresTaken],
+      emergency: true,
+      emergencyReason: 'attack under way',
+      notifyBy: T0 + 25 * H,
+      executedAt: T0 + 3 * H,
+    },
+    CommissionNotified: {
+      requestId: 'r-2',
+      agencyId: 'gov-npa',
+      summary: 'we acted',
+      notifyBy: T0 + 25 * H,
+      notifiedAt: T0 + 26 * H,
+      late: true,
+    },
+    EmergencyNotificationMissed: {
+      requestId: 'r-2',
+      agencyId: 'gov-npa',
+      notifyBy: T0 + 25 * H,
+      recordedAt: T0 + 25 * H + 1,
+    },
+    OperationReported: { requestId: 'r-2', agencyId: 'gov-npa', summary: 'done', reportedAt: T0 },
+  },
+  // The other branch of every nullable field.
+  {
+    CollectionAuthorisationRequested: {
+      requestId: 'r-3',
+      requestedBy: 'gov-nco',
+      requesterKind: 'cabinet-office',
+      telecomId: 'tel-x',
+      categories: [],
+      validFrom: T0,
+      validUntil: T0 + H,
+      justification: '',
+      roster: [],
+      quorum: 1,
+      requestedAt: T0,
+    },
+    OperationAuthorisationRequested: {
+      requestId: 'r-4',
+      agencyId: 'gov-sdf',
+      agencyKind: 'sdf',
+      target: { type: 'domain', value: 'c2.example', country: 'JP' },
+      justification: 'x',
+      evidence: [],
+      measures: [],
+      validFrom: T0,
+      validUntil: T0 + H,
+      emergencyReason: null,
+      roster: ['member-1'],
+      quorum: 1,
+      requestedAt: T0,
+    },
+    ForeignMinisterConsulted: {
+      requestId: 'r-4',
+      agencyId: 'gov-npa',
+      consultedAt: T0,
+      summary: '',
+      recordedAt: T0,
+    },
+    VoteCast: { requestId: 'r-4', memberId: 'member-2', vote: 'deny', reason: null, castAt: T0 },
+    RequestApproved: {
+      requestId: 'r-4',
+      approvals: 0,
+      denials: 0,
+      validFrom: 0,
+      validUntil: 0,
+      decidedAt: 0,
+    },
+    RequestDenied: { requestId: 'r-4', approvals: 0, denials: 0, decidedAt: 0 },
+    OperationExecuted: {
+      requestId: 'r-4',
+      agencyId: 'gov-sdf',
+      ...execution,
+      measuresTaken: [],
+      emergency: false,
+      emergencyReason: null,
+      notifyBy: null,
+      executedAt: T0,
+    },
+    CommissionNotified: {
+      requestId: 'r-4',
+      agencyId: 'gov-sdf',
+      summary: '',
+      notifyBy: T0,
+      notifiedAt: T0,
+      late: false,
+    },
+    EmergencyNotificationMissed: {
+      requestId: 'r-4',
+      agencyId: 'gov-sdf',
+      notifyBy: T0,
+      recordedAt: T0,
+    },
+    OperationReported: { requestId: 'r-4', agencyId: 'gov-sdf', summary: '', reportedAt: T0 },
+  },
+];
+
+const commands: DataOf<OversightCommand>[] = [
+  {
+    RequestCollectionAuthorisation: {
+      requestId: 'r-1',
+      telecomId: 'tel-nihon-backbone',
+      categories: ['addresses', 'timings'],
+      validFrom: T0,
+      validUntil: T0 + H,
+      justification: 'why',
+    },
+    RequestOperationAuthorisation: {
+      requestId: 'r-2',
+      target: { ...target },
+      justification: 'why',
+      evidence: evidence.map((e) => ({ ...e })),
+      measures: ['access'],
+      validFrom: T0,
+      validUntil: T0 + H,
+    },
+    RecordEmergencyOperation: {
+      requestId: 'r-5',
+      target: { type: 'cidr', value: '203.0.113.0/24', country: 'US' },
+      justification: 'why',
+      evidence: evidence.map((e) => ({ ...e })),
+      measures: ['access', 'take-down'],
+      validFrom: T0,
+      validUntil: T0 + H,
+      emergencyReason: 'ransomware detonating',
+      consultation: { consultedAt: T0, summary: 'agreed' },
+      execution: { ...execution, measuresTaken: [...execution.measuresTaken] },
+    },
+    RecordForeignMinisterConsultation: { requestId: 'r-2', consultedAt: T0, summary: 'ok' },
+    CastVote: { requestId: 'r-2', memberId: 'member-1', vote: 'approve', reason: 'fine' },
+    ExecuteOperation: {
+      requestId: 'r-2',
+      ...execution,
+      measuresTaken: [...execution.measuresTaken],
+      emergencyReason: 'no time',
+    },
+    NotifyCommission: { requestId: 'r-2', summary: 'we acted' },
+    MarkEmergencyNotificationMissed: { requestId: 'r-2' },
+    ReportOperation: { requestId: 'r-2', summary: 'report' },
+  },
+  {
+    RequestCollectionAuthorisation: {
+      requestId: 'r-1',
+      telecomId: 't',
+      categories: [],
+      validFrom: 0,
+      validUntil: 0,
+      justification: '',
+    },
+    RequestOperationAuthorisation: {
+      requestId: 'r-2',
+      target: { type: 'domain', value: 'evil.example', country: 'CN' },
+      justification: '',
+      evidence: [],
+      measures: [],
+      validFrom: 0,
+      validUntil: 0,
+    },
+    RecordEmergencyOperation: {
+      requestId: 'r-5',
+      target: { ...target },
+      justification: '',
+      evidence: [],
+      measures: [],
+      validFrom: 0,
+      validUntil: 0,
+      emergencyReason: '',
+      consultation: null,
+      execution: { ...execution, measuresTaken: [] },
+    },
+    RecordForeignMinisterConsultation: { requestId: 'r-2', consultedAt: 0, summary: '' },
+    CastVote: { requestId: 'r-2', memberId: null, vote: 'deny', reason: null },
+    ExecuteOperation: {
+      requestId: 'r-2',
+      ...execution,
+      measuresTaken: [],
+      emergencyReason: null,
+    },
+    NotifyCommission: { requestId: 'r-2', summary: '' },
+    MarkEmergencyNotificationMissed: { requestId: 'r-3' },
+    ReportOperation: { requestId: 'r-2', summary: '' },
+  },
+];
+
+const cases = (samples: Record<string, unknown>[]): [string, unknown][] =>
+  samples.flatMap((byType) => Object.entries(byType));
+
+describe('the jp.acd.oversight schemas', () => {
+  const set = SchemaSet.load(schemasDir());
+
+  it('define one record for every oversight event and command type', () => {
+    const names = set.names().filter((n) => n.startsWith(`${NAMESPACE}.`));
+    expect(names).toEqual(
+      [...OVERSIGHT_EVENT_TYPES, ...OVERSIGHT_COMMAND_TYPES].map((t) => `${NAMESPACE}.${t}`).sort(),
+    );
+  });
+
+  it('are exactly what the topic registry lists for the oversight topics', () => {
+    expect([...TOPICS.oversightEvents.values]).toEqual(
+      OVERSIGHT_EVENT_TYPES.map((t) => `${NAMESPACE}.${t}`),
+    );
+    expect([...TOPICS.oversightCommands.values]).toEqual(
+      OVERSIGHT_COMMAND_TYPES.map((t) => `${NAMESPACE}.${t}`),
+    );
+  });
+
+  it.each([...cases(events), ...cases(commands)])('round-trips %s data unchanged', (type, data) => {
+    const decoded = set.decode(set.encode(`${NAMESPACE}.${type}`, data));
+    expect(decoded.fullName).toBe(`${NAMESPACE}.${type}`);
+    expect(decoded.value).toEqual(data);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './runtime';
+export * from './logger';
+export * from './command-processor.transport';

@@ -1,0 +1,51 @@
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import type { Db } from 'mongodb';
+import { kafkaSchema, loadConfig, mongoSchema, type KafkaConfig } from '@acd/config';
+import {
+  createKafka,
+  ensureTopics,
+  SchemaSet,
+  schemasDir,
+  TopicNames,
+  withAdmin,
+  type WireCodec,
+} from '@acd/messaging';
+import { connectMongo } from '@acd/persistence';
+
+/** What every deployable opens first: validated config, the schema set, Kafka, MongoDB. */
+export interface Runtime {
+  kafkaConfig: KafkaConfig;
+  kafka: Kafka;
+  topics: TopicNames;
+  codec: WireCodec;
+  mongo: Connection;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(
+  role: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Runtime> {
+  const kafkaConfig = loadConfig(kafkaSchema, env);
+  const mongoConfig = loadConfig(mongoSchema, env);
+  const codec = await SchemaSet.load(schemasDir());
+  const kafka = createKafka(kafkaConfig, role);
+  const topics = new TopicNames(kafkaConfig.ACD_TOPIC_PREFIX);
+  await withAdmin(kafka, (admin) =>
+    ensureTopics(admin, topics, kafkaConfig.ACD_REPLICATION_FACTOR),
+  );
+  const mongo = await connectMongo(mongoConfig.MONGODB_URI);
+  const db = mongo.db;
+  if (!db) throw new Error('MongoDB connection has no database');
+  return {
+    kafkaConfig,
+    kafka,
+    topics,
+    codec,
+    mongo,
+    db,
+    close: () => mongo.close(),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './domain';
+export * from './read';
+export * from './traffic.config';
+export * from './geo/ip-country';
