@@ -330,7 +330,7 @@ console.log(`
   health        ${base}/health
   demo tokens   .local/demo-orgs.json  (commission members: the "members" of ${commissionOrg.id})
   audit key     .local/audit-public.pem  (the public key that checks the audit log's signed heads)
-${external ? '' : `  Kafka users   .local/kafka-users.json  (own clients: SASL/SCRAM on ${env.KAFKA_SASL_BROKERS}; README "Subscribing with your own Kafka client")\n`}  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
+${external ? '' : `  Kafka users   .local/kafka-users.json  (own clients: SASL/SCRAM on ${env.KAFKA_SASL_BROKERS}; docs/wire-format.md)\n`}  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
 ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
   try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${opA.id}').token")
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/indicators

@@ -48,7 +48,7 @@ export class IncidentsOpenCommand extends ApiCommand<OpenOptions> {
   help(): string {
     return `
 The file: {"title", "awareAt", "impact", "detectedAt"?, "affectedAssets"?, "indicatorIds"?,
-"newIndicators"?, "sharedWithPolice"?, ...} (see POST /v1/incidents in the README).
+"newIndicators"?, "sharedWithPolice"?, ...} (see POST /v1/incidents in docs/api.md).
 
 Examples:
   acd incidents open --file incident.json

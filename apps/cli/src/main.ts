@@ -16,7 +16,7 @@ import { IndicatorsCommand } from './indicators.command';
 import { KafkaAccessCommand } from './kafka-access.command';
 import { SeedDemoCommand } from './seed-demo.command';
 
-/** The `acd` commands (README, "Command line"). */
+/** The `acd` commands (docs/api.md, "Command line"). */
 const ACD_COMMANDS = [
   IndicatorsCommand,
   IndicatorsPublishCommand,
