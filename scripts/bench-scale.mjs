@@ -47,7 +47,11 @@ const logDir = mkdtempSync(path.join(tmpdir(), 'acd-bench-scale-'));
 const orgsFile = path.join(logDir, 'orgs.json');
 let status = 1;
 try {
-  await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', orgsFile], env);
+  await runApp(
+    'dist/apps/cli/src/main.js',
+    ['seed-demo', '--organisations-only', '--out', orgsFile],
+    env,
+  );
   const r = spawnSync(process.execPath, nodeArgs('dist/bench/scale.bench.js', []), {
     cwd: ROOT,
     stdio: 'inherit',

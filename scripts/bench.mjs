@@ -42,7 +42,11 @@ if (!external) {
 }
 const logDir = mkdtempSync(path.join(tmpdir(), 'acd-bench-'));
 const orgsFile = path.join(logDir, 'orgs.json');
-await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', orgsFile], env);
+await runApp(
+  'dist/apps/cli/src/main.js',
+  ['seed-demo', '--organisations-only', '--out', orgsFile],
+  env,
+);
 const services = ['projector', 'indicators', 'gateway'].map((n) =>
   new Service(n, env, logDir).start(),
 );

@@ -6,17 +6,19 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Every deployable and how to run it, in start order: the gateway last, once the rest is up. */
 const SERVICES = {
   projector: ['dist/apps/projector/src/main.js', 'run'],
   indicators: ['dist/apps/indicators/src/main.js'],
   reporting: ['dist/apps/reporting/src/main.js'],
   advisories: ['dist/apps/advisories/src/main.js'],
   oversight: ['dist/apps/oversight/src/main.js'],
-  gateway: ['dist/apps/gateway/src/main.js'],
   scheduler: ['dist/apps/scheduler/src/main.js'],
   audit: ['dist/apps/audit/src/main.js'],
   traffic: ['dist/apps/traffic/src/main.js'],
+  gateway: ['dist/apps/gateway/src/main.js'],
 };
+const SERVICE_NAMES = Object.keys(SERVICES);
 
 function nodeArgs(entry, args) {
   return [
@@ -132,4 +134,4 @@ async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
   );
 }
 
-module.exports = { ROOT, SERVICES, Service, runApp, waitFor, nodeArgs };
+module.exports = { ROOT, SERVICES, SERVICE_NAMES, Service, runApp, waitFor, nodeArgs };

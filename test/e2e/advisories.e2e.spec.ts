@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { seedAdvisories } from '../../apps/cli/src/demo/demo-advisories';
+import { runDemoStep } from '../support/demo';
 
 jest.setTimeout(240_000);
 
@@ -322,29 +322,7 @@ describe('advisories: audiences, acknowledgements and the per-audience topics', 
   });
 
   it('the demo seeds its three advisories and an acknowledgement, twice without doubling', async () => {
-    const script = [
-      "import('./scripts/lib/demo-advisories.mjs')",
-      '.then((m) => m.seedAdvisoriesDemo({ base: process.env.BASE, orgs: JSON.parse(process.env.ORGS), log: () => {} }))',
-      '.then((r) => console.log(JSON.stringify(r)))',
-      '.catch((e) => { console.error(e); process.exit(1); })',
-    ].join('');
-    const run = () =>
-      new Promise<Record<string, Record<string, string>>>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ['-e', script],
-          {
-            env: {
-              ...process.env,
-              BASE: bus.base,
-              ORGS: JSON.stringify(bus.orgs),
-              // Both runs share one journal, as two `npm start`s on one stack do.
-              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
-            },
-          },
-          (err, out) => (err ? reject(err) : resolve(JSON.parse(out))),
-        );
-      });
+    const run = () => runDemoStep(bus, seedAdvisories);
     const first = await run();
     const second = await run();
     expect(second).toEqual(first);

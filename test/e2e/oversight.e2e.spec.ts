@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { seedOversight } from '../../apps/cli/src/demo/demo-oversight';
+import { runDemoStep } from '../support/demo';
 
 jest.setTimeout(240_000);
 
@@ -537,30 +537,7 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     // The demo cites two of the indicators `npm start` publishes before it.
     await bus.publish(kanto, { type: 'ipv4', value: '203.0.113.10', tlp: 'CLEAR' });
     await bus.publish(kanto, { type: 'domain', value: 'update-check.example.net', tlp: 'GREEN' });
-    const script = [
-      "import('./scripts/lib/demo-oversight.mjs')",
-      '.then((m) => m.seedOversightDemo({ base: process.env.BASE, orgs: JSON.parse(process.env.ORGS), log: () => {} }))',
-      '.then((r) => console.log(JSON.stringify(r)))',
-      '.catch((e) => { console.error(e); process.exit(1); })',
-    ].join('');
-    const run = () =>
-      new Promise<{ oversight: Record<string, string> }>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ['-e', script],
-          {
-            env: {
-              ...process.env,
-              BASE: bus.base,
-              ORGS: JSON.stringify(bus.orgs),
-              // Both runs share one journal, as two `npm start`s on one stack do.
-              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
-            },
-          },
-          (err, out, stderr) =>
-            err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(JSON.parse(out)),
-        );
-      });
+    const run = () => runDemoStep(bus, seedOversight);
     const first = await run();
     const second = await run();
     expect(second).toEqual(first);

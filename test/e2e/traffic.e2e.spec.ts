@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { seedTraffic } from '../../apps/cli/src/demo/demo-traffic';
+import { runDemoStep } from '../support/demo';
 
 jest.setTimeout(300_000);
 
@@ -338,29 +338,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
         (await bus.post('/v1/indicators', kanto, body, { 'Idempotency-Key': key })).status,
       ).toBe(201);
     }
-    const script = [
-      "import('./scripts/lib/demo-traffic.mjs')",
-      '.then((m) => m.seedTrafficDemo({ base: process.env.BASE, orgs: JSON.parse(process.env.ORGS), log: () => {} }))',
-      '.then((r) => console.log(JSON.stringify(r)))',
-      '.catch((e) => { console.error(e); process.exit(1); })',
-    ].join('');
-    const run = () =>
-      new Promise<Record<string, number>>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ['-e', script],
-          {
-            env: {
-              ...process.env,
-              BASE: bus.base,
-              ORGS: JSON.stringify(bus.orgs),
-              // Both runs share one journal, as two `npm start`s on one stack do.
-              ACD_DEMO_JOURNAL: join(bus.logDir, 'demo-journal.json'),
-            },
-          },
-          (err, out) => (err ? reject(err) : resolve(JSON.parse(out) as Record<string, number>)),
-        );
-      });
+    const run = () => runDemoStep(bus, seedTraffic);
     const totals = {
       batches: 3,
       received: 104,

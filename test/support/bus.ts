@@ -4,8 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The same supervisor `npm start` uses, so e2e runs exactly what users run.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Service, runApp, waitFor } = require('../../scripts/lib/services.cjs') as ServicesModule;
+const services =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../scripts/lib/services.cjs') as ServicesModule;
+const { Service, SERVICE_NAMES, runApp, waitFor } = services;
 
 interface ServiceHandle {
   start(): ServiceHandle;
@@ -14,6 +16,7 @@ interface ServiceHandle {
   pid: number | undefined;
 }
 interface ServicesModule {
+  SERVICE_NAMES: readonly ServiceName[];
   Service: new (
     name: string,
     env: NodeJS.ProcessEnv,
@@ -54,17 +57,8 @@ export type ServiceName =
   | 'traffic'
   | 'gateway';
 
-export const SERVICES: readonly ServiceName[] = [
-  'projector',
-  'indicators',
-  'reporting',
-  'advisories',
-  'oversight',
-  'scheduler',
-  'audit',
-  'traffic',
-  'gateway',
-];
+/** The deployables in start order, as services.cjs lists them (one list for npm start and e2e). */
+export const SERVICES: readonly ServiceName[] = SERVICE_NAMES;
 
 export { waitFor };
 
@@ -127,7 +121,11 @@ export class BusUnderTest {
 
   async seed(): Promise<void> {
     const out = join(this.logDir, 'demo-orgs.json');
-    await runApp('dist/apps/cli/src/main.js', ['seed-demo', '--out', out], this.env);
+    await runApp(
+      'dist/apps/cli/src/main.js',
+      ['seed-demo', '--organisations-only', '--out', out],
+      this.env,
+    );
     this.orgs = JSON.parse(readFileSync(out, 'utf8')) as DemoOrg[];
   }
 

@@ -1,3 +1,4 @@
+import type { OrgKind, Sector, Tlp } from '@acd/identity';
 import { CliError, ExitCode, exitCodeForStatus, UsageError } from './exit-codes';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -98,6 +99,170 @@ export interface ListIndicatorsQuery {
   next?: string;
 }
 
+/** A request's answer when its status says something (created 201 or repeated 200, say). */
+export interface Answered<T> {
+  status: number;
+  body: T;
+}
+
+// Request bodies as the gateway's request schemas define them (apps/gateway/src/*/*.schemas.ts).
+// Optional fields the server defaults are optional here.
+
+export type IndicatorType =
+  'ipv4' | 'ipv6' | 'cidr' | 'domain' | 'url' | 'sha256' | 'sha1' | 'md5' | 'email';
+
+export interface PublishIndicatorBody {
+  type: IndicatorType;
+  value: string;
+  tlp: Tlp;
+  audience?: { orgs?: string[]; sectors?: Sector[] };
+  confidence?: number;
+  validFrom?: string;
+  validUntil?: string;
+  description?: string;
+  cves?: string[];
+  disclosePublisher?: boolean;
+}
+
+export type AssetExposure = 'internet' | 'partner-network' | 'internal' | 'isolated';
+
+export interface NotifyAssetBody {
+  assetId: string;
+  name: string;
+  function: string;
+  location: string;
+  vendor: string;
+  product: string;
+  exposure: AssetExposure;
+  installedAt?: string;
+}
+
+export type ImpactLevel = 'none' | 'low' | 'moderate' | 'high' | 'severe';
+export type ReportStage = 'EARLY_WARNING' | 'NOTIFICATION' | 'INTERIM' | 'FINAL' | 'RANSOM_PAYMENT';
+
+export interface OpenIncidentBody {
+  title: string;
+  description?: string;
+  awareAt: string;
+  detectedAt?: string;
+  impact: ImpactLevel;
+  suspectedActor?: string;
+  affectedAssets?: string[];
+  indicatorIds?: string[];
+  sharedWithPolice?: boolean;
+}
+
+export interface FileReportBody {
+  stage: ReportStage;
+  summary: string;
+  impact?: ImpactLevel;
+  suspectedActor?: string;
+  affectedAssets?: string[];
+  sharedWithPolice?: boolean;
+}
+
+export interface IssueOrderBody {
+  instructions: string;
+  dueAt: string;
+}
+
+export interface AssessPenaltyBody {
+  amountYen: number;
+  reason: string;
+}
+
+/** An operator's compliance file as far as the CLI reads it. */
+export interface ComplianceFile {
+  cases?: { caseId: string; incidentId: string; [k: string]: unknown }[];
+  orders?: { orderId: string; status: string; [k: string]: unknown }[];
+  [k: string]: unknown;
+}
+
+export type AdvisorySeverity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface IssueAdvisoryBody {
+  title: string;
+  summary: string;
+  severity: AdvisorySeverity;
+  tlp: Tlp;
+  audience: { everyone?: boolean; sectors?: Sector[]; kinds?: OrgKind[]; orgs?: string[] };
+  indicatorIds?: string[];
+  incidentIds?: string[];
+  recommendedActions?: string[];
+  expiresAt: string;
+}
+
+export type MetadataCategory =
+  'addresses' | 'ports' | 'protocols' | 'volumes' | 'timings' | 'attack-commands';
+export type OperationMeasure =
+  'access' | 'collect-evidence' | 'disable-malware' | 'block-c2-communication';
+
+export interface CollectionRequestBody {
+  telecomId: string;
+  categories: MetadataCategory[];
+  validFrom: string;
+  validUntil: string;
+  justification: string;
+}
+
+export interface OperationRequestBody {
+  target: { type: 'ip' | 'cidr' | 'domain'; value: string; country?: string };
+  justification: string;
+  evidence: { type: 'indicator' | 'incident' | 'flow-match'; id: string }[];
+  measures: OperationMeasure[];
+  validFrom: string;
+  validUntil: string;
+}
+
+export interface VoteBody {
+  vote: 'approve' | 'deny';
+  reason?: string;
+}
+
+export interface ExecutionBody {
+  target: string;
+  startedAt: string;
+  endedAt: string;
+  outcome: 'succeeded' | 'partially-succeeded' | 'failed' | 'aborted';
+  summary: string;
+  measuresTaken: OperationMeasure[];
+  emergencyReason?: string;
+}
+
+export interface OversightRequestView {
+  requestId: string;
+  status: 'pending' | 'approved' | 'denied';
+  [k: string]: unknown;
+}
+
+export interface FlowRecordBody {
+  srcAddress: string;
+  srcPort?: number | null;
+  dstAddress: string;
+  dstPort?: number | null;
+  protocol: number | string;
+  bytes: number;
+  packets: number;
+  start: string;
+  end: string;
+  observationPoint: string;
+  domain?: string | null;
+}
+
+export interface FlowBatchBody {
+  flows: FlowRecordBody[];
+}
+
+export interface FlowBatchAnswer {
+  batchId: string;
+  received: number;
+  accepted: number;
+  refusedDomestic: number;
+  refusedUnlocated: number;
+  invalid: { index: number; field?: string; reason: string }[];
+  duplicate: boolean;
+}
+
 type FetchLike = typeof fetch;
 
 interface RequestOptions {
@@ -179,6 +344,27 @@ export class ApiClient {
     return body as T;
   }
 
+  /** Like request(), with the status of a success (201 created or 200 answered from the log). */
+  async answered<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Answered<T>> {
+    const { status, body } = await this.raw(method, path, opts);
+    if (status < 200 || status >= 300) {
+      const b = (typeof body === 'object' && body !== null ? body : {}) as ApiErrorBody;
+      throw new ApiError(status, b, describeError(status, b));
+    }
+    return { status, body: body as T };
+  }
+
+  async health(): Promise<boolean> {
+    return (await this.raw('GET', '/health')).status === 200;
+  }
+
+  publishIndicator(
+    body: PublishIndicatorBody,
+    idempotencyKey?: string,
+  ): Promise<Answered<Accepted>> {
+    return this.answered('POST', '/v1/indicators', { body, headers: keyed(idempotencyKey) });
+  }
+
   publishBatch(items: unknown[], idempotencyKey: string): Promise<{ results: BatchItemResult[] }> {
     return this.request('POST', '/v1/indicators/batch', {
       body: { items },
@@ -190,8 +376,9 @@ export class ApiClient {
     return this.request('GET', '/v1/indicators', { query: { ...query } });
   }
 
+  /** The body as the user wrote it (acd incidents open) or as typed code builds it. */
   openIncident(
-    body: unknown,
+    body: OpenIncidentBody | Record<string, unknown>,
     idempotencyKey?: string,
   ): Promise<Accepted & { incidentId: string; createdId: string }> {
     return this.request('POST', '/v1/incidents', {
@@ -202,7 +389,7 @@ export class ApiClient {
 
   fileReport(
     incidentId: string,
-    body: unknown,
+    body: FileReportBody | Record<string, unknown>,
     idempotencyKey?: string,
   ): Promise<Accepted & { reportId: string }> {
     return this.request('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/reports`, {
@@ -226,6 +413,108 @@ export class ApiClient {
     );
   }
 
+  notifyAsset(body: NotifyAssetBody, idempotencyKey?: string): Promise<Accepted> {
+    return this.request('POST', '/v1/assets', { body, headers: keyed(idempotencyKey) });
+  }
+
+  complianceFile(operatorId: string): Promise<ComplianceFile> {
+    return this.request('GET', `/v1/compliance/${encodeURIComponent(operatorId)}`);
+  }
+
+  issueOrder(
+    operatorId: string,
+    caseId: string,
+    body: IssueOrderBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { orderId: string }> {
+    return this.request(
+      'POST',
+      `/v1/compliance/${encodeURIComponent(operatorId)}/cases/${encodeURIComponent(caseId)}/orders`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  assessPenalty(
+    operatorId: string,
+    orderId: string,
+    body: AssessPenaltyBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    return this.request(
+      'POST',
+      `/v1/compliance/${encodeURIComponent(operatorId)}/orders/${encodeURIComponent(orderId)}/penalty`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  issueAdvisory(
+    body: IssueAdvisoryBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { advisoryId: string }> {
+    return this.request('POST', '/v1/advisories', { body, headers: keyed(idempotencyKey) });
+  }
+
+  requestCollection(
+    body: CollectionRequestBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { requestId: string }> {
+    return this.request('POST', '/v1/oversight/collection-requests', {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  requestOperation(
+    body: OperationRequestBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted & { requestId: string }> {
+    return this.request('POST', '/v1/oversight/operation-requests', {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  oversightRequest(requestId: string): Promise<OversightRequestView> {
+    return this.request('GET', `/v1/oversight/requests/${encodeURIComponent(requestId)}`);
+  }
+
+  vote(requestId: string, body: VoteBody, idempotencyKey?: string): Promise<Accepted> {
+    return this.request('POST', `/v1/oversight/requests/${encodeURIComponent(requestId)}/votes`, {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  recordExecution(
+    requestId: string,
+    body: ExecutionBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    return this.request(
+      'POST',
+      `/v1/oversight/requests/${encodeURIComponent(requestId)}/execution`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  reportOperation(
+    requestId: string,
+    body: { summary: string },
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    return this.request('POST', `/v1/oversight/requests/${encodeURIComponent(requestId)}/report`, {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  submitFlowBatch(body: FlowBatchBody, idempotencyKey?: string): Promise<FlowBatchAnswer> {
+    return this.request('POST', '/v1/traffic/flow-batches', {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
   /** Opens the server-sent-events stream; the caller reads `response.body`. */
   async openStream(
     query: Record<string, string | undefined>,
@@ -247,6 +536,10 @@ export class ApiClient {
     if (!response.body) throw new ApiError(status, {}, 'the stream answered without a body');
     return response;
   }
+}
+
+function keyed(idempotencyKey: string | undefined): Record<string, string> {
+  return idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
 }
 
 function causeOf(err: unknown): string {

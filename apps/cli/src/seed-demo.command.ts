@@ -1,93 +1,41 @@
-import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { DEMO_ORGANISATIONS, IdentityAdmin } from '@acd/identity';
-import {
-  createKafka,
-  SchemaSet,
-  schemasDir,
-  TopicNames,
-  withAdmin,
-  ensureTopics,
-} from '@acd/messaging';
-import { kafkaSchema, loadConfig } from '@acd/config';
-import { oversightSchema } from '@acd/oversight';
+import { DEFAULT_URL } from './api-client';
+import { registerDemoOrganisations } from './demo/demo-organisations';
+import { seedDemoData } from './demo/seed-demo';
 
-interface DemoOrgRecord {
-  id: string;
-  name: string;
-  kind: string;
-  sector?: string;
-  token: string;
-  /** For the oversight commission: one token per member, each naming its member. */
-  members?: { id: string; token: string }[];
+interface SeedDemoOptions {
+  out: string;
+  organisationsOnly?: boolean;
+  url?: string;
+  journal?: string;
+  summary?: string;
 }
 
 /**
- * Registers the demo organisations and writes their tokens to a file. Run again, it keeps the
- * organisations and tokens it finds in that file, so a restart does not invalidate them.
+ * `acd seed-demo`: registers the demo organisations (tokens written to --out), then seeds the
+ * demo data through the REST API of the running bus. --organisations-only stops after the first
+ * part, for a bus whose services are not started yet.
  */
 @Command({
   name: 'seed-demo',
-  description: 'register the demo organisations and write their tokens to a JSON file',
+  description:
+    'register the demo organisations (tokens to a JSON file), then seed the demo data through the API',
 })
 export class SeedDemoCommand extends CommandRunner {
-  async run(_: string[], opts: { out: string }): Promise<void> {
-    const cfg = loadConfig(kafkaSchema);
-    const { ACD_COMMISSION_MEMBERS } = loadConfig(oversightSchema);
-    const kafka = createKafka(cfg, 'cli');
-    const topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
-    await withAdmin(kafka, (admin) => ensureTopics(admin, topics, cfg.ACD_REPLICATION_FACTOR));
-    const codec = await SchemaSet.load(schemasDir());
-    const admin = new IdentityAdmin(kafka, topics, codec);
-    const previous = readPrevious(opts.out);
-    await admin.open();
-    const records: DemoOrgRecord[] = [];
-    try {
-      for (const org of DEMO_ORGANISATIONS) {
-        const known = previous.get(org.id);
-        const fresh = !admin.isRegistered(org.id);
-        await admin.register(org);
-        const token = known && !fresh ? known.token : await admin.issueToken(org.id);
-        const members =
-          org.kind === 'oversight-commission'
-            ? await this.memberTokens(
-                admin,
-                org.id,
-                ACD_COMMISSION_MEMBERS,
-                fresh ? [] : known?.members,
-              )
-            : undefined;
-        records.push({
-          id: org.id,
-          name: org.name,
-          kind: org.kind,
-          ...(org.sector ? { sector: org.sector } : {}),
-          token,
-          ...(members ? { members } : {}),
-        });
-      }
-    } finally {
-      await admin.close();
+  async run(_: string[], opts: SeedDemoOptions): Promise<void> {
+    const orgs = await registerDemoOrganisations(opts.out);
+    console.log(`${orgs.length} demo organisations; tokens in ${opts.out}`);
+    if (opts.organisationsOnly) return;
+    const summary = await seedDemoData(orgs, {
+      url: (opts.url ?? process.env.ACD_URL ?? DEFAULT_URL).replace(/\/+$/, ''),
+      ...(opts.journal ? { journalFile: opts.journal } : {}),
+    });
+    if (opts.summary) {
+      mkdirSync(dirname(opts.summary), { recursive: true });
+      writeFileSync(opts.summary, JSON.stringify(summary, null, 2) + '\n');
     }
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
-    console.log(`${records.length} demo organisations; tokens in ${opts.out}`);
-  }
-
-  /** Keeps the member tokens of the previous run; issues one for each member not seen before. */
-  private async memberTokens(
-    admin: IdentityAdmin,
-    orgId: string,
-    memberIds: readonly string[],
-    previous: { id: string; token: string }[] = [],
-  ): Promise<{ id: string; token: string }[]> {
-    const out: { id: string; token: string }[] = [];
-    for (const id of memberIds) {
-      const known = previous.find((m) => m.id === id);
-      out.push({ id, token: known ? known.token : await admin.issueToken(orgId, id) });
-    }
-    return out;
   }
 
   @Option({
@@ -98,14 +46,38 @@ export class SeedDemoCommand extends CommandRunner {
   parseOut(value: string): string {
     return value;
   }
-}
 
-function readPrevious(file: string): Map<string, DemoOrgRecord> {
-  if (!existsSync(file)) return new Map();
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as DemoOrgRecord[];
-    return new Map(parsed.map((r) => [r.id, r]));
-  } catch {
-    return new Map();
+  @Option({
+    flags: '--organisations-only',
+    description: 'only register the organisations and write their tokens (no API calls)',
+  })
+  parseOrganisationsOnly(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--url <url>',
+    description: `gateway URL to seed through (env ACD_URL, default ${DEFAULT_URL})`,
+  })
+  parseUrl(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--journal <file>',
+    description:
+      'the requests of earlier runs, resent unchanged (env ACD_DEMO_JOURNAL; none: fresh bodies)',
+    defaultValue: process.env.ACD_DEMO_JOURNAL,
+  })
+  parseJournal(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--summary <file>',
+    description: 'write what the demo created (ids, counts) as JSON',
+  })
+  parseSummary(value: string): string {
+    return value;
   }
 }

@@ -1,0 +1,117 @@
+// The demo's request bodies against the gateway's own request schemas: a body the API would
+// refuse fails here, not in the middle of `npm start`.
+import { DEMO_ORGANISATIONS } from '@acd/identity';
+import { issueAdvisorySchema } from '../../../gateway/src/advisories/advisory.schemas';
+import { publishIndicatorSchema } from '../../../gateway/src/indicators/indicator.schemas';
+import {
+  collectionRequestSchema,
+  executionSchema,
+  operationRequestSchema,
+  summarySchema,
+} from '../../../gateway/src/oversight/oversight.schemas';
+import {
+  assessPenaltySchema,
+  issueOrderSchema,
+  notifyAssetSchema,
+  openIncidentSchema,
+} from '../../../gateway/src/reporting/reporting.schemas';
+import { flowBatchSchema } from '../../../gateway/src/traffic/traffic.schemas';
+import { demoAdvisories } from './demo-advisories';
+import { castOf, type DemoOrgRecord } from './demo-cast';
+import { demoIndicators, indicatorKey } from './demo-indicators';
+import { demoOversightRequests } from './demo-oversight';
+import { DEMO_PENALTY, demoAsset, demoIncidents, demoOrder } from './demo-reporting';
+import { demoFlowBatches } from './demo-traffic';
+
+const NOW = Date.parse('2026-12-06T09:00:00Z');
+
+const orgs: DemoOrgRecord[] = DEMO_ORGANISATIONS.map((o) => ({
+  id: o.id,
+  name: o.name,
+  kind: o.kind,
+  ...(o.sector ? { sector: o.sector } : {}),
+  token: `token-${o.id}`,
+  ...(o.kind === 'oversight-commission'
+    ? { members: ['m1', 'm2', 'm3'].map((id) => ({ id, token: `token-${id}` })) }
+    : {}),
+}));
+const cast = castOf(orgs);
+
+describe('the demo cast', () => {
+  it('picks operators of two sectors, and two operators outside electricity to name', () => {
+    expect(cast.opA.id).toBe('op-kanto-electric');
+    expect(cast.opB.sector).not.toBe(cast.opA.sector);
+    expect(cast.named.map((o) => o.id)).toEqual(['op-tokai-rail', 'op-minato-bank']);
+    expect(cast.members.map((m) => m.principal)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('refuses a commission with fewer than three member tokens', () => {
+    const few = orgs.map((o) => (o.members ? { ...o, members: o.members.slice(0, 2) } : o));
+    expect(() => castOf(few)).toThrow('three member tokens');
+  });
+});
+
+describe('the demo requests are what the API accepts', () => {
+  it('indicators, one per TLP level, each under its own key', () => {
+    const indicators = demoIndicators(cast);
+    for (const { body } of indicators)
+      expect(publishIndicatorSchema.safeParse(body).error).toBe(undefined);
+    expect(indicators.map((i) => i.body.tlp)).toEqual([
+      'CLEAR',
+      'GREEN',
+      'AMBER',
+      'AMBER+STRICT',
+      'RED',
+    ]);
+    expect(new Set(indicators.map((i) => indicatorKey(i.body))).size).toBe(indicators.length);
+  });
+
+  it('reporting: assets, incidents, orders and the penalty', () => {
+    expect(notifyAssetSchema.safeParse(demoAsset('kanto-ems-01', 'EMS', 'dispatch')).error).toBe(
+      undefined,
+    );
+    for (const body of Object.values(demoIncidents(NOW)))
+      expect(openIncidentSchema.safeParse(body).error).toBe(undefined);
+    expect(issueOrderSchema.safeParse(demoOrder(NOW + 4_000)).error).toBe(undefined);
+    expect(assessPenaltySchema.safeParse(DEMO_PENALTY).error).toBe(undefined);
+  });
+
+  it('reporting: the missed deadlines lie more than 24 hours back, the others within', () => {
+    const incidents = demoIncidents(NOW);
+    const hoursAgo = (at: string) => (NOW - Date.parse(at)) / 3_600_000;
+    expect(hoursAgo(incidents.onTime.awareAt)).toBeLessThan(24);
+    expect(hoursAgo(incidents.closed.awareAt)).toBeLessThan(24);
+    for (const missed of [incidents.pending, incidents.complied, incidents.ignored])
+      expect(hoursAgo(missed.awareAt)).toBeGreaterThan(24);
+  });
+
+  it('advisories', () => {
+    for (const { body } of Object.values(demoAdvisories(cast, NOW)))
+      expect(issueAdvisorySchema.safeParse(body).error).toBe(undefined);
+  });
+
+  it('oversight: the collection request, the operations, the execution and its report', () => {
+    const evidence = {
+      police: '0b0e0c0a-0000-4000-8000-000000000001',
+      sdf: '0b0e0c0a-0000-4000-8000-000000000002',
+    };
+    const r = demoOversightRequests(cast, NOW, evidence);
+    expect(collectionRequestSchema.safeParse(r.collection).error).toBe(undefined);
+    expect(operationRequestSchema.safeParse(r.policeOperation).error).toBe(undefined);
+    expect(operationRequestSchema.safeParse(r.sdfOperation).error).toBe(undefined);
+    expect(executionSchema.safeParse(r.policeExecution).error).toBe(undefined);
+    expect(summarySchema.safeParse(r.policeReport).error).toBe(undefined);
+    expect(r.collection.telecomId).toBe('tel-nihon-backbone');
+  });
+
+  it('traffic: three batches of 44, 32 and 28 flows, four of them domestic only', () => {
+    const batches = demoFlowBatches(NOW);
+    for (const { body } of batches) expect(flowBatchSchema.safeParse(body).error).toBe(undefined);
+    expect(batches.map((b) => b.body.flows.length)).toEqual([44, 32, 28]);
+    expect(batches.map((b) => b.key)).toEqual([
+      'demo-traffic-1',
+      'demo-traffic-2',
+      'demo-traffic-3',
+    ]);
+  });
+});
