@@ -150,7 +150,7 @@ describe('indicator flow on real Kafka and MongoDB', () => {
       topics: rt.topics,
       codec: rt.codec,
       db: rt.db,
-      checkpoints: new CheckpointStore(rt.mongo),
+      checkpoints: new CheckpointStore(rt.db),
       projection: indicatorProjection as unknown as Projection<unknown, ReadModelDoc>,
       onProgress: (p) => progress.push(p.read),
     });
@@ -179,7 +179,7 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     expect(await listed()).toContain(id);
     // What an older projector left behind: documents, checkpoints, and no feed.
     await projectors.stop();
-    const generation = await new CheckpointStore(rt.mongo).generation('indicators');
+    const generation = await new CheckpointStore(rt.db).generation('indicators');
     await rt.db.collection(feedCollectionOf(indicatorProjection, generation)).drop();
     expect(await listed()).toEqual([]);
     projectors = await startProjectors(rt, quiet);

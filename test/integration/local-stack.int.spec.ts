@@ -1,5 +1,5 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
+import { MongoClient } from 'mongodb';
 
 import {
   getTestEnv,
@@ -90,19 +90,16 @@ describe('servers from the global setup', () => {
   }, 120_000);
 
   it('MongoDB inserts and reads back a document', async () => {
-    const conn = mongoose.createConnection(env.mongoUri, { serverSelectionTimeoutMS: 15_000 });
+    const client = new MongoClient(env.mongoUri, { serverSelectionTimeoutMS: 15_000 });
     try {
-      await conn.asPromise();
-      expect(conn.db?.databaseName).toBe(env.mongoDbName);
-      const Thing = conn.model(
-        'LocalStackThing',
-        new mongoose.Schema({ name: { type: String, required: true }, n: Number }),
-      );
-      const created = await Thing.create({ name: 'probe', n: 42 });
-      const found = await Thing.findById(created._id).lean();
-      expect(found).toMatchObject({ name: 'probe', n: 42 });
+      await client.connect();
+      const db = client.db();
+      expect(db.databaseName).toBe(env.mongoDbName);
+      const things = db.collection<{ name: string; n: number }>('local-stack-things');
+      const { insertedId } = await things.insertOne({ name: 'probe', n: 42 });
+      expect(await things.findOne({ _id: insertedId })).toMatchObject({ name: 'probe', n: 42 });
     } finally {
-      await conn.close();
+      await client.close();
     }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import { eventIdFor, type CommandContext, type EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS } from '@acd/identity';
@@ -179,7 +179,7 @@ function histories(): RequestHistory[] {
 }
 
 describe('the oversight read model on the real MongoDB-compatible server', () => {
-  let conn: Connection;
+  let conn: MongoClient;
   let db: Db;
   let queries: OversightQueries;
   let lookup: CollectionAuthorisationLookup;
@@ -188,7 +188,7 @@ describe('the oversight read model on the real MongoDB-compatible server', () =>
   beforeAll(async () => {
     const env = getTestEnv();
     conn = await connectMongo(withDatabase(env.mongoUri, `${env.mongoDbName}_ovs${randomId(6)}`));
-    db = conn.db as Db;
+    db = conn.db();
     const coll = db.collection<OversightRequestDoc>(oversightRequestProjection.collection);
     if (!(await isFerretDb(db))) await oversightRequestProjection.createIndexes(coll);
     const half = Math.floor(envelopes.length / 2);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Connection } from 'mongoose';
+import type { MongoClient } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { applyEvents, connectMongo, type Projection, type ReadModelDoc } from '@acd/persistence';
@@ -75,7 +75,7 @@ function expected(streams: number[][]): CounterDoc[] {
 
 /** Projection writes on the real MongoDB-compatible server: once per batch, replay-safe. */
 describe('projection writes', () => {
-  let conn: Connection;
+  let conn: MongoClient;
   let db: Db;
   let n = 0;
   const fresh = (): Collection<CounterDoc> => db.collection<CounterDoc>(`c${(n += 1)}`);
@@ -84,7 +84,7 @@ describe('projection writes', () => {
   beforeAll(async () => {
     const env = getTestEnv();
     conn = await connectMongo(withDatabase(env.mongoUri, `${env.mongoDbName}_pw${randomId(6)}`));
-    db = conn.db as unknown as Db;
+    db = conn.db();
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS, type Organisation } from '@acd/identity';
@@ -71,7 +71,7 @@ function interleave(lists: EventEnvelope<ReportingEvent>[][]): EventEnvelope<Rep
 }
 
 describe('reporting read models on the real MongoDB-compatible server', () => {
-  let conn: Connection;
+  let conn: MongoClient;
   let db: Db;
   let queries: ReportingQueries;
   const envelopes = interleave(histories().map((h) => h.envelopes));
@@ -84,7 +84,7 @@ describe('reporting read models on the real MongoDB-compatible server', () => {
   beforeAll(async () => {
     const env = getTestEnv();
     conn = await connectMongo(withDatabase(env.mongoUri, `${env.mongoDbName}_rep${randomId(6)}`));
-    db = conn.db as Db;
+    db = conn.db();
     const ferret = await isFerretDb(db);
     const half = Math.floor(envelopes.length / 2);
     for (const p of projections) {

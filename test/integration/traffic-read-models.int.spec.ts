@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS, type Organisation } from '@acd/identity';
@@ -94,7 +94,7 @@ const matched = (
 
 /** The traffic read models on the real MongoDB-compatible server: replay, who sees what, paging, retention. */
 describe('traffic read models', () => {
-  let conn: Connection;
+  let conn: MongoClient;
   let db: Db;
   let queries: TrafficQueries;
   const events = [
@@ -118,7 +118,7 @@ describe('traffic read models', () => {
   beforeAll(async () => {
     const env = getTestEnv();
     conn = await connectMongo(withDatabase(env.mongoUri, `${env.mongoDbName}_trf${randomId(6)}`));
-    db = conn.db as unknown as Db;
+    db = conn.db();
     queries = new TrafficQueries(db);
     await applyAll();
   });

@@ -30,7 +30,7 @@ async function rebuild(names: string[]): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown projection(s): ${unknown.join(', ')}\n${USAGE}`);
   const chosen = names.length > 0 ? PROJECTIONS.filter((p) => names.includes(p.name)) : PROJECTIONS;
   const rt = await openRuntime('projector-rebuild');
-  const checkpoints = new CheckpointStore(rt.mongo);
+  const checkpoints = new CheckpointStore(rt.db);
   try {
     for (const projection of chosen) {
       const started = Date.now();

@@ -31,7 +31,7 @@ export async function startProjectors(
 ): Promise<{ runners: ProjectionRunner<unknown, ReadModelDoc>[]; stop(): Promise<void> }> {
   const dlq = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await dlq.connect();
-  const checkpoints = new CheckpointStore(rt.mongo);
+  const checkpoints = new CheckpointStore(rt.db);
   const runners = PROJECTIONS.map(
     (p) =>
       new ProjectionRunner(

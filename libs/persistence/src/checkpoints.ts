@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from 'mongodb';
 
 /**
  * Consumer positions stored beside the data they produced, so a projector resumes from what
@@ -23,14 +23,14 @@ export interface ControlDoc {
 }
 
 export class CheckpointStore {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly db: Db) {}
 
   private get checkpoints() {
-    return this.conn.collection<CheckpointDoc>('checkpoints');
+    return this.db.collection<CheckpointDoc>('checkpoints');
   }
 
   private get control() {
-    return this.conn.collection<ControlDoc>('projections');
+    return this.db.collection<ControlDoc>('projections');
   }
 
   static id(projection: string, topic: string, partition: number): string {

@@ -1,22 +1,22 @@
-import mongoose, { type Connection } from 'mongoose';
-import type { Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 
-export async function connectMongo(uri: string): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, {
+/**
+ * One client per process, on the official driver. mongoose is not used: the read side keeps no
+ * mongoose models (each projection defines its indexes once, in `createIndexes`), and on the
+ * projector's write path mongoose's `insertMany` cost 2.9× the driver's wall time and 15× its
+ * CPU per document (`npm run bench:driver`, bench/RESULTS.md).
+ */
+export async function connectMongo(uri: string): Promise<MongoClient> {
+  return new MongoClient(uri, {
     serverSelectionTimeoutMS: 10_000,
     // FerretDB v1 has no retryable-writes support; the projector's writes are idempotent anyway.
     retryWrites: false,
-    autoIndex: false,
-  });
-  await conn.asPromise();
-  return conn;
+  }).connect();
 }
 
-export async function pingMongo(conn: Connection): Promise<boolean> {
+export async function pingMongo(client: MongoClient): Promise<boolean> {
   try {
-    const db = conn.db;
-    if (!db) return false;
-    await db.admin().command({ ping: 1 });
+    await client.db().admin().command({ ping: 1 });
     return true;
   } catch {
     return false;

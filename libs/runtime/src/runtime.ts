@@ -1,6 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { Connection } from 'mongoose';
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import { kafkaSchema, loadConfig, mongoSchema, type KafkaConfig } from '@acd/config';
 import {
   createKafka,
@@ -19,7 +18,7 @@ export interface Runtime {
   kafka: Kafka;
   topics: TopicNames;
   codec: WireCodec;
-  mongo: Connection;
+  mongo: MongoClient;
   db: Db;
   close(): Promise<void>;
 }
@@ -37,8 +36,7 @@ export async function openRuntime(
     ensureTopics(admin, topics, kafkaConfig.ACD_REPLICATION_FACTOR),
   );
   const mongo = await connectMongo(mongoConfig.MONGODB_URI);
-  const db = mongo.db;
-  if (!db) throw new Error('MongoDB connection has no database');
+  const db = mongo.db();
   return {
     kafkaConfig,
     kafka,

@@ -304,7 +304,7 @@ export async function setupTestEnv(): Promise<TestEnv> {
 /** Deletes the run's database and prefixed topics on servers this run does not own. */
 async function cleanupSharedServers(env: TestEnv): Promise<void> {
   const { Kafka, logLevel } = await import('kafkajs');
-  const mongoose = (await import('mongoose')).default;
+  const { MongoClient } = await import('mongodb');
   const admin = new Kafka({
     clientId: 'acd-test-teardown',
     brokers: env.kafkaBrokers,
@@ -317,12 +317,12 @@ async function cleanupSharedServers(env: TestEnv): Promise<void> {
   } finally {
     await admin.disconnect().catch(() => {});
   }
-  const conn = mongoose.createConnection(env.mongoUri, { serverSelectionTimeoutMS: 10_000 });
+  const client = new MongoClient(env.mongoUri, { serverSelectionTimeoutMS: 10_000 });
   try {
-    await conn.asPromise();
-    await conn.dropDatabase();
+    await client.connect();
+    await client.db().dropDatabase();
   } finally {
-    await conn.close().catch(() => {});
+    await client.close().catch(() => {});
   }
 }
 

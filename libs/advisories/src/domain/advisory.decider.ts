@@ -14,8 +14,8 @@ import {
   isTlp,
   OPEN_BY_DEFAULT_TLPS,
   SECTOR_SHAREABLE_TLPS,
-  type Organisation,
   type Tlp,
+  issuerAsViewer,
 } from '@acd/identity/domain';
 import type {
   AcknowledgeAdvisory,
@@ -157,17 +157,6 @@ const contentOf = (s: IssuedAdvisory): AdvisoryContent => ({
   expiresAt: s.expiresAt,
 });
 
-/** The command's issuer as the entitlement policy sees it: all the decider knows of it. */
-function issuerAsViewer(ctx: CommandContext): Organisation {
-  const { orgId, kind, sector } = ctx.issuedBy;
-  return {
-    id: orgId,
-    name: orgId,
-    kind: kind as Organisation['kind'],
-    ...(sector ? { sector: sector as Organisation['sector'] } : {}),
-  } as Organisation;
-}
-
 /**
  * The advisory as the issuer of a command may see it, or null: one it may not read does not exist
  * for it (the same refusal, 404, as a missing one). Decided here from the log, never by the
@@ -176,7 +165,7 @@ function issuerAsViewer(ctx: CommandContext): Organisation {
 function readableBy(state: AdvisoryState, ctx: CommandContext): IssuedAdvisory | null {
   if (state.status === 'none') return null;
   const item = { issuerOrgId: state.issuerOrgId, tlp: state.tlp as Tlp, audience: state.audience };
-  return canReadAdvisory(issuerAsViewer(ctx), item) ? state : null;
+  return canReadAdvisory(issuerAsViewer(ctx.issuedBy), item) ? state : null;
 }
 
 /** An advisory in force: neither withdrawn nor expired. */

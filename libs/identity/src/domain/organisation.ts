@@ -132,3 +132,22 @@ export function defineOrganisation(input: Organisation): Organisation {
   if (!parsed.ok) throw new InvalidOrganisationError(parsed.reason);
   return parsed.value;
 }
+
+/**
+ * A command's issuer as a read policy sees it: all a decider knows of it (its id, kind and
+ * sector, from the command's headers). Deciders use it to refuse a command on an item the
+ * issuer may not read exactly as on a missing one.
+ */
+export function issuerAsViewer(issuedBy: {
+  orgId: string;
+  kind: string;
+  sector: string | null;
+}): Organisation {
+  const { orgId, kind, sector } = issuedBy;
+  return {
+    id: orgId,
+    name: orgId,
+    kind: kind as Organisation['kind'],
+    ...(sector ? { sector: sector as Organisation['sector'] } : {}),
+  } as Organisation;
+}

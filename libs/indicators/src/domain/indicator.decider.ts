@@ -25,8 +25,8 @@ import {
   isTlp,
   TLP_LEVELS,
   type EntitledItem,
-  type Organisation,
   type Tlp,
+  issuerAsViewer,
 } from '@acd/identity/domain';
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
@@ -153,17 +153,6 @@ function publish(
   }
 }
 
-/** The command's issuer as the entitlement policy sees it: all the decider knows of it. */
-function issuerAsViewer(ctx: CommandContext): Organisation {
-  const { orgId, kind, sector } = ctx.issuedBy;
-  return {
-    id: orgId,
-    name: orgId,
-    kind: kind as Organisation['kind'],
-    ...(sector ? { sector: sector as Organisation['sector'] } : {}),
-  } as Organisation;
-}
-
 type Known = Exclude<IndicatorState, { status: 'unknown' }>;
 
 /**
@@ -178,7 +167,7 @@ function readableBy(state: IndicatorState, ctx: CommandContext): Known | null {
     tlp: state.tlp as Tlp,
     audience: state.audience as EntitledItem['audience'],
   };
-  return canRead(issuerAsViewer(ctx), item) ? state : null;
+  return canRead(issuerAsViewer(ctx.issuedBy), item) ? state : null;
 }
 
 const NO_SUCH_INDICATOR: Result = refuse('not-found', 'no such indicator');

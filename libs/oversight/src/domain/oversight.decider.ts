@@ -6,7 +6,7 @@ import {
   type Decider,
   type Decision as DecisionOf,
 } from '@acd/event-sourcing';
-import { canReadOversight, isOrgId, type Organisation } from '@acd/identity/domain';
+import { canReadOversight, isOrgId, issuerAsViewer } from '@acd/identity/domain';
 import { addDuration, parseDuration, type Duration } from '@acd/reporting/domain';
 import type {
   CastVote,
@@ -122,17 +122,6 @@ const uniqueEvidence = (evidence: readonly EvidenceLink[]): EvidenceLink[] => {
 
 // ------------------------------------------------------------------ who
 
-/** The command's issuer as the read policy sees it: all the decider knows of it. */
-function issuerAsViewer(ctx: CommandContext): Organisation {
-  const { orgId, kind, sector } = ctx.issuedBy;
-  return {
-    id: orgId,
-    name: orgId,
-    kind: kind as Organisation['kind'],
-    ...(sector ? { sector: sector as Organisation['sector'] } : {}),
-  } as Organisation;
-}
-
 function itemOf(r: OversightRequest) {
   return {
     kind: r.kind,
@@ -148,7 +137,7 @@ function itemOf(r: OversightRequest) {
  */
 function visibleRequest(state: OversightState, requestId: string, ctx: CommandContext) {
   if (state.kind === 'none') return null;
-  return canReadOversight(issuerAsViewer(ctx), itemOf(state)) ? state : null;
+  return canReadOversight(issuerAsViewer(ctx.issuedBy), itemOf(state)) ? state : null;
 }
 
 const notFound = (requestId: string): Result => refuse('not-found', `no request ${requestId}`);
