@@ -1,3 +1,4 @@
 export * from './domain';
 export * from './read';
 export * from './oversight.config';
+export * from './oversight.schemas';

@@ -2,3 +2,4 @@ export * from './domain';
 export * from './read';
 export * from './traffic.config';
 export * from './geo/ip-country';
+export * from './traffic.schemas';

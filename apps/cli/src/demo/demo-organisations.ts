@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEMO_ORGANISATIONS } from '@acd/identity';
+import { DEMO_ORGANISATIONS, IdentityAdmin } from '@acd/identity';
 import {
   createKafka,
   ensureTopics,
-  IdentityAdmin,
   SchemaSet,
   schemasDir,
   TopicNames,
   withAdmin,
 } from '@acd/messaging';
-import { kafkaSchema, loadConfig, oversightSchema } from '@acd/config';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { oversightSchema } from '@acd/oversight';
 import type { DemoOrgRecord } from './demo-cast';
 
 /**

@@ -1,21 +1,21 @@
 // The demo's request bodies against the gateway's own request schemas: a body the API would
 // refuse fails here, not in the middle of `npm start`.
 import { DEMO_ORGANISATIONS } from '@acd/identity';
-import { issueAdvisorySchema } from '../../../gateway/src/advisories/advisory.schemas';
-import { publishIndicatorSchema } from '../../../gateway/src/indicators/indicator.schemas';
+import { issueAdvisorySchema } from '@acd/advisories';
+import { publishIndicatorSchema } from '@acd/indicators';
 import {
   collectionRequestSchema,
   executionSchema,
   operationRequestSchema,
   summarySchema,
-} from '../../../gateway/src/oversight/oversight.schemas';
+} from '@acd/oversight';
 import {
   assessPenaltySchema,
   issueOrderSchema,
   notifyAssetSchema,
   openIncidentSchema,
-} from '../../../gateway/src/reporting/reporting.schemas';
-import { flowBatchSchema } from '../../../gateway/src/traffic/traffic.schemas';
+} from '@acd/reporting';
+import { flowBatchSchema } from '@acd/traffic';
 import { demoAdvisories } from './demo-advisories';
 import { castOf, type DemoOrgRecord } from './demo-cast';
 import { demoIndicators, indicatorKey } from './demo-indicators';

@@ -20,7 +20,16 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { AdvisoryQueries } from '@acd/advisories';
+import {
+  AdvisoryQueries,
+  advisoryIdSchema,
+  issueAdvisorySchema,
+  listAdvisoriesSchema,
+  updateAdvisorySchema,
+  withdrawAdvisorySchema,
+  type IssueAdvisoryBody,
+  type UpdateAdvisoryBody,
+} from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { AuditTrail } from '../audit/audit-trail.service';
@@ -31,15 +40,6 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { AdvisoryCommands } from './advisory-commands.service';
 import { advisoryReferences, presentAcknowledgements, presentAdvisory } from './advisory.presenter';
-import {
-  advisoryIdSchema,
-  issueAdvisorySchema,
-  listAdvisoriesSchema,
-  updateAdvisorySchema,
-  withdrawAdvisorySchema,
-  type IssueAdvisoryBody,
-  type UpdateAdvisoryBody,
-} from './advisory.schemas';
 import { notFound } from '../common/command-outcome';
 
 const idPipe = new ZodValidationPipe(advisoryIdSchema);

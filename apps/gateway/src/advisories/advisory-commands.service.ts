@@ -20,7 +20,7 @@ import { ReportingQueries } from '@acd/reporting';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
-import type { IssueAdvisoryBody, UpdateAdvisoryBody } from './advisory.schemas';
+import type { IssueAdvisoryBody, UpdateAdvisoryBody } from '@acd/advisories';
 
 const NS = 'jp.acd.advisory';
 /** How long an update that changes an advisory's readers waits for the read model to show it. */

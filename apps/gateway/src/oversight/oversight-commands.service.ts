@@ -29,7 +29,7 @@ import type {
   OperationRequestBody,
   TargetBody,
   VoteBody,
-} from './oversight.schemas';
+} from '@acd/oversight';
 import { resolveTarget } from './target-country';
 
 const NS = 'jp.acd.oversight';

@@ -10,18 +10,8 @@ import {
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { AuditStore } from '@acd/audit';
-import { OversightQueries } from '@acd/oversight';
-import { ReferenceLookup } from '../common/reference.lookup';
-import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
-import { notFound, type Accepted } from '../common/command-outcome';
-import { CommandHeaders } from '../common/command-headers';
-import { commandOptions } from '../common/command-sender';
-import { openApiSchema } from '../common/openapi';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { pageCursor, presentPage } from '../reporting/reporting.paging';
-import { OversightCommands } from './oversight-commands.service';
-import { evidenceReferences, presentBoard, presentRequest } from './oversight.presenter';
 import {
+  OversightQueries,
   collectionRequestSchema,
   consultationSchema,
   emergencyOperationSchema,
@@ -38,7 +28,17 @@ import {
   type ListRequestsQuery,
   type OperationRequestBody,
   type VoteBody,
-} from './oversight.schemas';
+} from '@acd/oversight';
+import { ReferenceLookup } from '../common/reference.lookup';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
+import { notFound, type Accepted } from '../common/command-outcome';
+import { CommandHeaders } from '../common/command-headers';
+import { commandOptions } from '../common/command-sender';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { pageCursor, presentPage } from '../reporting/reporting.paging';
+import { OversightCommands } from './oversight-commands.service';
+import { evidenceReferences, presentBoard, presentRequest } from './oversight.presenter';
 
 const idPipe = new ZodValidationPipe(requestIdSchema);
 

@@ -1,6 +1,5 @@
-import type { OperationTarget } from '@acd/oversight';
+import type { OperationTarget, TargetBody } from '@acd/oversight';
 import { countryOfAddress } from '@acd/traffic';
-import type { TargetBody } from './oversight.schemas';
 
 /** The address the dataset is asked about: the address itself, or a network's address. */
 const addressOf = (t: TargetBody): string | null =>

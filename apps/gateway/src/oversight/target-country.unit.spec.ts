@@ -1,4 +1,4 @@
-import { targetSchema } from './oversight.schemas';
+import { targetSchema } from '@acd/oversight';
 import { resolveTarget } from './target-country';
 
 const dataset: Record<string, string> = { '45.33.32.156': 'US', '133.242.0.1': 'JP' };

@@ -20,16 +20,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { ReportingQueries } from '@acd/reporting';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
-import { CommandHeaders } from '../common/command-headers';
-import { commandOptions } from '../common/command-sender';
-import { openApiSchema } from '../common/openapi';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { pageCursor, presentPage } from './reporting.paging';
-import { presentAsset } from './reporting.presenter';
-import { ReportingCommands } from './reporting-commands.service';
 import {
+  ReportingQueries,
   assetIdSchema,
   changeAssetSchema,
   listAssetsSchema,
@@ -38,7 +30,15 @@ import {
   retireAssetSchema,
   type ChangeAssetBody,
   type NotifyAssetBody,
-} from './reporting.schemas';
+} from '@acd/reporting';
+import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CommandHeaders } from '../common/command-headers';
+import { commandOptions } from '../common/command-sender';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { pageCursor, presentPage } from './reporting.paging';
+import { presentAsset } from './reporting.presenter';
+import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
 
 const assetIdPipe = new ZodValidationPipe(assetIdSchema);

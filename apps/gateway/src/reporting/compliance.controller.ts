@@ -2,15 +2,8 @@ import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
-import { ReportingQueries } from '@acd/reporting';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
-import { CommandHeaders } from '../common/command-headers';
-import { commandOptions } from '../common/command-sender';
-import { openApiSchema } from '../common/openapi';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { jst, presentFile } from './reporting.presenter';
-import { ReportingCommands } from './reporting-commands.service';
 import {
+  ReportingQueries,
   assessPenaltySchema,
   issueOrderSchema,
   openCaseSchema,
@@ -19,7 +12,14 @@ import {
   type AssessPenaltyBody,
   type IssueOrderBody,
   type OpenCaseBody,
-} from './reporting.schemas';
+} from '@acd/reporting';
+import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { CommandHeaders } from '../common/command-headers';
+import { commandOptions } from '../common/command-sender';
+import { openApiSchema } from '../common/openapi';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { jst, presentFile } from './reporting.presenter';
+import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
 
 const operatorPipe = new ZodValidationPipe(orgIdSchema);

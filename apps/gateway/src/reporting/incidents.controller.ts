@@ -10,7 +10,18 @@ import {
 import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import { ReferenceLookup } from '../common/reference.lookup';
-import { ReportingQueries, type AssetDoc, type IncidentDoc } from '@acd/reporting';
+import {
+  ReportingQueries,
+  type AssetDoc,
+  type IncidentDoc,
+  fileReportSchema,
+  listIncidentsSchema,
+  openIncidentSchema,
+  regimeSchema,
+  uuidSchema,
+  type FileReportBody,
+  type OpenIncidentBody,
+} from '@acd/reporting';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
@@ -25,15 +36,6 @@ import {
   regimeReport,
 } from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
-import {
-  fileReportSchema,
-  listIncidentsSchema,
-  openIncidentSchema,
-  regimeSchema,
-  uuidSchema,
-  type FileReportBody,
-  type OpenIncidentBody,
-} from './reporting.schemas';
 import { notFound } from '../common/command-outcome';
 
 const incidentIdPipe = new ZodValidationPipe(uuidSchema);

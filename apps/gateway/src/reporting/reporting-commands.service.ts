@@ -12,12 +12,6 @@ import type {
   OpenComplianceCase,
   OpenIncident,
   RetireAsset,
-} from '@acd/reporting';
-import { notFound, type Accepted } from '../common/command-outcome';
-import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
-import { badRequest } from '../common/zod-validation.pipe';
-import { IndicatorCommands } from '../indicators/indicator-commands.service';
-import type {
   AssessPenaltyBody,
   ChangeAssetBody,
   FileReportBody,
@@ -25,7 +19,11 @@ import type {
   NotifyAssetBody,
   OpenCaseBody,
   OpenIncidentBody,
-} from './reporting.schemas';
+} from '@acd/reporting';
+import { notFound, type Accepted } from '../common/command-outcome';
+import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
+import { badRequest } from '../common/zod-validation.pipe';
+import { IndicatorCommands } from '../indicators/indicator-commands.service';
 
 const NS = 'jp.acd.reporting';
 const at = (iso: string | undefined): number | null => (iso ? Date.parse(iso) : null);

@@ -15,6 +15,7 @@ import {
   loadIpCountryTable,
   sortFlowBatch,
   type FlowIssue,
+  flowBatchSchema,
 } from '@acd/traffic';
 import type { Organisation } from '@acd/identity';
 import { CollectionAuthorisationLookup, type LiveCollectionAuthorisation } from '@acd/oversight';
@@ -22,7 +23,6 @@ import { BusIds } from '../common/bus-ids';
 import { digestOf, stableJson } from '../common/request-digest';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
 import { FlowBatchPublisher } from './flow-batch-publisher';
-import { flowBatchSchema } from './traffic.schemas';
 
 export interface FlowBatchAnswer {
   batchId: string;

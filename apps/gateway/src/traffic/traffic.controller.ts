@@ -12,7 +12,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { canReadReference, type Organisation } from '@acd/identity';
 import { ReferenceLookup } from '../common/reference.lookup';
-import { TrafficQueries } from '@acd/traffic';
+import {
+  TrafficQueries,
+  flowBatchSchema,
+  listMatchesSchema,
+  listSubmissionsSchema,
+  matchIdSchema,
+} from '@acd/traffic';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { idempotencyKeySchema } from '../common/command-headers';
@@ -21,12 +27,6 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { FlowSubmissions } from './flow-submissions.service';
 import { matchReferences, presentMatch, presentSubmission } from './traffic.presenter';
-import {
-  flowBatchSchema,
-  listMatchesSchema,
-  listSubmissionsSchema,
-  matchIdSchema,
-} from './traffic.schemas';
 import { notFound } from '../common/command-outcome';
 
 const correlationOf = (req: Request): string => {

@@ -6,7 +6,7 @@ import {
   INCIDENT_STATUSES,
   PROFILE_IDS,
   REPORT_STAGES,
-} from '@acd/reporting';
+} from './domain';
 import { publishIndicatorSchema } from '@acd/indicators';
 
 export { orgIdSchema, uuidSchema };

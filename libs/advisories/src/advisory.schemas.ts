@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADVISORY_SEVERITIES } from '@acd/advisories';
+import { ADVISORY_SEVERITIES } from './domain';
 import {
   ORG_KINDS,
   SECTORS,

@@ -7,7 +7,7 @@ import {
   OPERATION_MEASURES,
   TARGET_TYPES,
   VOTES,
-} from '@acd/oversight';
+} from './domain';
 import { isoInstant, orgIdSchema, text } from '@acd/identity';
 
 /** Request ids are UUIDs derived from the requesting command's id. */
