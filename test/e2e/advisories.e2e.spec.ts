@@ -366,7 +366,10 @@ describe('advisories: audiences, acknowledgements and the per-audience topics', 
       [t(`org.${bank.id}`)]: [`${ids.named}:AdvisoryIssued`, `${ids.demoRed}:AdvisoryIssued`],
       [t(`org.${sdf.id}`)]: [`${ids.sdfKind}:AdvisoryIssued`],
       [t(`org.${kanto.id}`)]: [`${ids.withIncident}:AdvisoryIssued`],
+      // The issuer reads its own advisories, the cabinet office every advisory.
+      [t(`org.${npa.id}`)]: [`${ids.named}:AdvisoryIssued`, `${ids.demoRed}:AdvisoryIssued`],
     };
+    expected[t(`org.${nco.id}`)] = [...new Set(Object.values(expected).flat())];
     for (const list of Object.values(expected)) list.sort();
     const total = Object.values(expected).reduce((n, l) => n + l.length, 0);
 

@@ -9,8 +9,7 @@ import type {
 } from 'kafkajs';
 import {
   advisoryAudienceFor,
-  OPEN_BY_DEFAULT_TLPS,
-  SECTOR_SHAREABLE_TLPS,
+  advisoryRecipients,
   sharedAdvisoryAudience,
   type AdvisoryAudience,
   type AudienceViewer,
@@ -30,6 +29,7 @@ import type { WireCodec } from '@acd/messaging';
 
 /** The part of an advisory event that decides where its copies go. */
 export interface FanoutItem {
+  issuerOrgId: string;
   tlp: string;
   audience: { everyone: boolean; sectors: string[]; kinds: string[]; orgs: string[] };
 }
@@ -49,10 +49,10 @@ export interface AudienceRoute {
 }
 
 /**
- * The audience topics of one advisory, by the same rules as `canReadAdvisory`: the public topic
- * when it is for everyone (CLEAR, GREEN), a sector topic per sector and an organisation topic
- * per member of each named kind (CLEAR, GREEN, AMBER), and an organisation topic per named
- * organisation (any label). A topic's readers are exactly the advisory's readers there
+ * The audience topics of one advisory, from the policy's `advisoryRecipients` (which
+ * `canReadAdvisory` also decides by): the public topic, a topic per sector, and an organisation
+ * topic per member of each kind and per named organisation (the issuer and the cabinet office
+ * among them). A topic's readers are exactly the advisory's readers there
  * (`TopicNames.advisoryTopicsFor`), so a broker ACL per organisation enforces the policy.
  */
 export async function advisoryAudienceRoutes(
@@ -60,17 +60,12 @@ export async function advisoryAudienceRoutes(
   item: FanoutItem,
   orgIdsOfKinds: (kinds: string[]) => Promise<string[]>,
 ): Promise<AudienceRoute[]> {
-  const tlp = item.tlp as Tlp;
-  const { everyone, sectors, kinds, orgs } = item.audience;
+  const { everyone, sectors, kinds, orgs } = advisoryRecipients({ ...item, tlp: item.tlp as Tlp });
   const out = new Map<string, AudienceRoute>();
   const add = (topic: string, orgId: string | null) => out.set(topic, { topic, orgId });
-  if (everyone && OPEN_BY_DEFAULT_TLPS.includes(tlp)) add(topics.advisoryPublic(), null);
-  if (SECTOR_SHAREABLE_TLPS.includes(tlp)) {
-    for (const sector of sectors) add(topics.advisorySector(sector), null);
-    if (kinds.length > 0) {
-      for (const id of await orgIdsOfKinds(kinds)) add(topics.advisoryOrg(id), id);
-    }
-  }
+  if (everyone) add(topics.advisoryPublic(), null);
+  for (const sector of sectors) add(topics.advisorySector(sector), null);
+  for (const id of await orgIdsOfKinds(kinds)) add(topics.advisoryOrg(id), id);
   for (const id of orgs) add(topics.advisoryOrg(id), id);
   return [...out.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
 }

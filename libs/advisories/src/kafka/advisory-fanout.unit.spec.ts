@@ -8,15 +8,21 @@ import {
 import { TopicNames } from '@acd/messaging';
 
 const topics = new TopicNames('t.');
-const kinds = async (ks: string[]) => ks.flatMap((k) => (k === 'sdf' ? ['gov-sdf'] : []));
+const members: Record<string, string[]> = { sdf: ['gov-sdf'], 'cabinet-office': ['gov-nco'] };
+const kinds = async (ks: string[]) => ks.flatMap((k) => members[k] ?? []);
 const item = (tlp: string, a: Partial<FanoutItem['audience']>): FanoutItem => ({
+  issuerOrgId: 'gov-npa',
   tlp,
   audience: { everyone: false, sectors: [], kinds: [], orgs: [], ...a },
 });
 
+/** The issuer and the cabinet office read every advisory, so each gets a copy on its own topic. */
+const ALWAYS = ['t.acd.advisory.org.gov-nco.v1', 't.acd.advisory.org.gov-npa.v1'];
+
 describe('advisory audience topics', () => {
   it('everyone under GREEN goes to the public topic', async () => {
     expect(await advisoryAudienceTopics(topics, item('GREEN', { everyone: true }), kinds)).toEqual([
+      ...ALWAYS,
       't.acd.advisory.public.v1',
     ]);
   });
@@ -24,6 +30,7 @@ describe('advisory audience topics', () => {
   it('sectors, members of kinds and named organisations each get their topic', async () => {
     const a = item('AMBER', { sectors: ['gas', 'electricity'], kinds: ['sdf'], orgs: ['op-a'] });
     expect(await advisoryAudienceTopics(topics, a, kinds)).toEqual([
+      ...ALWAYS,
       't.acd.advisory.org.gov-sdf.v1',
       't.acd.advisory.org.op-a.v1',
       't.acd.advisory.sector.electricity.v1',
@@ -36,6 +43,7 @@ describe('advisory audience topics', () => {
     async (tlp) => {
       const a = item(tlp, { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: ['op-a'] });
       expect(await advisoryAudienceTopics(topics, a, kinds)).toEqual([
+        ...ALWAYS,
         't.acd.advisory.org.op-a.v1',
       ]);
     },
@@ -43,7 +51,10 @@ describe('advisory audience topics', () => {
 
   it('AMBER never goes to the public topic', async () => {
     const a = item('AMBER', { everyone: true, orgs: ['op-a'] });
-    expect(await advisoryAudienceTopics(topics, a, kinds)).toEqual(['t.acd.advisory.org.op-a.v1']);
+    expect(await advisoryAudienceTopics(topics, a, kinds)).toEqual([
+      ...ALWAYS,
+      't.acd.advisory.org.op-a.v1',
+    ]);
   });
 });
 
@@ -51,6 +62,8 @@ describe('advisory audience routes', () => {
   it('an organisation topic carries its owner; sector and public topics carry nobody in particular', async () => {
     const a = item('GREEN', { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: ['op-a'] });
     expect(await advisoryAudienceRoutes(topics, a, kinds)).toEqual([
+      { topic: 't.acd.advisory.org.gov-nco.v1', orgId: 'gov-nco' },
+      { topic: 't.acd.advisory.org.gov-npa.v1', orgId: 'gov-npa' },
       { topic: 't.acd.advisory.org.gov-sdf.v1', orgId: 'gov-sdf' },
       { topic: 't.acd.advisory.org.op-a.v1', orgId: 'op-a' },
       { topic: 't.acd.advisory.public.v1', orgId: null },

@@ -30,15 +30,48 @@ export interface AdvisoryItem {
   audience: AdvisoryAudience;
 }
 
+/**
+ * Who reads an advisory, in the shape of its per-audience Kafka topics (public, one per sector,
+ * one per organisation): its audience as the label caps it, plus the issuer and the cabinet
+ * office. REST (`canReadAdvisory`) and the fan-out both read it from here, so an organisation
+ * gets a copy on Kafka exactly when it may read the advisory over REST.
+ */
+export interface AdvisoryRecipients {
+  /** Every organisation: the public topic. */
+  everyone: boolean;
+  /** The operators and supervising ministry of each sector: the sector's topic. */
+  sectors: string[];
+  /** Every organisation of each kind: each member's own topic. */
+  kinds: string[];
+  /** These organisations: each one's own topic. */
+  orgs: string[];
+}
+
+const distinct = (values: readonly string[]): string[] => [...new Set(values)];
+
+export function advisoryRecipients(item: AdvisoryItem): AdvisoryRecipients {
+  const { everyone, sectors, kinds, orgs } = item.audience;
+  const shareable = SECTOR_SHAREABLE_TLPS.includes(item.tlp);
+  const office: OrgKind = 'cabinet-office';
+  return {
+    everyone: everyone && OPEN_BY_DEFAULT_TLPS.includes(item.tlp),
+    sectors: shareable ? distinct(sectors) : [],
+    kinds: distinct([office, ...(shareable ? kinds : [])]),
+    orgs: distinct([item.issuerOrgId, ...orgs]),
+  };
+}
+
+export function isAdvisoryRecipient(viewer: Organisation, recipients: AdvisoryRecipients): boolean {
+  return (
+    recipients.everyone ||
+    recipients.orgs.includes(viewer.id) ||
+    recipients.kinds.includes(viewer.kind) ||
+    (viewer.sector !== undefined && recipients.sectors.includes(viewer.sector))
+  );
+}
+
 export function canReadAdvisory(viewer: Organisation, item: AdvisoryItem): boolean {
-  if (viewer.kind === 'cabinet-office') return true;
-  if (item.issuerOrgId === viewer.id) return true;
-  if (item.audience.orgs.includes(viewer.id)) return true;
-  if (SECTOR_SHAREABLE_TLPS.includes(item.tlp)) {
-    if (viewer.sector !== undefined && item.audience.sectors.includes(viewer.sector)) return true;
-    if (item.audience.kinds.includes(viewer.kind)) return true;
-  }
-  return OPEN_BY_DEFAULT_TLPS.includes(item.tlp) && item.audience.everyone;
+  return isAdvisoryRecipient(viewer, advisoryRecipients(item));
 }
 
 /** One branch of the filter; each key is a document path, values are plain equality or `$in`. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   advisoryAudienceFor,
   advisoryReadFilter,
+  advisoryRecipients,
   canReadAdvisory,
   overseesAdvisory,
   sharedAdvisoryAudience,
@@ -291,6 +292,22 @@ describe('advisory policy examples', () => {
     expect(readers(at('RED', { orgs: [tokaiRail.id, minatoBank.id] }))).toEqual(
       ids(tokaiRail, minatoBank, npa, nco),
     );
+  });
+
+  it('the recipients (the Kafka topics) are the audience the label allows, the issuer and the office', () => {
+    const everything = { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: [tokaiRail.id] };
+    expect(advisoryRecipients(at('GREEN', everything))).toEqual({
+      everyone: true,
+      sectors: ['gas'],
+      kinds: ['cabinet-office', 'sdf'],
+      orgs: [npa.id, tokaiRail.id],
+    });
+    expect(advisoryRecipients(at('RED', everything))).toEqual({
+      everyone: false,
+      sectors: [],
+      kinds: ['cabinet-office'],
+      orgs: [npa.id, tokaiRail.id],
+    });
   });
 
   it('advisoryReadFilter is empty for the office and an $or of plain conditions otherwise', () => {
