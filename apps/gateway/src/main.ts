@@ -31,6 +31,13 @@ async function bootstrap(): Promise<void> {
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'docs-json',
   });
+  // Clients must give up an idle keep-alive connection before the server does: when the server
+  // closes one (Node's default is after 5 s) just as a client sends on it, the request fails with
+  // ECONNRESET and the client cannot know whether it was received. Node's fetch drops idle
+  // connections after 4 s, browsers and load balancers within 60 s; the server waits longer.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(cfg.PORT, cfg.HOST);
   app.get(Logger).log(`gateway listening on http://${cfg.HOST}:${cfg.PORT} (OpenAPI at /docs)`);
 }
