@@ -3,8 +3,8 @@ import { MongoClient, type Db } from 'mongodb';
 /**
  * One client per process, on the official driver. mongoose is not used: the read side keeps no
  * mongoose models (each projection defines its indexes once, in `createIndexes`), and on the
- * projector's write path mongoose's `insertMany` cost 2.9× the driver's wall time and 15× its
- * CPU per document (`npm run bench:driver`, bench/RESULTS.md).
+ * projector's write path mongoose's `insertMany` cost 1.6–2.9× the driver's wall time and 6.7–15×
+ * its CPU per document (`npm run bench:driver`, bench/RESULTS.md).
  */
 export async function connectMongo(uri: string): Promise<MongoClient> {
   return new MongoClient(uri, {
