@@ -4,49 +4,25 @@
 // then runs scripts/bench-scale.mjs (BENCH_SCALE=0 skips it).
 // Sizes: BENCH_RECORDS (50000), BENCH_HTTP_RECORDS (2000), BENCH_LATENCY_SAMPLES (200).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { openBenchStack, ROOT } from './lib/bench-stack.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { Service, runApp, waitFor, nodeArgs } = require('./lib/services.cjs');
-const sh = (cmd, args, opts = {}) => {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-};
+const { Service, waitFor, nodeArgs } = require('./lib/services.cjs');
 
-sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
-const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
-const env = {
-  ...process.env,
-  LOG_LEVEL: 'warn',
-  ACD_TOPIC_PREFIX: `bench${Date.now()}.`,
-  PORT: process.env.BENCH_PORT ?? '3900',
-};
-const stackEnv = {
-  ...process.env,
-  ACD_STACK: 'bench',
-  ACD_KAFKA_PORT: '19392',
-  ACD_MONGO_PORT: '28317',
-};
-if (!external) {
-  sh('bash', ['deploy/local/stack.sh', 'provision']);
-  sh('bash', ['deploy/local/stack.sh', 'start'], { env: stackEnv });
-  const endpoints = JSON.parse(
-    readFileSync(path.join(ROOT, '.local/stacks/bench/endpoints.json'), 'utf8'),
-  );
-  env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
-  env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd_bench');
-}
-const logDir = mkdtempSync(path.join(tmpdir(), 'acd-bench-'));
-const orgsFile = path.join(logDir, 'orgs.json');
-await runApp(
-  'dist/apps/cli/src/main.js',
-  ['seed-demo', '--organisations-only', '--out', orgsFile],
-  env,
-);
+const bench = await openBenchStack({
+  stack: 'bench',
+  kafkaPort: '19392',
+  mongoPort: '28317',
+  database: 'acd_bench',
+  env: {
+    LOG_LEVEL: 'warn',
+    ACD_TOPIC_PREFIX: `bench${Date.now()}.`,
+    PORT: process.env.BENCH_PORT ?? '3900',
+  },
+});
+const { env, logDir, orgsFile } = bench;
 const services = ['projector', 'indicators', 'gateway'].map((n) =>
   new Service(n, env, logDir).start(),
 );
@@ -74,13 +50,7 @@ try {
   status = r.status ?? 1;
 } finally {
   await Promise.all(services.map((s) => s.stop()));
-  if (!external)
-    spawnSync('bash', ['deploy/local/stack.sh', 'stop', '--purge'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: stackEnv,
-    });
-  console.log(`service logs: ${logDir}`);
+  bench.close();
 }
 // The read side at national scale (10,000 to 1,000,000 indicators stored) on a stack of its own.
 if (status === 0 && process.env.BENCH_SCALE !== '0') {

@@ -1,0 +1,68 @@
+// What every server benchmark does first: build, open a dedicated local stack (or use
+// KAFKA_BROKERS and MONGODB_URI as given), and register the demo organisations; and last: purge
+// that stack. Used by scripts/bench.mjs and scripts/bench-scale.mjs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const { runApp } = require('./services.cjs');
+
+/** Runs a command from the repository root; a failure ends the benchmark with its status. */
+export function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+/**
+ * @param {{ stack: string, kafkaPort: string, mongoPort: string, database: string, env: object }} o
+ *   `env` is the services' environment (topic prefix, port, log level) before the endpoints.
+ */
+export async function openBenchStack({ stack, kafkaPort, mongoPort, database, env: extra }) {
+  sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
+  const env = { ...process.env, ...extra };
+  const stackEnv = {
+    ...process.env,
+    ACD_STACK: stack,
+    ACD_KAFKA_PORT: kafkaPort,
+    ACD_MONGO_PORT: mongoPort,
+  };
+  if (!external) {
+    sh('bash', ['deploy/local/stack.sh', 'provision']);
+    sh('bash', ['deploy/local/stack.sh', 'start'], { env: stackEnv });
+    const endpoints = JSON.parse(
+      readFileSync(path.join(ROOT, `.local/stacks/${stack}/endpoints.json`), 'utf8'),
+    );
+    env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
+    env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, `/${database}`);
+  }
+  const logDir = mkdtempSync(path.join(tmpdir(), `acd-${stack}-`));
+  const orgsFile = path.join(logDir, 'orgs.json');
+  await runApp(
+    'dist/apps/cli/src/main.js',
+    ['seed-demo', '--organisations-only', '--out', orgsFile],
+    env,
+  );
+  return {
+    env,
+    external,
+    logDir,
+    orgsFile,
+    /** The stack's pid file, for benchmarks that sample the servers' memory. */
+    pidsFile: external ? '' : path.join(ROOT, `.local/stacks/${stack}/pids`),
+    /** Purges the dedicated stack (a large store takes gigabytes); keeps given servers. */
+    close({ keep = false } = {}) {
+      if (!external && !keep)
+        spawnSync('bash', ['deploy/local/stack.sh', 'stop', '--purge'], {
+          cwd: ROOT,
+          stdio: 'inherit',
+          env: stackEnv,
+        });
+      console.log(`service logs: ${logDir}`);
+    },
+  };
+}
