@@ -1,4 +1,20 @@
-import type { OrgKind, Sector, Tlp } from '@acd/identity';
+import type { z } from 'zod';
+import type { issueAdvisorySchema } from '@acd/advisories';
+import type { publishIndicatorSchema } from '@acd/indicators';
+import type {
+  collectionRequestSchema,
+  executionSchema,
+  operationRequestSchema,
+  voteSchema,
+} from '@acd/oversight';
+import type {
+  assessPenaltySchema,
+  fileReportSchema,
+  issueOrderSchema,
+  notifyAssetSchema,
+  openIncidentSchema,
+} from '@acd/reporting';
+import type { flowBatchSchema } from '@acd/traffic';
 import { CliError, ExitCode, exitCodeForStatus, UsageError } from './exit-codes';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -105,71 +121,19 @@ export interface Answered<T> {
   body: T;
 }
 
-// Request bodies as the gateway's request schemas define them (apps/gateway/src/*/*.schemas.ts).
-// Optional fields the server defaults are optional here.
+// Request bodies: the contexts' own request schemas, as a client may send them (fields the
+// server defaults are optional). One definition for the gateway that checks and the CLI that sends.
 
-export type IndicatorType =
-  'ipv4' | 'ipv6' | 'cidr' | 'domain' | 'url' | 'sha256' | 'sha1' | 'md5' | 'email';
-
-export interface PublishIndicatorBody {
-  type: IndicatorType;
-  value: string;
-  tlp: Tlp;
-  audience?: { orgs?: string[]; sectors?: Sector[] };
-  confidence?: number;
-  validFrom?: string;
-  validUntil?: string;
-  description?: string;
-  cves?: string[];
-  disclosePublisher?: boolean;
-}
-
-export type AssetExposure = 'internet' | 'partner-network' | 'internal' | 'isolated';
-
-export interface NotifyAssetBody {
-  assetId: string;
-  name: string;
-  function: string;
-  location: string;
-  vendor: string;
-  product: string;
-  exposure: AssetExposure;
-  installedAt?: string;
-}
-
-export type ImpactLevel = 'none' | 'low' | 'moderate' | 'high' | 'severe';
-export type ReportStage = 'EARLY_WARNING' | 'NOTIFICATION' | 'INTERIM' | 'FINAL' | 'RANSOM_PAYMENT';
-
-export interface OpenIncidentBody {
-  title: string;
-  description?: string;
-  awareAt: string;
-  detectedAt?: string;
-  impact: ImpactLevel;
-  suspectedActor?: string;
-  affectedAssets?: string[];
-  indicatorIds?: string[];
-  sharedWithPolice?: boolean;
-}
-
-export interface FileReportBody {
-  stage: ReportStage;
-  summary: string;
-  impact?: ImpactLevel;
-  suspectedActor?: string;
-  affectedAssets?: string[];
-  sharedWithPolice?: boolean;
-}
-
-export interface IssueOrderBody {
-  instructions: string;
-  dueAt: string;
-}
-
-export interface AssessPenaltyBody {
-  amountYen: number;
-  reason: string;
-}
+export type PublishIndicatorBody = z.input<typeof publishIndicatorSchema>;
+export type IndicatorType = PublishIndicatorBody['type'];
+export type NotifyAssetBody = z.input<typeof notifyAssetSchema>;
+export type AssetExposure = NotifyAssetBody['exposure'];
+export type OpenIncidentBody = z.input<typeof openIncidentSchema>;
+export type ImpactLevel = OpenIncidentBody['impact'];
+export type FileReportBody = z.input<typeof fileReportSchema>;
+export type ReportStage = FileReportBody['stage'];
+export type IssueOrderBody = z.input<typeof issueOrderSchema>;
+export type AssessPenaltyBody = z.input<typeof assessPenaltySchema>;
 
 /** An operator's compliance file as far as the CLI reads it. */
 export interface ComplianceFile {
@@ -178,56 +142,14 @@ export interface ComplianceFile {
   [k: string]: unknown;
 }
 
-export type AdvisorySeverity = 'low' | 'medium' | 'high' | 'critical';
-
-export interface IssueAdvisoryBody {
-  title: string;
-  summary: string;
-  severity: AdvisorySeverity;
-  tlp: Tlp;
-  audience: { everyone?: boolean; sectors?: Sector[]; kinds?: OrgKind[]; orgs?: string[] };
-  indicatorIds?: string[];
-  incidentIds?: string[];
-  recommendedActions?: string[];
-  expiresAt: string;
-}
-
-export type MetadataCategory =
-  'addresses' | 'ports' | 'protocols' | 'volumes' | 'timings' | 'attack-commands';
-export type OperationMeasure =
-  'access' | 'collect-evidence' | 'disable-malware' | 'block-c2-communication';
-
-export interface CollectionRequestBody {
-  telecomId: string;
-  categories: MetadataCategory[];
-  validFrom: string;
-  validUntil: string;
-  justification: string;
-}
-
-export interface OperationRequestBody {
-  target: { type: 'ip' | 'cidr' | 'domain'; value: string; country?: string };
-  justification: string;
-  evidence: { type: 'indicator' | 'incident' | 'flow-match'; id: string }[];
-  measures: OperationMeasure[];
-  validFrom: string;
-  validUntil: string;
-}
-
-export interface VoteBody {
-  vote: 'approve' | 'deny';
-  reason?: string;
-}
-
-export interface ExecutionBody {
-  target: string;
-  startedAt: string;
-  endedAt: string;
-  outcome: 'succeeded' | 'partially-succeeded' | 'failed' | 'aborted';
-  summary: string;
-  measuresTaken: OperationMeasure[];
-  emergencyReason?: string;
-}
+export type IssueAdvisoryBody = z.input<typeof issueAdvisorySchema>;
+export type AdvisorySeverity = IssueAdvisoryBody['severity'];
+export type CollectionRequestBody = z.input<typeof collectionRequestSchema>;
+export type MetadataCategory = CollectionRequestBody['categories'][number];
+export type OperationRequestBody = z.input<typeof operationRequestSchema>;
+export type OperationMeasure = OperationRequestBody['measures'][number];
+export type VoteBody = z.input<typeof voteSchema>;
+export type ExecutionBody = z.input<typeof executionSchema>;
 
 export interface OversightRequestView {
   requestId: string;
@@ -235,23 +157,8 @@ export interface OversightRequestView {
   [k: string]: unknown;
 }
 
-export interface FlowRecordBody {
-  srcAddress: string;
-  srcPort?: number | null;
-  dstAddress: string;
-  dstPort?: number | null;
-  protocol: number | string;
-  bytes: number;
-  packets: number;
-  start: string;
-  end: string;
-  observationPoint: string;
-  domain?: string | null;
-}
-
-export interface FlowBatchBody {
-  flows: FlowRecordBody[];
-}
+export type FlowBatchBody = z.input<typeof flowBatchSchema>;
+export type FlowRecordBody = FlowBatchBody['flows'][number];
 
 export interface FlowBatchAnswer {
   batchId: string;
