@@ -33,6 +33,7 @@ import {
   type ReportingFileState,
 } from '@acd/reporting';
 import { isolatedEnv, waitFor } from '../support/bus';
+import { recordEvents } from '../support/event-recorder';
 
 jest.setTimeout(240_000);
 
@@ -163,17 +164,7 @@ describe('deadline scheduler across kills and restarts', () => {
     await processor.start();
     bus = new CommandBus(kafka, topics, codec, quiet, 20_000);
     await bus.start();
-    observer = kafka.consumer({
-      groupId: topics.group(`test.observer.${randomUUID()}`),
-      maxWaitTimeInMs: 50,
-    });
-    await observer.connect();
-    await observer.subscribe({ topic: topics.of('reportingEvents'), fromBeginning: true });
-    await observer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(decodeEnvelope<ReportingEvent>(codec, message));
-      },
-    });
+    observer = await recordEvents(kafka, topics, codec, 'reportingEvents', seen);
   });
 
   afterAll(async () => {

@@ -7,7 +7,6 @@ import {
   CommandProcessor,
   consoleLogger,
   createKafka,
-  decodeEnvelope,
   DueCommandScheduler,
   ensureTopics,
   SchemaSet,
@@ -27,6 +26,7 @@ import {
   type OversightState,
 } from '@acd/oversight';
 import { isolatedEnv, waitFor } from '../support/bus';
+import { recordEvents } from '../support/event-recorder';
 
 jest.setTimeout(180_000);
 
@@ -110,17 +110,7 @@ describe('emergency notification scheduler across restarts', () => {
     await processor.start();
     bus = new CommandBus(kafka, topics, codec, quiet, 20_000);
     await bus.start();
-    observer = kafka.consumer({
-      groupId: topics.group(`test.observer.${randomUUID()}`),
-      maxWaitTimeInMs: 50,
-    });
-    await observer.connect();
-    await observer.subscribe({ topic: topics.of('oversightEvents'), fromBeginning: true });
-    await observer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(decodeEnvelope<OversightEvent>(codec, message));
-      },
-    });
+    observer = await recordEvents(kafka, topics, codec, 'oversightEvents', seen);
   });
 
   afterAll(async () => {
