@@ -5,9 +5,8 @@ import {
 } from '@nestjs/common';
 import { loadConfig } from '@acd/config';
 import { indicatorSchema } from '@acd/indicators';
-import { trafficSchema, TrafficRetentionSweeper } from '@acd/traffic';
+import { FlowMatcher, trafficSchema, TrafficRetentionSweeper } from '@acd/traffic';
 import { createLogger, openRuntime, type Runtime } from '@acd/runtime';
-import { FlowMatcher } from './flow-matcher';
 
 /**
  * The traffic context's processor: the flow matcher, and the retention sweeper of the traffic

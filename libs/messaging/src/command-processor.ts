@@ -1,11 +1,4 @@
-import type {
-  Consumer,
-  EachBatchPayload,
-  Kafka,
-  KafkaMessage,
-  Message as KafkaOut,
-  Producer,
-} from 'kafkajs';
+import type { Kafka, KafkaMessage, Message as KafkaOut } from 'kafkajs';
 import {
   applyEnvelope,
   emptyAggregate,
@@ -15,7 +8,6 @@ import {
   type Refusal,
 } from '@acd/event-sourcing';
 import type { BoundedContext, Message } from './bounded-context';
-import { deadLetter } from './dead-letter';
 import { decodeEnvelope } from './envelope-codec';
 import { eventHeaders, H, header, requireHeader } from './headers';
 import type { BusLogger } from './kafka';
@@ -23,25 +15,13 @@ import { readLogToEnd } from './log-reader';
 import type { CommandReply } from './command-reply';
 import type { TopicNames } from './topics';
 import {
-  commitSlices,
-  forEachSlice,
-  GroupCommitter,
-  type ConsumedSlice,
-  type SliceOutput,
-} from './transactional-slice';
+  TransactionalWorker,
+  type PoisonRecord,
+  type SliceWork,
+  type WorkerSlice,
+} from './transactional-worker';
 import { shortName, type WireCodec } from './wire-codec';
 import { StageTimings } from './stage-timings';
-
-/** A partition's run of fetched commands, handed to the group committer. */
-interface Slice {
-  partition: number;
-  topic: string;
-  messages: KafkaMessage[];
-  isRunning: () => boolean;
-  isStale: () => boolean;
-  /** Set when decided: false if the partition was no longer ours and the slice was left alone. */
-  committed?: boolean;
-}
 
 export interface CommandProcessorOptions {
   instanceId: string;
@@ -67,14 +47,10 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
    * an Idempotency-Key reused for a command on another aggregate is recognised as reuse.
    */
   private readonly commandOwners = new Map<string, string>();
-  private producer?: Producer;
-  private consumer?: Consumer;
-  private stale = true;
   private readonly clock: () => Date;
   readonly groupId: string;
-  private readonly maxTransaction: number;
   private readonly timings: StageTimings;
-  private readonly committer: GroupCommitter<Slice>;
+  private readonly worker: TransactionalWorker;
 
   constructor(
     private readonly kafka: Kafka,
@@ -84,67 +60,33 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     private readonly opts: CommandProcessorOptions,
   ) {
     this.clock = opts.clock ?? (() => new Date());
-    this.maxTransaction = opts.maxTransaction ?? 500;
     this.groupId = topics.group(`acd.${context.name}.processor`);
     this.timings = new StageTimings(`${context.name} processor`, opts.logger);
-    this.committer = new GroupCommitter(this.maxTransaction, (slices) => this.decideSlices(slices));
+    this.worker = new TransactionalWorker(kafka, {
+      name: `${context.name} processor`,
+      groupId: this.groupId,
+      // Per instance: processors scale out by partition, and a restarted instance fences its
+      // own predecessor before it loads state, so no undecided transaction hides events from it.
+      transactionalId: topics.group(`acd.${context.name}.processor.${opts.instanceId}`),
+      topics: [topics.of(context.commandsTopic)],
+      maxPerTransaction: opts.maxTransaction ?? 500,
+      // Partitions fetched together are decided together (see decideSlices).
+      partitionsConcurrently: opts.partitionsConcurrently ?? 16,
+      prepare: () => this.reload(),
+      // After a rebalance another instance may have written events for partitions we now own.
+      prepareAfterRebalance: true,
+      handle: (slices) => this.decideSlices(slices),
+      logger: opts.logger,
+    });
   }
 
-  async start(): Promise<void> {
-    // Connecting a transactional producer aborts whatever its previous incarnation left open,
-    // so the state we load next cannot miss events stuck behind an undecided transaction.
-    this.producer = this.kafka.producer({
-      transactionalId: this.topics.group(
-        `acd.${this.context.name}.processor.${this.opts.instanceId}`,
-      ),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-    });
-    await this.producer.connect();
-    await this.reload();
-
-    this.consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      // A crashed processor's partitions are handed over after this long.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-    });
-    let firstJoin = true;
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      // After a rebalance another instance may have written events for partitions we now own.
-      if (!firstJoin) this.stale = true;
-      firstJoin = false;
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topic: this.topics.of(this.context.commandsTopic),
-      fromBeginning: true,
-    });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Partitions fetched together are decided together (see decideSlices).
-      partitionsConsumedConcurrently: this.opts.partitionsConcurrently ?? 16,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.opts.logger.error('command consumer crashed', {
-        context: this.context.name,
-        error: payload.error.message,
-        restart: payload.restart,
-      });
-      // Without a consumer the processor decides nothing; exit so the supervisor restarts it.
-      if (!payload.restart) process.exit(1);
-    });
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
   async stop(): Promise<void> {
     this.timings.stop();
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await this.worker.stop();
   }
 
   private async reload(): Promise<void> {
@@ -171,7 +113,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         }
       },
     );
-    this.stale = false;
     this.opts.logger.info('state loaded from the event log', {
       context: this.context.name,
       events,
@@ -189,52 +130,24 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     }
   }
 
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
-    await forEachSlice(payload, this.maxTransaction, async (messages) => {
-      const last = messages[messages.length - 1];
-      if (!last) return;
-      const slice: Slice = {
-        partition: batch.partition,
-        topic: batch.topic,
-        messages,
-        isRunning,
-        isStale,
-      };
-      await this.committer.submit(slice);
-      if (!slice.committed) return;
-      resolveOffset(last.offset);
-      await heartbeat();
-    });
-  }
-
   /**
-   * Decides the slices that partitions handed in together, in order, against one overlay, and
-   * writes their events, replies, dead letters and every partition's new position in one
+   * Decides the slices that partitions handed in together, in order, against one overlay; the
+   * worker writes their events, replies, dead letters and every partition's new position in one
    * transaction. Commands of different partitions concern different aggregates, so deciding
    * them together changes no decision; it only spares each its own transaction.
    */
-  private async decideSlices(slices: Slice[]): Promise<void> {
+  private decideSlices(slices: readonly WorkerSlice[]): SliceWork {
     const t0 = performance.now();
-    if (this.stale) await this.reload();
-    const producer = this.producer;
-    if (!producer) throw new Error('processor not started');
-    // A slice of a partition taken from us since it was fetched is left to its new owner.
-    const live = slices.filter((sl) => {
-      sl.committed = sl.isRunning() && !sl.isStale();
-      return sl.committed;
-    });
-    if (live.length === 0) return;
     if (this.timings.enabled) {
       const arrived = Date.now();
-      for (const sl of live) {
+      for (const sl of slices) {
         for (const m of sl.messages)
           this.timings.record('command queued', arrived - Number(m.timestamp));
       }
-      this.timings.record('partitions per transaction', live.length);
+      this.timings.record('partitions per transaction', slices.length);
       this.timings.record(
         'commands per transaction',
-        live.reduce((n, sl) => n + sl.messages.length, 0),
+        slices.reduce((n, sl) => n + sl.messages.length, 0),
       );
     }
 
@@ -243,57 +156,43 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     const owners = new Map<string, string>();
     const events: KafkaOut[] = [];
     const replies: KafkaOut[] = [];
-    const dead: KafkaOut[] = [];
+    const poison: PoisonRecord[] = [];
     const now = this.clock();
-    const consumed: ConsumedSlice[] = [];
 
-    for (const sl of live) {
+    for (const sl of slices) {
       for (const message of sl.messages) {
-        const outcome = this.decideOne(message, sl.partition, overlay, owners, now);
-        if (outcome.deadLetter) dead.push(outcome.deadLetter);
+        const outcome = this.decideOne(message, overlay, owners, now);
+        if (outcome.poison !== undefined) {
+          poison.push({ topic: sl.topic, partition: sl.partition, message, error: outcome.poison });
+        }
         events.push(...outcome.events);
         if (outcome.reply) replies.push(outcome.reply);
       }
-      const last = sl.messages[sl.messages.length - 1];
-      if (last) {
-        consumed.push({
-          groupId: this.groupId,
-          topic: sl.topic,
-          partition: sl.partition,
-          lastOffset: last.offset,
-        });
-      }
     }
-
-    const outgoing: SliceOutput[] = [
-      { topic: this.topics.of(this.context.eventsTopic), messages: events },
-      { topic: this.topics.of('commandReplies'), messages: replies },
-      { topic: this.topics.dlqOf(this.context.commandsTopic), messages: dead },
-    ];
     const t1 = performance.now();
-    try {
-      await commitSlices(producer, consumed, outgoing);
-    } catch (err) {
-      this.opts.logger.error('command batch transaction failed; it will be decided again', {
-        context: this.context.name,
-        partitions: consumed.map((c) => c.partition),
-        error: err instanceof Error ? err.message : String(err),
-      });
-      throw err;
-    }
-    for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
-    for (const [commandId, aggregateId] of owners) this.commandOwners.set(commandId, aggregateId);
-    this.timings.record('decide', t1 - t0);
-    this.timings.record('commit', performance.now() - t1);
+    return {
+      outputs: [
+        { topic: this.topics.of(this.context.eventsTopic), messages: events },
+        { topic: this.topics.of('commandReplies'), messages: replies },
+      ],
+      poison,
+      afterCommit: () => {
+        for (const [id, aggregate] of overlay) this.aggregates.set(id, aggregate);
+        for (const [commandId, aggregateId] of owners) {
+          this.commandOwners.set(commandId, aggregateId);
+        }
+        this.timings.record('decide', t1 - t0);
+        this.timings.record('commit', performance.now() - t1);
+      },
+    };
   }
 
   private decideOne(
     message: KafkaMessage,
-    partition: number,
     overlay: Map<string, Aggregate<S>>,
     owners: Map<string, string>,
     now: Date,
-  ): { events: KafkaOut[]; reply?: KafkaOut; deadLetter?: KafkaOut } {
+  ): { events: KafkaOut[]; reply?: KafkaOut; poison?: unknown } {
     const commandId = header(message.headers, H.commandId);
     const replyTo = header(message.headers, H.replyTo);
     const reply = (r: Omit<CommandReply, 'commandId'>): KafkaOut | undefined =>
@@ -330,15 +229,6 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       aggregateId = this.context.aggregateIdOf(command);
       correlationId = header(message.headers, H.correlationId) ?? commandId ?? '';
     } catch (err) {
-      const letter = deadLetter(
-        {
-          topic: this.topics.of(this.context.commandsTopic),
-          partition,
-          consumerGroup: this.groupId,
-        },
-        message,
-        err,
-      );
       const refusal = reply({
         aggregateId: header(message.headers, H.aggregateId) ?? '',
         outcome: 'REFUSED',
@@ -350,7 +240,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         reason: 'the command could not be processed',
         field: null,
       });
-      return { events: [], deadLetter: letter, ...(refusal ? { reply: refusal } : {}) };
+      return { events: [], poison: err, ...(refusal ? { reply: refusal } : {}) };
     }
     const id = commandId as string;
 

@@ -1,5 +1,5 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { H } from './headers';
+import { firstHeaders, H } from './headers';
 import { reasonOf } from './wire-codec';
 
 /**
@@ -11,16 +11,11 @@ export function deadLetter(
   message: KafkaMessage,
   err: unknown,
 ): { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> } {
-  const original: Record<string, Buffer | string> = {};
-  for (const [k, v] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) original[k] = first;
-  }
   return {
     key: message.key,
     value: message.value,
     headers: {
-      ...original,
+      ...firstHeaders(message.headers),
       [H.dlqReason]: reasonOf(err),
       [H.dlqError]: err instanceof Error ? err.message.slice(0, 1000) : String(err),
       [H.dlqTopic]: source.topic,

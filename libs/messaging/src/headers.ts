@@ -35,6 +35,16 @@ export function header(headers: IHeaders | undefined, name: string): string | un
   return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
+/** The first value of every header, bytes untouched: for copying a record's headers on. */
+export function firstHeaders(headers: IHeaders | undefined): Record<string, Buffer | string> {
+  const out: Record<string, Buffer | string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first;
+  }
+  return out;
+}
+
 export class MissingHeaderError extends Error {
   constructor(readonly headerName: string) {
     super(`missing header ${headerName}`);

@@ -12,5 +12,5 @@ export * from './command-bus';
 export * from './due-command-scheduler';
 export * from './avro';
 export * from './schemas-dir';
-export * from './transactional-slice';
+export * from './transactional-worker';
 export * from './stage-timings';

@@ -77,7 +77,7 @@ describe('architecture boundaries', () => {
     [
       'a context imports an app',
       'libs/traffic/src/read/probe.ts',
-      "import { FlowMatcher } from '../../../../apps/traffic/src/flow-matcher';\nexport const x = FlowMatcher;\n",
+      "import { TrafficService } from '../../../../apps/traffic/src/traffic.service';\nexport const x = TrafficService;\n",
       /a lib never imports an app/,
     ],
   ])('refuses: %s', async (_what, file, code, expected) => {

@@ -1,12 +1,4 @@
-import type {
-  Admin,
-  Consumer,
-  EachBatchPayload,
-  Kafka,
-  KafkaMessage,
-  Message as KafkaOut,
-  Producer,
-} from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage, Message as KafkaOut } from 'kafkajs';
 import {
   advisoryAudienceFor,
   advisoryRecipients,
@@ -22,8 +14,10 @@ import {
   type BusLogger,
   ADVISORY_FANOUT_SPEC,
   type TopicNames,
-  commitSlice,
-  forEachSlice,
+  firstHeaders,
+  TransactionalWorker,
+  type SliceWork,
+  type WorkerSlice,
 } from '@acd/messaging';
 import type { WireCodec } from '@acd/messaging';
 
@@ -186,12 +180,10 @@ export interface AdvisoryFanoutOptions extends AdvisoryDirectory {
  * `ADVISORY_FANOUT_SPEC` before the transaction that first writes to them.
  */
 export class AdvisoryFanout {
-  private producer?: Producer;
-  private consumer?: Consumer;
   private admin?: Admin;
   private readonly existing = new Set<string>();
   readonly groupId: string;
-  private readonly maxTransaction: number;
+  private readonly worker: TransactionalWorker;
 
   constructor(
     private readonly kafka: Kafka,
@@ -200,94 +192,43 @@ export class AdvisoryFanout {
     private readonly opts: AdvisoryFanoutOptions,
   ) {
     this.groupId = topics.group('acd.advisory.fanout');
-    this.maxTransaction = opts.maxTransaction ?? 500;
+    this.worker = new TransactionalWorker(kafka, {
+      name: 'advisory fan-out',
+      groupId: this.groupId,
+      // Per instance: a restarted instance fences its own predecessor.
+      transactionalId: topics.group(`acd.advisory.fanout.${opts.instanceId}`),
+      topics: [topics.of('advisoryEvents')],
+      maxPerTransaction: opts.maxTransaction ?? 500,
+      handle: (slices) => this.copySlices(slices),
+      logger: opts.logger,
+    });
   }
 
   async start(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     for (const t of await this.admin.listTopics()) this.existing.add(t);
-    this.producer = this.kafka.producer({
-      transactionalId: this.topics.group(`acd.advisory.fanout.${this.opts.instanceId}`),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-    });
-    await this.producer.connect();
-    this.consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.of('advisoryEvents'), fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.opts.logger.error('advisory fan-out consumer crashed', {
-        error: payload.error.message,
-        restart: payload.restart,
-      });
-      if (!payload.restart) process.exit(1);
-    });
+    await this.worker.start();
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await this.worker.stop();
     await this.admin?.disconnect();
   }
 
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    await forEachSlice(payload, this.maxTransaction, (messages) =>
-      this.copySlice(payload, messages),
-    );
-  }
-
-  private async copySlice(
-    { batch, heartbeat, resolveOffset }: EachBatchPayload,
-    messages: KafkaMessage[],
-  ): Promise<void> {
-    const last = messages[messages.length - 1];
-    const producer = this.producer;
-    if (!last || !producer) return;
-
+  private async copySlices(slices: readonly WorkerSlice[]): Promise<SliceWork> {
     const byTopic = new Map<string, KafkaOut[]>();
-    for (const message of messages) {
-      for (const { topic, value } of await this.copiesOf(message, batch.partition)) {
-        const copies = byTopic.get(topic) ?? [];
-        copies.push(copyOf(message, value));
-        byTopic.set(topic, copies);
+    for (const slice of slices) {
+      for (const message of slice.messages) {
+        for (const { topic, value } of await this.copiesOf(message, slice.partition)) {
+          const copies = byTopic.get(topic) ?? [];
+          copies.push(copyOf(message, value));
+          byTopic.set(topic, copies);
+        }
       }
     }
     await this.ensureAudienceTopics([...byTopic.keys()]);
-
-    const consumed = {
-      groupId: this.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: last.offset,
-    };
-    try {
-      await commitSlice(
-        producer,
-        consumed,
-        [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-      );
-    } catch (err) {
-      this.opts.logger.error('advisory fan-out transaction failed; the slice is copied again', {
-        partition: batch.partition,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      throw err;
-    }
-    resolveOffset(last.offset);
-    await heartbeat();
+    return { outputs: [...byTopic].map(([topic, messages]) => ({ topic, messages })) };
   }
 
   private async copiesOf(message: KafkaMessage, partition: number): Promise<AdvisoryCopy[]> {
@@ -321,10 +262,10 @@ export class AdvisoryFanout {
 }
 
 function copyOf(message: KafkaMessage, value: Buffer): KafkaOut {
-  const headers: Record<string, Buffer | string> = {};
-  for (const [k, v] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) headers[k] = first;
-  }
-  return { key: message.key, value, headers, timestamp: message.timestamp };
+  return {
+    key: message.key,
+    value,
+    headers: firstHeaders(message.headers),
+    timestamp: message.timestamp,
+  };
 }

@@ -1,19 +1,20 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import { CompactRange } from '../domain/compact-range';
 import { entryLeafHash, type AuditedFact } from '../domain/audit-entry';
 import { LogAppender } from '../domain/log-appender';
 import { type AuditSigningKey } from '../domain/tree-head';
 import {
-  commitSlice,
   decodeEnvelope,
-  forEachSlice,
   header,
   H,
   readLogToEnd,
+  TransactionalWorker,
   type BusLogger,
+  type SliceWork,
   type TopicKey,
   type TopicNames,
   type WireCodec,
+  type WorkerSlice,
 } from '@acd/messaging';
 import { decodeLogRecord, encodeLogRecord } from './audit-log-record';
 
@@ -50,18 +51,10 @@ export interface AuditAppenderOptions {
 export class AuditAppender {
   readonly groupId: string;
   readonly transactionalId: string;
-  private producer?: Producer;
-  private consumer?: Consumer;
   private appender: LogAppender;
-  private readonly maxTransaction: number;
   private readonly sources: Map<string, readonly string[] | undefined>;
   private readonly logTopic: string;
-  /** Set once a transaction failed: this instance never writes again. */
-  private failed: unknown;
-  private recovering = false;
-  /** The recovery under way, if any: `stop` waits for it, so nothing starts after a stop. */
-  private recovery?: Promise<void>;
-  private stopped = false;
+  private readonly worker: TransactionalWorker;
 
   constructor(
     private readonly kafka: Kafka,
@@ -72,88 +65,32 @@ export class AuditAppender {
   ) {
     this.groupId = topics.group('acd.audit.appender');
     this.transactionalId = topics.group('acd.audit.appender');
-    this.maxTransaction = opts.maxTransaction ?? 500;
     this.appender = new LogAppender(key);
     this.sources = new Map(AUDITED_SOURCES.map((s) => [topics.of(s.topic), s.eventTypes]));
     this.logTopic = topics.of('auditLog');
+    this.worker = new TransactionalWorker(kafka, {
+      name: 'audit appender',
+      groupId: this.groupId,
+      transactionalId: this.transactionalId,
+      topics: [...this.sources.keys()],
+      maxPerTransaction: opts.maxTransaction ?? 500,
+      prepare: () => this.rebuild(),
+      handle: (slices) => this.appendSlices(slices),
+      logger: opts.logger,
+      onFatal: (err) => opts.onFatal(err),
+    });
   }
 
   get size(): number {
     return this.appender.size;
   }
 
-  async start(): Promise<void> {
-    this.producer = this.kafka.producer({
-      transactionalId: this.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-    });
-    // Connecting fences any older appender and aborts its open transaction, so the log read
-    // next cannot grow behind our back.
-    await this.producer.connect();
-    // kafkajs registers the transactional id (InitProducerId) only at the first transaction:
-    // open and abort an empty one now, so the fence is up before the log is read.
-    const fence = await this.producer.transaction();
-    await fence.abort();
-    await this.rebuild();
-    if (this.stopped) return;
-    this.consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.opts.logger.error('audit appender consumer crashed', {
-        error: payload.error.message,
-        restart: payload.restart,
-      });
-      if (!payload.restart && !this.stopped) this.opts.onFatal(payload.error);
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.sources.keys()], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.recovery?.catch(() => undefined);
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
-  }
-
-  /**
-   * After a failed transaction: a fresh producer (which fences nothing but aborts what is
-   * open), the frontier read from the log again, a fresh consumer from the committed offsets.
-   * The same as a process restart, without one.
-   */
-  private recover(): Promise<void> {
-    if (this.recovering || this.stopped) return Promise.resolve();
-    this.recovering = true;
-    this.recovery = this.recoverOnce();
-    return this.recovery;
-  }
-
-  private async recoverOnce(): Promise<void> {
-    try {
-      await this.consumer?.disconnect().catch(() => undefined);
-      await this.producer?.disconnect().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 1_000));
-      if (this.stopped) return;
-      this.failed = undefined;
-      await this.start();
-      this.opts.logger.info('audit appender resumed', { size: this.size });
-    } catch (err) {
-      if (!this.stopped) this.opts.onFatal(err);
-    } finally {
-      this.recovering = false;
-    }
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** The frontier from the log itself; refuses to extend a log whose records do not add up. */
@@ -188,59 +125,24 @@ export class AuditAppender {
     this.opts.logger.info('audit log read to its end', { size: range.size });
   }
 
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    await forEachSlice(payload, this.maxTransaction, (messages) =>
-      this.appendSlice(payload, messages),
-    );
-  }
-
-  private async appendSlice(
-    { batch, heartbeat, resolveOffset }: EachBatchPayload,
-    messages: KafkaMessage[],
-  ): Promise<void> {
-    const last = messages[messages.length - 1];
-    const producer = this.producer;
-    if (this.failed) throw this.failed;
-    if (!last || !producer) return;
-    const wanted = this.sources.get(batch.topic);
+  private appendSlices(slices: readonly WorkerSlice[]): SliceWork {
     // Entries go to a fork of the frontier, kept only once the transaction commits.
     const next = this.appender.fork();
     const now = this.opts.now ?? Date.now;
-    const out = [];
-    for (const message of messages) {
-      const type = header(message.headers, H.eventType);
-      if (wanted && (!type || !wanted.includes(type))) continue;
-      const fact = this.factOf(batch.topic, batch.partition, message);
-      const { entry, head } = next.append(fact, now());
-      out.push(encodeLogRecord(this.codec, { entry, head }, this.key.keyId));
+    const out: Message[] = [];
+    for (const { topic, partition, messages } of slices) {
+      const wanted = this.sources.get(topic);
+      for (const message of messages) {
+        const type = header(message.headers, H.eventType);
+        if (wanted && (!type || !wanted.includes(type))) continue;
+        const { entry, head } = next.append(this.factOf(topic, partition, message), now());
+        out.push(encodeLogRecord(this.codec, { entry, head }, this.key.keyId));
+      }
     }
-    const consumed = {
-      groupId: this.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: last.offset,
+    return {
+      outputs: [{ topic: this.logTopic, messages: out }],
+      afterCommit: () => (this.appender = next),
     };
-    try {
-      await commitSlice(producer, consumed, [{ topic: this.logTopic, messages: out }]);
-    } catch (err) {
-      // A failed commit may still have committed (the answer was lost), and a fenced producer
-      // must never write again. Either way the only truth is the log: stop, and let a fresh
-      // start read it (and the offsets committed with it) again.
-      this.failed = err;
-      if (this.stopped) throw err; // stopping: the next start reads the log anyway
-      this.opts.logger.error(
-        isFenced(err)
-          ? 'audit appender fenced: another appender took over; this one stops'
-          : 'audit transaction failed; restarting from the log',
-        { topic: batch.topic, partition: batch.partition, error: errorText(err) },
-      );
-      if (isFenced(err)) this.opts.onFatal(err);
-      else setTimeout(() => void this.recover(), 0);
-      throw err;
-    }
-    this.appender = next;
-    resolveOffset(last.offset);
-    await heartbeat();
   }
 
   /** Generic: metadata from the envelope, the value as JSON; undecodable events are kept too. */
@@ -275,14 +177,4 @@ export class AuditAppender {
       };
     }
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function isFenced(err: unknown): boolean {
-  const e = err as { type?: string; name?: string; message?: string } | undefined;
-  const text = `${e?.type ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`;
-  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|fenced/i.test(text);
 }

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { IndicatorBreadth, IndicatorEvent } from '@acd/indicators';
 import {
-  commitSlice,
-  deadLetter,
   decodeEnvelope,
-  forEachSlice,
+  decodeSlice,
   eventHeaders,
   readLogToEnd,
+  TransactionalWorker,
   type BusLogger,
+  type PoisonRecord,
+  type SliceWork,
   type TopicNames,
   type WireCodec,
+  type WorkerSlice,
 } from '@acd/messaging';
 import {
   IndicatorIndex,
@@ -18,7 +20,7 @@ import {
   TRAFFIC_NAMESPACE,
   type FlowMatched,
   type FlowsAccepted,
-} from '@acd/traffic';
+} from '../domain';
 
 export interface FlowMatcherOptions {
   instanceId: string;
@@ -46,10 +48,8 @@ export interface FlowMatcherOptions {
 export class FlowMatcher {
   readonly index: IndicatorIndex;
   readonly groupId: string;
-  private producer?: Producer;
-  private flowConsumer?: Consumer;
   private indicatorConsumer?: Consumer;
-  private readonly maxTransaction: number;
+  private readonly worker: TransactionalWorker;
   private readonly clock: () => Date;
   private matched = 0;
 
@@ -61,8 +61,20 @@ export class FlowMatcher {
   ) {
     this.index = new IndicatorIndex(opts.breadth);
     this.groupId = topics.group('acd.traffic.matcher');
-    this.maxTransaction = opts.maxTransaction ?? 50;
     this.clock = opts.clock ?? (() => new Date());
+    this.worker = new TransactionalWorker(kafka, {
+      name: 'flow matcher',
+      groupId: this.groupId,
+      // Per instance: a restarted instance fences its own predecessor.
+      transactionalId: topics.group(`acd.traffic.matcher.${opts.instanceId}`),
+      topics: [topics.of('trafficFlows')],
+      maxPerTransaction: opts.maxTransaction ?? 50,
+      // Matching a full slice of large chunks takes longer than a command batch.
+      sessionTimeout: 30_000,
+      transactionTimeout: 60_000,
+      handle: (slices) => this.matchSlices(slices),
+      logger: opts.logger,
+    });
   }
 
   /** Matches emitted by this instance since it started. */
@@ -86,13 +98,12 @@ export class FlowMatcher {
       ms: Date.now() - started,
     });
     await this.followIndicators(indicatorTopic, ends);
-    await this.startMatching();
+    await this.worker.start();
   }
 
   async stop(): Promise<void> {
-    await this.flowConsumer?.disconnect();
+    await this.worker.stop();
     await this.indicatorConsumer?.disconnect();
-    await this.producer?.disconnect();
   }
 
   private applyIndicator(message: KafkaMessage): void {
@@ -131,100 +142,24 @@ export class FlowMatcher {
     for (const [partition, offset] of ends) consumer.seek({ topic, partition, offset });
   }
 
-  private async startMatching(): Promise<void> {
-    this.producer = this.kafka.producer({
-      transactionalId: this.topics.group(`acd.traffic.matcher.${this.opts.instanceId}`),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 60_000,
-    });
-    await this.producer.connect();
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-    });
-    this.flowConsumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topics.of('trafficFlows'), fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.opts.logger.error('flow matcher consumer crashed', {
-        error: payload.error.message,
-        restart: payload.restart,
-      });
-      if (!payload.restart) process.exit(1);
-    });
-  }
-
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    await forEachSlice(payload, this.maxTransaction, (messages) =>
-      this.matchSlice(payload, messages),
-    );
-  }
-
-  private async matchSlice(
-    { batch, heartbeat, resolveOffset }: EachBatchPayload,
-    messages: KafkaMessage[],
-  ): Promise<void> {
-    const last = messages[messages.length - 1];
-    const producer = this.producer;
-    if (!last || !producer) return;
+  private matchSlices(slices: readonly WorkerSlice[]): SliceWork {
     const matches: Message[] = [];
-    const dead: Message[] = [];
+    const poison: PoisonRecord[] = [];
     const now = this.clock();
-    for (const message of messages) {
-      let chunk: FlowsAccepted['data'];
-      let causationId: string;
-      try {
-        const envelope = decodeEnvelope<FlowsAccepted>(this.codec, message);
-        chunk = envelope.event.data;
-        causationId = envelope.metadata.eventId;
-      } catch (err) {
-        dead.push(
-          deadLetter(
-            { topic: batch.topic, partition: batch.partition, consumerGroup: this.groupId },
-            message,
-            err,
-          ),
-        );
-        continue;
-      }
-      for (const event of matchFlowChunk(chunk, this.index, now.getTime())) {
-        matches.push(this.recordOf(event, causationId, now));
+    for (const slice of slices) {
+      const chunks = decodeSlice(slice, (m) => decodeEnvelope<FlowsAccepted>(this.codec, m));
+      poison.push(...chunks.poison);
+      for (const { value: envelope } of chunks.decoded) {
+        for (const event of matchFlowChunk(envelope.event.data, this.index, now.getTime())) {
+          matches.push(this.recordOf(event, envelope.metadata.eventId, now));
+        }
       }
     }
-
-    const consumed = {
-      groupId: this.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: last.offset,
+    return {
+      outputs: [{ topic: this.topics.of('trafficEvents'), messages: matches }],
+      poison,
+      afterCommit: () => (this.matched += matches.length),
     };
-    try {
-      await commitSlice(producer, consumed, [
-        { topic: this.topics.of('trafficEvents'), messages: matches },
-        { topic: this.topics.dlqOf('trafficFlows'), messages: dead },
-      ]);
-    } catch (err) {
-      this.opts.logger.error('flow matcher transaction failed; the slice is matched again', {
-        partition: batch.partition,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      throw err;
-    }
-    this.matched += matches.length;
-    if (dead.length > 0) {
-      this.opts.logger.warn('undecodable flow records dead-lettered', { count: dead.length });
-    }
-    resolveOffset(last.offset);
-    await heartbeat();
   }
 
   private recordOf(event: FlowMatched, causationId: string, now: Date): Message {
