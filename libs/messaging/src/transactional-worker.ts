@@ -10,6 +10,11 @@ import { dlqName } from './topics';
  * transactions, producing each transaction's outputs together with the consumed offsets, dead
  * letters, fencing, and what happens when a transaction fails. A loop supplies only its
  * `handle`: what a slice of records becomes.
+ *
+ * Not for loops that do not produce per consumed record: the due-command scheduler sends on a
+ * clock with an idempotent producer (deterministic command ids make a repeat harmless, and its
+ * offsets live nowhere: it rebuilds from the log), the gateway's flow publisher only produces,
+ * and the projectors write to MongoDB with their checkpoints there.
  */
 
 /** A partition's run of consecutive fetched records; its outputs commit with its offsets. */
