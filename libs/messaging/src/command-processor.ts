@@ -249,11 +249,11 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       this.aggregates.get(aggregateId) ??
       emptyAggregate(this.context.decider.initialState);
 
-    const refused = (refusal: Refusal) => {
+    const refused = (refusal: Refusal, version = aggregate.version) => {
       const r = reply({
         aggregateId,
         outcome: 'REFUSED',
-        version: aggregate.version,
+        version,
         eventIds: [],
         duplicate: false,
         code: refusal.code,
@@ -274,18 +274,15 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       (owner !== undefined && owner !== aggregateId) ||
       (done && done.fingerprint !== fingerprint)
     ) {
-      const r = reply({
-        aggregateId,
-        outcome: 'REFUSED',
-        version: 0,
-        eventIds: [],
-        duplicate: false,
-        code: 'invalid',
-        reason:
-          'this Idempotency-Key was already used for a different request; retry a request only with its own key, and use a new key for a new request',
-        field: 'Idempotency-Key',
-      });
-      return { events: [], ...(r ? { reply: r } : {}) };
+      return refused(
+        {
+          code: 'invalid',
+          reason:
+            'this Idempotency-Key was already used for a different request; retry a request only with its own key, and use a new key for a new request',
+          field: 'Idempotency-Key',
+        },
+        0,
+      );
     }
     if (done) {
       const r = reply({
@@ -308,17 +305,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     // What the issuer may not see does not exist for it: that answer comes before a stale
     // If-Match is answered with the aggregate's version, and it carries no version of its own.
     if (!decision.ok && decision.refusal.code === 'not-found') {
-      const r = reply({
-        aggregateId,
-        outcome: 'REFUSED',
-        version: 0,
-        eventIds: [],
-        duplicate: false,
-        code: 'not-found',
-        reason: decision.refusal.reason,
-        field: null,
-      });
-      return { events: [], ...(r ? { reply: r } : {}) };
+      return refused({ code: 'not-found', reason: decision.refusal.reason }, 0);
     }
     const expected = header(message.headers, H.expectedVersion);
     if (expected !== undefined && Number(expected) !== aggregate.version) {
