@@ -18,6 +18,16 @@ export function deterministicId(namespace: string, name: string): string {
 }
 
 /**
+ * An RFC 9562 (RFC 4122) version 5 UUID: SHA-1 over the namespace UUID's 16 bytes and the name's
+ * UTF-8 bytes, as every UUID library computes it, so other systems can recompute the same id.
+ */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16) throw new Error(`not a UUID: ${namespace}`);
+  return uuidShaped(createHash('sha1').update(ns).update(name, 'utf8').digest(), 5);
+}
+
+/**
  * A stable id nobody can derive without the bus's id key (HMAC-SHA-256, in the RFC 9562 version 8
  * layout). A reader who sees it cannot test guesses of the fields it was made from (which
  * organisation published, which address a hidden indicator holds): there are only a few hundred

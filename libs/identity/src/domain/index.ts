@@ -11,3 +11,4 @@ export * from './pseudonym';
 export * from './oversight.policy';
 export * from './traffic.policy';
 export * from './reference.policy';
+export * from './stix';

@@ -4,3 +4,4 @@ export * from './indicator.state';
 export * from './indicator.decider';
 export * from './indicator-id';
 export * from './indicator-value';
+export * from './indicator.stix';
