@@ -5,3 +5,4 @@ export * from './indicator.decider';
 export * from './indicator-id';
 export * from './indicator-value';
 export * from './indicator.stix';
+export * from './indicator.stix-import';
