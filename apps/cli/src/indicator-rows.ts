@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
+  indicatorFromStix,
   createIndicatorDecider,
   DEFAULT_INDICATOR_BREADTH,
   publishableIndicatorValue,
@@ -26,8 +27,8 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 const REQUIRED_COLUMNS: CsvColumn[] = ['type', 'value', 'tlp'];
 
-export type FileFormat = 'csv' | 'json' | 'jsonl';
-export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'json', 'jsonl'];
+export type FileFormat = 'csv' | 'json' | 'jsonl' | 'stix';
+export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'json', 'jsonl', 'stix'];
 
 /** A row ready to send (a publish body), or a row refused before sending, with where and why. */
 export type Row =
@@ -46,11 +47,12 @@ export function detectFormat(file: string, text: string, explicit?: string): Fil
   if (explicit) {
     const f = explicit.toLowerCase() === 'ndjson' ? 'jsonl' : explicit.toLowerCase();
     if (!(FILE_FORMATS as readonly string[]).includes(f))
-      throw new UsageError(`--format must be csv, json or jsonl, not "${explicit}"`);
+      throw new UsageError(`--format must be csv, json, jsonl or stix, not "${explicit}"`);
     return f as FileFormat;
   }
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') return 'csv';
+  if (isStixBundle(text)) return 'stix';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.json') return text.trimStart().startsWith('[') ? 'json' : 'jsonl';
   const first = text.trimStart()[0];
@@ -68,6 +70,8 @@ export function parseIndicatorFile(text: string, format: FileFormat): ParsedFile
       return { format, unit: 'line', rows: parseJsonLines(body) };
     case 'json':
       return { format, unit: 'item', rows: parseJsonArray(body) };
+    case 'stix':
+      return { format, unit: 'item', rows: parseStixBundle(body) };
   }
 }
 
@@ -288,6 +292,49 @@ function parseJsonArray(text: string): Row[] {
   }
   if (!Array.isArray(parsed)) throw new UsageError('a JSON file must hold an array of indicators');
   return parsed.map((v, i) => objectRow(i + 1, v));
+}
+
+// ---------------------------------------------------------------------------------------------
+// STIX 2.1 bundles
+
+/** Objects a bundle carries to describe its indicators, not to be published themselves. */
+const STIX_CONTEXT_TYPES = new Set(['identity', 'marking-definition', 'extension-definition']);
+
+function isStixBundle(text: string): boolean {
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    return (JSON.parse(text.replace(/^\uFEFF/, '')) as { type?: unknown }).type === 'bundle';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A STIX 2.1 bundle: each `indicator` becomes a publish body; every other object is refused with
+ * its reason (a pattern the bus cannot hold, no TLP marking, not an indicator), except the
+ * identities and marking definitions a bundle carries to describe its indicators.
+ */
+function parseStixBundle(text: string): Row[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`not a STIX bundle: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const objects = (parsed as { objects?: unknown }).objects;
+  if (!Array.isArray(objects)) throw new UsageError('a STIX bundle must hold an objects array');
+  const rows: Row[] = [];
+  objects.forEach((obj, i) => {
+    const type = (obj as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && STIX_CONTEXT_TYPES.has(type)) return;
+    const r = indicatorFromStix(obj);
+    rows.push(
+      r.ok
+        ? { ok: true, line: i + 1, body: { ...r.indicator } }
+        : { ok: false, line: i + 1, field: r.stixId ?? '(object)', reason: r.reason },
+    );
+  });
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------

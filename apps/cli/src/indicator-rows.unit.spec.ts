@@ -211,3 +211,62 @@ describe('indicator file rows', () => {
     ).toMatchObject({ field: 'value' });
   });
 });
+
+describe('STIX 2.1 bundles', () => {
+  const bundle = JSON.stringify({
+    type: 'bundle',
+    id: 'bundle--0f0b5e1a-5a6e-4c0e-9d4c-6f1d3d8f4a11',
+    objects: [
+      {
+        type: 'marking-definition',
+        id: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
+      },
+      { type: 'identity', id: 'identity--a5e1c7b2-3d4f-4e5a-8b9c-0d1e2f3a4b5c', name: 'x' },
+      {
+        type: 'indicator',
+        id: 'indicator--1d0e6a8e-6f1b-4b7e-9d3c-2a4b5c6d7e8f',
+        pattern_type: 'stix',
+        pattern: "[domain-name:value = 'evil.example']",
+        valid_from: '2026-12-01T00:00:00Z',
+        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+      },
+      {
+        type: 'indicator',
+        id: 'indicator--2d0e6a8e-6f1b-4b7e-9d3c-2a4b5c6d7e8f',
+        pattern_type: 'stix',
+        pattern: "[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '5.6.7.8']",
+        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+      },
+      { type: 'malware', id: 'malware--3d0e6a8e-6f1b-4b7e-9d3c-2a4b5c6d7e8f' },
+    ],
+  });
+
+  it('is recognised by its content, and each object is a row: published, or refused with its reason', () => {
+    expect(detectFormat('feed.json', bundle)).toBe('stix');
+    const parsed = parseIndicatorFile(bundle, 'stix');
+    expect(parsed.unit).toBe('item');
+    expect(parsed.rows).toEqual([
+      {
+        ok: true,
+        line: 3,
+        body: expect.objectContaining({ type: 'domain', value: 'evil.example', tlp: 'GREEN' }),
+      },
+      {
+        ok: false,
+        line: 4,
+        field: 'indicator--2d0e6a8e-6f1b-4b7e-9d3c-2a4b5c6d7e8f',
+        reason: expect.stringMatching(/single comparison/),
+      },
+      {
+        ok: false,
+        line: 5,
+        field: 'malware--3d0e6a8e-6f1b-4b7e-9d3c-2a4b5c6d7e8f',
+        reason: 'a malware is not an indicator',
+      },
+    ]);
+  });
+
+  it('refuses a bundle without objects as a usage error', () => {
+    expect(() => parseIndicatorFile('{"type":"bundle"}', 'stix')).toThrow(UsageError);
+  });
+});

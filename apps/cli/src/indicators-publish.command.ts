@@ -284,7 +284,8 @@ export class IndicatorsPublishCommand extends ApiCommand<PublishOptions> {
 
   @Option({
     flags: '--format <format>',
-    description: 'csv, json or jsonl (default: from the extension)',
+    description:
+      'csv, json, jsonl or stix (a STIX 2.1 bundle; default: from the extension and content)',
   })
   parseFormat(value: string): string {
     return value;
