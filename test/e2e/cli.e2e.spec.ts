@@ -239,6 +239,55 @@ describe('acd command line against the running bus', () => {
     expect(ok.out).toContain('2 accepted (2 new');
   });
 
+  it('publishes a STIX 2.1 bundle: its indicator lands, what the bus cannot hold is refused with the reason', async () => {
+    const green = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
+    const file = join(dir, 'feed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--6a3b1f7c-2b0e-4c55-8d4e-3f2a1b0c9d8e',
+        objects: [
+          {
+            type: 'indicator',
+            spec_version: '2.1',
+            id: 'indicator--7a3b1f7c-2b0e-4c55-8d4e-3f2a1b0c9d8e',
+            pattern_type: 'stix',
+            pattern: "[domain-name:value = 'stix-feed.example']",
+            valid_from: '2026-12-01T00:00:00Z',
+            confidence: 80,
+            object_marking_refs: [green],
+          },
+          {
+            type: 'indicator',
+            spec_version: '2.1',
+            id: 'indicator--8a3b1f7c-2b0e-4c55-8d4e-3f2a1b0c9d8e',
+            pattern_type: 'stix',
+            pattern: "[ipv4-addr:value = '198.51.100.7'] OR [ipv4-addr:value = '198.51.100.8']",
+            valid_from: '2026-12-01T00:00:00Z',
+            object_marking_refs: [green],
+          },
+        ],
+      }),
+    );
+    const r = await acd(['indicators', 'publish', file, '--json'], env);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.out) as Summary;
+    expect(s).toMatchObject({ rows: 2, accepted: 1, refused: 1 });
+    expect(s.refusedRows).toEqual([
+      {
+        line: 2,
+        field: 'indicator--8a3b1f7c-2b0e-4c55-8d4e-3f2a1b0c9d8e',
+        reason: expect.stringMatching(/single comparison/),
+      },
+    ]);
+    const listed = await acd(['indicators', 'list', '--type', 'domain', '--all', '--json'], env);
+    const page = JSON.parse(listed.out) as { items: { value: string; tlp: string }[] };
+    expect(page.items).toContainEqual(
+      expect.objectContaining({ value: 'stix-feed.example', tlp: 'GREEN' }),
+    );
+  });
+
   it('lists with filters as JSON or a table', async () => {
     await bus.publish(op, { type: 'md5', value: 'D41D8CD98F00B204E9800998ECF8427E', tlp: 'GREEN' });
     const json = await acd(['indicators', 'list', '--type', 'md5', '--all', '--json'], env);
