@@ -281,15 +281,21 @@ function parseJsonLines(text: string): Row[] {
   return rows;
 }
 
-function parseJsonArray(text: string): Row[] {
-  let parsed: unknown;
+/** The whole file as one JSON document; malformed, it is a usage error saying what was expected. */
+function parseWholeJson(text: string, what: string, hint = ''): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(
-      `not a JSON array: ${err instanceof Error ? err.message : String(err)} (use JSON Lines to keep going past a bad row)`,
-    );
+    throw new UsageError(`not ${what}: ${err instanceof Error ? err.message : String(err)}${hint}`);
   }
+}
+
+function parseJsonArray(text: string): Row[] {
+  const parsed = parseWholeJson(
+    text,
+    'a JSON array',
+    ' (use JSON Lines to keep going past a bad row)',
+  );
   if (!Array.isArray(parsed)) throw new UsageError('a JSON file must hold an array of indicators');
   return parsed.map((v, i) => objectRow(i + 1, v));
 }
@@ -315,12 +321,7 @@ function isStixBundle(text: string): boolean {
  * identities and marking definitions a bundle carries to describe its indicators.
  */
 function parseStixBundle(text: string): Row[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`not a STIX bundle: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const parsed = parseWholeJson(text, 'a STIX bundle');
   const objects = (parsed as { objects?: unknown }).objects;
   if (!Array.isArray(objects)) throw new UsageError('a STIX bundle must hold an objects array');
   const rows: Row[] = [];
