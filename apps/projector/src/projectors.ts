@@ -1,7 +1,7 @@
 import type { BusLogger } from '@acd/messaging';
 import { advisoryProjection } from '@acd/advisories';
 import { CheckpointStore, ProjectionRunner } from '@acd/persistence';
-import { indicatorProjection } from '@acd/indicators';
+import { indicatorProjection, indicatorStixProjection } from '@acd/indicators';
 import { organisationProjection } from '@acd/identity';
 import { oversightRequestProjection } from '@acd/oversight';
 import type { Projection, ReadModelDoc } from '@acd/persistence';
@@ -15,6 +15,7 @@ import { expiringTrafficProjections, trafficSchema } from '@acd/traffic';
 export const PROJECTIONS = [
   organisationProjection,
   indicatorProjection,
+  indicatorStixProjection,
   incidentProjection,
   assetProjection,
   reportingFileProjection,

@@ -72,7 +72,9 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   }
   if (groups.size === 0) return result;
 
-  const toRead = [...groups].filter(([id, events]) => !startsItsAggregate(id, events));
+  const toRead = [...groups].filter(
+    ([id, events]) => !startsItsAggregate(projection, id, events),
+  );
   const stored = await loadByIds(
     collection,
     toRead.map(([id]) => id),
@@ -145,13 +147,16 @@ export function documentIdOf<E, D extends ReadModelDoc>(
  * True when the batch holds the first event of the document's own aggregate: before it, the
  * aggregate did not exist, so neither did a document only it writes.
  */
-function startsItsAggregate<E>(docId: string, events: EventEnvelope<E>[]): boolean {
+function startsItsAggregate<E, D extends ReadModelDoc>(
+  projection: Projection<E, D>,
+  docId: string,
+  events: EventEnvelope<E>[],
+): boolean {
   const first = events[0];
-  return (
-    first !== undefined &&
-    first.metadata.aggregateVersion === 1 &&
-    events.every((e) => e.metadata.aggregateId === docId)
-  );
+  if (first === undefined || first.metadata.aggregateVersion !== 1) return false;
+  const aggregate = first.metadata.aggregateId;
+  if (!events.every((e) => e.metadata.aggregateId === aggregate)) return false;
+  return aggregate === docId || projection.documentPerAggregate === true;
 }
 
 function fold<E, D extends ReadModelDoc>(

@@ -5,3 +5,4 @@ export * from './apply-events';
 export * from './change-feed';
 export * from './projection-runner';
 export * from './stream';
+export * from './version-log';

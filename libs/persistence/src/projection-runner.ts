@@ -16,6 +16,12 @@ import { ChangeFeedWriter, feedEntriesOf, readFeedMeta, type FeedPageDoc } from 
 import { CheckpointStore } from './checkpoints';
 import { isFerretDb } from './mongo';
 import { feedCollectionOf, type Projection, type ReadModelDoc } from './projection';
+import {
+  versionLogCollectionOf,
+  versionLogInputsOf,
+  VersionLogWriter,
+  type VersionLogPageDoc,
+} from './version-log';
 
 /**
  * Keeps one read model up to date from its events topic. Progress is stored in MongoDB right
@@ -71,6 +77,23 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     return this.feed;
   }
 
+  private log?: VersionLogWriter;
+  private logGeneration = -1;
+
+  /** The version log of the current generation (a rebuild starts a new one). */
+  private logWriter(): VersionLogWriter | undefined {
+    if (!this.projection.versionLog) return undefined;
+    if (!this.log || this.logGeneration !== this.generation) {
+      this.log = new VersionLogWriter(
+        this.db.collection<VersionLogPageDoc>(
+          versionLogCollectionOf(this.projection, this.generation),
+        ),
+      );
+      this.logGeneration = this.generation;
+    }
+    return this.log;
+  }
+
   async start(): Promise<void> {
     await this.backfillFeed();
     this.generation = await this.checkpoints.generation(this.projection.name);
@@ -88,6 +111,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       this.positioned.clear();
       // Another projector may have appended to a partition's feed meanwhile.
       this.feed?.forget();
+      this.log?.forget();
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.logger.error('projection consumer crashed', {
@@ -125,10 +149,17 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
    * such a model is rebuilt once, before the live consumer starts.
    */
   private async backfillFeed(): Promise<void> {
-    if (!this.projection.feed) return;
+    if (!this.projection.feed && !this.projection.versionLog) return;
     const generation = await this.checkpoints.generation(this.projection.name);
-    const feed = this.db.collection(feedCollectionOf(this.projection, generation));
-    if (await readFeedMeta(feed)) return;
+    const hasFeed =
+      !this.projection.feed ||
+      (await readFeedMeta(this.db.collection(feedCollectionOf(this.projection, generation))));
+    const hasLog =
+      !this.projection.versionLog ||
+      (await this.db
+        .collection(versionLogCollectionOf(this.projection, generation))
+        .findOne({ _id: 'meta' } as never));
+    if (hasFeed && hasLog) return;
     // An empty filter with a limit is answered without a scan, FerretDB v1 included.
     if ((await this.collection.find({}).limit(1).toArray()).length === 0) return;
     this.logger.info('read model has no change feed yet: rebuilding it once from the log', {
@@ -228,15 +259,16 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     }
     // The feed before the data (a reader who can read a document finds it in the lists too)
     // and both before the checkpoint (a crash replays the slice; the feed skips what it holds).
-    const feed = this.feedWriter();
     await applyEvents(this.projection, this.collection, envelopes, {
       between: heartbeat,
-      ...(feed
-        ? {
-            beforeWrite: (documents: Map<string, D>) =>
-              feed.append(partition, feedEntriesOf(this.projection, envelopes, offsets, documents)),
-          }
-        : {}),
+      beforeWrite: beforeWriting(
+        this.projection,
+        partition,
+        envelopes,
+        offsets,
+        this.feedWriter(),
+        this.logWriter(),
+      ),
     });
     const next = (BigInt(last.offset) + 1n).toString();
     const saved = await this.checkpoints.save(
@@ -250,10 +282,16 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       // A rebuild swapped the read model under us: continue from its checkpoint.
       const previous = this.generation;
       this.generation = await this.checkpoints.generation(this.projection.name);
+      // Anything this projector appended to the old generation's feed or log is nobody's now.
       if (this.projection.feed) {
-        // Anything this projector appended to the old generation's feed is nobody's now.
         await this.db
           .collection(feedCollectionOf(this.projection, previous))
+          .drop()
+          .catch(() => undefined);
+      }
+      if (this.projection.versionLog) {
+        await this.db
+          .collection(versionLogCollectionOf(this.projection, previous))
           .drop()
           .catch(() => undefined);
       }
@@ -309,6 +347,15 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       .collection(feedName)
       .drop()
       .catch(() => undefined);
+  const logName = versionLogCollectionOf(projection, generation);
+  const log = projection.versionLog
+    ? new VersionLogWriter(db.collection<VersionLogPageDoc>(logName))
+    : undefined;
+  if (log)
+    await db
+      .collection(logName)
+      .drop()
+      .catch(() => undefined);
   let events = 0;
   let undecodable = 0;
   let inserted = 0;
@@ -329,15 +376,7 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       }
       events += envelopes.length;
       const applied = await applyEvents(projection, scratch, envelopes, {
-        ...(feed
-          ? {
-              beforeWrite: (documents: Map<string, D>) =>
-                feed.append(
-                  batch.partition,
-                  feedEntriesOf(projection, envelopes, offsets, documents),
-                ),
-            }
-          : {}),
+        beforeWrite: beforeWriting(projection, batch.partition, envelopes, offsets, feed, log),
       });
       // Every document enters the scratch collection once, by insert: counting those counts
       // the model (a countDocuments would read the whole collection on FerretDB).
@@ -355,7 +394,35 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       .drop()
       .catch(() => undefined);
   }
+  if (log) {
+    await db
+      .collection(versionLogCollectionOf(projection, generation - 1))
+      .drop()
+      .catch(() => undefined);
+  }
   return { events, undecodable, generation, documents };
+}
+
+/**
+ * What is appended before a slice's documents are written: the change feed, then the version log
+ * (which records its entries' places on the documents about to be written). Both before the data,
+ * so a reader who can read a document finds it in the lists too, and both before the checkpoint,
+ * so a crash replays the slice and each skips what it already holds.
+ */
+function beforeWriting<E, D extends ReadModelDoc>(
+  projection: Projection<E, D>,
+  partition: number,
+  envelopes: EventEnvelope<E>[],
+  offsets: string[],
+  feed: ChangeFeedWriter | undefined,
+  log: VersionLogWriter | undefined,
+): (documents: Map<string, D>) => Promise<void> {
+  return async (documents) => {
+    if (feed)
+      await feed.append(partition, feedEntriesOf(projection, envelopes, offsets, documents));
+    if (log)
+      await log.append(partition, versionLogInputsOf(projection, envelopes, offsets, documents));
+  };
 }
 
 /**

@@ -20,6 +20,11 @@ export interface Projection<E, D extends ReadModelDoc> {
    * version of the last event applied to it still guards it against replays.
    */
   documentIdOf?(envelope: EventEnvelope<E>): string | null;
+  /**
+   * `documentIdOf` names one document per aggregate, made by its first event: a batch holding
+   * an aggregate's version 1 need not look for its document (as when the id is the aggregate's).
+   */
+  documentPerAggregate?: boolean;
   createIndexes(collection: Collection<D>): Promise<void>;
   /**
    * Keep a change feed of this model (see change-feed.ts), so lists walk it by `_id` instead of
@@ -30,6 +35,24 @@ export interface Projection<E, D extends ReadModelDoc> {
     changedAt(doc: D): number;
     /** The fields a list may filter on before fetching the document. */
     fields(doc: D): Record<string, unknown>;
+  };
+  /**
+   * Keep a version log of this model (see version-log.ts): every version of every document,
+   * whole, so bulk and versioned reads never touch the documents. Its collection is
+   * `<collection>-log-g<generation>`.
+   */
+  versionLog?: {
+    /**
+     * The versions the document has been through, each tagged with the aggregate version that
+     * made it; the log takes those of the events being applied. `f` is the version, `g` what a
+     * reader needs to judge an earlier version once this one exists.
+     */
+    versionsOf(doc: D): readonly {
+      av: number;
+      t: number;
+      f: Record<string, unknown>;
+      g: Record<string, unknown>;
+    }[];
   };
 }
 

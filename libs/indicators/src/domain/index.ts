@@ -6,3 +6,4 @@ export * from './indicator-id';
 export * from './indicator-value';
 export * from './indicator.stix';
 export * from './indicator.stix-import';
+export * from './indicator.stix-versions';

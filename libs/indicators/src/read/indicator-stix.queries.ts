@@ -1,0 +1,130 @@
+import type { Db, Filter } from 'mongodb';
+import type { Organisation } from '@acd/identity/domain';
+import {
+  readVersionLog,
+  versionLogCollectionOf,
+  type FeedPosition,
+  type LaterVersion,
+  type VersionLogEntry,
+} from '@acd/persistence';
+import { stixTimestamp } from '@acd/identity/domain';
+import {
+  versionSelected,
+  type StixAccess,
+  type VersionMatch,
+} from '../domain/indicator.stix-versions';
+import {
+  indicatorStixProjection,
+  type IndicatorStixDoc,
+  type IndicatorStixLogFields,
+  type StoredNaming,
+  type StoredStixView,
+} from './indicator-stix.projection';
+
+/** One version of a STIX indicator as a reader gets it. */
+export interface StixVersionItem {
+  id: string;
+  /** Date added, epoch ms. */
+  t: number;
+  view: StoredStixView;
+  naming: StoredNaming;
+}
+
+export interface StixObjectsFilter {
+  /** Strictly after this date added (epoch ms). */
+  addedAfter?: number;
+  /** Only these object ids. */
+  ids?: ReadonlySet<string>;
+  versions: VersionMatch;
+  limit: number;
+  from?: FeedPosition;
+}
+
+export interface StixObjectsPage {
+  items: StixVersionItem[];
+  next: FeedPosition;
+  more: boolean;
+}
+
+/**
+ * The indicators collection as TAXII serves it, for one reader: read from the version log alone
+ * (no document is fetched), so a page's cost does not depend on how much is stored. The
+ * entitlement policy decides every version (`versionSelected`); what a reader may not see is
+ * neither returned nor counted.
+ */
+export class IndicatorStixQueries {
+  constructor(private readonly db: Db) {}
+
+  private async logCollection(): Promise<string> {
+    const generation =
+      (
+        await this.db
+          .collection<{ _id: string; generation: number }>('projections')
+          .findOne({ _id: indicatorStixProjection.name })
+      )?.generation ?? 0;
+    return versionLogCollectionOf(indicatorStixProjection, generation);
+  }
+
+  async objects(viewer: Organisation, f: StixObjectsFilter): Promise<StixObjectsPage> {
+    const read = await readVersionLog(this.db, await this.logCollection(), {
+      limit: f.limit,
+      ...(f.from ? { from: f.from } : {}),
+      ...(f.addedAfter !== undefined ? { after: f.addedAfter } : {}),
+      timeBudgetMs: 5_000,
+      accept: (e, later) => {
+        if (f.ids && !f.ids.has(e.id)) return false;
+        return versionSelected(viewer, factsOf(e, later), f.versions);
+      },
+    });
+    return {
+      items: read.entries.map((e) => {
+        const x = e.f as IndicatorStixLogFields;
+        return { id: e.id, t: e.t, view: x.view, naming: x.naming };
+      }),
+      next: read.next,
+      more: read.more,
+    };
+  }
+
+  /** The versions of one object the reader may see, oldest first; empty when it may see none. */
+  async versionsOf(
+    viewer: Organisation,
+    id: string,
+    f: { addedAfter?: number; versions: VersionMatch },
+  ): Promise<StixVersionItem[]> {
+    const doc = await this.db
+      .collection<IndicatorStixDoc>(indicatorStixProjection.collection)
+      .findOne({ _id: id } as Filter<IndicatorStixDoc>);
+    if (!doc) return [];
+    const latest = doc.versions[doc.versions.length - 1]?.access;
+    if (!latest) return [];
+    return doc.versions
+      .filter((v, k) => {
+        if (f.addedAfter !== undefined && v.t <= f.addedAfter) return false;
+        return versionSelected(
+          viewer,
+          {
+            own: v.access,
+            latest,
+            superseded: k < doc.versions.length - 1,
+            earlier: doc.versions.slice(0, k).map((x) => x.access),
+            modified: stixTimestamp(new Date(v.view.updatedAt)),
+          },
+          f.versions,
+        );
+      })
+      .map((v) => ({ id: doc._id, t: v.t, view: v.view, naming: v.naming }));
+  }
+}
+
+function factsOf(e: VersionLogEntry, later: LaterVersion | undefined) {
+  const x = e.f as IndicatorStixLogFields;
+  const own = e.g as unknown as StixAccess;
+  return {
+    own,
+    latest: later ? (later.g as unknown as StixAccess) : own,
+    superseded: later !== undefined,
+    earlier: x.earlier,
+    modified: stixTimestamp(new Date(x.view.updatedAt)),
+  };
+}
