@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   indicatorFromStix,
+  STIX_CONTEXT_TYPES,
   createIndicatorDecider,
   DEFAULT_INDICATOR_BREADTH,
   publishableIndicatorValue,
@@ -302,9 +303,6 @@ function parseJsonArray(text: string): Row[] {
 
 // ---------------------------------------------------------------------------------------------
 // STIX 2.1 bundles
-
-/** Objects a bundle carries to describe its indicators, not to be published themselves. */
-const STIX_CONTEXT_TYPES = new Set(['identity', 'marking-definition', 'extension-definition']);
 
 function isStixBundle(text: string): boolean {
   if (!text.trimStart().startsWith('{')) return false;

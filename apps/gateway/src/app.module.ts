@@ -23,6 +23,9 @@ import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.m
 import { StreamController } from './stream/stream.controller';
 import { StreamHub } from './stream/stream-hub';
 import { TrafficModule } from './traffic/traffic.module';
+import { TaxiiController } from './taxii/taxii.controller';
+import { TaxiiCollections } from './taxii/taxii-collections';
+import { TaxiiStatusStore } from './taxii/taxii-status.store';
 
 @Module({
   imports: [
@@ -52,6 +55,7 @@ import { TrafficModule } from './traffic/traffic.module';
     AdvisoriesController,
     OversightController,
     StreamController,
+    TaxiiController,
     HealthController,
   ],
   providers: [
@@ -61,6 +65,8 @@ import { TrafficModule } from './traffic/traffic.module';
     AdvisoryCommands,
     OversightCommands,
     StreamHub,
+    TaxiiCollections,
+    TaxiiStatusStore,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     // Every string a request carries is well-formed Unicode, or the request answers 400.
     { provide: APP_INTERCEPTOR, useClass: WellFormedUnicodeInterceptor },

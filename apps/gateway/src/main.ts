@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { gatewaySchema, loadConfig } from '@acd/config';
 import { AppModule } from './app.module';
 import { wellFormedPath } from './common/well-formed-unicode';
+import { sizeInBytes, taxiiEdge } from './taxii/taxii-edge';
 
 async function bootstrap(): Promise<void> {
   const cfg = loadConfig(gatewaySchema);
@@ -16,6 +17,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // A path whose percent-encoding is not UTF-8 answers 400 here, not with the router's HTML page.
   app.use(wellFormedPath);
+  // TAXII's own media types and size limit, answered as TAXII errors (406, 415, 413).
+  app.use('/taxii2', taxiiEdge(sizeInBytes(cfg.ACD_TAXII_MAX_CONTENT)));
   // An oversized body is refused with 413 before it is parsed.
   app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
   app.disable('x-powered-by');
@@ -27,6 +30,7 @@ async function bootstrap(): Promise<void> {
     )
     .setVersion('1')
     .addBearerAuth()
+    .addBasicAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'docs-json',

@@ -49,6 +49,11 @@ export const gatewaySchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'a size like 256kb')
     .default('256kb'),
+  /** Largest TAXII `add objects` body (the API root's max_content_length); larger answers 413. */
+  ACD_TAXII_MAX_CONTENT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size like 2mb')
+    .default('2mb'),
   /** How long the gateway waits for a command's outcome before answering 504. */
   ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /**

@@ -72,9 +72,7 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   }
   if (groups.size === 0) return result;
 
-  const toRead = [...groups].filter(
-    ([id, events]) => !startsItsAggregate(projection, id, events),
-  );
+  const toRead = [...groups].filter(([id, events]) => !startsItsAggregate(projection, id, events));
   const stored = await loadByIds(
     collection,
     toRead.map(([id]) => id),

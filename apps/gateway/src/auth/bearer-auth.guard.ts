@@ -11,6 +11,8 @@ import type { Organisation } from '@acd/identity';
 import { OrganisationDirectory } from '@acd/identity';
 
 export const PUBLIC = 'acd:public';
+/** Routes that take HTTP Basic too (user: the organisation id, password: its token): TAXII's. */
+export const BASIC_AUTH_ALLOWED = 'acd:basic-auth';
 
 interface AuthenticatedRequest extends Request {
   organisation?: Organisation;
@@ -19,6 +21,8 @@ interface AuthenticatedRequest extends Request {
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+const BASIC = /^Basic ([A-Za-z0-9+/]+=*)$/;
+const TOKEN = /^[A-Za-z0-9_\-.~+/]+=*$/;
 
 /** Every route needs a valid bearer token unless marked public (health, docs). */
 @Injectable()
@@ -35,16 +39,45 @@ export class BearerAuthGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = BEARER.exec(req.headers.authorization ?? '');
-    const token = match?.[1];
+    const header = req.headers.authorization ?? '';
+    const basicAllowed = this.reflector.getAllAndOverride<boolean>(BASIC_AUTH_ALLOWED, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    let token = BEARER.exec(header)?.[1];
+    let claimedOrg: string | undefined;
+    if (!token && basicAllowed) {
+      const basic = basicCredentials(header);
+      if (basic) ({ token, orgId: claimedOrg } = basic);
+    }
     if (!token)
-      throw new UnauthorizedException('missing bearer token: send Authorization: Bearer <token>');
+      throw new UnauthorizedException(
+        basicAllowed
+          ? 'missing credentials: send Authorization: Bearer <token>, or Basic with your organisation id and token'
+          : 'missing bearer token: send Authorization: Bearer <token>',
+      );
     const principal = await this.directory.principalByToken(token);
-    if (!principal) throw new UnauthorizedException('unknown or revoked token');
+    // Basic names the organisation as well: a token under another organisation's name is as
+    // unknown as a wrong token (same answer, so the pair reveals nothing).
+    if (!principal || (claimedOrg !== undefined && principal.organisation.id !== claimedOrg))
+      throw new UnauthorizedException('unknown or revoked token');
     req.organisation = principal.organisation;
     if (principal.subject) req.subject = principal.subject;
     return true;
   }
+}
+
+/** `Basic base64(orgId:token)`, when it is well formed. */
+function basicCredentials(header: string): { orgId: string; token: string } | null {
+  const encoded = BASIC.exec(header)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  const orgId = decoded.slice(0, colon);
+  const token = decoded.slice(colon + 1);
+  if (orgId.length > 200 || !TOKEN.test(token)) return null;
+  return { orgId, token };
 }
 
 export const CurrentOrg = createParamDecorator(

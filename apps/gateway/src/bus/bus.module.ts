@@ -11,7 +11,7 @@ import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
 import { PublisherNames } from '../indicators/publisher-names';
 import { BusIds } from '../common/bus-ids';
-import { IndicatorQueries } from '@acd/indicators';
+import { IndicatorQueries, IndicatorStixQueries } from '@acd/indicators';
 import { openRuntime, type Runtime } from '@acd/runtime';
 import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
@@ -71,6 +71,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new IndicatorQueries(rt.db),
     },
     {
+      provide: IndicatorStixQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new IndicatorStixQueries(rt.db),
+    },
+    {
       provide: PublisherNames,
       inject: [GATEWAY_CONFIG],
       useFactory: (cfg: GatewayConfig) => {
@@ -124,6 +129,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     GATEWAY_CONFIG,
     CommandBus,
     IndicatorQueries,
+    IndicatorStixQueries,
     ReportingQueries,
     AdvisoryQueries,
     ReferenceLookup,

@@ -64,6 +64,13 @@ const TLP_OF_MARKING: ReadonlyMap<string, Tlp> = new Map([
 ]);
 
 /** A publish body as the gateway's publish schema takes it. */
+/** Objects a bundle carries to describe its indicators, not to be published themselves. */
+export const STIX_CONTEXT_TYPES: ReadonlySet<string> = new Set([
+  'identity',
+  'marking-definition',
+  'extension-definition',
+]);
+
 export interface ImportedIndicator {
   type: IndicatorType;
   value: string;
