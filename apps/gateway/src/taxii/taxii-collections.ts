@@ -194,7 +194,11 @@ export class TaxiiCollections {
     return {
       objects: page.items.map((i) => this.indicatorObject(viewer, i)),
       more: page.more,
-      ...(page.more ? { next: encodeTaxiiCursor(c.id, q, page.next) } : {}),
+      // With the last page too: a client that resumes from it later gets exactly what was added
+      // since, which `added_after` cannot promise across partitions.
+      ...(page.more || page.items.length > 0
+        ? { next: encodeTaxiiCursor(c.id, q, page.next) }
+        : {}),
     };
   }
 

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
-import { acceptsTaxii, isTaxiiContentType, TAXII_MEDIA_TYPE, taxiiError } from './taxii.media';
+import {
+  acceptsTaxii,
+  isTaxiiContentType,
+  sendTaxii,
+  TAXII_MEDIA_TYPE,
+  taxiiError,
+} from './taxii.media';
 
 /**
  * The TAXII routes' edge, before anything else reads the request: the client must accept TAXII
@@ -11,10 +17,7 @@ export function taxiiEdge(maxContentLength: number) {
   const parse = json({ limit: maxContentLength, type: () => true });
   return (req: Request, res: Response, next: NextFunction): void => {
     const fail = (status: number, title: string, description?: string) => {
-      res
-        .status(status)
-        .type(TAXII_MEDIA_TYPE)
-        .send(JSON.stringify(taxiiError(status, title, description)));
+      sendTaxii(res, status, taxiiError(status, title, description));
     };
     if (!acceptsTaxii(req.headers.accept)) {
       fail(406, 'Not Acceptable', `this server answers in ${TAXII_MEDIA_TYPE} only`);

@@ -6,7 +6,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { TAXII_MEDIA_TYPE, taxiiError } from './taxii.media';
+import { sendTaxii, taxiiError } from './taxii.media';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -40,10 +40,7 @@ export class TaxiiErrorsFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? exception.message : String(exception));
     }
     if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="taxii", Bearer');
-    res
-      .status(status)
-      .type(TAXII_MEDIA_TYPE)
-      .send(JSON.stringify(taxiiError(status, TITLES[status] ?? 'Error', description)));
+    sendTaxii(res, status, taxiiError(status, TITLES[status] ?? 'Error', description));
   }
 }
 

@@ -38,7 +38,7 @@ import { sizeInBytes } from './taxii-edge';
 import { TaxiiErrorsFilter } from './taxii-errors.filter';
 import { parseListQuery, TAXII_DEFAULT_PAGE, TAXII_MAX_PAGE } from './taxii-query';
 import { TaxiiStatusStore, type TaxiiStatus } from './taxii-status.store';
-import { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii.media';
+import { sendTaxii, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii.media';
 
 /** Most objects one `add objects` request may carry. */
 export const TAXII_MAX_OBJECTS = 1_000;
@@ -420,9 +420,7 @@ type Outcome =
   | { ok: true; id: string; version?: string; message?: string }
   | { ok: false; id: string; version?: string; message: string };
 
-function send(res: Response, status: number, body: unknown): void {
-  res.status(status).type(TAXII_MEDIA_TYPE).send(JSON.stringify(body));
-}
+const send = sendTaxii;
 
 /** The server's own address as the client reached it (TAXII lists API roots as URLs). */
 function baseUrl(req: Request): string {

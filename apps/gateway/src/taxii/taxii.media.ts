@@ -67,3 +67,23 @@ export interface TaxiiError {
 export function taxiiError(status: number, title: string, description?: string): TaxiiError {
   return { title, ...(description ? { description } : {}), http_status: String(status) };
 }
+
+/**
+ * Sends a TAXII answer with the media type exactly as TAXII 2.1 writes it (Express's `type` and
+ * `send` would rewrite it as `application/taxii+json; version=2.1; charset=utf-8`).
+ */
+export function sendTaxii(
+  res: {
+    status(code: number): unknown;
+    setHeader(name: string, value: string | number): unknown;
+    end(chunk: Buffer): unknown;
+  },
+  status: number,
+  body: unknown,
+): void {
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
+  res.status(status);
+  res.setHeader('Content-Type', TAXII_MEDIA_TYPE);
+  res.setHeader('Content-Length', payload.length);
+  res.end(payload);
+}
