@@ -1,17 +1,36 @@
-// Installs npm dependencies when node_modules is missing or older than the lock file.
+// Installs npm dependencies when node_modules is missing or was installed from another lock file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Returns false when the install failed. */
+/**
+ * Returns false when the install failed. What was installed is recognised by the lock file's
+ * digest (kept beside the modules), not by modification times: a fresh checkout of the same lock
+ * (a clone, a worktree sharing node_modules) has newer times but needs no reinstall, and an
+ * `npm ci` there would empty the shared modules under everything else using them.
+ */
 export function ensureDependencies(root) {
   const lock = path.join(root, 'package-lock.json');
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  if (existsSync(marker) && statSync(lock).mtimeMs <= statSync(marker).mtimeMs) return true;
+  const modules = path.join(root, 'node_modules');
+  const marker = path.join(modules, '.package-lock.json');
+  const digestFile = path.join(modules, '.acd-lock-digest');
+  const digest = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(digestFile) && readFileSync(digestFile, 'utf8').trim() === digest) return true;
+  if (
+    !existsSync(digestFile) &&
+    existsSync(marker) &&
+    statSync(lock).mtimeMs <= statSync(marker).mtimeMs
+  ) {
+    writeFileSync(digestFile, `${digest}\n`);
+    return true;
+  }
   console.log('\n\u25b6 installing npm dependencies');
   const run = (cmd) =>
     spawnSync('npm', [cmd, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status ===
     0;
   // npm ci insists on an exact lock; npm install repairs one that lacks a platform's optional packages.
-  return run('ci') || run('install');
+  const ok = run('ci') || run('install');
+  if (ok) writeFileSync(digestFile, `${digest}\n`);
+  return ok;
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { sendTaxii, taxiiError } from './taxii.media';
+import { TaxiiQueryError } from './taxii-query';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -33,7 +34,10 @@ export class TaxiiErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     let status = 500;
     let description: string | undefined;
-    if (exception instanceof HttpException) {
+    if (exception instanceof TaxiiQueryError) {
+      status = 400;
+      description = exception.message;
+    } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       description = describe(exception.getResponse());
     } else {

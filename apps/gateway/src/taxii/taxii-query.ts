@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { FeedPosition } from '@acd/persistence';
 import type { VersionMatch } from '@acd/indicators';
-import { badRequest } from '../common/zod-validation.pipe';
+
+/** A query parameter TAXII cannot take: answered 400, naming it and why. */
+export class TaxiiQueryError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+const badRequest = ([issue]: { field: string; reason: string }[]) =>
+  new TaxiiQueryError(issue?.field ?? '(query)', issue?.reason ?? 'invalid');
 
 /** The most objects one page holds, whatever `limit` asks; the default when it asks nothing. */
 export const TAXII_MAX_PAGE = 10_000;
