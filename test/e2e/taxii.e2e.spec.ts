@@ -202,6 +202,19 @@ describe('TAXII 2.1', () => {
     const tooLarge = await taxii(`${COLLECTION}/objects/`, a, { method: 'POST', body: big });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toMatchObject({ http_status: '413' });
+    // Off the map: TAXII errors too, never the framework's page.
+    const unknown = await taxii('/taxii2/api/nothing/here/', a);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe(TAXII);
+    const del = await taxii(
+      `${COLLECTION}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f/`,
+      a,
+      {
+        method: 'DELETE',
+      },
+    );
+    expect(del.status).toBe(405);
+    expect(del.body).toMatchObject({ http_status: '405' });
   });
 
   it('the TLP matrix over TAXII: each organisation lists, fetches and finds in the manifest exactly what the policy allows', async () => {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  All,
   Controller,
   Get,
   Inject,
@@ -14,6 +15,7 @@ import {
 import {
   ApiBasicAuth,
   ApiBearerAuth,
+  ApiExcludeEndpoint,
   ApiOperation,
   ApiParam,
   ApiProduces,
@@ -390,6 +392,19 @@ export class TaxiiController {
           : http.message;
       return { ok: false, id, ...version, message: `${http.getStatus()}: ${message}` };
     }
+  }
+
+  /** Anything else under /taxii2/: a TAXII error, never the framework's own page. */
+  @All('*rest')
+  @ApiExcludeEndpoint()
+  unknown(@Req() req: Request, @Res() res: Response): void {
+    if (req.method === 'GET' || req.method === 'POST') throw notFound();
+    res.setHeader('Allow', 'GET, POST');
+    send(res, 405, {
+      title: 'Method Not Allowed',
+      description: 'this server answers GET, and POST to a writable collection',
+      http_status: '405',
+    });
   }
 
   private collectionOr404(id: string): CollectionInfo {
