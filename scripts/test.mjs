@@ -3,10 +3,13 @@
 // builds, provisions the real servers, then runs unit, integration and e2e tests (the jest
 // global setup starts an isolated Kafka + FerretDB on free ports, or uses KAFKA_BROKERS and
 // MONGODB_URI when given). Ends with one line "N passed, N failed, N skipped".
+// The integration and e2e tiers also get the Python tools the TAXII/STIX tests drive (a venv in
+// .local/python, scripts/lib/python-tools.mjs), whose interpreter jest finds in ACD_PYTHON.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies } from './lib/dependencies.mjs';
+import { ensurePythonTools } from './lib/python-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
@@ -37,6 +40,22 @@ if (!only) {
 if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   console.log('\n0 passed, 1 failed');
   process.exit(1);
+}
+if (only !== 'unit') {
+  if (process.env.ACD_PYTHON) {
+    console.log(`\n\u25b6 python tools: using ACD_PYTHON=${process.env.ACD_PYTHON}`);
+  } else {
+    const t = Date.now();
+    console.log('\n\u25b6 python tools for the TAXII/STIX tests (cached after the first run)');
+    try {
+      process.env.ACD_PYTHON = ensurePythonTools({ root: ROOT });
+    } catch (err) {
+      console.log(`  ${err.message}`);
+      console.log('\n0 passed, 1 failed');
+      process.exit(1);
+    }
+    console.log(`  (python tools: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  }
 }
 const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
 if (!external && only !== 'unit') {

@@ -36,7 +36,7 @@ export interface IndicatorStixView {
 export interface StixIndicator extends StixCommonProperties {
   type: 'indicator';
   name: string;
-  description?: string;
+  description: string;
   indicator_types: ['malicious-activity'];
   pattern: string;
   pattern_type: 'stix';
@@ -95,6 +95,39 @@ export function stixPattern(type: IndicatorType, value: string): string {
 
 export const indicatorStixId = (indicatorId: string): string => stixId('indicator', indicatorId);
 
+/** What an indicator of each type matches, as the default description words it. */
+const MATCHES: Readonly<Record<IndicatorType, string>> = {
+  ipv4: 'the IPv4 address',
+  ipv6: 'the IPv6 address',
+  cidr: 'an address in the network',
+  domain: 'the domain name',
+  url: 'the URL',
+  sha256: 'a file with the SHA-256 hash',
+  sha1: 'a file with the SHA-1 hash',
+  md5: 'a file with the MD5 hash',
+  email: 'the email address',
+};
+
+/**
+ * The publisher's description, or one made of the type and value alone: STIX producers SHOULD
+ * give an indicator both a name and a description (STIX 2.1, Indicator; stix2-validator check
+ * 303). The words come from what the reader already sees, so they reveal nothing more.
+ */
+function indicatorDescription(view: IndicatorStixView): string {
+  return (
+    view.description || `Malicious activity involving ${MATCHES[view.indicatorType]} ${view.value}.`
+  );
+}
+
+/**
+ * A kill chain or phase name as STIX recommends it: lowercase, hyphens between words (STIX 2.1,
+ * Kill Chain Phase; stix2-validator check 121). The API takes any text, so a publisher may write
+ * "Command and Control"; consumers match on "command-and-control".
+ */
+function killChainWord(name: string): string {
+  return name.toLowerCase().replace(/[\s_]+/g, '-');
+}
+
 /**
  * One version of an indicator: the same view always gives the same object. A revocation is the
  * next version with `revoked: true` (STIX versioning: same id, later `modified`).
@@ -112,7 +145,7 @@ export function indicatorToStix(
     modified: stixTimestamp(view.updatedAt),
     created_by_ref: author.id,
     name: `${view.indicatorType} ${view.value}`,
-    ...(view.description ? { description: view.description } : {}),
+    description: indicatorDescription(view),
     indicator_types: ['malicious-activity'],
     pattern: stixPattern(view.indicatorType, view.value),
     pattern_type: 'stix',
@@ -123,8 +156,8 @@ export function indicatorToStix(
     ...(view.killChainPhases.length > 0
       ? {
           kill_chain_phases: view.killChainPhases.map((k) => ({
-            kill_chain_name: k.killChainName,
-            phase_name: k.phaseName,
+            kill_chain_name: killChainWord(k.killChainName),
+            phase_name: killChainWord(k.phaseName),
           })),
         }
       : {}),

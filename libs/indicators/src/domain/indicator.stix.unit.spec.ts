@@ -89,6 +89,36 @@ describe('indicators as STIX 2.1', () => {
     expect(TLP_MARKING_IDS.RED).toBe('marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1');
   });
 
+  it('gives an indicator without a description one from its type and value (a producer SHOULD give both name and description)', () => {
+    expect(indicatorToStix(view(), 'Operator 7f3a').indicator.description).toBe(
+      'Malicious activity involving the IPv4 address 203.0.113.10.',
+    );
+    expect(
+      indicatorToStix(view({ indicatorType: 'cidr', value: '198.51.100.0/24' }), 'x').indicator
+        .description,
+    ).toBe('Malicious activity involving an address in the network 198.51.100.0/24.');
+    expect(
+      indicatorToStix(view({ indicatorType: 'sha256', value: 'a'.repeat(64) }), 'x').indicator
+        .description,
+    ).toBe(`Malicious activity involving a file with the SHA-256 hash ${'a'.repeat(64)}.`);
+  });
+
+  it('writes kill chain and phase names lowercase with hyphens, as STIX recommends, whatever the publisher typed', () => {
+    const { indicator } = indicatorToStix(
+      view({
+        killChainPhases: [
+          { killChainName: 'Lockheed Martin Cyber Kill Chain', phaseName: 'Command and Control' },
+          { killChainName: 'mitre_attack', phaseName: 'initial-access' },
+        ],
+      }),
+      'x',
+    );
+    expect(indicator.kill_chain_phases).toEqual([
+      { kill_chain_name: 'lockheed-martin-cyber-kill-chain', phase_name: 'command-and-control' },
+      { kill_chain_name: 'mitre-attack', phase_name: 'initial-access' },
+    ]);
+  });
+
   it('is deterministic: a version is always the same object; a revocation is the next version of the same id', () => {
     const a = indicatorToStix(view(), 'Operator 7f3a');
     expect(indicatorToStix(view(), 'Operator 7f3a')).toEqual(a);
