@@ -170,6 +170,7 @@ console.log(`
 \u2714 the bus is running
   REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board,
                 /v1/advisories, /v1/oversight/board, /v1/traffic/matches, /v1/audit/head
+  TAXII 2.1     ${base}/taxii2/  (collections "indicators" and "advisories"; Basic: organisation id and token, or Bearer)
   OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
   health        ${base}/health
   demo tokens   .local/demo-orgs.json  (commission members: the "members" of ${demo.commissionId})
@@ -182,6 +183,7 @@ ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.M
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/compliance/board
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/incidents/${demo.incidents.complied}/timeline
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/advisories
+        curl -s -u ${demo.operatorId}:$TOKEN -H 'Accept: application/taxii+json;version=2.1' ${base}/taxii2/api/collections/indicators/objects/
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/traffic/matches
         CC=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${demo.commissionId}').token")
         curl -s -H "Authorization: Bearer $CC" ${base}/v1/oversight/board
