@@ -189,6 +189,7 @@ export class TaxiiController {
   @applyAll(listQueries)
   async manifest(
     @CurrentOrg() org: Organisation,
+    @CurrentSubject() subject: string | undefined,
     @Param('collectionId') id: string,
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
@@ -196,6 +197,14 @@ export class TaxiiController {
     const c = this.collectionOr404(id);
     const q = parseListQuery(query, { version: 'last' });
     const page = await this.collections.page(org, c, q);
+    // A manifest names RED and AMBER objects and their versions: on record like a read.
+    await this.recordRead(
+      org,
+      subject,
+      'GET /taxii2/api/collections/:id/manifest',
+      query,
+      page.objects,
+    );
     dateAddedHeaders(res, page.objects);
     send(res, 200, {
       more: page.more,
