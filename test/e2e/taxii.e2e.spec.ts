@@ -248,6 +248,34 @@ describe('TAXII 2.1', () => {
     }
   });
 
+  it('puts RED reads over TAXII on the audit record, by route', async () => {
+    const commission = bus.org((o) => o.kind === 'oversight-commission');
+    const red = published.find((p) => p.body.tlp === 'RED' && p.publisher.id !== police.id)!;
+    const redStix = indicatorStixId(red.id);
+    const audience = (red.body.audience as { orgs: string[] }).orgs[0]!;
+    const reader = bus.byId(audience);
+    expect((await taxii(`${COLLECTION}/objects/${redStix}/`, reader)).status).toBe(200);
+    const entry = await waitFor(
+      'the TAXII read in the audit log',
+      async () => {
+        const r = await bus.get('/v1/audit/entries?limit=1000', commission);
+        const entries = (r.body.entries ?? []) as unknown as {
+          entry: { eventType: string; orgId: string; payload: { route: string; items: Json[] } };
+        }[];
+        return entries.find(
+          (e) =>
+            e.entry.eventType === 'ReadRecorded' &&
+            e.entry.orgId === reader.id &&
+            e.entry.payload.route === 'GET /taxii2/api/collections/:id/objects/:objectId' &&
+            e.entry.payload.items.some((i) => i.id === redStix),
+        );
+      },
+      60_000,
+      500,
+    );
+    expect(entry.entry.payload.items).toEqual([{ kind: 'indicator', id: redStix, tlp: 'RED' }]);
+  });
+
   it('shows the publisher as REST does: a pseudonym identity to outsiders, never the name', async () => {
     const green = published.find((p) => p.publisher.id === a.id && p.body.tlp === 'GREEN')!;
     const stixId = indicatorStixId(green.id);
