@@ -543,4 +543,16 @@ describe('TAXII 2.1', () => {
         .status,
     ).toBe(404);
   });
+
+  it('after a rebuild of the STIX view, an older cursor is a 400 that says so, and paging again gives the same objects', async () => {
+    const before = (await pageAll(a, '', 1000)).map((o) => `${String(o.id)}@${String(o.modified)}`);
+    const first = await taxii(`${COLLECTION}/objects/?limit=3`, a);
+    const cursor = String(first.body.next);
+    await bus.runApp('dist/apps/projector/src/main.js', ['rebuild', 'stix-indicators']);
+    const stale = await taxii(`${COLLECTION}/objects/?limit=3&next=${cursor}`, a);
+    expect(stale.status).toBe(400);
+    expect(String(stale.body.description)).toMatch(/rebuilt/);
+    const after = (await pageAll(a, '', 1000)).map((o) => `${String(o.id)}@${String(o.modified)}`);
+    expect(new Set(after)).toEqual(new Set(before));
+  });
 });

@@ -129,6 +129,11 @@ export class BusUnderTest {
     this.orgs = JSON.parse(readFileSync(out, 'utf8')) as DemoOrg[];
   }
 
+  /** Runs one of the compiled apps to its end with the bus's environment (e.g. a rebuild). */
+  runApp(entry: string, args: string[]): Promise<{ out: string; err: string }> {
+    return runApp(entry, args, this.env);
+  }
+
   startService(name: ServiceName): ServiceHandle {
     const s = new Service(name, this.env, this.logDir, { restart: false }).start();
     this.services.set(name, s);

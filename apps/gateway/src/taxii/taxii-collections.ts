@@ -18,7 +18,7 @@ import { ReferenceLookup } from '../common/reference.lookup';
 import { PublisherNames } from '../indicators/publisher-names';
 import {
   asChangePlace,
-  asLogPosition,
+  asLogPlace,
   decodeTaxiiCursor,
   encodeTaxiiCursor,
   type TaxiiFilters,
@@ -183,7 +183,7 @@ export class TaxiiCollections {
     if ((q.types && !q.types.has('indicator')) || (q.specVersions && !q.specVersions.has('2.1'))) {
       return { objects: [], more: false };
     }
-    const from = q.next ? asLogPosition(decodeTaxiiCursor(c.id, q, q.next)) : undefined;
+    const from = q.next ? asLogPlace(decodeTaxiiCursor(c.id, q, q.next)) : undefined;
     const page = await this.stix.objects(viewer, {
       ...(q.addedAfter !== undefined ? { addedAfter: q.addedAfter } : {}),
       ...(q.ids ? { ids: q.ids } : {}),
@@ -197,7 +197,7 @@ export class TaxiiCollections {
       // With the last page too: a client that resumes from it later gets exactly what was added
       // since, which `added_after` cannot promise across partitions.
       ...(page.more || page.items.length > 0
-        ? { next: encodeTaxiiCursor(c.id, q, page.next) }
+        ? { next: encodeTaxiiCursor(c.id, q, { g: page.next.generation, p: page.next.position }) }
         : {}),
     };
   }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { sendTaxii, taxiiError } from './taxii.media';
+import { StaleStixCursor } from '@acd/indicators';
 import { TaxiiQueryError } from './taxii-query';
 
 const TITLES: Record<number, string> = {
@@ -37,6 +38,9 @@ export class TaxiiErrorsFilter implements ExceptionFilter {
     if (exception instanceof TaxiiQueryError) {
       status = 400;
       description = exception.message;
+    } else if (exception instanceof StaleStixCursor) {
+      status = 400;
+      description = `next: ${exception.message}`;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       description = describe(exception.getResponse());

@@ -184,6 +184,14 @@ export function asLogPosition(at: unknown): FeedPosition {
   return position;
 }
 
+/** A place in a generation of a version log (`{g, p}`), or a 400. */
+export function asLogPlace(at: unknown): { generation: number; position: FeedPosition } {
+  if (typeof at !== 'object' || at === null) throw invalidCursor();
+  const { g, p } = at as { g?: unknown; p?: unknown };
+  if (!Number.isSafeInteger(g) || (g as number) < 0) throw invalidCursor();
+  return { generation: g as number, position: asLogPosition(p) };
+}
+
 /** A place in a list ordered by change (time, then id), or a 400. */
 export function asChangePlace(at: unknown): { t: number; id: string } {
   if (typeof at !== 'object' || at === null) throw invalidCursor();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  asLogPlace,
   asLogPosition,
   decodeTaxiiCursor,
   encodeTaxiiCursor,
@@ -83,6 +84,11 @@ describe('the TAXII cursor', () => {
         const s = encodeTaxiiCursor('c', f, p);
         expect(s).toMatch(/^[A-Za-z0-9_-]+$/);
         expect(asLogPosition(decodeTaxiiCursor('c', f, s))).toEqual(p);
+        const place = encodeTaxiiCursor('c', f, { g: 3, p });
+        expect(asLogPlace(decodeTaxiiCursor('c', f, place))).toEqual({
+          generation: 3,
+          position: p,
+        });
       }),
     );
   });

@@ -30,6 +30,13 @@ export interface StixVersionItem {
   naming: StoredNaming;
 }
 
+/** The STIX view was rebuilt since the cursor was issued: its positions belong to another log. */
+export class StaleStixCursor extends Error {
+  constructor() {
+    super('the collection was rebuilt since this cursor was issued: page again from the start');
+  }
+}
+
 export interface StixObjectsFilter {
   /** Strictly after this date added (epoch ms). */
   addedAfter?: number;
@@ -37,12 +44,13 @@ export interface StixObjectsFilter {
   ids?: ReadonlySet<string>;
   versions: VersionMatch;
   limit: number;
-  from?: FeedPosition;
+  /** Where the previous page ended, in the log of that generation of the view. */
+  from?: { generation: number; position: FeedPosition };
 }
 
 export interface StixObjectsPage {
   items: StixVersionItem[];
-  next: FeedPosition;
+  next: { generation: number; position: FeedPosition };
   more: boolean;
 }
 
@@ -55,20 +63,24 @@ export interface StixObjectsPage {
 export class IndicatorStixQueries {
   constructor(private readonly db: Db) {}
 
-  private async logCollection(): Promise<string> {
-    const generation =
+  private async generation(): Promise<number> {
+    return (
       (
         await this.db
           .collection<{ _id: string; generation: number }>('projections')
           .findOne({ _id: indicatorStixProjection.name })
-      )?.generation ?? 0;
-    return versionLogCollectionOf(indicatorStixProjection, generation);
+      )?.generation ?? 0
+    );
   }
 
+  /** Throws StaleStixCursor when `from` belongs to a generation the view has moved on from. */
   async objects(viewer: Organisation, f: StixObjectsFilter): Promise<StixObjectsPage> {
-    const read = await readVersionLog(this.db, await this.logCollection(), {
+    const generation = await this.generation();
+    if (f.from && f.from.generation !== generation) throw new StaleStixCursor();
+    const log = versionLogCollectionOf(indicatorStixProjection, generation);
+    const read = await readVersionLog(this.db, log, {
       limit: f.limit,
-      ...(f.from ? { from: f.from } : {}),
+      ...(f.from ? { from: f.from.position } : {}),
       ...(f.addedAfter !== undefined ? { after: f.addedAfter } : {}),
       timeBudgetMs: 5_000,
       accept: (e, later) => {
@@ -81,7 +93,7 @@ export class IndicatorStixQueries {
         const x = e.f as IndicatorStixLogFields;
         return { id: e.id, t: e.t, view: x.view, naming: x.naming };
       }),
-      next: read.next,
+      next: { generation, position: read.next },
       more: read.more,
     };
   }
