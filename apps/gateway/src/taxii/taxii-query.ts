@@ -111,10 +111,12 @@ export function parseListQuery(q: RawQuery, defaults: { version: 'last' | 'all' 
   const rawLimit = param(q, 'limit');
   let limit = TAXII_DEFAULT_PAGE;
   if (rawLimit !== undefined) {
-    if (!/^\d{1,9}$/.test(rawLimit) || Number(rawLimit) < 1) {
-      throw badRequest([{ field: 'limit', reason: 'a positive whole number' }]);
+    if (!/^\d{1,9}$/.test(rawLimit)) {
+      throw badRequest([{ field: 'limit', reason: 'a whole number' }]);
     }
-    limit = Math.min(Number(rawLimit), TAXII_MAX_PAGE);
+    // 0 asks for nothing in particular: the default page. (A page cut short by the time budget
+    // makes some clients ask for as many as they last got, and that can be none.)
+    if (Number(rawLimit) > 0) limit = Math.min(Number(rawLimit), TAXII_MAX_PAGE);
   }
   const next = param(q, 'next');
   return { ...f, limit, ...(next !== undefined ? { next } : {}) };

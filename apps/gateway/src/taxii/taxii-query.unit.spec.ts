@@ -32,6 +32,8 @@ describe('TAXII query parameters', () => {
     expect(q.versions).toMatchObject({ last: true, first: false, all: false });
     expect(q.limit).toBe(TAXII_DEFAULT_PAGE);
     expect(parseListQuery({ limit: '999999' }, { version: 'last' }).limit).toBe(TAXII_MAX_PAGE);
+    // 0 (what a client asks after a page cut short and empty) is the default page, not an error.
+    expect(parseListQuery({ limit: '0' }, { version: 'last' }).limit).toBe(TAXII_DEFAULT_PAGE);
   });
 
   it('match[version] takes first, last, all and timestamps together', () => {
@@ -51,7 +53,6 @@ describe('TAXII query parameters', () => {
   });
 
   it.each([
-    [{ limit: '0' }, 'limit'],
     [{ limit: '-1' }, 'limit'],
     [{ limit: '1.5' }, 'limit'],
     [{ added_after: 'yesterday' }, 'added_after'],
