@@ -3,7 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { commandIdFor } from '@acd/event-sourcing';
-import { indicatorIdFor } from '@acd/indicators';
+import { indicatorIdFor, indicatorProjection, indicatorStixProjection } from '@acd/indicators';
 import {
   createKafka,
   H,
@@ -76,9 +76,20 @@ describe('projector resilience', () => {
       tlp: 'GREEN',
     });
     expect(id).toBeTruthy();
-    const letters: { reason?: string; topic?: string; offset?: string; key?: string }[] = [];
+    const letters: {
+      reason?: string;
+      topic?: string;
+      offset?: string;
+      group?: string;
+      key?: string;
+    }[] = [];
+    // Every read model kept from the indicator events (the indicators and their STIX view) sets
+    // each poison record aside once, under its own consumer group.
+    const groups = [indicatorProjection, indicatorStixProjection].map((p) =>
+      topics.group(`acd.projector.${p.name}`),
+    );
     await waitFor(
-      'two dead letters',
+      'two dead letters from each projection',
       async () => {
         letters.length = 0;
         await readLogToEnd(
@@ -91,17 +102,26 @@ describe('projector resilience', () => {
                 reason: header(m.headers, H.dlqReason),
                 topic: header(m.headers, H.dlqTopic),
                 offset: header(m.headers, H.dlqOffset),
+                group: header(m.headers, H.dlqConsumer),
                 key: m.key?.toString(),
               });
             }
           },
         );
-        return letters.length >= 2;
+        return letters.length >= 2 * groups.length;
       },
       30_000,
       500,
     );
-    expect(letters.map((l) => l.key).sort()).toEqual(['garbage', 'garbage-2']);
+    for (const group of groups) {
+      expect(
+        letters
+          .filter((l) => l.group === group)
+          .map((l) => l.key)
+          .sort(),
+      ).toEqual(['garbage', 'garbage-2']);
+    }
+    expect(letters).toHaveLength(2 * groups.length);
     for (const l of letters) {
       expect(l.topic).toBe(topics.of('indicatorEvents'));
       expect(l.offset).toMatch(/^\d+$/);
