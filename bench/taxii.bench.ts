@@ -8,6 +8,7 @@
  *                         tenth AMBER and every tenth RED to one named organisation (20 %)
  *   BENCH_TAXII_REPEATS   passes of every measure, alternating (default 3)
  *   BENCH_TAXII_LIMIT     objects a page (default 1000; the REST list takes 1000 at most)
+ *   BENCH_TAXII_REST=0    skips the REST passes (to profile the TAXII side alone)
  * Prints a table and writes bench/out/taxii.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -47,6 +48,7 @@ const ROOT = join(__dirname, '..', '..');
 const STORED = Number(process.env.BENCH_TAXII_STORED ?? 100_000);
 const REPEATS = Number(process.env.BENCH_TAXII_REPEATS ?? 3);
 const LIMIT = Number(process.env.BENCH_TAXII_LIMIT ?? 1000);
+const WITH_REST = process.env.BENCH_TAXII_REST !== '0';
 const BASE = process.env.BENCH_GATEWAY ?? 'http://127.0.0.1:3902';
 const LOG_DIR = process.env.BENCH_LOG_DIR ?? '/tmp';
 const TAXII = 'application/taxii+json;version=2.1';
@@ -332,8 +334,17 @@ async function main(): Promise<void> {
       expected: greenCount(STORED),
       run: taxiiPass(operator),
     },
-    { measure: 'REST', viewer: office.id, expected: STORED, run: restPass(office) },
-    { measure: 'REST', viewer: operator.id, expected: greenCount(STORED), run: restPass(operator) },
+    ...(WITH_REST
+      ? [
+          { measure: 'REST', viewer: office.id, expected: STORED, run: restPass(office) },
+          {
+            measure: 'REST',
+            viewer: operator.id,
+            expected: greenCount(STORED),
+            run: restPass(operator),
+          },
+        ]
+      : []),
     {
       measure: 'raw log, 1',
       viewer: '(no filter)',
