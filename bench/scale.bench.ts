@@ -15,11 +15,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import { kafkaSchema, loadConfig } from '@acd/config';
-import type { EventEnvelope } from '@acd/event-sourcing';
 import {
   createKafka,
   ensureTopics,
-  eventHeaders,
   SchemaSet,
   schemasDir,
   TopicNames,
@@ -28,24 +26,22 @@ import {
 import { applyEvents } from '@acd/persistence';
 import { indicatorProjection, type IndicatorDoc } from '@acd/indicators';
 import { kafkaEndToEndLatency } from './kafka-tools';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Service, waitFor, runApp } = require('../../scripts/lib/services.cjs') as {
-  runApp: (entry: string, args: string[], env: NodeJS.ProcessEnv) => Promise<{ out: string }>;
-  Service: new (name: string, env: NodeJS.ProcessEnv, logDir: string) => ServiceHandle;
-  waitFor: <T>(
-    what: string,
-    fn: () => Promise<T>,
-    timeoutMs: number,
-    intervalMs?: number,
-  ) => Promise<T>;
-};
-interface ServiceHandle {
-  start(): ServiceHandle;
-  stop(): Promise<void>;
-  pid?: number;
-  logFile: string;
-}
+import {
+  benchOrgs,
+  checkpointsReached,
+  now,
+  pct,
+  preloadEnvelope as preloadIndicator,
+  produceEvents as produceIndicatorEvents,
+  progress,
+  rssMiB,
+  runApp,
+  Service,
+  stackPid,
+  waitFor,
+  type PreloadTerms,
+  type ServiceHandle,
+} from './preload';
 
 const ROOT = join(__dirname, '..', '..');
 const SIZES = (process.env.BENCH_STORED ?? '10000,100000,1000000').split(',').map(Number);
@@ -54,12 +50,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 4);
 const BASE = process.env.BENCH_GATEWAY ?? 'http://127.0.0.1:3900';
 const LOG_DIR = process.env.BENCH_LOG_DIR ?? '/tmp';
-const ORGS = JSON.parse(readFileSync(process.env.BENCH_ORGS ?? '', 'utf8')) as {
-  id: string;
-  kind: string;
-  token: string;
-  sector?: string;
-}[];
+const ORGS = benchOrgs();
 
 const cfg = loadConfig(kafkaSchema);
 const kafka = createKafka(cfg, 'bench-scale');
@@ -70,11 +61,6 @@ const reader = ORGS.find((o) => o.kind === 'cabinet-office');
 if (!publisher || !reader)
   throw new Error('the seeded organisations lack an operator or the office');
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const now = () => performance.now();
 const f0 = (n: number | undefined) =>
   n === Infinity
     ? 'over 120,000'
@@ -84,77 +70,16 @@ const f0 = (n: number | undefined) =>
 const f2 = (n: number | undefined) =>
   n !== undefined && Number.isFinite(n) ? n.toFixed(2) : 'n/a';
 
-/** The event the processor would have written for the i-th preloaded indicator. */
-function preloadEnvelope(i: number): EventEnvelope<{ type: 'IndicatorPublished'; data: object }> {
-  const id = `bench-pre-${i.toString().padStart(8, '0')}`;
-  const at = Date.parse('2026-01-01T00:00:00Z') + i;
-  return {
-    metadata: {
-      eventId: randomUUID(),
-      eventType: 'IndicatorPublished',
-      aggregateId: id,
-      aggregateVersion: 1,
-      orgId: publisher!.id,
-      occurredAt: new Date(at),
-      correlationId: 'bench',
-      causationId: `bench-cmd-${i}`,
-    },
-    event: {
-      type: 'IndicatorPublished',
-      data: {
-        indicatorId: id,
-        publisherOrgId: publisher!.id,
-        publisherSector: publisher!.sector ?? null,
-        indicatorType: 'ipv4',
-        value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-        publishedAt: at,
-        tlp: i % 3 === 0 ? 'AMBER' : 'GREEN',
-        audience: { orgs: [], sectors: i % 3 === 0 ? ['electricity'] : [] },
-        confidence: 70,
-        validFrom: at,
-        validUntil: null,
-        description: 'preloaded benchmark indicator',
-        cves: [],
-        killChainPhases: [],
-        disclosePublisher: false,
-      },
-    },
-  };
-}
+/** The scale benchmark's preload: a third AMBER to the electricity sector, the rest GREEN. */
+const scaleTerms = (i: number): PreloadTerms => ({
+  tlp: i % 3 === 0 ? 'AMBER' : 'GREEN',
+  audience: { orgs: [], sectors: i % 3 === 0 ? ['electricity'] : [] },
+});
+const preloadEnvelope = (i: number) => preloadIndicator(i, publisher!, scaleTerms);
+const produceEvents = (from: number, to: number) =>
+  produceIndicatorEvents(kafka, codec, topics.of('indicatorEvents'), from, to, preloadEnvelope);
 
-async function produceEvents(from: number, to: number): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const topic = topics.of('indicatorEvents');
-  for (let i = from; i < to; i += 2000) {
-    const messages = [];
-    for (let j = i; j < Math.min(to, i + 2000); j += 1) {
-      const e = preloadEnvelope(j);
-      messages.push({
-        key: e.metadata.aggregateId,
-        value: codec.encode('jp.acd.indicator.IndicatorPublished', e.event.data),
-        headers: eventHeaders(e.metadata),
-        timestamp: String(e.metadata.occurredAt.getTime()),
-      });
-    }
-    await producer.send({ topic, acks: -1, messages });
-    progress(`  producing the preload: ${i - from + messages.length}/${to - from} events`);
-  }
-  await producer.disconnect();
-  process.stderr.write('\n');
-}
-
-function progress(line: string): void {
-  process.stderr.write(`\r${line}   `);
-}
-
-async function checkpointSum(db: Db): Promise<number> {
-  const cps = await db
-    .collection<{ projection: string; offset: string }>('checkpoints')
-    .find({ projection: indicatorProjection.name })
-    .toArray();
-  return cps.reduce((n, c) => n + Number(c.offset), 0);
-}
+const checkpointSum = (db: Db) => checkpointsReached(db, indicatorProjection.name);
 
 /** Raw driver baseline: insertMany of the same documents, batches of 1,000, same store. */
 async function rawInsert(db: Db, docs: IndicatorDoc[]): Promise<number> {
@@ -405,16 +330,6 @@ async function listPages() {
   return { p50: pct(timings, 50), p99: pct(timings, 99), samples: timings.length };
 }
 
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 function processorLoad(logFile: string): string {
   try {
     const lines = readFileSync(logFile, 'utf8')
@@ -543,14 +458,6 @@ async function main(): Promise<void> {
     const list = await listPages();
     console.log(`  filtered list page p50 ${f0(list.p50)} ms, p99 ${f0(list.p99)} ms`);
     stored += e2e.accepted + 1;
-    const stackPid = (name: string) => {
-      try {
-        const dir = process.env.BENCH_STACK_PIDS ?? '';
-        return Number(readFileSync(join(dir, `${name}.pid`), 'utf8').trim());
-      } catch {
-        return undefined;
-      }
-    };
     const rss = {
       projector: rssMiB(projector.pid),
       indicators: rssMiB(indicators.pid),

@@ -1,6 +1,6 @@
 // What every server benchmark does first: build, open a dedicated local stack (or use
 // KAFKA_BROKERS and MONGODB_URI as given), and register the demo organisations; and last: purge
-// that stack. Used by scripts/bench.mjs and scripts/bench-scale.mjs.
+// that stack. Used by scripts/bench.mjs, scripts/bench-scale.mjs and scripts/bench-taxii.mjs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const { runApp } = require('./services.cjs');
+const { runApp, nodeArgs } = require('./services.cjs');
 
 /** Runs a command from the repository root; a failure ends the benchmark with its status. */
 export function sh(cmd, args, opts = {}) {
@@ -65,4 +65,33 @@ export async function openBenchStack({ stack, kafkaPort, mongoPort, database, en
       console.log(`service logs: ${logDir}`);
     },
   };
+}
+
+/**
+ * Opens the stack, runs a compiled benchmark that starts the services it needs itself (given
+ * the gateway's address, the organisations' tokens, a log folder and the stack's pid files),
+ * purges the stack (BENCH_KEEP_STACK=1 keeps it) and exits with the benchmark's status.
+ * @param {string} entry the compiled benchmark, e.g. dist/bench/scale.bench.js
+ * @param {Parameters<typeof openBenchStack>[0]} stackOptions
+ */
+export async function runStackBench(entry, stackOptions) {
+  const bench = await openBenchStack(stackOptions);
+  let status = 1;
+  try {
+    const r = spawnSync(process.execPath, nodeArgs(entry, []), {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: {
+        ...bench.env,
+        BENCH_GATEWAY: `http://127.0.0.1:${bench.env.PORT}`,
+        BENCH_ORGS: bench.orgsFile,
+        BENCH_LOG_DIR: bench.logDir,
+        BENCH_STACK_PIDS: bench.pidsFile,
+      },
+    });
+    status = r.status ?? 1;
+  } finally {
+    bench.close({ keep: process.env.BENCH_KEEP_STACK === '1' });
+  }
+  process.exit(status);
 }

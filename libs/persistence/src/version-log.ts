@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { documentIdOf } from './apply-events';
@@ -19,7 +20,7 @@ import type { Projection, ReadModelDoc } from './projection';
  * - `x<partition>:<n>`: what became of page n's entries later (a later version of the same
  *   object, and that version's gate: what a reader needs to judge the older one), written when
  *   the later version is appended; absent while nothing on the page has been superseded;
- * - `meta`: the partitions and a hint of each one's last page.
+ * - `meta`: the partitions, a hint of each one's last page, and the log's own id.
  *
  * The document remembers where its versions' entries are (`_log`), so a later version can mark
  * them. An entry is positioned by the offset of the event that made its version: a slice applied
@@ -82,6 +83,12 @@ interface LogMetaDoc {
   _id: 'meta';
   partitions: number[];
   heads: Record<string, number>;
+  /**
+   * Drawn when the log is started: a log dropped and written anew under the same name has
+   * another, so pages a reader keeps (`readVersionLog`) are never taken for the new log's.
+   * Absent from logs written before it existed until their writer next records a head.
+   */
+  log?: string;
 }
 
 export const VERSION_LOG_PAGE_ENTRIES = 500;
@@ -302,7 +309,7 @@ export class VersionLogWriter {
     const heads = { ...(meta?.heads ?? {}), [String(partition)]: page };
     await (this.collection as unknown as Collection<LogMetaDoc>).replaceOne(
       { _id: 'meta' },
-      { partitions, heads },
+      { partitions, heads, log: meta?.log ?? randomUUID() },
       { upsert: true },
     );
   }
@@ -323,6 +330,35 @@ function emptyPage(partition: number, page: number): VersionLogPageDoc {
 
 async function readMeta(collection: Collection<VersionLogPageDoc>): Promise<LogMetaDoc | null> {
   return (collection as unknown as Collection<LogMetaDoc>).findOne({ _id: 'meta' });
+}
+
+/**
+ * Pages readers parsed lately, by the log's id and the page's: only pages that can no longer
+ * change. The writer adds nothing to a page once it holds SMALL_PAGE entries or more (its next
+ * append starts a new page; only a smaller head page is added to), so such a page stays as it
+ * was read. Without them a client paging a collection fetches and parses each page several
+ * times: at 1,000 objects a request over six partitions, a page of 500 entries serves about three
+ * requests, and the page read ahead of each partition is the next request's first.
+ */
+const KEPT_PAGES = 64;
+const keptPages = new Map<string, VersionLogEntry[]>();
+
+function keptPage(key: string): VersionLogEntry[] | undefined {
+  const entries = keptPages.get(key);
+  if (entries) {
+    keptPages.delete(key);
+    keptPages.set(key, entries);
+  }
+  return entries;
+}
+
+function keepPage(key: string, entries: VersionLogEntry[]): void {
+  keptPages.delete(key);
+  keptPages.set(key, entries);
+  for (const oldest of keptPages.keys()) {
+    if (keptPages.size <= KEPT_PAGES) break;
+    keptPages.delete(oldest);
+  }
 }
 
 export interface VersionLogReadOptions {
@@ -368,16 +404,24 @@ export async function readVersionLog(
     later: Record<string, LaterVersion>;
     full: boolean;
   }
+  /** A page (kept from an earlier read if it can no longer change) and its later versions. */
   const load = async (partition: number, n: number): Promise<Loaded | null> => {
+    const key = meta.log === undefined ? undefined : `${meta.log}:${pageId(partition, n)}`;
+    const kept = key === undefined ? undefined : keptPage(key);
     const [page, later] = await Promise.all([
-      collection.findOne({ _id: pageId(partition, n) } as Filter<VersionLogPageDoc>),
+      kept ? null : collection.findOne({ _id: pageId(partition, n) } as Filter<VersionLogPageDoc>),
       laterDocs.findOne({ _id: laterId(partition, n) } as Filter<LaterDoc>),
     ]);
-    if (!page) return null;
+    let entries = kept;
+    if (!entries) {
+      if (!page) return null;
+      entries = JSON.parse(page.data) as VersionLogEntry[];
+      if (key !== undefined && entries.length >= SMALL_PAGE) keepPage(key, entries);
+    }
     return {
-      entries: JSON.parse(page.data) as VersionLogEntry[],
+      entries,
       later: later ? (JSON.parse(later.data) as Record<string, LaterVersion>) : {},
-      full: page.count >= VERSION_LOG_PAGE_ENTRIES,
+      full: entries.length >= VERSION_LOG_PAGE_ENTRIES,
     };
   };
   interface Cursor {

@@ -155,16 +155,27 @@ export class TaxiiCollections {
     );
   }
 
-  private indicatorObject(viewer: Organisation, i: StixVersionItem): TaxiiObject {
-    const shown = this.names.present(viewer, {
-      publisherOrgId: i.naming.orgId,
-      publisherSector: i.naming.sector,
-      disclosePublisher: i.naming.disclose,
-    });
-    const { indicator } = indicatorToStix(
-      toStixView(i.view),
-      (shown.orgId ?? shown.pseudonym) as string,
-    );
+  /**
+   * `shownNames` remembers, for one answer, how each publisher is shown to the viewer: a page of
+   * a thousand indicators has a handful of publishers, and a pseudonym costs an HMAC.
+   */
+  private indicatorObject(
+    viewer: Organisation,
+    i: StixVersionItem,
+    shownNames = new Map<string, string>(),
+  ): TaxiiObject {
+    const key = `${i.naming.orgId}\u0000${i.naming.sector ?? ''}\u0000${i.naming.disclose}`;
+    let name = shownNames.get(key);
+    if (name === undefined) {
+      const shown = this.names.present(viewer, {
+        publisherOrgId: i.naming.orgId,
+        publisherSector: i.naming.sector,
+        disclosePublisher: i.naming.disclose,
+      });
+      name = (shown.orgId ?? shown.pseudonym) as string;
+      shownNames.set(key, name);
+    }
+    const { indicator } = indicatorToStix(toStixView(i.view), name);
     return {
       id: i.id,
       type: 'indicator',
@@ -191,8 +202,9 @@ export class TaxiiCollections {
       limit: q.limit,
       ...(from ? { from } : {}),
     });
+    const shownNames = new Map<string, string>();
     return {
-      objects: page.items.map((i) => this.indicatorObject(viewer, i)),
+      objects: page.items.map((i) => this.indicatorObject(viewer, i, shownNames)),
       more: page.more,
       // With the last page too: a client that resumes from it later gets exactly what was added
       // since, which `added_after` cannot promise across partitions.
