@@ -247,4 +247,46 @@ describe('version log', () => {
     expect(pages).toBeLessThanOrEqual(3);
     expect(await readAll(db, log, 40, every)).toHaveLength(250);
   });
+
+  it('a reader at the end of a page that fills while it reads goes on in that page, skipping nothing', async () => {
+    const { docs, writer, log } = fresh();
+    const p = new Partition(0);
+    for (let i = 0; i < 50; i += 1) p.set(`a-${i}`, 'c', i);
+    await project(docs, writer, p, 0, 50);
+    for (let i = 0; i < 600; i += 1) p.set(`b-${i}`, 'c', 1_000 + i);
+    // The reader has taken page 0 (50 entries) and asks for page 1: in that instant one append
+    // fills page 0 to 500 and starts page 1.
+    let filled = false;
+    const fill = async () => {
+      filled = true;
+      await project(docs, writer, p, 50, 600);
+    };
+    const racing = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'collection') {
+          const v = Reflect.get(target, prop) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        }
+        return (name: string) => {
+          const collection = target.collection(name);
+          return new Proxy(collection, {
+            get(c, q) {
+              const v = Reflect.get(c, q) as unknown;
+              if (q !== 'findOne') {
+                return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+              }
+              return async (filter: { _id?: string }, ...rest: unknown[]) => {
+                if (filter?._id === 'p0:1' && !filled) await fill();
+                return (c.findOne as (...a: unknown[]) => unknown)(filter, ...rest);
+              };
+            },
+          });
+        };
+      },
+    });
+    const read = await readVersionLog(racing, log, { limit: 1_000, accept: every });
+    expect(filled).toBe(true);
+    expect(read.entries).toHaveLength(650);
+    expect(new Set(read.entries.map((e) => e.id)).size).toBe(650);
+  });
 });

@@ -292,6 +292,16 @@ export async function walkFeed<D extends { _id: string; version: number }>(
         c.done = true;
         return null;
       }
+      if (c.page.entries.length < FEED_PAGE_ENTRIES) {
+        // Read before it was full, and the writer may have filled it since: it writes a page
+        // before starting the next, so now that the next exists this one is final. Read it
+        // again before moving on, or what it gained would be skipped.
+        const again = await feed.findOne({ _id: feedPageId(c.partition, c.n) }).catch(() => null);
+        if (again && again.entries.length > c.i) {
+          c.page = again;
+          continue;
+        }
+      }
       c.page = next;
       c.n += 1;
       c.i = 0;

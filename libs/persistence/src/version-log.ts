@@ -468,6 +468,16 @@ export async function readVersionLog(
         c.done = true;
         return null;
       }
+      if (!c.page.full) {
+        // This page was read before it was full, and the writer may have filled it since: it
+        // writes a page before starting the next, so now that the next exists, this one as
+        // stored is final. Read it again before moving on, or what it gained would be skipped.
+        const again = await load(c.partition, c.n);
+        if (again && again.entries.length > c.i) {
+          c.page = again;
+          continue;
+        }
+      }
       c.page = next;
       c.n += 1;
       c.i = 0;
