@@ -247,4 +247,46 @@ describe('change feed', () => {
       { numRuns: 20 },
     );
   });
+
+  it('a walk at the end of a page that fills while it walks goes on in that page, skipping nothing', async () => {
+    const { docs, feedName, writer } = fresh();
+    const p = new Partition(0);
+    for (let i = 0; i < 50; i += 1) p.set(`a-${i}`, 'c', i);
+    await project(docs, writer, p, 0, 50);
+    for (let i = 0; i < 600; i += 1) p.set(`b-${i}`, 'c', 1_000 + i);
+    // The walk has taken page 0 (50 entries) and asks for page 1: in that instant one slice
+    // fills page 0 to 500 and starts page 1.
+    let filled = false;
+    const racing = new Proxy(db, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop) as unknown;
+        if (prop !== 'collection') {
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        }
+        return (name: string) =>
+          new Proxy(target.collection(name), {
+            get(c, q) {
+              const f = Reflect.get(c, q) as unknown;
+              if (q !== 'findOne' || name !== feedName) {
+                return typeof f === 'function' ? (f as (...a: unknown[]) => unknown).bind(c) : f;
+              }
+              return async (filter: { _id?: string }, ...rest: unknown[]) => {
+                if (filter?._id === 'p0:1' && !filled) {
+                  filled = true;
+                  await project(docs, writer, p, 50, 600);
+                }
+                return (c.findOne as (...a: unknown[]) => unknown)(filter, ...rest);
+              };
+            },
+          });
+      },
+    });
+    const walk = await walkFeed<ItemDoc>(racing, feedName, docs, {
+      limit: 1_000,
+      prefilter: () => true,
+      accept: () => true,
+    });
+    expect(filled).toBe(true);
+    expect(walk.items).toHaveLength(650);
+  });
 });
