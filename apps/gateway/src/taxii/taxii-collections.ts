@@ -130,17 +130,19 @@ export class TaxiiCollections {
     // round, so the advisory is looked for among those the viewer may read (advisories number in
     // the thousands, not millions; each holds its current version only).
     if (!id.startsWith('report--') && !id.startsWith('course-of-action--')) return [];
+    // Which advisory made the id is decided from the advisory alone (its report's and actions'
+    // derived ids); only that one is presented, with its references looked up.
+    const makes = (doc: AdvisoryDoc) =>
+      stixId('report', doc._id) === id ||
+      doc.recommendedActions.some((_, i) => stixId('course-of-action', `${doc._id}#${i}`) === id);
     let cursor: { updatedAt: Date; id: string } | undefined;
     for (;;) {
       const page = await this.advisories.list(viewer, {
         limit: 500,
         ...(cursor ? { cursor } : {}),
       });
-      for (const doc of page.items) {
-        if (stixId('report', doc._id) !== id && !id.startsWith('course-of-action--')) continue;
-        const found = (await this.advisoryObjects(viewer, doc, f)).filter((o) => o.id === id);
-        if (found.length > 0 || stixId('report', doc._id) === id) return found;
-      }
+      const doc = page.items.find(makes);
+      if (doc) return (await this.advisoryObjects(viewer, doc, f)).filter((o) => o.id === id);
       if (!page.next) return [];
       cursor = page.next;
     }

@@ -166,16 +166,7 @@ export class TaxiiController {
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
   ): Promise<void> {
-    const c = this.collectionOr404(id);
-    const q = parseListQuery(query, { version: 'last' });
-    const page = await this.collections.page(org, c, q);
-    await this.recordRead(
-      org,
-      subject,
-      'GET /taxii2/api/collections/:id/objects',
-      query,
-      page.objects,
-    );
+    const page = await this.listed(org, subject, id, query, 'objects');
     dateAddedHeaders(res, page.objects);
     send(res, 200, {
       more: page.more,
@@ -194,17 +185,8 @@ export class TaxiiController {
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
   ): Promise<void> {
-    const c = this.collectionOr404(id);
-    const q = parseListQuery(query, { version: 'last' });
-    const page = await this.collections.page(org, c, q);
     // A manifest names RED and AMBER objects and their versions: on record like a read.
-    await this.recordRead(
-      org,
-      subject,
-      'GET /taxii2/api/collections/:id/manifest',
-      query,
-      page.objects,
-    );
+    const page = await this.listed(org, subject, id, query, 'manifest');
     dateAddedHeaders(res, page.objects);
     send(res, 200, {
       more: page.more,
@@ -414,6 +396,26 @@ export class TaxiiController {
       description: 'this server answers GET, and POST to a writable collection',
       http_status: '405',
     });
+  }
+
+  /** A page of a collection for `objects` or `manifest`, its RED and AMBER items on record. */
+  private async listed(
+    org: Organisation,
+    subject: string | undefined,
+    id: string,
+    query: Record<string, unknown>,
+    route: 'objects' | 'manifest',
+  ) {
+    const c = this.collectionOr404(id);
+    const page = await this.collections.page(org, c, parseListQuery(query, { version: 'last' }));
+    await this.recordRead(
+      org,
+      subject,
+      `GET /taxii2/api/collections/:id/${route}`,
+      query,
+      page.objects,
+    );
+    return page;
   }
 
   private collectionOr404(id: string): CollectionInfo {
