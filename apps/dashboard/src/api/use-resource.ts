@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from './client';
+
+export type Resource<T> =
+  | { status: 'loading' }
+  | { status: 'ready'; data: T; refreshing: boolean }
+  | { status: 'unavailable'; httpStatus: number }
+  | { status: 'error'; error: Error };
+
+/**
+ * Loads one thing from the API and keeps it; `reload` fetches it again while the old answer
+ * stays on screen (live updates do not flicker). Statuses in `unavailableOn` (e.g. 404 from an
+ * endpoint this bus does not serve yet, 403 for a viewer it is not for) show as unavailable.
+ */
+export function useResource<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  unavailableOn: readonly number[] = [],
+): [Resource<T>, () => void] {
+  const [state, setState] = useState<Resource<T>>({ status: 'loading' });
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const run = useCallback(() => {
+    const mine = ++generation.current;
+    setState((s) => (s.status === 'ready' ? { ...s, refreshing: true } : { status: 'loading' }));
+    loadRef.current().then(
+      (data) => {
+        if (mine === generation.current) setState({ status: 'ready', data, refreshing: false });
+      },
+      (error: unknown) => {
+        if (mine !== generation.current) return;
+        if (error instanceof ApiError && unavailableOn.includes(error.status))
+          setState({ status: 'unavailable', httpStatus: error.status });
+        else
+          setState({
+            status: 'error',
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+      },
+    );
+  }, deps);
+  useEffect(() => {
+    run();
+    return () => {
+      generation.current++;
+    };
+  }, [run]);
+  return [state, run];
+}

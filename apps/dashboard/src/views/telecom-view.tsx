@@ -1,0 +1,12 @@
+import { FlowBatchesPanel, TrafficSummaryPanel } from '../panels/traffic-panels';
+import { ViewRoot } from './view-root';
+
+/** A telecom operator: its flow submissions and what was refused. */
+export default function TelecomView() {
+  return (
+    <ViewRoot kind="telecom">
+      <TrafficSummaryPanel />
+      <FlowBatchesPanel />
+    </ViewRoot>
+  );
+}

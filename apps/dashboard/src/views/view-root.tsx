@@ -1,0 +1,20 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrgKind } from '../domain/vocabulary';
+import { useSession } from '../session/session-context';
+
+/** The root of one actor's view: its h1 and the `view-<kind>` test id. */
+export function ViewRoot({ kind, children }: { kind: OrgKind; children: ReactNode }) {
+  const { t } = useTranslation();
+  const { who } = useSession();
+  return (
+    <div className="view" data-testid={`view-${kind}`}>
+      <h1>
+        {t(`view.${kind}.title`)}
+        <span className="view-sub">{who.organisation.name}</span>
+      </h1>
+      <p className="lede">{t(`view.${kind}.intro`)}</p>
+      <div className="grid">{children}</div>
+    </div>
+  );
+}
