@@ -26,8 +26,12 @@ export function languageFromBrowser(browserLanguages: readonly string[]): Langua
 }
 
 const cache = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
+function dateFormat(
+  locale: string,
+  name: 'minute' | 'day',
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${name}`;
   let f = cache.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(locale, { ...options, timeZone: TIME_ZONE });
@@ -49,7 +53,7 @@ export function formatDateTime(
   if (v === null || v === undefined) return '';
   const d = toDate(v);
   if (!d) return '';
-  const text = dateFormat(locale, {
+  const text = dateFormat(locale, 'minute', {
     year: 'numeric',
     month: locale === 'ja-JP' ? '2-digit' : 'short',
     day: '2-digit',
@@ -66,7 +70,7 @@ export function formatDay(day: string, locale: string): string {
   if (!m) return day;
   // Noon JST of that day is the same calendar day in JST, which is what is formatted.
   const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 3);
-  return dateFormat(locale, { month: 'short', day: 'numeric' }).format(new Date(at));
+  return dateFormat(locale, 'day', { month: 'short', day: 'numeric' }).format(new Date(at));
 }
 
 /** The JST calendar day of an instant, as `YYYY-MM-DD`. */
@@ -76,18 +80,34 @@ export function jstDay(v: string | number | Date): string {
   return new Date(d.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+// Intl formatters are costly to build and the board formats thousands of cells: one of each.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, kind: 'plain' | 'percent' | 'yen'): Intl.NumberFormat {
+  const key = `${locale}|${kind}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    const options: Intl.NumberFormatOptions =
+      kind === 'percent'
+        ? { style: 'percent', maximumFractionDigits: 0 }
+        : kind === 'yen'
+          ? { style: 'currency', currency: 'JPY' }
+          : {};
+    f = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatNumber(n: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(n);
+  return numberFormat(locale, 'plain').format(n);
 }
 
 export function formatPercent(ratio: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
-    ratio,
-  );
+  return numberFormat(locale, 'percent').format(ratio);
 }
 
 export function formatYen(n: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'JPY' }).format(n);
+  return numberFormat(locale, 'yen').format(n);
 }
 
 /** A length of time as its whole days, hours, minutes and seconds (of its absolute value). */

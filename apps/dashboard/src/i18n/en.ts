@@ -6,7 +6,7 @@ export const en = {
     skipToContent: 'Skip to content',
     language: 'Language',
     signOut: 'Sign out',
-    member: 'member {{id}}',
+    member: 'as {{id}}',
     footer:
       'Times are Japan Standard Time (Asia/Tokyo). You see only what the bus lets your organisation read.',
   },

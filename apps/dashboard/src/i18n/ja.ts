@@ -8,7 +8,7 @@ export const ja: Catalogue = {
     skipToContent: '本文へ移動',
     language: '言語',
     signOut: 'サインアウト',
-    member: '委員 {{id}}',
+    member: '{{id}} として',
     footer:
       '時刻はすべて日本標準時（Asia/Tokyo）です。表示されるのは、バスがあなたの組織に閲覧を認めた情報だけです。',
   },
@@ -173,7 +173,7 @@ export const ja: Catalogue = {
     issuer: '発出元',
     expires: '有効期限',
     acknowledgement: '確認',
-    acknowledge: '確認済みにする',
+    acknowledge: '確認する',
     acknowledged: '確認済み',
     yours: '自組織が発出',
   },

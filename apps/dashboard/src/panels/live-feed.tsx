@@ -12,7 +12,13 @@ const KEEP = 25;
  * What the bus streams to this viewer as it happens (indicators and advisories it may read).
  * `onEvent` lets the view refresh what the event changes, without a page reload.
  */
-export function LiveFeedPanel({ onEvent }: { onEvent?: (e: StreamEvent) => void }) {
+export function LiveFeedPanel({
+  onEvent,
+  wide,
+}: {
+  onEvent?: (e: StreamEvent) => void;
+  wide?: boolean;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const { token } = useSession();
@@ -49,7 +55,7 @@ export function LiveFeedPanel({ onEvent }: { onEvent?: (e: StreamEvent) => void 
           : t('live.stopped', { status: status.httpStatus });
 
   return (
-    <Section id="live" title={t('live.title')}>
+    <Section id="live" title={t('live.title')} wide={wide}>
       <p
         className={`live-status live-${status.state}`}
         role="status"

@@ -114,6 +114,21 @@ export function FlowBatchesPanel() {
                 label={t('batches.listed')}
                 value={f.number(page.items.length)}
               />
+              <Stat
+                testId="batches-refused-domestic"
+                label={t('traffic.refusedDomestic')}
+                value={f.number(page.items.reduce((sum, b) => sum + b.refusedDomestic, 0))}
+              />
+              <Stat
+                testId="batches-refused-unlocated"
+                label={t('traffic.refusedUnlocated')}
+                value={f.number(page.items.reduce((sum, b) => sum + b.refusedUnlocated, 0))}
+              />
+              <Stat
+                testId="batches-invalid"
+                label={t('traffic.invalid')}
+                value={f.number(page.items.reduce((sum, b) => sum + n(b.invalid), 0))}
+              />
             </Stats>
             {page.items.length === 0 ? (
               <Empty text={t('batches.none')} />

@@ -26,7 +26,7 @@ export default function CabinetOfficeView() {
       <AdvisoryAcksPanel reloadSignal={advisories} />
       <IndicatorVolumePanel reloadSignal={indicators} />
       <FlowMatchesPanel reloadSignal={indicators} />
-      <LiveFeedPanel onEvent={onEvent} />
+      <LiveFeedPanel onEvent={onEvent} wide />
     </ViewRoot>
   );
 }

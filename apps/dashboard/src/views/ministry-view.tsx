@@ -17,7 +17,7 @@ export default function MinistryView() {
   return (
     <ViewRoot kind="ministry">
       <AdvisoriesPanel reloadSignal={advisories} />
-      <LiveFeedPanel onEvent={onEvent} />
+      <LiveFeedPanel onEvent={onEvent} wide />
       <IndicatorFeedPanel reloadSignal={indicators} />
     </ViewRoot>
   );

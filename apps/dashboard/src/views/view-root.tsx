@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgKind } from '../domain/vocabulary';
 import { useSession } from '../session/session-context';
+import { ClockWordsProvider } from '../ui/deadline-clock';
 
 /** The root of one actor's view: its h1 and the `view-<kind>` test id. */
 export function ViewRoot({ kind, children }: { kind: OrgKind; children: ReactNode }) {
@@ -14,7 +15,9 @@ export function ViewRoot({ kind, children }: { kind: OrgKind; children: ReactNod
         <span className="view-sub">{who.organisation.name}</span>
       </h1>
       <p className="lede">{t(`view.${kind}.intro`)}</p>
-      <div className="grid">{children}</div>
+      <ClockWordsProvider>
+        <div className="grid">{children}</div>
+      </ClockWordsProvider>
     </div>
   );
 }
