@@ -9,7 +9,7 @@ import { runStackBench } from './lib/bench-stack.mjs';
 
 await runStackBench('dist/bench/aggregates.bench.js', {
   stack: 'bench-aggr',
-  kafkaPort: '18892',
+  kafkaPort: '18600',
   mongoPort: '28617',
   database: 'acd_aggr',
   env: {
