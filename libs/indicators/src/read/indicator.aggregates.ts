@@ -1,6 +1,11 @@
 import type { Db } from 'mongodb';
 import type { Organisation } from '@acd/identity/domain';
-import { countersCollectionOf, jstDaysEndingAt, readCounters } from '@acd/persistence';
+import {
+  countersCollectionOf,
+  jstDaysEndingAt,
+  readCounters,
+  CheckpointStore,
+} from '@acd/persistence';
 import { canCountIndicatorBucket, parseIndicatorBucket } from './indicator.counters';
 import { indicatorProjection } from './indicator.projection';
 
@@ -29,12 +34,7 @@ export class IndicatorAggregates {
   constructor(private readonly db: Db) {}
 
   async volume(viewer: Organisation, days: number, now = new Date()): Promise<IndicatorVolume> {
-    const generation =
-      (
-        await this.db
-          .collection<{ _id: string; generation: number }>('projections')
-          .findOne({ _id: indicatorProjection.name })
-      )?.generation ?? 0;
+    const generation = await new CheckpointStore(this.db).generation(indicatorProjection.name);
     const period = jstDaysEndingAt(now, days);
     const counted = await readCounters(
       this.db,

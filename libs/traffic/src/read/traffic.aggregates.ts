@@ -1,6 +1,11 @@
 import type { Db } from 'mongodb';
 import { canReadTraffic, type Organisation } from '@acd/identity/domain';
-import { countersCollectionOf, jstDaysEndingAt, readCounters } from '@acd/persistence';
+import {
+  countersCollectionOf,
+  jstDaysEndingAt,
+  readCounters,
+  CheckpointStore,
+} from '@acd/persistence';
 import { flowSubmissionProjection } from './traffic.projection';
 
 const FIELDS = [
@@ -33,12 +38,7 @@ export class TrafficAggregates {
   constructor(private readonly db: Db) {}
 
   async volume(viewer: Organisation, days: number, now = new Date()): Promise<TrafficVolume> {
-    const generation =
-      (
-        await this.db
-          .collection<{ _id: string; generation: number }>('projections')
-          .findOne({ _id: flowSubmissionProjection.name })
-      )?.generation ?? 0;
+    const generation = await new CheckpointStore(this.db).generation(flowSubmissionProjection.name);
     const period = jstDaysEndingAt(now, days);
     const counted = await readCounters(
       this.db,
