@@ -60,15 +60,15 @@ export interface PreloadTerms {
 
 /**
  * The event the processor would have written for the i-th preloaded indicator: an ipv4 value
- * unique to i, published by `publisher`, under the terms `termsOf(i)` gives.
+ * unique to i, published by `publisher` at `at`, under the terms `termsOf(i)` gives.
  */
 export function preloadEnvelope(
   i: number,
   publisher: BenchOrg,
   termsOf: (i: number) => PreloadTerms,
+  at = Date.parse('2026-01-01T00:00:00Z') + i,
 ): EventEnvelope<{ type: 'IndicatorPublished'; data: object }> {
   const id = `bench-pre-${i.toString().padStart(8, '0')}`;
-  const at = Date.parse('2026-01-01T00:00:00Z') + i;
   return {
     metadata: {
       eventId: randomUUID(),

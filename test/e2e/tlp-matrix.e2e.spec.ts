@@ -90,6 +90,28 @@ describe('TLP matrix across the demo organisations', () => {
     }
   });
 
+  it('counts in its aggregates exactly what it may list, in total and per label', async () => {
+    for (const viewer of bus.orgs) {
+      const allowed = published.filter((p) => expectedFor(viewer).has(p.id));
+      // Two days: a run that crosses midnight in Tokyo still finds every item.
+      const res = await bus.get('/v1/aggregates/indicators?days=2', viewer);
+      expect(res.status).toBe(200);
+      const byTlp = new Map<string, number>();
+      for (const p of allowed)
+        byTlp.set(String(p.body.tlp), (byTlp.get(String(p.body.tlp)) ?? 0) + 1);
+      const counted = res.body.byTlp as { tlp: string; count: number }[];
+      expect({
+        viewer: viewer.id,
+        total: res.body.total,
+        byTlp: new Map(counted.map((c) => [c.tlp, c.count])),
+      }).toEqual({
+        viewer: viewer.id,
+        total: allowed.length,
+        byTlp,
+      });
+    }
+  });
+
   it('answers 404 by id for every item an organisation may not read, 200 for the rest', async () => {
     for (const viewer of bus.orgs) {
       const allowed = expectedFor(viewer);

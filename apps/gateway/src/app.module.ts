@@ -26,6 +26,9 @@ import { TrafficModule } from './traffic/traffic.module';
 import { TaxiiController } from './taxii/taxii.controller';
 import { TaxiiCollections } from './taxii/taxii-collections';
 import { TaxiiStatusStore } from './taxii/taxii-status.store';
+import { AggregatesController } from './console/aggregates.controller';
+import { DemoOrganisationsController } from './console/demo-organisations.controller';
+import { WhoamiController } from './console/whoami.controller';
 
 @Module({
   imports: [
@@ -56,6 +59,9 @@ import { TaxiiStatusStore } from './taxii/taxii-status.store';
     OversightController,
     StreamController,
     TaxiiController,
+    AggregatesController,
+    WhoamiController,
+    DemoOrganisationsController,
     HealthController,
   ],
   providers: [

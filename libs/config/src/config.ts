@@ -87,6 +87,12 @@ export const gatewaySchema = z.object({
     .min(1_024)
     .max(64 * 1_048_576)
     .default(1_048_576),
+  /**
+   * The demo organisations' file (with their tokens) that `npm start` writes on the local stack;
+   * when set, `GET /v1/demo/organisations` serves it to requests from this machine only, for the
+   * console's sign-in picker. Never set it in production.
+   */
+  ACD_DEMO_ORGS_FILE: z.string().min(1).optional(),
   /** Unread bytes a stream client may have buffered in the gateway before its stream pauses. */
   ACD_STREAM_BUFFER_BYTES: z.coerce
     .number()

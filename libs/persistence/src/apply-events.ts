@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { isDuplicateKey } from './checkpoints';
+import type { Transition } from './counters';
 import type { Projection, ReadModelDoc } from './projection';
 
 export interface ApplyResult<D = ReadModelDoc> {
@@ -48,7 +49,10 @@ export async function applyEvents<E, D extends ReadModelDoc>(
      * never trails the data (a reader who sees a document also finds it in the feed; an entry
      * whose document is not written yet is skipped by readers until it is).
      */
-    beforeWrite?: (documents: Map<string, D>) => Promise<void>;
+    beforeWrite?: (
+      documents: Map<string, D>,
+      transitions: readonly Transition<E, D>[],
+    ) => Promise<void>;
   } = {},
 ): Promise<ApplyResult<D>> {
   const result: ApplyResult<D> = {
@@ -82,9 +86,15 @@ export async function applyEvents<E, D extends ReadModelDoc>(
   const fresh: D[] = [];
   const changed: D[] = [];
   const appliedTo = new Map<string, number>();
+  // Each event's change, for counters: they are judged event by event against their offsets.
+  const transitions: Transition<E, D>[] = [];
+  const observe = projection.counters
+    ? (envelope: EventEnvelope<E>, before: D | null, after: D) =>
+        transitions.push({ envelope, before, after })
+    : undefined;
   for (const [id, events] of groups) {
     const before = stored.get(id) ?? null;
-    const folded = fold(projection, before, events);
+    const folded = fold(projection, before, events, observe);
     appliedTo.set(id, folded.applied);
     const state = folded.doc ?? before;
     if (state) result.documents.set(id, state);
@@ -92,7 +102,7 @@ export async function applyEvents<E, D extends ReadModelDoc>(
     (before ? changed : fresh).push(folded.doc);
   }
 
-  await options.beforeWrite?.(result.documents);
+  await options.beforeWrite?.(result.documents, transitions);
 
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
     const chunk = fresh.slice(i, i + INSERT_CHUNK);
@@ -161,6 +171,7 @@ function fold<E, D extends ReadModelDoc>(
   projection: Projection<E, D>,
   stored: D | null,
   events: EventEnvelope<E>[],
+  observe?: (envelope: EventEnvelope<E>, before: D | null, after: D) => void,
 ): { doc: D | null; applied: number } {
   let doc = stored;
   let applied = 0;
@@ -168,6 +179,7 @@ function fold<E, D extends ReadModelDoc>(
     if (doc && envelope.metadata.aggregateVersion <= doc.version) continue;
     const after = projection.evolve(doc, envelope);
     if (after === null) continue;
+    observe?.(envelope, doc, after);
     doc = after;
     applied += 1;
   }

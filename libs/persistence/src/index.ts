@@ -6,3 +6,4 @@ export * from './change-feed';
 export * from './projection-runner';
 export * from './stream';
 export * from './version-log';
+export * from './counters';

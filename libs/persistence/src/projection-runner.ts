@@ -15,6 +15,14 @@ import { applyEvents } from './apply-events';
 import { ChangeFeedWriter, feedEntriesOf, readFeedMeta, type FeedPageDoc } from './change-feed';
 import { CheckpointStore } from './checkpoints';
 import { isFerretDb } from './mongo';
+import {
+  countersCollectionOf,
+  hasCounters,
+  markCounters,
+  type CounterDayDoc,
+  type Transition,
+  writeCounters,
+} from './counters';
 import { feedCollectionOf, type Projection, type ReadModelDoc } from './projection';
 import {
   versionLogCollectionOf,
@@ -94,6 +102,12 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     return this.log;
   }
 
+  /** The counters of the current generation (a rebuild starts new ones). */
+  private countersCollection(): Collection<CounterDayDoc> | undefined {
+    if (!this.projection.counters) return undefined;
+    return this.db.collection(countersCollectionOf(this.projection, this.generation));
+  }
+
   async start(): Promise<void> {
     await this.backfillFeed();
     this.generation = await this.checkpoints.generation(this.projection.name);
@@ -149,7 +163,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
    * such a model is rebuilt once, before the live consumer starts.
    */
   private async backfillFeed(): Promise<void> {
-    if (!this.projection.feed && !this.projection.versionLog) return;
+    if (!this.projection.feed && !this.projection.versionLog && !this.projection.counters) return;
     const generation = await this.checkpoints.generation(this.projection.name);
     const hasFeed =
       !this.projection.feed ||
@@ -159,9 +173,17 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       (await this.db
         .collection(versionLogCollectionOf(this.projection, generation))
         .findOne({ _id: 'meta' } as never));
-    if (hasFeed && hasLog) return;
+    const hasCounts =
+      !this.projection.counters ||
+      (await hasCounters(this.db.collection(countersCollectionOf(this.projection, generation))));
+    if (hasFeed && hasLog && hasCounts) return;
     // An empty filter with a limit is answered without a scan, FerretDB v1 included.
-    if ((await this.collection.find({}).limit(1).toArray()).length === 0) return;
+    if ((await this.collection.find({}).limit(1).toArray()).length === 0) {
+      // A model that starts empty keeps its counters from its first event.
+      if (this.projection.counters)
+        await markCounters(this.db.collection(countersCollectionOf(this.projection, generation)));
+      return;
+    }
     this.logger.info('read model has no change feed yet: rebuilding it once from the log', {
       projection: this.projection.name,
       generation,
@@ -268,6 +290,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
         offsets,
         this.feedWriter(),
         this.logWriter(),
+        this.countersCollection(),
       ),
     });
     const next = (BigInt(last.offset) + 1n).toString();
@@ -292,6 +315,12 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       if (this.projection.versionLog) {
         await this.db
           .collection(versionLogCollectionOf(this.projection, previous))
+          .drop()
+          .catch(() => undefined);
+      }
+      if (this.projection.counters) {
+        await this.db
+          .collection(countersCollectionOf(this.projection, previous))
           .drop()
           .catch(() => undefined);
       }
@@ -356,6 +385,12 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       .collection(logName)
       .drop()
       .catch(() => undefined);
+  const countsName = countersCollectionOf(projection, generation);
+  const counts = projection.counters ? db.collection<CounterDayDoc>(countsName) : undefined;
+  if (counts) {
+    await counts.drop().catch(() => undefined);
+    await markCounters(counts);
+  }
   let events = 0;
   let undecodable = 0;
   let inserted = 0;
@@ -376,7 +411,15 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
       }
       events += envelopes.length;
       const applied = await applyEvents(projection, scratch, envelopes, {
-        beforeWrite: beforeWriting(projection, batch.partition, envelopes, offsets, feed, log),
+        beforeWrite: beforeWriting(
+          projection,
+          batch.partition,
+          envelopes,
+          offsets,
+          feed,
+          log,
+          counts,
+        ),
       });
       // Every document enters the scratch collection once, by insert: counting those counts
       // the model (a countDocuments would read the whole collection on FerretDB).
@@ -391,6 +434,12 @@ export async function rebuildProjection<E, D extends ReadModelDoc>(args: {
   if (feed) {
     await db
       .collection(feedCollectionOf(projection, generation - 1))
+      .drop()
+      .catch(() => undefined);
+  }
+  if (counts) {
+    await db
+      .collection(countersCollectionOf(projection, generation - 1))
       .drop()
       .catch(() => undefined);
   }
@@ -416,12 +465,15 @@ function beforeWriting<E, D extends ReadModelDoc>(
   offsets: string[],
   feed: ChangeFeedWriter | undefined,
   log: VersionLogWriter | undefined,
-): (documents: Map<string, D>) => Promise<void> {
-  return async (documents) => {
+  counts?: Collection<CounterDayDoc>,
+): (documents: Map<string, D>, transitions: readonly Transition<E, D>[]) => Promise<void> {
+  return async (documents, transitions) => {
     if (feed)
       await feed.append(partition, feedEntriesOf(projection, envelopes, offsets, documents));
     if (log)
       await log.append(partition, versionLogInputsOf(projection, envelopes, offsets, documents));
+    if (counts && projection.counters)
+      await writeCounters(projection.counters, counts, partition, envelopes, offsets, transitions);
   };
 }
 

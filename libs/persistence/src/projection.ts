@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import type { TopicKey } from '@acd/messaging';
+import type { CountersSpec } from './counters';
 
 export interface ReadModelDoc {
   _id: string;
@@ -54,6 +55,12 @@ export interface Projection<E, D extends ReadModelDoc> {
       g: Record<string, unknown>;
     }[];
   };
+  /**
+   * Keep counters of this model per day and bucket (see counters.ts), so aggregates are read
+   * from a few documents per day and judged bucket by bucket under the reader's entitlement.
+   * Their collection is `<collection>-counts-g<generation>`.
+   */
+  counters?: CountersSpec<D>;
 }
 
 /** The collection holding a projection's change feed in a given generation. */

@@ -11,13 +11,14 @@ import { gatewaySchema, loadConfig, type GatewayConfig } from '@acd/config';
 import { CommandBus } from '@acd/messaging';
 import { PublisherNames } from '../indicators/publisher-names';
 import { BusIds } from '../common/bus-ids';
-import { IndicatorQueries, IndicatorStixQueries } from '@acd/indicators';
+import { IndicatorAggregates, IndicatorQueries, IndicatorStixQueries } from '@acd/indicators';
 import { openRuntime, type Runtime } from '@acd/runtime';
 import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
 import { AdvisoryQueries } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
 import { OversightQueries } from '@acd/oversight';
+import { TrafficAggregates } from '@acd/traffic';
 
 export const RUNTIME = Symbol('RUNTIME');
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -76,6 +77,16 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new IndicatorStixQueries(rt.db),
     },
     {
+      provide: IndicatorAggregates,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new IndicatorAggregates(rt.db),
+    },
+    {
+      provide: TrafficAggregates,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new TrafficAggregates(rt.db),
+    },
+    {
       provide: PublisherNames,
       inject: [GATEWAY_CONFIG],
       useFactory: (cfg: GatewayConfig) => {
@@ -130,6 +141,8 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     CommandBus,
     IndicatorQueries,
     IndicatorStixQueries,
+    IndicatorAggregates,
+    TrafficAggregates,
     ReportingQueries,
     AdvisoryQueries,
     ReferenceLookup,

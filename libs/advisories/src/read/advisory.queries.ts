@@ -48,6 +48,59 @@ const itemOf = (d: AdvisoryDoc) => ({
 const visible = (viewer: Organisation, d: AdvisoryDoc): boolean =>
   canReadAdvisory(viewer, itemOf(d));
 
+/** Who acknowledged is for the issuer and the cabinet office. */
+const seesAcknowledgements = (viewer: Organisation, d: AdvisoryDoc): boolean =>
+  viewer.kind === 'cabinet-office' || viewer.id === d.issuerOrgId;
+
+/** One advisory's rate: acknowledgements by the operators expected to acknowledge. */
+export interface AcknowledgementRate {
+  advisoryId: string;
+  title: string;
+  tlp: string;
+  severity: string;
+  status: AdvisoryDoc['status'];
+  issuerOrgId: string;
+  expiresAt: Date;
+  expected: number;
+  acknowledged: number;
+  /** acknowledged / expected; null when no operator is expected to acknowledge. */
+  rate: number | null;
+}
+
+/**
+ * Who acknowledged an advisory, and which operators in its audience (every organisation the
+ * advisory reaches, from the organisations read model) have not.
+ */
+function acknowledgementReport(
+  doc: AdvisoryDoc,
+  organisations: Organisation[],
+): AcknowledgementReport {
+  const byId = new Map(organisations.map((o) => [o.id, o]));
+  const expected = organisations.filter(
+    (o) => o.kind === 'operator' && o.id !== doc.issuerOrgId && visible(o, doc),
+  );
+  const expectedIds = new Set(expected.map((o) => o.id));
+  const acked = new Set(doc.acknowledgements.map((a) => a.orgId));
+  const entry = (orgId: string): AcknowledgementEntry => {
+    const o = byId.get(orgId);
+    return { orgId, name: o?.name ?? null, kind: o?.kind ?? null, sector: o?.sector ?? null };
+  };
+  return {
+    advisoryId: doc._id,
+    status: doc.status,
+    expected: expected.length,
+    acknowledged: doc.acknowledgements.map((a) => ({
+      ...entry(a.orgId),
+      at: a.at,
+      expected: expectedIds.has(a.orgId),
+    })),
+    notAcknowledged: expected
+      .filter((o) => !acked.has(o.id))
+      .map((o) => entry(o.id))
+      .sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0)),
+  };
+}
+
 /**
  * Advisories, read for one viewer. Lists carry `advisoryReadFilter` in the query and every
  * document is checked with `canReadAdvisory` on the way out; a lookup by id goes to `_id` alone
@@ -107,33 +160,52 @@ export class AdvisoryQueries {
    */
   async acknowledgements(viewer: Organisation, id: string): Promise<AcknowledgementReport | null> {
     const doc = await this.findVisible(viewer, id);
-    if (!doc) return null;
-    if (viewer.kind !== 'cabinet-office' && viewer.id !== doc.issuerOrgId) return null;
+    if (!doc || !seesAcknowledgements(viewer, doc)) return null;
+    return acknowledgementReport(doc, await this.organisations());
+  }
+
+  /**
+   * The acknowledgement rate of every advisory in force whose acknowledgements the viewer may
+   * see (its own as issuer; all of them for the cabinet office; none for anyone else), newest
+   * change last. At most `max` advisories; `truncated` says when there were more.
+   */
+  async acknowledgementRates(
+    viewer: Organisation,
+    now = new Date(),
+    max = 1_000,
+  ): Promise<{ items: AcknowledgementRate[]; truncated: boolean }> {
+    const items: AcknowledgementRate[] = [];
     const organisations = await this.organisations();
-    const byId = new Map(organisations.map((o) => [o.id, o]));
-    const expected = organisations.filter(
-      (o) => o.kind === 'operator' && o.id !== doc.issuerOrgId && visible(o, doc),
-    );
-    const expectedIds = new Set(expected.map((o) => o.id));
-    const acked = new Set(doc.acknowledgements.map((a) => a.orgId));
-    const entry = (orgId: string): AcknowledgementEntry => {
-      const o = byId.get(orgId);
-      return { orgId, name: o?.name ?? null, kind: o?.kind ?? null, sector: o?.sector ?? null };
-    };
-    return {
-      advisoryId: doc._id,
-      status: doc.status,
-      expected: expected.length,
-      acknowledged: doc.acknowledgements.map((a) => ({
-        ...entry(a.orgId),
-        at: a.at,
-        expected: expectedIds.has(a.orgId),
-      })),
-      notAcknowledged: expected
-        .filter((o) => !acked.has(o.id))
-        .map((o) => entry(o.id))
-        .sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0)),
-    };
+    let cursor: AdvisoryListFilter['cursor'];
+    for (;;) {
+      const page = await this.list(viewer, {
+        inForce: true,
+        now,
+        limit: 200,
+        ...(viewer.kind === 'cabinet-office' ? {} : { issuerOrgId: viewer.id }),
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const doc of page.items) {
+        if (!seesAcknowledgements(viewer, doc)) continue;
+        if (items.length === max) return { items, truncated: true };
+        const report = acknowledgementReport(doc, organisations);
+        const expectedAcks = report.acknowledged.filter((a) => a.expected).length;
+        items.push({
+          advisoryId: doc._id,
+          title: doc.title,
+          tlp: doc.tlp,
+          severity: doc.severity,
+          status: doc.status,
+          issuerOrgId: doc.issuerOrgId,
+          expiresAt: doc.expiresAt,
+          expected: report.expected,
+          acknowledged: expectedAcks,
+          rate: report.expected === 0 ? null : expectedAcks / report.expected,
+        });
+      }
+      if (!page.next) return { items, truncated: false };
+      cursor = page.next;
+    }
   }
 
   /** Every registered organisation, from the organisations read model. */

@@ -1,4 +1,4 @@
-import { isAudienceEmpty, normaliseAudience, type Audience } from './audience';
+import { emptyAudience, isAudienceEmpty, normaliseAudience, type Audience } from './audience';
 import type { Organisation, Sector } from './organisation';
 import type { Tlp } from './tlp';
 
@@ -124,4 +124,28 @@ export function restrictToReadable<Q extends object>(
   const filter = readFilter(viewer);
   if (!('$or' in filter)) return query;
   return { $and: [filter, query] };
+}
+
+/**
+ * What a count keeps of an item so that it can still be judged by `canRead`: nothing beyond the
+ * label when every viewer may read the item (null), else its publisher and normalised audience.
+ * Counts are kept per class, so an aggregate sums only classes the viewer may read and never
+ * counts an item the viewer could not read one by one (the unit spec proves the two agree).
+ */
+export type EntitlementClass = null | { pub: string; orgs: string[]; sectors: Sector[] };
+
+export function entitlementClassOf(item: EntitledItem): EntitlementClass {
+  const audience = normaliseAudience(item.audience);
+  if (OPEN_BY_DEFAULT_TLPS.includes(item.tlp) && isAudienceEmpty(audience)) return null;
+  return { pub: item.publisherOrgId, orgs: audience.orgs, sectors: audience.sectors };
+}
+
+/** `canRead` of any item with this label and class. */
+export function canReadClass(viewer: Organisation, tlp: Tlp, cls: EntitlementClass): boolean {
+  if (cls === null) return canRead(viewer, { publisherOrgId: '', tlp, audience: emptyAudience() });
+  return canRead(viewer, {
+    publisherOrgId: cls.pub,
+    tlp,
+    audience: { orgs: cls.orgs, sectors: cls.sectors },
+  });
 }

@@ -3,6 +3,8 @@ import { emptyAudience, normaliseAudience, type Audience } from './audience';
 import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
 import {
   canRead,
+  canReadClass,
+  entitlementClassOf,
   entitlementFields,
   readFilter,
   restrictToReadable,
@@ -48,6 +50,28 @@ const isCabinet = (v: Organisation): boolean => v.kind === 'cabinet-office';
 
 describe('entitlement policy properties', () => {
   const runs = { numRuns: 2000 };
+
+  it('a count by entitlement class judges every item exactly as canRead does', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        // Through JSON, as the counters store the class.
+        const cls = JSON.parse(JSON.stringify(entitlementClassOf(i))) as ReturnType<
+          typeof entitlementClassOf
+        >;
+        expect(canReadClass(v, i.tlp, cls)).toBe(canRead(v, i));
+      }),
+      runs,
+    );
+  });
+
+  it('only items every viewer may read lose their publisher and audience in a count', () => {
+    fc.assert(
+      fc.property(viewer, item, (v, i) => {
+        if (entitlementClassOf(i) === null) expect(canRead(v, i)).toBe(true);
+      }),
+      runs,
+    );
+  });
 
   it('the publisher always reads its own item', () => {
     fc.assert(

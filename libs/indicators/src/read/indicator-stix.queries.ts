@@ -6,6 +6,7 @@ import {
   type FeedPosition,
   type LaterVersion,
   type VersionLogEntry,
+  CheckpointStore,
 } from '@acd/persistence';
 import { stixTimestamp } from '@acd/identity/domain';
 import {
@@ -64,13 +65,7 @@ export class IndicatorStixQueries {
   constructor(private readonly db: Db) {}
 
   private async generation(): Promise<number> {
-    return (
-      (
-        await this.db
-          .collection<{ _id: string; generation: number }>('projections')
-          .findOne({ _id: indicatorStixProjection.name })
-      )?.generation ?? 0
-    );
+    return await new CheckpointStore(this.db).generation(indicatorStixProjection.name);
   }
 
   /** Throws StaleStixCursor when `from` belongs to a generation the view has moved on from. */

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import { entitlementFields, type Tlp } from '@acd/identity/domain';
 import type { IndicatorEvent, IndicatorTerms } from '../domain/indicator.events';
 import type { Projection } from '@acd/persistence';
+import { indicatorCounters } from './indicator.counters';
 import type { IndicatorDoc } from './indicator.read-model';
 
 function termsFields(t: IndicatorTerms) {
@@ -117,4 +118,5 @@ export const indicatorProjection: Projection<IndicatorEvent, IndicatorDoc> = {
       as: doc.audience.sectors,
     }),
   },
+  counters: indicatorCounters,
 };

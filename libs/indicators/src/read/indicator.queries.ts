@@ -1,6 +1,6 @@
 import type { Db, Filter } from 'mongodb';
 import { canRead, type Organisation, type Tlp } from '@acd/identity/domain';
-import { walkFeed, type FeedPosition, feedCollectionOf } from '@acd/persistence';
+import { walkFeed, type FeedPosition, feedCollectionOf, CheckpointStore } from '@acd/persistence';
 import type { IndicatorDoc } from './indicator.read-model';
 import { indicatorProjection } from './indicator.projection';
 
@@ -55,12 +55,7 @@ export class IndicatorQueries {
    * position to continue from (`next` is null only at the end of the feed).
    */
   async list(viewer: Organisation, f: IndicatorListFilter): Promise<FeedPage<IndicatorDoc>> {
-    const generation =
-      (
-        await this.db
-          .collection<{ _id: string; generation: number }>('projections')
-          .findOne({ _id: indicatorProjection.name })
-      )?.generation ?? 0;
+    const generation = await new CheckpointStore(this.db).generation(indicatorProjection.name);
     const since = f.updatedSince?.getTime();
     const cursor = f.cursor;
     const walk = await walkFeed<IndicatorDoc>(

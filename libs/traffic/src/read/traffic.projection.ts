@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import type { TrafficConfig } from '../traffic.config';
 import type { TrafficEvent } from '../domain/traffic.events';
-import type { Projection } from '@acd/persistence';
+import { jstDayOf, type Projection } from '@acd/persistence';
 import type { FlowMatchDoc, FlowSubmissionDoc } from './traffic.read-model';
 
 const DAY_SECONDS = 86_400;
@@ -68,6 +68,24 @@ export const flowSubmissionProjection: Projection<TrafficEvent, FlowSubmissionDo
   documentIdOf: ({ event }) => (event.type === 'FlowBatchReceived' ? event.data.batchId : null),
   async createIndexes(collection: Collection<FlowSubmissionDoc>) {
     await collection.createIndex({ telecomOrgId: 1, receivedAt: 1, _id: 1 });
+  },
+  // Submissions per Japanese day and telecom operator, for the dashboards (kept when retention
+  // deletes the submissions themselves).
+  counters: {
+    of: (doc) => [
+      {
+        day: jstDayOf(doc.receivedAt),
+        key: doc.telecomOrgId,
+        values: {
+          batches: 1,
+          received: doc.received,
+          accepted: doc.accepted,
+          refusedDomestic: doc.refusedDomestic,
+          refusedUnlocated: doc.refusedUnlocated,
+          invalid: doc.invalid,
+        },
+      },
+    ],
   },
 };
 
