@@ -28,7 +28,7 @@ export function languageFromBrowser(browserLanguages: readonly string[]): Langua
 const cache = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(
   locale: string,
-  name: 'minute' | 'day',
+  name: 'minute' | 'day' | 'date',
   options: Intl.DateTimeFormatOptions,
 ): Intl.DateTimeFormat {
   const key = `${locale}|${name}`;
@@ -71,6 +71,16 @@ export function formatDay(day: string, locale: string): string {
   // Noon JST of that day is the same calendar day in JST, which is what is formatted.
   const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 3);
   return dateFormat(locale, 'day', { month: 'short', day: 'numeric' }).format(new Date(at));
+}
+
+/** A JST calendar day with its year, e.g. `2026年12月9日` or `9 Dec 2026`. */
+export function formatDayLong(day: string, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 3);
+  return dateFormat(locale, 'date', { year: 'numeric', month: 'short', day: 'numeric' }).format(
+    new Date(at),
+  );
 }
 
 /** The JST calendar day of an instant, as `YYYY-MM-DD`. */

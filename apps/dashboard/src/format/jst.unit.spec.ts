@@ -3,6 +3,7 @@ import {
   formatCountdown,
   formatDateTime,
   formatDay,
+  formatDayLong,
   formatNumber,
   isoToJstInput,
   jstDay,
@@ -27,6 +28,8 @@ describe('times for people, in JST', () => {
     expect(jstDay('2026-12-08T15:00:00Z')).toBe('2026-12-09');
     expect(formatDay('2026-12-09', 'ja-JP')).toBe('12月9日');
     expect(formatDay('2026-12-09', 'en-GB')).toBe('9 Dec');
+    expect(formatDayLong('2026-12-09', 'ja-JP')).toBe('2026年12月9日');
+    expect(formatDayLong('2026-12-09', 'en-GB')).toBe('9 Dec 2026');
   });
 
   it('reads a datetime-local value as JST and back', () => {

@@ -40,8 +40,9 @@ type Dim = 'sector' | 'type' | 'tlp';
 /** Every JST day from the aggregate's start to its end, so empty days show as gaps. */
 function daysOf(a: IndicatorAggregate): string[] {
   const out: string[] = [];
-  const first = jstDay(a.from);
-  const last = jstDay(a.to);
+  const asDay = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : jstDay(v));
+  const first = asDay(a.from);
+  const last = asDay(a.to);
   if (!first || !last) return a.byDay.map((d) => d.day);
   for (
     let d = Date.parse(`${first}T00:00:00Z`);

@@ -55,7 +55,7 @@ export function IndicatorVolumePanel({
               ))}
             </Stats>
             <p className="note">
-              {t('volume.range', { from: f.dateTime(a.from), to: f.dateTime(a.to) })}
+              {t('volume.range', { from: f.dayLong(a.from), to: f.dayLong(a.to) })}
             </p>
             <Suspense
               fallback={

@@ -180,6 +180,15 @@ export function FlowBatchesPanel() {
   );
 }
 
+const COLUMNS = [
+  'batches',
+  'received',
+  'accepted',
+  'refusedDomestic',
+  'refusedUnlocated',
+  'invalid',
+] as const;
+
 /** Refusal counts per telecom and per JST day, from the API's traffic aggregate. */
 export function TrafficSummaryPanel() {
   const { t } = useTranslation();
@@ -194,6 +203,8 @@ export function TrafficSummaryPanel() {
     <Section id="traffic" title={t('traffic.title')} wide>
       <ResourceView resource={agg} unavailableText={t('state.aggregateUnavailable')}>
         {(a) => {
+          // Days without a submission are left out of the table (the API lists every day).
+          const busyDays = a.byDay.filter((d) => d.batches > 0 || d.received > 0);
           const total = (
             k:
               | 'batches'
@@ -237,7 +248,34 @@ export function TrafficSummaryPanel() {
                   value={f.number(total('invalid'))}
                 />
               </Stats>
-              {a.byDay.length === 0 ? (
+              <TableBox label={t('traffic.byTelecom')}>
+                <table className="data">
+                  <caption>{t('traffic.byTelecom')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('traffic.telecom')}</th>
+                      {COLUMNS.map((c) => (
+                        <th key={c} scope="col" className="num">
+                          {t(`traffic.${c}`)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {a.byTelecom.map((r) => (
+                      <tr key={r.telecomId} data-testid="traffic-telecom" data-id={r.telecomId}>
+                        <th scope="row">{r.telecomId}</th>
+                        {COLUMNS.map((c) => (
+                          <td key={c} className="num">
+                            {f.number(r[c])}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableBox>
+              {busyDays.length === 0 ? (
                 <Empty text={t('traffic.none')} />
               ) : (
                 <TableBox label={t('traffic.byDay')}>
@@ -246,36 +284,22 @@ export function TrafficSummaryPanel() {
                     <thead>
                       <tr>
                         <th scope="col">{t('traffic.day')}</th>
-                        <th scope="col" className="num">
-                          {t('traffic.batches')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('traffic.received')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('traffic.accepted')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('traffic.refusedDomestic')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('traffic.refusedUnlocated')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('traffic.invalid')}
-                        </th>
+                        {COLUMNS.map((c) => (
+                          <th key={c} scope="col" className="num">
+                            {t(`traffic.${c}`)}
+                          </th>
+                        ))}
                       </tr>
                     </thead>
                     <tbody>
-                      {a.byDay.map((d) => (
+                      {busyDays.map((d) => (
                         <tr key={d.day} data-testid="traffic-day" data-id={d.day}>
-                          <th scope="row">{f.day(d.day)}</th>
-                          <td className="num">{f.number(d.batches)}</td>
-                          <td className="num">{f.number(d.received)}</td>
-                          <td className="num">{f.number(d.accepted)}</td>
-                          <td className="num">{f.number(d.refusedDomestic)}</td>
-                          <td className="num">{f.number(d.refusedUnlocated)}</td>
-                          <td className="num">{f.number(d.invalid)}</td>
+                          <th scope="row">{f.dayLong(d.day)}</th>
+                          {COLUMNS.map((c) => (
+                            <td key={c} className="num">
+                              {f.number(d[c])}
+                            </td>
+                          ))}
                         </tr>
                       ))}
                     </tbody>
