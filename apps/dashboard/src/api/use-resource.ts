@@ -48,3 +48,33 @@ export function useResource<T>(
   }, [run]);
   return [state, run];
 }
+
+/**
+ * After a command the read side catches up a moment later: `awaitChange(done)` reloads the
+ * resource once a second until `done(data)` holds (at most `maxTries` times), so what was just
+ * filed or voted shows without a page reload.
+ */
+export function useReloadUntil<T>(
+  resource: Resource<T>,
+  reload: () => void,
+  maxTries = 30,
+): (done: (data: T) => boolean) => void {
+  const [waiting, setWaiting] = useState<{ done: (data: T) => boolean; tries: number } | null>(
+    null,
+  );
+  useEffect(() => {
+    if (!waiting || resource.status !== 'ready' || resource.refreshing) return;
+    if (waiting.done(resource.data) || waiting.tries >= maxTries) {
+      setWaiting(null);
+      return;
+    }
+    const timer = setTimeout(() => {
+      setWaiting((w) => w && { ...w, tries: w.tries + 1 });
+      reload();
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [waiting, resource, reload, maxTries]);
+  return useCallback((done: (data: T) => boolean) => {
+    setWaiting({ done, tries: 0 });
+  }, []);
+}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { collect } from '../api/paging';
 import type { Incident, Page } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadUntil, useResource } from '../api/use-resource';
 import { byUrgency } from '../deadlines/clock';
 import { useSession } from '../session/session-context';
 import { DeadlineClock } from '../ui/deadline-clock';
@@ -40,6 +40,7 @@ export function IncidentsPanel({
     [api, openOnly],
   );
   const [reporting, setReporting] = useState<string | null>(null);
+  const awaitChange = useReloadUntil(incidents, reload);
 
   return (
     <Section id={openOnly ? 'open-incidents' : 'incidents'} title={title} wide>
@@ -162,7 +163,13 @@ export function IncidentsPanel({
                 <ReportForm
                   key={target.id}
                   incident={target}
-                  onFiled={() => reload()}
+                  onFiled={() => {
+                    const before = target.reports.length;
+                    awaitChange(
+                      (p) =>
+                        (p.items.find((i) => i.id === target.id)?.reports.length ?? 0) > before,
+                    );
+                  }}
                   onClose={() => setReporting(null)}
                 />
               ) : null}

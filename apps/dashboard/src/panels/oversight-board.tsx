@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import type { OversightBoard, OversightTarget } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadUntil, useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import {
   Empty,
@@ -30,6 +30,13 @@ export function OversightBoardPanels() {
   const f = useFormat();
   const { api, who } = useSession();
   const [board, reload] = useResource(() => api.get<OversightBoard>('/v1/oversight/board'), [api]);
+  const awaitChange = useReloadUntil(board, reload);
+  // The vote is on the board once the request shows one more vote cast, or is decided.
+  const voted = (requestId: string, before: number) =>
+    awaitChange((b) => {
+      const p = b.pending.find((x) => x.requestId === requestId);
+      return !p || p.votesCast > before;
+    });
 
   return (
     <ResourceView resource={board}>
@@ -128,7 +135,10 @@ export function OversightBoardPanels() {
                       {t('oversight.awaiting')}: {p.awaiting.join(', ') || '—'}
                     </p>
                     {who.member && p.awaiting.includes(who.member) ? (
-                      <VoteForm requestId={p.requestId} onVoted={reload} />
+                      <VoteForm
+                        requestId={p.requestId}
+                        onVoted={() => voted(p.requestId, p.votesCast)}
+                      />
                     ) : who.member ? (
                       <p className="note note-ok">{t('oversight.youVoted')}</p>
                     ) : null}

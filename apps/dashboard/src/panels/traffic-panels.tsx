@@ -248,33 +248,35 @@ export function TrafficSummaryPanel() {
                   value={f.number(total('invalid'))}
                 />
               </Stats>
-              <TableBox label={t('traffic.byTelecom')}>
-                <table className="data">
-                  <caption>{t('traffic.byTelecom')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('traffic.telecom')}</th>
-                      {COLUMNS.map((c) => (
-                        <th key={c} scope="col" className="num">
-                          {t(`traffic.${c}`)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {a.byTelecom.map((r) => (
-                      <tr key={r.telecomId} data-testid="traffic-telecom" data-id={r.telecomId}>
-                        <th scope="row">{r.telecomId}</th>
+              {a.byTelecom.length > 0 ? (
+                <TableBox label={t('traffic.byTelecom')}>
+                  <table className="data">
+                    <caption>{t('traffic.byTelecom')}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('traffic.telecom')}</th>
                         {COLUMNS.map((c) => (
-                          <td key={c} className="num">
-                            {f.number(r[c])}
-                          </td>
+                          <th key={c} scope="col" className="num">
+                            {t(`traffic.${c}`)}
+                          </th>
                         ))}
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableBox>
+                    </thead>
+                    <tbody>
+                      {a.byTelecom.map((r) => (
+                        <tr key={r.telecomId} data-testid="traffic-telecom" data-id={r.telecomId}>
+                          <th scope="row">{r.telecomId}</th>
+                          {COLUMNS.map((c) => (
+                            <td key={c} className="num">
+                              {f.number(r[c])}
+                            </td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableBox>
+              ) : null}
               {busyDays.length === 0 ? (
                 <Empty text={t('traffic.none')} />
               ) : (
