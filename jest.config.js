@@ -30,7 +30,6 @@ const servers = {
 };
 
 module.exports = {
-  testSequencer: '<rootDir>/test/support/tier-sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     {
