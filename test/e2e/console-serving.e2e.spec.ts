@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,7 @@ describe('the gateway serves the web console at /', () => {
   });
   afterAll(async () => {
     await bus?.stop();
+    rmSync(join(dir, '..', '..'), { recursive: true, force: true });
   });
 
   it('answers / with index.html, without a token, revalidated, with its security headers', async () => {
