@@ -1,4 +1,7 @@
-/** Three tiers, named by file suffix: .unit.spec.ts beside the code, .int.spec.ts and .e2e.spec.ts in test/. */
+/**
+ * Four tiers, named by file suffix: .unit.spec.ts beside the code; .int.spec.ts, .e2e.spec.ts and
+ * .browser.spec.ts (a real Chromium through playwright-core, test/support/browser.ts) in test/.
+ */
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -21,23 +24,26 @@ const swc = [
 ];
 
 const base = { moduleNameMapper, transform: { '^.+\\.ts$': swc }, testEnvironment: 'node' };
+const servers = {
+  globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
+};
 
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     {
       ...base,
+      ...servers,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int.spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
     },
+    { ...base, ...servers, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts'] },
     {
       ...base,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
+      ...servers,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser.spec.ts'],
     },
   ],
 };

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, builds, provisions and starts the local Kafka and
-// FerretDB (unless KAFKA_BROKERS and MONGODB_URI point elsewhere), starts every service,
-// seeds the demo (`acd seed-demo`), and prints where to look.
+// `npm start`: installs what is missing, builds (the web console too), provisions and starts the
+// local Kafka and FerretDB (unless KAFKA_BROKERS and MONGODB_URI point elsewhere), starts every
+// service, seeds the demo (`acd seed-demo`), and prints where to look.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildDashboard } from './lib/dashboard.mjs';
 import { ensureDependencies } from './lib/dependencies.mjs';
 
 const require = createRequire(import.meta.url);
@@ -25,6 +26,8 @@ if (!ensureDependencies(ROOT)) process.exit(1);
 
 step('building');
 sh('npx', ['tsc', '-p', 'tsconfig.build.json']);
+step('building the web console (npm run build:dashboard)');
+if (!buildDashboard(ROOT)) process.exit(1);
 
 const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
 const env = { ...process.env };
@@ -110,8 +113,10 @@ if (!external) {
 }
 
 step('starting services (logs in .local/logs/)');
+// The gateway is told where the demo organisations' file is (only the local demo has one).
+const gatewayEnv = { ...env, ACD_DEMO_ORGS_FILE: demoFile };
 const services = SERVICE_NAMES.map((name) =>
-  new Service(name, env, logDir, {
+  new Service(name, name === 'gateway' ? gatewayEnv : env, logDir, {
     onExit: (n, code, signal) => {
       if (!stopping)
         console.error(`  ${n} exited (${signal ?? code}); restarting — see .local/logs/${n}.log`);
@@ -166,8 +171,12 @@ if (!seeded) {
 }
 
 const demo = JSON.parse(readFileSync(summaryFile, 'utf8'));
+// As the gateway resolves it (its working directory is the repository).
+const consoleDir = path.resolve(ROOT, env.ACD_DASHBOARD_DIR ?? path.join('dist', 'dashboard'));
+const consoleBuilt = existsSync(path.join(consoleDir, 'index.html'));
 console.log(`
 \u2714 the bus is running
+  console       ${base}/${consoleBuilt ? '' : '  (not built: npm run build:dashboard)'}
   REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board,
                 /v1/advisories, /v1/oversight/board, /v1/traffic/matches, /v1/audit/head
   TAXII 2.1     ${base}/taxii2/  (collections "indicators" and "advisories"; Basic: organisation id and token, or Bearer)

@@ -1,20 +1,27 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on a fresh clone. Installs what is missing, lints, type-checks,
-// builds, provisions the real servers, then runs unit, integration and e2e tests (the jest
-// global setup starts an isolated Kafka + FerretDB on free ports, or uses KAFKA_BROKERS and
-// MONGODB_URI when given). Ends with one line "N passed, N failed, N skipped".
+// builds (the web console too), provisions the real servers, then runs unit, integration, e2e
+// and browser tests, in that order (the jest global setup starts an isolated Kafka + FerretDB on
+// free ports, or uses KAFKA_BROKERS and MONGODB_URI when given). Ends with one line
+// "N passed, N failed, N skipped". `node scripts/test.mjs <tier>` runs one tier.
 // The integration and e2e tiers also get the Python tools the TAXII/STIX tests drive (a venv in
-// .local/python, scripts/lib/python-tools.mjs), whose interpreter jest finds in ACD_PYTHON.
+// .local/python, scripts/lib/python-tools.mjs), whose interpreter jest finds in ACD_PYTHON; the
+// browser tier gets Chromium (installed when missing, scripts/lib/chromium.mjs) in ACD_CHROMIUM.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ensureChromium } from './lib/chromium.mjs';
+import { buildDashboard } from './lib/dashboard.mjs';
 import { ensureDependencies } from './lib/dependencies.mjs';
 import { ensurePythonTools } from './lib/python-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const only = args.find((a) => ['unit', 'integration', 'e2e'].includes(a));
+const TIERS = ['unit', 'integration', 'e2e', 'browser'];
+const only = args.find((a) => TIERS.includes(a));
 const passthrough = args.filter((a) => a !== only);
+const projects = only ? [only] : TIERS;
+const SCREENSHOTS = path.join('test-output', 'screenshots');
 const started = Date.now();
 
 function sh(label, cmd, cmdArgs, opts = {}) {
@@ -41,7 +48,16 @@ if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   console.log('\n0 passed, 1 failed');
   process.exit(1);
 }
-if (only !== 'unit') {
+{
+  const t = Date.now();
+  console.log('\n\u25b6 web console (npm run build:dashboard)');
+  if (!buildDashboard(ROOT)) {
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`  (web console: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}
+if (projects.includes('integration') || projects.includes('e2e')) {
   if (process.env.ACD_PYTHON) {
     console.log(`\n\u25b6 python tools: using ACD_PYTHON=${process.env.ACD_PYTHON}`);
   } else {
@@ -57,6 +73,20 @@ if (only !== 'unit') {
     console.log(`  (python tools: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
 }
+if (projects.includes('browser')) {
+  const t = Date.now();
+  console.log('\n\u25b6 chromium for the browser tests');
+  try {
+    process.env.ACD_CHROMIUM = ensureChromium();
+  } catch (err) {
+    console.log(`  ${err.message}`);
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`  (chromium: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  // What the folder holds afterwards is this run's pictures only.
+  rmSync(path.join(ROOT, SCREENSHOTS), { recursive: true, force: true });
+}
 const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
 if (!external && only !== 'unit') {
   if (
@@ -71,32 +101,46 @@ if (!external && only !== 'unit') {
 }
 
 mkdirSync(path.join(ROOT, '.local'), { recursive: true });
-const results = path.join(ROOT, '.local', 'jest-results.json');
-const projects = only ? [only] : ['unit', 'integration', 'e2e'];
-const jestStatus = sh(`jest: ${projects.join(', ')}`, 'npx', [
-  'jest',
-  '--selectProjects',
-  ...projects,
-  '--runInBand',
-  '--json',
-  `--outputFile=${results}`,
-  ...passthrough,
-]);
-
+// The browser tier runs after the others, in a jest run of its own (one run interleaves its
+// projects' files, slowest first); a path pattern given for the others may match none of it.
+const runs =
+  projects.includes('browser') && projects.length > 1
+    ? [projects.filter((p) => p !== 'browser'), ['browser']]
+    : [projects];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-try {
-  const r = JSON.parse(readFileSync(results, 'utf8'));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
-  skipped = r.numPendingTests + r.numTodoTests;
-} catch {
-  failed += 1;
+for (const [i, tiers] of runs.entries()) {
+  const results = path.join(ROOT, '.local', `jest-results${i === 0 ? '' : `-${tiers[0]}`}.json`);
+  rmSync(results, { force: true });
+  const jestStatus = sh(`jest: ${tiers.join(', ')}`, 'npx', [
+    'jest',
+    '--selectProjects',
+    ...tiers,
+    '--runInBand',
+    '--json',
+    `--outputFile=${results}`,
+    ...(i > 0 ? ['--passWithNoTests'] : []),
+    ...passthrough,
+  ]);
+  let runFailed = 0;
+  try {
+    const r = JSON.parse(readFileSync(results, 'utf8'));
+    passed += r.numPassedTests;
+    runFailed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+    skipped += r.numPendingTests + r.numTodoTests;
+  } catch {
+    runFailed = 1;
+  }
+  failed += jestStatus !== 0 && runFailed === 0 ? 1 : runFailed;
 }
-if (jestStatus !== 0 && failed === 0) failed = 1;
 failed += failedSteps.length;
 if (failedSteps.length > 0) console.log(`\nfailed checks: ${failedSteps.join(', ')}`);
+if (projects.includes('browser') && existsSync(path.join(ROOT, SCREENSHOTS))) {
+  const shots = readdirSync(path.join(ROOT, SCREENSHOTS)).filter((f) => f.endsWith('.png'));
+  const count = `${shots.length} PNG file${shots.length === 1 ? '' : 's'}`;
+  console.log(`\nscreenshots: ${SCREENSHOTS}/ (${count})`);
+}
 console.log(`\ntotal time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

@@ -119,14 +119,18 @@ export class BusUnderTest {
     return bus;
   }
 
+  /** The demo organisations and their tokens, as `acd seed-demo` writes them for `npm start`. */
+  get demoOrgsFile(): string {
+    return join(this.logDir, 'demo-orgs.json');
+  }
+
   async seed(): Promise<void> {
-    const out = join(this.logDir, 'demo-orgs.json');
     await runApp(
       'dist/apps/cli/src/main.js',
-      ['seed-demo', '--organisations-only', '--out', out],
+      ['seed-demo', '--organisations-only', '--out', this.demoOrgsFile],
       this.env,
     );
-    this.orgs = JSON.parse(readFileSync(out, 'utf8')) as DemoOrg[];
+    this.orgs = JSON.parse(readFileSync(this.demoOrgsFile, 'utf8')) as DemoOrg[];
   }
 
   /** Runs one of the compiled apps to its end with the bus's environment (e.g. a rebuild). */
@@ -135,7 +139,11 @@ export class BusUnderTest {
   }
 
   startService(name: ServiceName): ServiceHandle {
-    const s = new Service(name, this.env, this.logDir, { restart: false }).start();
+    // The gateway is told where the demo organisations' file is, as `npm start` tells it; a
+    // test's own ACD_DEMO_ORGS_FILE wins.
+    const env =
+      name === 'gateway' ? { ACD_DEMO_ORGS_FILE: this.demoOrgsFile, ...this.env } : this.env;
+    const s = new Service(name, env, this.logDir, { restart: false }).start();
     this.services.set(name, s);
     return s;
   }

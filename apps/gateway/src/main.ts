@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { gatewaySchema, loadConfig } from '@acd/config';
 import { AppModule } from './app.module';
+import { consoleFiles } from './console/console-files';
 import { wellFormedPath } from './common/well-formed-unicode';
 import { sizeInBytes, taxiiEdge } from './taxii/taxii-edge';
 
@@ -17,6 +20,9 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // A path whose percent-encoding is not UTF-8 answers 400 here, not with the router's HTML page.
   app.use(wellFormedPath);
+  // The web console at `/`, public (it must load before anyone signs in); it never answers a
+  // path of the API's.
+  app.use(consoleFiles(cfg.ACD_DASHBOARD_DIR));
   // TAXII's own media types and size limit, answered as TAXII errors (406, 415, 413).
   app.use('/taxii2', taxiiEdge(sizeInBytes(cfg.ACD_TAXII_MAX_CONTENT)));
   // An oversized body is refused with 413 before it is parsed.
@@ -44,6 +50,13 @@ async function bootstrap(): Promise<void> {
   server.headersTimeout = 66_000;
   await app.listen(cfg.PORT, cfg.HOST);
   app.get(Logger).log(`gateway listening on http://${cfg.HOST}:${cfg.PORT} (OpenAPI at /docs)`);
+  if (!existsSync(path.join(cfg.ACD_DASHBOARD_DIR, 'index.html')))
+    app
+      .get(Logger)
+      .warn(
+        `no web console in ${cfg.ACD_DASHBOARD_DIR} (ACD_DASHBOARD_DIR): / answers 404 until ` +
+          '`npm run build:dashboard` builds it',
+      );
 }
 
 bootstrap().catch((err: unknown) => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -16,6 +18,18 @@ const brokerList = z
   );
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * The repository's root: the nearest directory above this file that holds a package.json. Found
+ * from the code's own location (libs/config/src, or dist/libs/config/src once compiled), so a
+ * default path means the same whatever directory a process was started from.
+ */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
 
 export const kafkaSchema = z.object({
   KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
@@ -107,6 +121,15 @@ export const gatewaySchema = z.object({
     .min(1_024)
     .max(64 * 1_048_576)
     .default(262_144),
+  /**
+   * The built web console (`npm run build:dashboard` writes it), served at `/`. A relative path
+   * is taken from the working directory; the default is the repository's `dist/dashboard`.
+   */
+  ACD_DASHBOARD_DIR: z
+    .string()
+    .min(1)
+    .default(() => path.join(repoRoot(), 'dist', 'dashboard'))
+    .transform((dir) => path.resolve(dir)),
 });
 
 /** An ISO 8601 duration (PT24H, P3D, P1M), as the reporting and oversight settings take it. */

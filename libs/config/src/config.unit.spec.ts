@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, gatewaySchema, kafkaSchema, loadConfig } from './config';
 
 describe('configuration', () => {
@@ -23,5 +25,20 @@ describe('configuration', () => {
     expect(() => loadConfig(gatewaySchema, { ACD_STREAM_MAX_CLIENTS_PER_ORG: '0' })).toThrow(
       /ACD_STREAM_MAX_CLIENTS_PER_ORG/,
     );
+  });
+
+  it('finds the console in dist/dashboard of the repository, wherever the process starts', () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(path.parse(cwd).root);
+      const dir = loadConfig(gatewaySchema, {}).ACD_DASHBOARD_DIR;
+      expect(path.basename(dir)).toBe('dashboard');
+      expect(existsSync(path.join(dir, '..', '..', 'package.json'))).toBe(true);
+      expect(loadConfig(gatewaySchema, { ACD_DASHBOARD_DIR: 'console' }).ACD_DASHBOARD_DIR).toBe(
+        path.join(path.parse(cwd).root, 'console'),
+      );
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
