@@ -1,0 +1,438 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { canRead, type Organisation } from '@acd/identity';
+import { axeViolations, launchBrowser, saveScreenshot } from '../support/browser';
+import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+
+jest.setTimeout(900_000);
+
+/** Generous: the machine running the tiers is busy, and nothing here asserts a duration. */
+const LONG = 120_000;
+const JP_ADDRESS = '133.242.0.1';
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+const DAY = 86_400_000;
+
+/**
+ * The page's globals, for functions evaluated in it: this file is type-checked without the DOM
+ * library, and a string would be evaluated with eval, which the console's CSP forbids. (Each
+ * function is sent to the page as source, so the cast is written inside it.)
+ */
+interface Storage {
+  readonly length: number;
+  getItem(key: string): string | null;
+}
+interface PageGlobals {
+  document: { documentElement: { lang: string } };
+  sessionStorage: Storage;
+  localStorage: Storage;
+}
+
+const asOrg = (o: DemoOrg): Organisation =>
+  ({
+    id: o.id,
+    name: o.name,
+    kind: o.kind,
+    ...(o.sector ? { sector: o.sector } : {}),
+  }) as Organisation;
+
+/**
+ * The web console against a running bus: what two operators of different sectors and the
+ * cabinet office see (rows and counts) is exactly what the entitlement policy gives each; an
+ * operator files a report through the form and its deadline clock stops; a commission member
+ * votes through the form and the audit head is verified in the browser; every actor's view has
+ * no serious or critical accessibility violation, in English at 1280×800 and in Japanese at
+ * tablet width; the token never appears in a URL and signing out forgets it.
+ */
+describe('the web console', () => {
+  let bus: BusUnderTest;
+  let browser: Browser;
+  let kanto: DemoOrg;
+  let tokai: DemoOrg;
+  let setouchi: DemoOrg;
+  let nco: DemoOrg;
+  let npa: DemoOrg;
+  const published: {
+    id: string;
+    publisher: DemoOrg;
+    tlp: string;
+    audience: { orgs?: string[]; sectors?: string[] };
+  }[] = [];
+  let incidentId = '';
+  let requestId = '';
+  let advisoryId = '';
+  /** Every URL the browser asked for, to check that no token ever travelled in one. */
+  const requested: string[] = [];
+  const contexts: BrowserContext[] = [];
+
+  const expectedFor = (viewer: DemoOrg) =>
+    new Set(
+      published
+        .filter((p) =>
+          canRead(asOrg(viewer), {
+            publisherOrgId: p.publisher.id,
+            tlp: p.tlp as never,
+            audience: { orgs: p.audience.orgs ?? [], sectors: (p.audience.sectors ?? []) as never },
+          }),
+        )
+        .map((p) => p.id),
+    );
+
+  async function listed(viewer: DemoOrg): Promise<Set<string>> {
+    const seen = new Set<string>();
+    let next: string | null = null;
+    do {
+      const res = await bus.get(`/v1/indicators?limit=500${next ? `&next=${next}` : ''}`, viewer);
+      for (const item of res.body.items ?? []) seen.add(String(item.id));
+      next = (res.body.next as string | null) ?? null;
+    } while (next);
+    return seen;
+  }
+
+  beforeAll(async () => {
+    bus = await BusUnderTest.start('console');
+    browser = await launchBrowser();
+    kanto = bus.byId('op-kanto-electric');
+    tokai = bus.byId('op-tokai-rail');
+    setouchi = bus.byId('op-setouchi-grid');
+    nco = bus.org((o) => o.kind === 'cabinet-office');
+    npa = bus.org((o) => o.kind === 'police');
+    if (kanto.sector === tokai.sector)
+      throw new Error('the two operators must be of different sectors');
+
+    const home = await fetch(`${bus.base}/`, { headers: { accept: 'text/html' } });
+    const html = await home.text();
+    if (!home.ok || !html.includes('id="root"'))
+      throw new Error(
+        `the gateway does not serve the console (${home.status}): run npm run build:dashboard`,
+      );
+
+    // One indicator at each label from a third operator, with audiences that split the two
+    // operators apart, and one from the police for the railway operator alone.
+    const seeds: [DemoOrg, string, { orgs?: string[]; sectors?: string[] }][] = [
+      [setouchi, 'CLEAR', {}],
+      [setouchi, 'GREEN', { sectors: [String(kanto.sector)] }],
+      [setouchi, 'AMBER', { sectors: [String(kanto.sector)] }],
+      [setouchi, 'AMBER+STRICT', { orgs: [tokai.id] }],
+      [setouchi, 'RED', { orgs: [kanto.id] }],
+      [npa, 'GREEN', { orgs: [tokai.id] }],
+    ];
+    for (const [i, [publisher, tlp, audience]] of seeds.entries()) {
+      const id = await bus.publish(publisher, {
+        type: 'ipv4',
+        value: `203.0.113.${100 + i}`,
+        tlp,
+        audience,
+        description: `console test ${tlp}`,
+      });
+      published.push({ id, publisher, tlp, audience });
+    }
+
+    const opened = await bus.post('/v1/incidents', kanto, {
+      title: 'Console test: ransomware on the billing servers',
+      awareAt: at(-60_000),
+      impact: 'high',
+    });
+    if (opened.status !== 201)
+      throw new Error(`incident: ${opened.status} ${JSON.stringify(opened.body)}`);
+    incidentId = String(opened.body.incidentId);
+
+    const issued = await bus.post('/v1/advisories', nco, {
+      title: 'Console test: patch the VPN appliances',
+      summary: 'Exploitation of VPN appliances against operators.',
+      severity: 'high',
+      tlp: 'GREEN',
+      audience: { everyone: true },
+      recommendedActions: ['Patch'],
+      expiresAt: at(30 * DAY),
+    });
+    if (issued.status !== 201)
+      throw new Error(`advisory: ${issued.status} ${JSON.stringify(issued.body)}`);
+    advisoryId = String(issued.body.advisoryId);
+
+    const police = published.find((p) => p.publisher.id === npa.id);
+    const request = await bus.post('/v1/oversight/operation-requests', npa, {
+      target: { type: 'ip', value: JP_ADDRESS },
+      justification: 'Command-and-control server of the botnet behind the console test',
+      evidence: [{ type: 'indicator', id: police?.id }],
+      measures: ['access', 'disable-malware'],
+      validFrom: at(-60_000),
+      validUntil: at(7 * DAY),
+    });
+    if (request.status !== 201)
+      throw new Error(`request: ${request.status} ${JSON.stringify(request.body)}`);
+    requestId = String(request.body.requestId);
+
+    // The read sides are eventually consistent: wait until the API itself shows everything.
+    const commission = bus.org((o) => o.kind === 'oversight-commission');
+    await waitFor(
+      'seeded items readable',
+      async () => {
+        for (const viewer of [kanto, tokai]) {
+          const seen = await listed(viewer);
+          if ([...expectedFor(viewer)].some((id) => !seen.has(id))) return false;
+        }
+        const agg = await bus.get('/v1/aggregates/indicators?days=2', nco);
+        const inc = await bus.get(`/v1/incidents/${incidentId}`, kanto);
+        const adv = await bus.get(`/v1/advisories/${advisoryId}`, kanto);
+        const board = await bus.get('/v1/oversight/board', commission);
+        const head = await bus.get('/v1/audit/head', commission);
+        const pending = (board.body.pending as { requestId: string }[] | undefined) ?? [];
+        return (
+          agg.body.total === expectedFor(nco).size &&
+          inc.status === 200 &&
+          adv.status === 200 &&
+          pending.some((p) => p.requestId === requestId) &&
+          head.status === 200
+        );
+      },
+      LONG,
+      500,
+    );
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await bus?.stop();
+  });
+
+  async function open(
+    token: string,
+    kind: string,
+    {
+      language = 'en',
+      width = 1280,
+      height = 800,
+    }: { language?: 'en' | 'ja'; width?: number; height?: number } = {},
+  ): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width, height },
+      locale: language === 'ja' ? 'ja-JP' : 'en-GB',
+      // Far from Tokyo, so that a time shown in the browser's zone instead of JST would show.
+      timezoneId: 'America/New_York',
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(`${bus.base}/`);
+    await page.getByTestId('signin-token').fill(token);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId(`view-${kind}`).waitFor({ timeout: LONG });
+    await settled(page);
+    return page;
+  }
+
+  /** Every panel has its answer (nothing still loading). */
+  async function settled(page: Page): Promise<void> {
+    await waitFor(
+      'every panel answered',
+      async () => (await page.getByTestId('loading').count()) === 0,
+      LONG,
+      200,
+    );
+  }
+
+  async function text(page: Page, testId: string): Promise<string> {
+    return (await page.getByTestId(testId).first().textContent({ timeout: LONG })) ?? '';
+  }
+
+  async function rowIds(page: Page, testId: string): Promise<string[]> {
+    return page.$$eval(`[data-testid="${testId}"]`, (rows) =>
+      rows.map((r) => r.getAttribute('data-id') ?? ''),
+    );
+  }
+
+  async function checkAndKeep(page: Page, name: string): Promise<void> {
+    expect({ view: name, violations: await axeViolations(page) }).toEqual({
+      view: name,
+      violations: [],
+    });
+    await saveScreenshot(page, name);
+  }
+
+  it('shows two operators of different sectors and the cabinet office exactly what the policy gives each', async () => {
+    const seen: Record<string, string[]> = {};
+    for (const viewer of [kanto, tokai]) {
+      const page = await open(viewer.token, 'operator');
+      const expected = [...expectedFor(viewer)].sort();
+      // The feed lists exactly the indicators this operator may read, and counts them.
+      expect((await rowIds(page, 'indicator-row')).sort()).toEqual(expected);
+      expect(await text(page, 'count-indicators')).toBe(String(expected.length));
+      for (const tlp of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {
+        const n = published.filter((p) => p.tlp === tlp && expectedFor(viewer).has(p.id)).length;
+        expect({ tlp, count: await text(page, `count-indicators-${tlp}`) }).toEqual({
+          tlp,
+          count: String(n),
+        });
+      }
+      // Each row carries its label as FIRST writes it.
+      const labels = await page.$$eval('[data-testid="indicator-row"] [data-testid="tlp"]', (els) =>
+        els.map((e) => e.textContent),
+      );
+      expect(labels.sort()).toEqual(
+        published
+          .filter((p) => expectedFor(viewer).has(p.id))
+          .map((p) => `TLP:${p.tlp}`)
+          .sort(),
+      );
+      seen[viewer.id] = expected;
+      await checkAndKeep(page, `console-operator-${viewer.id}-en-1280`);
+    }
+    // The seed splits them: the railway operator reads the strict item, the electricity one the red.
+    expect(seen[kanto.id]).not.toEqual(seen[tokai.id]);
+
+    const office = await open(nco.token, 'cabinet-office');
+    const forOffice = published.filter((p) => expectedFor(nco).has(p.id));
+    await office.getByTestId('agg-indicators-total').waitFor({ timeout: LONG });
+    expect(await text(office, 'agg-indicators-total')).toBe(String(forOffice.length));
+    for (const tlp of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {
+      const n = forOffice.filter((p) => p.tlp === tlp).length;
+      expect({ tlp, count: await text(office, `agg-tlp-${tlp}`) }).toEqual({
+        tlp,
+        count: String(n),
+      });
+    }
+    // The compliance board shows every operator the API gives the office, with its clock.
+    const board = await bus.get('/v1/compliance/board', nco);
+    const operators = (board.body.operators as { operatorId: string }[]).map((o) => o.operatorId);
+    expect((await rowIds(office, 'board-row')).sort()).toEqual([...operators].sort());
+    expect(await text(office, 'count-board-operators')).toBe(String(operators.length));
+    const kantoClock = office.locator(
+      `[data-testid="board-row"][data-id="${kanto.id}"] [data-testid="clock"]`,
+    );
+    expect(['green', 'amber', 'red', 'overdue']).toContain(
+      await kantoClock.getAttribute('data-state'),
+    );
+    await checkAndKeep(office, 'console-cabinet-office-en-1280');
+  });
+
+  it('an operator acknowledges an advisory, files its early warning through the form, and the clock stops', async () => {
+    const page = await open(kanto.token, 'operator');
+    const advisory = page.locator(`[data-testid="advisory-row"][data-id="${advisoryId}"]`);
+    await advisory.getByTestId('acknowledge').click();
+    await advisory.getByTestId('acknowledged').waitFor({ timeout: LONG });
+
+    const row = page.locator(`[data-testid="incident-row"][data-id="${incidentId}"]`);
+    const clock = row.locator(
+      '[data-testid="deadline"][data-id="jp-acd/early-warning"] [data-testid="clock"]',
+    );
+    expect(['green', 'amber', 'red']).toContain(await clock.getAttribute('data-state'));
+    await row.getByTestId('report-open').click();
+    const form = page.getByTestId('report-form');
+    await expect(form.getByTestId('report-stage').inputValue()).resolves.toBe('EARLY_WARNING');
+    // Checked as the API checks it: an empty summary is refused at its field, nothing is sent.
+    await form.getByTestId('report-submit').click();
+    await form.getByTestId('field-problem').first().waitFor({ timeout: LONG });
+    expect(await form.getByTestId('report-result').getAttribute('data-outcome')).toBe('error');
+    await form
+      .getByTestId('report-summary')
+      .fill('Billing servers encrypted; isolated, investigating.');
+    await form.getByTestId('report-submit').click();
+    await page
+      .locator('[data-testid="report-result"][data-outcome="ok"]')
+      .waitFor({ timeout: LONG });
+    await page
+      .locator(
+        `[data-testid="incident-row"][data-id="${incidentId}"] [data-testid="deadline"][data-id="jp-acd/early-warning"] [data-testid="clock"][data-state="met"]`,
+      )
+      .waitFor({ timeout: LONG });
+    const filed = await bus.get(`/v1/incidents/${incidentId}`, kanto);
+    expect((filed.body.reports as { stage: string }[]).map((r) => r.stage)).toEqual([
+      'EARLY_WARNING',
+    ]);
+    await checkAndKeep(page, 'console-operator-report-filed-en-1280');
+
+    // The office sees the acknowledgement counted.
+    const office = await open(nco.token, 'cabinet-office');
+    const ack = office.locator(
+      `[data-testid="ack-row"][data-id="${advisoryId}"] [data-testid="ack-rate"]`,
+    );
+    await ack.waitFor({ timeout: LONG });
+    expect(await ack.textContent()).toMatch(/\(1\//);
+  });
+
+  it('a commission member votes through the form, and the audit head is verified in the browser', async () => {
+    const member = bus.commissionMember(0);
+    const page = await open(member.token, 'oversight-commission');
+    await page.getByTestId('whoami-member').waitFor({ timeout: LONG });
+    await page.getByTestId('audit-verified').waitFor({ timeout: LONG });
+    expect(await page.getByTestId('audit-failed').count()).toBe(0);
+    const form = page.getByTestId(`vote-form-${requestId}`);
+    await form.getByTestId('vote-approve').check();
+    await form.getByTestId('vote-reason').fill('Proportionate: access and disabling only');
+    await form.getByTestId('vote-submit').click();
+    await page
+      .locator(
+        `[data-testid="pending-row"][data-id="${requestId}"] [data-testid="vote"][data-vote="approve"]`,
+      )
+      .first()
+      .waitFor({ timeout: LONG });
+    const commission = bus.org((o) => o.kind === 'oversight-commission');
+    const after = await bus.get(`/v1/oversight/requests/${requestId}`, commission);
+    const votes = (after.body.decision as { votes: { memberId: string; vote: string }[] }).votes;
+    expect(votes).toEqual([expect.objectContaining({ vote: 'approve' })]);
+    await checkAndKeep(page, 'console-oversight-commission-en-1280');
+  });
+
+  it('every actor’s view has no serious accessibility violation, in English and in Japanese at tablet width', async () => {
+    const kinds = [
+      'cabinet-office',
+      'operator',
+      'oversight-commission',
+      'police',
+      'sdf',
+      'telecom',
+      'ministry',
+    ];
+    for (const kind of kinds) {
+      const who = bus.org((o) => o.kind === kind);
+      for (const [language, width, height] of [
+        ['en', 1280, 800],
+        ['ja', 768, 1024],
+      ] as const) {
+        const page = await open(who.token, kind, { language, width, height });
+        expect(
+          await page.evaluate(
+            () => (globalThis as unknown as PageGlobals).document.documentElement.lang,
+          ),
+        ).toBe(language);
+        await checkAndKeep(page, `console-${kind}-${language}-${width}`);
+        await page.context().close();
+      }
+    }
+  });
+
+  it('keeps the token out of every URL and forgets it on sign-out', async () => {
+    const page = await open(tokai.token, 'operator');
+    await page
+      .getByTestId('live-status')
+      .and(page.locator('[data-state="live"]'))
+      .waitFor({ timeout: LONG });
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).sessionStorage.getItem('acd.token'),
+      ),
+    ).toBe(tokai.token);
+    await page.getByTestId('signout').click();
+    await page.getByTestId('signin-token').waitFor({ timeout: LONG });
+    expect(
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length),
+    ).toBe(0);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).localStorage.getItem('acd.token'),
+      ),
+    ).toBeNull();
+    const tokens = bus.orgs.flatMap((o) => [o.token, ...(o.members ?? []).map((m) => m.token)]);
+    expect(requested.length).toBeGreaterThan(0);
+    expect(
+      requested.filter((u) => tokens.some((t) => u.includes(t)) || /access_token/i.test(u)),
+    ).toEqual([]);
+    // A wrong token is refused with a clear message, and nothing is kept.
+    await page.getByTestId('signin-token').fill('not-a-token');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('field-problem').waitFor({ timeout: LONG });
+    expect(
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length),
+    ).toBe(0);
+  });
+});
