@@ -70,7 +70,6 @@ export function openLiveStream(o: LiveStreamOptions): { close(): void } {
       }
       return { retryAfter: res.headers.get('retry-after'), busy: false };
     }
-    o.onStatus({ state: 'live' });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     const blocks = new SseBlocks();
     const parser = createParser({
@@ -83,10 +82,16 @@ export function openLiveStream(o: LiveStreamOptions): { close(): void } {
         }
       },
     });
+    let first = true;
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
       for (const b of blocks.push(value)) {
+        // Live once the stream's first block (its starting position) has arrived.
+        if (first) {
+          first = false;
+          o.onStatus({ state: 'live' });
+        }
         parser.feed(`${b}\n\n`);
         const id = blockId(b);
         if (id !== undefined) lastEventId = id;

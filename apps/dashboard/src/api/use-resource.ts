@@ -78,3 +78,24 @@ export function useReloadUntil<T>(
     setWaiting({ done, tries: 0 });
   }, []);
 }
+
+/**
+ * For a live event: reload until the resource differs from what is shown now (or `maxTries`
+ * reloads), whenever `signal` moves. The event says something changed; the read side shows it a
+ * moment later.
+ */
+export function useReloadOnSignal<T>(
+  resource: Resource<T>,
+  reload: () => void,
+  signal: number,
+  maxTries = 10,
+): void {
+  const awaitChange = useReloadUntil(resource, reload, maxTries);
+  const shown = useRef<string | null>(null);
+  shown.current = resource.status === 'ready' ? JSON.stringify(resource.data) : null;
+  useEffect(() => {
+    if (signal === 0) return;
+    const before = shown.current;
+    awaitChange((d) => JSON.stringify(d) !== before);
+  }, [signal, awaitChange]);
+}

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { collect } from '../api/paging';
 import type { Advisory, Page } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox, useErrorText } from '../ui/layout';
 import { TlpLabel } from '../ui/tlp-label';
@@ -20,9 +20,7 @@ export function AdvisoriesPanel({ reloadSignal = 0 }: { reloadSignal?: number })
   );
   const [acking, setAcking] = useState<Record<string, 'busy' | 'done' | string>>({});
 
-  useEffect(() => {
-    if (reloadSignal > 0) reload();
-  }, [reloadSignal, reload]);
+  useReloadOnSignal(advisories, reload, reloadSignal);
 
   const acknowledge = async (id: string) => {
     setAcking((s) => ({ ...s, [id]: 'busy' }));

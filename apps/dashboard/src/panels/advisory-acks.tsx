@@ -1,7 +1,7 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Acknowledgements, AdvisoryAggregateItem } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox } from '../ui/layout';
 import { TlpLabel } from '../ui/tlp-label';
@@ -22,9 +22,7 @@ export function AdvisoryAcksPanel({ reloadSignal = 0 }: { reloadSignal?: number 
   );
   const [open, setOpen] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (reloadSignal > 0) reload();
-  }, [reloadSignal, reload]);
+  useReloadOnSignal(agg, reload, reloadSignal);
 
   return (
     <Section id="advisory-acks" title={t('acks.title')} wide>

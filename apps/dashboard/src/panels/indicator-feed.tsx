@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { collect } from '../api/paging';
 import type { Indicator, Page } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS } from '../domain/vocabulary';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox, useErrorText } from '../ui/layout';
@@ -32,9 +32,7 @@ export function IndicatorFeedPanel({ reloadSignal = 0 }: { reloadSignal?: number
   const [moreError, setMoreError] = useState<string | null>(null);
 
   useEffect(() => setMore(null), [feed]);
-  useEffect(() => {
-    if (reloadSignal > 0) reload();
-  }, [reloadSignal, reload]);
+  useReloadOnSignal(feed, reload, reloadSignal);
 
   const loadMore = async (from: string) => {
     setMoreError(null);

@@ -1,7 +1,7 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorAggregate } from '../api/types';
-import { useResource } from '../api/use-resource';
+import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { TLP_LEVELS } from '../domain/vocabulary';
 import { useSession } from '../session/session-context';
 import { ResourceView, Section, Stat, Stats, TableBox } from '../ui/layout';
@@ -30,9 +30,8 @@ export function IndicatorVolumePanel({
     [api, days],
     [404],
   );
-  useEffect(() => {
-    if (reloadSignal > 0) reload();
-  }, [reloadSignal, reload]);
+  // An indicator event on the stream: the counters catch up a moment later.
+  useReloadOnSignal(agg, reload, reloadSignal);
 
   return (
     <Section id="volume" title={t('volume.title', { days })} wide>
