@@ -351,6 +351,68 @@ describe('the web console', () => {
     expect(await ack.textContent()).toMatch(/\(1\//);
   });
 
+  it('an operator uploads a CSV file and a STIX bundle and gets an outcome for each row', async () => {
+    const page = await open(tokai.token, 'operator');
+    const csv = [
+      'type,value,tlp,audience_orgs,confidence,description',
+      'ipv4,198.51.100.31,green,,60,uploaded from the console',
+      'ipv4,198.51.100.32,AMBER,,50,amber without an audience',
+      'ipv4,"198.51.100.33,GREEN',
+    ].join('\n');
+    await page
+      .getByTestId('upload-input')
+      .setInputFiles({ name: 'iocs.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('upload-result-row').nth(2).waitFor({ timeout: LONG });
+    const outcomes = await page.$$eval('[data-testid="upload-result-row"]', (rows) =>
+      rows.map((r) => r.getAttribute('data-result')),
+    );
+    // Line 2 published; line 3 refused by the bus (AMBER needs an audience); line 4 malformed.
+    expect(outcomes).toEqual(['created', 'refused', 'refused']);
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--6a1d2f0e-8a55-4c3e-9b7e-2f3c4d5e6f70',
+      objects: [
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--6a1d2f0e-8a55-4c3e-9b7e-2f3c4d5e6f71',
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          pattern: "[domain-name:value = 'console-bundle.example']",
+          pattern_type: 'stix',
+          valid_from: '2026-01-01T00:00:00Z',
+          object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+        },
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--6a1d2f0e-8a55-4c3e-9b7e-2f3c4d5e6f72',
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          pattern: "[domain-name:value = 'a.example' OR domain-name:value = 'b.example']",
+          pattern_type: 'stix',
+          valid_from: '2026-01-01T00:00:00Z',
+          object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+        },
+      ],
+    };
+    await page.getByTestId('upload-input').setInputFiles({
+      name: 'bundle.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bundle)),
+    });
+    await page
+      .locator('[data-testid="upload-result-row"]', {
+        hasText: 'indicator--6a1d2f0e-8a55-4c3e-9b7e-2f3c4d5e6f72',
+      })
+      .waitFor({ timeout: LONG });
+    const stix = await page.$$eval('[data-testid="upload-result-row"]', (rows) =>
+      rows.map((r) => r.getAttribute('data-result')),
+    );
+    expect(stix).toEqual(['created', 'refused']);
+    await checkAndKeep(page, 'console-operator-upload-en-1280');
+  });
+
   it('a commission member votes through the form, and the audit head is verified in the browser', async () => {
     const member = bus.commissionMember(0);
     const page = await open(member.token, 'oversight-commission');

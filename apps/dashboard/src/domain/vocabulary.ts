@@ -101,3 +101,9 @@ export const OPERATION_STAGES = ['requested', 'executed', 'reported'] as const;
 export const REQUEST_KINDS = ['collection', 'operation'] as const;
 export const ADVISORY_STATUSES = ['active', 'expired', 'withdrawn'] as const;
 export const INDICATOR_STATUSES = ['active', 'revoked'] as const;
+/** STIX objects a bundle carries to describe its indicators; never published themselves. */
+export const STIX_CONTEXT_TYPES = [
+  'identity',
+  'marking-definition',
+  'extension-definition',
+] as const;

@@ -6,11 +6,17 @@ import { INDICATOR_TYPES } from '../../../../libs/indicators/src/domain/indicato
 import * as oversight from '../../../../libs/oversight/src/domain/oversight.events';
 import * as ours from './vocabulary';
 
-// profiles.ts reaches other libs through path aliases, which only jest resolves here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PROFILE_IDS } = require('../../../../libs/reporting/src/domain/profiles') as {
+// These two reach other libs through path aliases, which only jest resolves here (the
+// dashboard's type check does not follow them).
+const libs = '../../../../libs';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { PROFILE_IDS } = require(`${libs}/reporting/src/domain/profiles`) as {
   PROFILE_IDS: readonly string[];
 };
+const { STIX_CONTEXT_TYPES } = require(`${libs}/indicators/src/domain/indicator.stix-import`) as {
+  STIX_CONTEXT_TYPES: ReadonlySet<string>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe("the console's vocabularies", () => {
   it('are the lists the API validates against', () => {
@@ -28,5 +34,6 @@ describe("the console's vocabularies", () => {
     expect(ours.OPERATION_MEASURES).toEqual(oversight.OPERATION_MEASURES);
     expect(ours.EXECUTION_OUTCOMES).toEqual(oversight.EXECUTION_OUTCOMES);
     expect(ours.VOTES).toEqual(oversight.VOTES);
+    expect(new Set(ours.STIX_CONTEXT_TYPES)).toEqual(STIX_CONTEXT_TYPES);
   });
 });

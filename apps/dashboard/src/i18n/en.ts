@@ -237,7 +237,9 @@ export const en = {
       updated: 'Updated',
       duplicate: 'Already published',
       refused: 'Refused',
+      context: 'Context',
     },
+    contextOnly: 'describes the indicators; not published itself',
     file: {
       label: 'CSV file or STIX bundle',
       empty: 'The file is empty: a CSV file needs a header row.',

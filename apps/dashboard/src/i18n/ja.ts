@@ -236,7 +236,9 @@ export const ja: Catalogue = {
       updated: '更新',
       duplicate: '公開済み',
       refused: '拒否',
+      context: '参考情報',
     },
+    contextOnly: '指標を説明する情報のため、単独では公開しません',
     file: {
       label: 'CSV ファイルまたは STIX バンドル',
       empty: 'ファイルが空です。CSV ファイルには見出し行が必要です。',

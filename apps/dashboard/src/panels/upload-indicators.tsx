@@ -8,6 +8,7 @@ import {
   type FileProblem,
   type RowProblem,
 } from '../indicators/indicator-csv';
+import { STIX_CONTEXT_TYPES } from '../domain/vocabulary';
 import { useSession } from '../session/session-context';
 import { Section, Stat, Stats, TableBox, useErrorText } from '../ui/layout';
 import { useFormat } from '../ui/use-format';
@@ -21,7 +22,7 @@ const TAXII_MAX_CHARS = 1_500_000;
 interface Outcome {
   where: string;
   what: string;
-  result: 'created' | 'updated' | 'duplicate' | 'refused';
+  result: 'created' | 'updated' | 'duplicate' | 'refused' | 'context';
   detail: string;
 }
 
@@ -132,8 +133,23 @@ export function UploadIndicatorsPanel({ onPublished }: { onPublished?: () => voi
     return [...out.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o);
   }
 
-  async function sendStix(objects: unknown[]): Promise<Outcome[]> {
+  async function sendStix(all: unknown[]): Promise<Outcome[]> {
     const out: Outcome[] = [];
+    // Identities and marking definitions describe the bundle's indicators (as the CLI reads
+    // them): they are listed, not sent.
+    const isContext = (o: unknown) =>
+      (STIX_CONTEXT_TYPES as readonly string[]).includes(String((o as { type?: unknown })?.type));
+    for (const o of all.filter(isContext)) {
+      const rec = o as { id?: unknown; modified?: unknown };
+      out.push({
+        where: String(rec.id ?? ''),
+        what: typeof rec.modified === 'string' ? rec.modified : '',
+        result: 'context',
+        detail: t('upload.contextOnly'),
+      });
+    }
+    const objects = all.filter((o) => !isContext(o));
+    if (objects.length === 0) return out;
     const parts = envelopes(objects);
     for (const [n, part] of parts.entries()) {
       setBusy(t('upload.sending', { done: n * TAXII_MAX_OBJECTS, total: objects.length }));
@@ -257,11 +273,15 @@ export function UploadIndicatorsPanel({ onPublished }: { onPublished?: () => voi
               <tbody>
                 {outcomes.map((o, i) => (
                   <tr key={i} data-testid="upload-result-row" data-result={o.result}>
-                    <th scope="row" className="mono">
+                    <th scope="row" className="mono nowrap">
                       {o.where}
                     </th>
                     <td className="mono">{o.what}</td>
-                    <td className={o.result === 'refused' ? 'alert' : 'ok'}>
+                    <td
+                      className={
+                        o.result === 'refused' ? 'alert' : o.result === 'context' ? 'muted' : 'ok'
+                      }
+                    >
                       {t(`upload.result.${o.result}`)}
                     </td>
                     <td className="mono">{o.detail}</td>
