@@ -242,6 +242,15 @@ describe('the web console', () => {
     );
   }
 
+  /** The document's width: no wider than the viewport means nothing spills sideways. */
+  async function scrollWidth(page: Page): Promise<number> {
+    return page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+          .document.documentElement.scrollWidth,
+    );
+  }
+
   async function checkAndKeep(page: Page, name: string): Promise<void> {
     expect({ view: name, violations: await axeViolations(page) }).toEqual({
       view: name,
@@ -485,8 +494,30 @@ describe('the web console', () => {
           ),
         ).toBe(language);
         await checkAndKeep(page, `console-${kind}-${language}-${width}`);
+        expect({ kind, language, scrollWidth: await scrollWidth(page) }).toEqual({
+          kind,
+          language,
+          scrollWidth: width,
+        });
         await page.context().close();
       }
+    }
+    // The sign-in page itself, with the demo picker the test bus offers on this machine.
+    for (const [language, width, height] of [
+      ['en', 1280, 800],
+      ['ja', 768, 1024],
+    ] as const) {
+      const context = await browser.newContext({
+        viewport: { width, height },
+        locale: language === 'ja' ? 'ja-JP' : 'en-GB',
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${bus.base}/`);
+      await page.getByTestId('demo-picker').waitFor({ timeout: LONG });
+      await checkAndKeep(page, `console-sign-in-${language}-${width}`);
+      expect(await scrollWidth(page)).toBe(width);
+      await context.close();
     }
   });
 
