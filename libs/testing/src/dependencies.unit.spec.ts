@@ -49,7 +49,7 @@ function importedPackages(): Map<string, Use> {
     { cwd: ROOT, encoding: 'utf8' },
   )
     .split('\n')
-    .filter((f) => /\.(ts|mjs|cjs|js)$/.test(f));
+    .filter((f) => /\.(ts|tsx|mjs|cjs|js)$/.test(f));
   const found = new Map<string, Use>();
   for (const file of files) {
     let text: string;
@@ -58,7 +58,13 @@ function importedPackages(): Map<string, Use> {
     } catch {
       continue; // deleted in the working tree
     }
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+    const source = ts.createSourceFile(
+      file,
+      text,
+      ts.ScriptTarget.Latest,
+      false,
+      file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
     const note = (spec: string, typeOnly: boolean): void => {
       if (spec.startsWith('.') || spec.startsWith('node:') || spec.startsWith('@acd/')) return;
       const parts = spec.split('/');
@@ -66,9 +72,11 @@ function importedPackages(): Map<string, Use> {
       if (builtinModules.includes(name)) return;
       const seen = found.get(name);
       const use = !seen || (seen.typeOnly && !typeOnly) ? { file, typeOnly } : seen;
+      // The console's packages are bundled into static files at build time, not run by Node.
       const runtime =
         !typeOnly &&
         /^(apps|libs)\//.test(file) &&
+        !file.startsWith('apps/dashboard/') &&
         !/\.spec\.|\/testing\/|\/__fixtures__\//.test(file);
       found.set(name, { ...use, runtimeFile: seen?.runtimeFile ?? (runtime ? file : undefined) });
     };
