@@ -36,6 +36,8 @@ const PALETTE = [
 ];
 
 type Dim = 'sector' | 'type' | 'tlp';
+/** The series key of indicators whose publisher has no sector (government bodies). */
+const NO_SECTOR = '(none)';
 
 /** Every JST day from the aggregate's start to its end, so empty days show as gaps. */
 function daysOf(a: IndicatorAggregate): string[] {
@@ -61,7 +63,7 @@ function rows(
   const byDay = new Map<string, Record<string, number | string>>();
   for (const day of daysOf(a)) byDay.set(day, { day });
   for (const s of a.series) {
-    const k = String(s[dim] ?? '—');
+    const k = String(s[dim] ?? NO_SECTOR);
     keys.add(k);
     const row = byDay.get(s.day) ?? { day: s.day };
     row[k] = (Number(row[k]) || 0) + s.count;
@@ -85,7 +87,9 @@ function Chart({ aggregate, dim }: { aggregate: IndicatorAggregate; dim: Dim }) 
     dim === 'tlp'
       ? `TLP:${k}`
       : dim === 'sector'
-        ? t(`sector.${k}`, { defaultValue: k })
+        ? k === NO_SECTOR
+          ? t('volume.noSector')
+          : t(`sector.${k}`, { defaultValue: k })
         : t(`indicatorType.${k}`, { defaultValue: k });
   const title = t(`volume.by${dim === 'tlp' ? 'Tlp' : dim === 'type' ? 'Type' : 'Sector'}`);
   // TLP colours are defined on black: that chart is drawn on black, its text in white.
