@@ -43,6 +43,8 @@ if (!only) {
     sh('type-check (all code and tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0
   )
     failedSteps.push('tsc');
+  if (sh('type-check (the console)', 'npx', ['tsc', '-p', 'apps/dashboard/tsconfig.json']) !== 0)
+    failedSteps.push('tsc (console)');
 }
 if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   console.log('\n0 passed, 1 failed');

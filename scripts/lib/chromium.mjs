@@ -67,6 +67,7 @@ export function ensureChromium({
   }
   if (existsSync(system)) {
     log(`  chromium: ${system} (${versionOf(system) || 'version unknown'})`);
+    ensureJapaneseFont({ log, env });
     return system;
   }
 
@@ -104,7 +105,27 @@ export function ensureChromium({
     `  chromium: installed ${versionOf(system) || system} in ` +
       `${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
+  ensureJapaneseFont({ log, env });
   return system;
+}
+
+/**
+ * The console's Japanese view renders as boxes without a Japanese font, so its screenshots would
+ * show nothing readable. Best effort: the tests assert text, not glyphs, so a failed install
+ * only warns.
+ */
+function ensureJapaneseFont({ log, env }) {
+  const fonts = spawnSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' });
+  if (fonts.status === 0 && fonts.stdout.trim() !== '') return;
+  const asRoot = process.getuid?.() === 0;
+  const [cmd, ...prefix] = asRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
+  const install = [...prefix, 'install', '-y', '--no-install-recommends', 'fonts-ipafont-gothic'];
+  log(`  chromium: no Japanese font; running ${shown(cmd, install)}`);
+  const result = run(cmd, install, env);
+  if (!result.ok)
+    log(
+      `  chromium: WARNING: no Japanese font (${shown(cmd, install)} failed); Japanese screenshots will show boxes`,
+    );
 }
 
 // `node scripts/lib/chromium.mjs`: install (if needed) and print the executable's path.
