@@ -23,6 +23,9 @@ export type IndicatorBucket = [
 
 export const indicatorCounters: CountersSpec<IndicatorDoc> = {
   of(doc): CounterContribution[] {
+    // A time no calendar holds (never written by the bus's own processor) counts nowhere
+    // rather than stopping the projector on it.
+    if (!Number.isFinite(new Date(doc.publishedAt).getTime())) return [];
     const tlp = doc.tlp as Tlp;
     const cls = entitlementClassOf({
       publisherOrgId: doc.publisherOrgId,
