@@ -149,7 +149,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
         registered.push({
           ...org,
           sector: org.sector as string,
-          token: await admin.issueToken(org.id),
+          token: (await admin.issueMemberToken(org.id, 'duty-officer')).token,
         });
       }
     } finally {

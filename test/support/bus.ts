@@ -41,7 +41,10 @@ export interface DemoOrg {
   name: string;
   kind: string;
   sector?: string;
+  /** A personal token of the organisation's duty officer (member `duty-officer`). */
   token: string;
+  /** The organisation's own token: manages members, reads nothing confidential. */
+  adminToken?: string;
   /** For the oversight commission: one token per member. */
   members?: { id: string; token: string }[];
 }

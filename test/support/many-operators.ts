@@ -28,7 +28,13 @@ export async function registerOperators(
       const id = `${prefix}-${String(i).padStart(3, '0')}`;
       const org: Organisation = { id, name: `Scale operator ${i}`, kind: 'operator', sector };
       await admin.register(org);
-      out.push({ id, name: org.name, kind: 'operator', sector, token: await admin.issueToken(id) });
+      out.push({
+        id,
+        name: org.name,
+        kind: 'operator',
+        sector,
+        token: (await admin.issueMemberToken(id, 'duty-officer')).token,
+      });
     }
   } finally {
     await admin.close();

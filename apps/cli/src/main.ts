@@ -6,6 +6,7 @@ import { AdvisoriesTailCommand } from './advisories-tail.command';
 import { AdvisoriesCommand } from './advisories.command';
 import { AuditCommand } from './audit.command';
 import { AuditVerifyCommand } from './audit-verify.command';
+import { AuditWhoReadCommand } from './audit-who-read.command';
 import { exitCodeFor } from './exit-codes';
 import { IncidentsOpenCommand } from './incidents-open.command';
 import { IncidentsReportCommand } from './incidents-report.command';
@@ -29,6 +30,7 @@ const ACD_COMMANDS = [
   AdvisoriesAckCommand,
   AuditCommand,
   AuditVerifyCommand,
+  AuditWhoReadCommand,
 ];
 
 @Module({

@@ -29,6 +29,8 @@ import { TaxiiStatusStore } from './taxii/taxii-status.store';
 import { AggregatesController } from './console/aggregates.controller';
 import { DemoOrganisationsController } from './console/demo-organisations.controller';
 import { WhoamiController } from './console/whoami.controller';
+import { MembersController } from './identity/members.controller';
+import { ConfidentialReadInterceptor } from './audit/confidential-read';
 
 @Module({
   imports: [
@@ -61,6 +63,7 @@ import { WhoamiController } from './console/whoami.controller';
     TaxiiController,
     AggregatesController,
     WhoamiController,
+    MembersController,
     DemoOrganisationsController,
     HealthController,
   ],
@@ -76,6 +79,8 @@ import { WhoamiController } from './console/whoami.controller';
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     // Every string a request carries is well-formed Unicode, or the request answers 400.
     { provide: APP_INTERCEPTOR, useClass: WellFormedUnicodeInterceptor },
+    // Reads of confidential data are on the audit log, naming the member, before they leave.
+    { provide: APP_INTERCEPTOR, useClass: ConfidentialReadInterceptor },
   ],
 })
 export class AppModule implements NestModule {

@@ -2,7 +2,7 @@ import type { BusLogger } from '@acd/messaging';
 import { advisoryProjection } from '@acd/advisories';
 import { CheckpointStore, ProjectionRunner } from '@acd/persistence';
 import { indicatorProjection, indicatorStixProjection } from '@acd/indicators';
-import { organisationProjection } from '@acd/identity';
+import { memberTokenProjection, organisationProjection } from '@acd/identity';
 import { oversightRequestProjection } from '@acd/oversight';
 import type { Projection, ReadModelDoc } from '@acd/persistence';
 import { assetProjection, incidentProjection, reportingFileProjection } from '@acd/reporting';
@@ -14,6 +14,7 @@ import { expiringTrafficProjections, trafficSchema } from '@acd/traffic';
 // traffic read models expire after the configured retention.
 export const PROJECTIONS = [
   organisationProjection,
+  memberTokenProjection,
   indicatorProjection,
   indicatorStixProjection,
   incidentProjection,

@@ -15,6 +15,11 @@ export interface EventMetadata {
    * Absent on events written by the bus itself (schedulers) and before it was recorded.
    */
   commandFingerprint?: string;
+  /**
+   * The member (person) of `orgId` whose personal token caused the event, so every audited act
+   * names a person. Absent for an organisation's own token and for events the bus writes itself.
+   */
+  actor?: string;
 }
 
 export interface EventEnvelope<E = unknown> {

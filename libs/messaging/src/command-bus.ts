@@ -15,6 +15,8 @@ export interface SendCommand {
   commandId: string;
   data: object;
   issuer: { orgId: string; kind: string; sector: string | null };
+  /** The member whose personal token sent the command: its events name them. */
+  actor?: string;
   correlationId: string;
   idempotencyKey?: string;
   /** Digest of the request (type, aggregate, body, principal) that a retry must match. */
@@ -153,6 +155,7 @@ export class CommandBus {
             [H.orgId]: cmd.issuer.orgId,
             [H.orgKind]: cmd.issuer.kind,
             ...(cmd.issuer.sector ? { [H.orgSector]: cmd.issuer.sector } : {}),
+            ...(cmd.actor ? { [H.actor]: cmd.actor } : {}),
             [H.correlationId]: cmd.correlationId,
             [H.replyTo]: this.instanceId,
             [H.occurredAt]: new Date().toISOString(),

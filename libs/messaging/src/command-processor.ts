@@ -208,6 +208,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     let aggregateId: string;
     let issuer: { orgId: string; kind: string; sector: string | null };
     let correlationId: string;
+    let actor: string | undefined;
     try {
       if (!message.value)
         throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
@@ -228,6 +229,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       }
       aggregateId = this.context.aggregateIdOf(command);
       correlationId = header(message.headers, H.correlationId) ?? commandId ?? '';
+      actor = header(message.headers, H.actor);
     } catch (err) {
       const refusal = reply({
         aggregateId: header(message.headers, H.aggregateId) ?? '',
@@ -330,6 +332,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
           correlationId,
           causationId: id,
           ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
+          ...(actor ? { actor } : {}),
         },
         event,
       };

@@ -19,6 +19,8 @@ export const H = {
   replyTo: 'reply-to',
   orgKind: 'org-kind',
   orgSector: 'org-sector',
+  /** The member (person) of `org-id` whose personal token issued the command; absent for the organisation's own token and for the bus itself. */
+  actor: 'actor',
   dlqReason: 'dlq-reason',
   dlqError: 'dlq-error',
   dlqTopic: 'dlq-source-topic',
@@ -68,6 +70,7 @@ export function eventHeaders(m: EventMetadata): Record<string, string> {
     [H.correlationId]: m.correlationId,
     [H.causationId]: m.causationId,
     ...(m.commandFingerprint ? { [H.commandFingerprint]: m.commandFingerprint } : {}),
+    ...(m.actor ? { [H.actor]: m.actor } : {}),
   };
 }
 
@@ -81,6 +84,7 @@ export function readEventMetadata(headers: IHeaders | undefined): EventMetadata 
     throw new MissingHeaderError(`${H.occurredAt} (not an ISO-8601 instant)`);
   }
   const fingerprint = header(headers, H.commandFingerprint);
+  const actor = header(headers, H.actor);
   return {
     eventType: requireHeader(headers, H.eventType),
     eventId: requireHeader(headers, H.eventId),
@@ -91,5 +95,6 @@ export function readEventMetadata(headers: IHeaders | undefined): EventMetadata 
     correlationId: header(headers, H.correlationId) ?? '',
     causationId: header(headers, H.causationId) ?? '',
     ...(fingerprint ? { commandFingerprint: fingerprint } : {}),
+    ...(actor ? { actor } : {}),
   };
 }

@@ -161,7 +161,12 @@ export const TOPICS = {
   identityEvents: {
     name: 'acd.identity.events.v1',
     key: 'organisation id',
-    values: ['jp.acd.identity.OrganisationRegistered', 'jp.acd.identity.TokenIssued'],
+    values: [
+      'jp.acd.identity.OrganisationRegistered',
+      'jp.acd.identity.TokenIssued',
+      'jp.acd.identity.MemberTokenIssued',
+      'jp.acd.identity.MemberTokenRevoked',
+    ],
     partitions: 1,
     retentionMs: -1,
     cleanupPolicy: 'delete',

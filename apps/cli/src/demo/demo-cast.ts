@@ -6,7 +6,13 @@ export interface DemoOrgRecord {
   name: string;
   kind: OrgKind;
   sector?: Sector;
+  /**
+   * A personal token of the organisation's demo duty officer (member `duty-officer`): what the
+   * demo and the console act with, since confidential reads and audited acts must name a person.
+   */
   token: string;
+  /** The organisation's own token: it manages members' tokens and reads nothing confidential. */
+  adminToken?: string;
   /** For the oversight commission: one token per member, each naming its member. */
   members?: { id: string; token: string }[];
 }

@@ -13,6 +13,9 @@ import { kafkaSchema, loadConfig } from '@acd/config';
 import { oversightSchema } from '@acd/oversight';
 import type { DemoOrgRecord } from './demo-cast';
 
+/** The member every demo organisation's personal `token` names. */
+export const DEMO_DUTY_MEMBER = 'duty-officer';
+
 /**
  * Registers the demo organisations and writes their tokens to `file`. Run again, it keeps the
  * organisations and tokens it finds in that file, so a restart does not invalidate them.
@@ -33,7 +36,13 @@ export async function registerDemoOrganisations(file: string): Promise<DemoOrgRe
       const known = previous.find((r) => r.id === org.id);
       const fresh = !admin.isRegistered(org.id);
       await admin.register(org);
-      const token = known && !fresh ? known.token : await admin.issueToken(org.id);
+      // A file from before personal tokens holds the organisation's own token as `token`.
+      const adminToken =
+        known && !fresh ? (known.adminToken ?? known.token) : await admin.issueToken(org.id);
+      const token =
+        known && !fresh && known.adminToken
+          ? known.token
+          : (await admin.issueMemberToken(org.id, DEMO_DUTY_MEMBER)).token;
       const members =
         org.kind === 'oversight-commission'
           ? await memberTokens(admin, org.id, ACD_COMMISSION_MEMBERS, fresh ? [] : known?.members)
@@ -44,6 +53,7 @@ export async function registerDemoOrganisations(file: string): Promise<DemoOrgRe
         kind: org.kind,
         ...(org.sector ? { sector: org.sector } : {}),
         token,
+        adminToken,
         ...(members ? { members } : {}),
       });
     }
@@ -65,7 +75,10 @@ async function memberTokens(
   const out: { id: string; token: string }[] = [];
   for (const id of memberIds) {
     const known = previous.find((m) => m.id === id);
-    out.push({ id, token: known ? known.token : await admin.issueToken(orgId, id) });
+    out.push({
+      id,
+      token: known ? known.token : (await admin.issueMemberToken(orgId, id)).token,
+    });
   }
   return out;
 }

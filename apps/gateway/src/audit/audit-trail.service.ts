@@ -6,6 +6,7 @@ import type { Organisation } from '@acd/identity';
 import { eventHeaders } from '@acd/messaging';
 import type { Runtime } from '@acd/runtime';
 import { RUNTIME } from '../bus/bus.module';
+import { personalTokenRequired } from '../auth/token-kind';
 
 /** Labels whose every read is recorded (TLP 2.0: named recipients, own organisation, need to know). */
 export const AUDITED_TLPS: readonly string[] = ['RED', 'AMBER+STRICT', 'AMBER'];
@@ -58,6 +59,8 @@ export class AuditTrail implements OnModuleInit, OnApplicationShutdown {
   async recordRead(read: ReadRecord, opts: { always?: boolean } = {}): Promise<void> {
     const items = opts.always ? read.items : read.items.filter((i) => isAudited(i.tlp));
     if (items.length === 0 && !opts.always) return;
+    // Every recorded read names a person: the organisation's own token reads nothing audited.
+    if (!read.subject) throw personalTokenRequired();
     const producer = this.producer;
     if (!producer) throw new Error('audit trail not started');
     const { access_token: _token, ...query } = read.query;
@@ -87,6 +90,7 @@ export class AuditTrail implements OnModuleInit, OnApplicationShutdown {
             occurredAt: now,
             correlationId: readId,
             causationId: readId,
+            ...(read.subject ? { actor: read.subject } : {}),
           }),
         },
       ],

@@ -1,10 +1,23 @@
 import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { entryJson, entryLeafHash, type LogRecord, AuditStore } from '@acd/audit';
+import {
+  checkProvenReads,
+  entryJson,
+  entryLeafHash,
+  parsePublicKey,
+  type LogRecord,
+  AuditStore,
+} from '@acd/audit';
 import type { Organisation } from '@acd/identity';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { badRequest, ZodValidationPipe } from '../common/zod-validation.pipe';
-import { auditEntriesSchema, consistencyProofSchema, inclusionProofSchema } from './audit.schemas';
+import {
+  auditEntriesSchema,
+  consistencyProofSchema,
+  inclusionProofSchema,
+  readsOfItemSchema,
+} from './audit.schemas';
+import { PersonalTokenOnly } from '../auth/token-kind';
 import { notFound } from '../common/command-outcome';
 
 /** Whoever is not the oversight commission finds no audit log here at all. */
@@ -20,6 +33,7 @@ const present = (r: LogRecord) => ({
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly store: AuditStore) {}
@@ -69,6 +83,70 @@ export class AuditController {
     const last = page[page.length - 1];
     const next = last && last.entry.index + 1 < state.size ? last.entry.index + 1 : null;
     return { treeSize: state.size, entries: page.map(present), next };
+  }
+
+  @Get('reads')
+  @ApiOperation({
+    summary:
+      'Who read an item and when: every recorded read of `item` (an incident, asset, compliance file, oversight request, RED/AMBER indicator or advisory, flow batch...), oldest first, each with its audit entry and its inclusion proof in the tree of `head`; the server has checked each (`verified`), and `acd audit who-read` checks them again against a pinned key (oversight commission only; 404 for others)',
+  })
+  @ApiQuery({ name: 'item', required: true, description: 'the item id' })
+  @ApiQuery({ name: 'from', required: false, description: 'first audit index, default 0' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
+  async readsOf(
+    @CurrentOrg() org: Organisation,
+    @Query(new ZodValidationPipe(readsOfItemSchema))
+    q: { item: string; from: number; limit: number },
+  ) {
+    commissionOnly(org);
+    const state = await this.store.state();
+    const head = state.head;
+    if (!head || !state.publicKeyPem)
+      return { item: q.item, treeSize: 0, head: null, reads: [], next: null };
+    const size = head.treeSize;
+    const hits = await this.store.readsOf(q.item, q.from, q.limit + 1, size);
+    const page = hits.slice(0, q.limit);
+    const reads = await Promise.all(
+      page.map(async (hit) => {
+        const [record, proof] = await Promise.all([
+          this.store.entry(hit.index),
+          this.store.inclusionProof(hit.index, size),
+        ]);
+        return { hit, record, proof: proof.map((p) => p.toString('hex')) };
+      }),
+    );
+    const proven = reads
+      .filter((r) => r.record !== null)
+      .map((r) => ({ index: r.hit.index, entry: (r.record as LogRecord).entry, proof: r.proof }));
+    const checks = checkProvenReads(parsePublicKey(state.publicKeyPem), head, q.item, proven);
+    return {
+      item: q.item,
+      treeSize: size,
+      head: { ...head, keyId: state.keyId },
+      reads: proven.map((r, i) => {
+        const check = checks[i] ?? { ok: false as const, reason: 'not-in-tree', detail: '' };
+        const items = (r.entry.payload as { items?: { id: string; kind: string; tlp: string }[] })
+          .items;
+        const item = items?.find((x) => x.id === q.item);
+        const payload = r.entry.payload as { route?: string; readAt?: unknown; subject?: string };
+        return {
+          index: r.index,
+          orgId: r.entry.orgId,
+          actor: r.entry.actor ?? payload.subject ?? null,
+          route: payload.route ?? null,
+          kind: item?.kind ?? null,
+          tlp: item?.tlp ?? null,
+          readAt: r.entry.occurredAt,
+          entry: r.entry,
+          entryJson: entryJson(r.entry),
+          leafHash: entryLeafHash(r.entry).toString('hex'),
+          proof: r.proof,
+          verified: check.ok,
+          ...(check.ok ? {} : { problem: check.detail }),
+        };
+      }),
+      next: hits.length > q.limit ? (page[page.length - 1]?.index ?? 0) + 1 : null,
+    };
   }
 
   @Get('proofs/inclusion')

@@ -16,6 +16,20 @@ export const auditEntriesSchema = z
   })
   .strict();
 
+export const readsOfItemSchema = z
+  .object({
+    item: z
+      .string({ message: 'item is required: the id of the item whose readers you ask for' })
+      .min(1, 'item must not be empty')
+      .max(300, 'item must be at most 300 characters'),
+    from: count('from').min(0, 'from must be 0 or more').default(0),
+    limit: count('limit')
+      .min(1, 'limit must be 1 to 500')
+      .max(500, 'limit must be 1 to 500')
+      .default(100),
+  })
+  .strict();
+
 export const inclusionProofSchema = z
   .object({
     index: count('index').min(0, 'index must be 0 or more'),

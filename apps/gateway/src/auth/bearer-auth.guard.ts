@@ -9,6 +9,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Organisation } from '@acd/identity';
 import { OrganisationDirectory } from '@acd/identity';
+import {
+  organisationTokenRequired,
+  personalTokenRequired,
+  TOKEN_KIND,
+  type TokenKind,
+} from './token-kind';
 
 export const PUBLIC = 'acd:public';
 /** Routes that take HTTP Basic too (user: the organisation id, password: its token): TAXII's. */
@@ -16,7 +22,7 @@ export const BASIC_AUTH_ALLOWED = 'acd:basic-auth';
 
 interface AuthenticatedRequest extends Request {
   organisation?: Organisation;
-  /** The person the token names within the organisation (a commission member), if any. */
+  /** The member (person) a personal token names within the organisation; absent for its own token. */
   subject?: string;
 }
 
@@ -63,6 +69,12 @@ export class BearerAuthGuard implements CanActivate {
       throw new UnauthorizedException('unknown or revoked token');
     req.organisation = principal.organisation;
     if (principal.subject) req.subject = principal.subject;
+    const kind = this.reflector.getAllAndOverride<TokenKind | undefined>(TOKEN_KIND, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (kind === 'member' && !principal.subject) throw personalTokenRequired();
+    if (kind === 'organisation' && principal.subject) throw organisationTokenRequired();
     return true;
   }
 }
@@ -88,7 +100,7 @@ export const CurrentOrg = createParamDecorator(
   },
 );
 
-/** The person the bearer token names within its organisation; undefined for organisation tokens. */
+/** The member a personal token names within its organisation; undefined for the organisation's own token. */
 export const CurrentSubject = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): string | undefined =>
     ctx.switchToHttp().getRequest<AuthenticatedRequest>().subject,

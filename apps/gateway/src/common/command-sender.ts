@@ -97,6 +97,7 @@ export class CommandSender {
       commandId,
       data,
       issuer: { orgId: org.id, kind: org.kind, sector: org.sector ?? null },
+      ...(opts.subject ? { actor: opts.subject } : {}),
       correlationId: opts.correlationId,
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
       fingerprint: digestOf(schema, aggregateId, org.id, opts.subject ?? '', opts.requestDigest),

@@ -20,6 +20,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { PublisherNames } from './publisher-names';
 import { notFound } from '../common/command-outcome';
+import { PersonalTokenOnly } from '../auth/token-kind';
 
 const reidentifySchema = z
   .object({ reason: z.string().trim().min(10, 'state why the identity is needed').max(2000) })
@@ -27,6 +28,7 @@ const reidentifySchema = z
 
 @ApiTags('indicators')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/indicators')
 export class ReidentificationController {
   constructor(

@@ -39,6 +39,8 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { OversightCommands } from './oversight-commands.service';
 import { evidenceReferences, presentBoard, presentRequest } from './oversight.presenter';
+import { PersonalTokenOnly } from '../auth/token-kind';
+import { eachOf, param, RecordsReads } from '../audit/confidential-read';
 
 const idPipe = new ZodValidationPipe(requestIdSchema);
 
@@ -51,6 +53,7 @@ function created<T extends Accepted>(res: Response, accepted: T, location?: stri
 
 @ApiTags('oversight')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/oversight')
 export class OversightController {
   constructor(
@@ -246,6 +249,7 @@ export class OversightController {
   }
 
   @Get('requests')
+  @RecordsReads('oversight-request', eachOf('requestId'))
   @ApiOperation({
     summary:
       'Requests you may read: all for the commission, your own for the police and the SDF, collection requests for the cabinet office, approved authorisations naming you for a telecom operator; empty for everyone else',
@@ -262,6 +266,7 @@ export class OversightController {
   }
 
   @Get('operations')
+  @RecordsReads('oversight-request', eachOf('requestId'))
   @ApiOperation({
     summary:
       "An agency's view of its operations (the commission sees all): each with its approval, stage, execution, notification and report",
@@ -277,6 +282,7 @@ export class OversightController {
   }
 
   @Get('requests/:id')
+  @RecordsReads('oversight-request', param('id'))
   @ApiOperation({
     summary:
       'One request with `status` (pending, approved, denied), `expiresAt` and, for an operation, its stage; 404 when hidden or missing',
@@ -288,6 +294,11 @@ export class OversightController {
   }
 
   @Get('board')
+  @RecordsReads('oversight-request', (body) =>
+    (['pending', 'approvals', 'operations'] as const).flatMap((list) =>
+      eachOf('requestId', list)(body, {}),
+    ),
+  )
   @ApiOperation({
     summary:
       "The commission's board: pending requests with the votes so far, approvals and their expiry, operations and their state, missed emergency notifications (commission only; 404 for others)",

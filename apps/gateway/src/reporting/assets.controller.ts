@@ -40,11 +40,14 @@ import { pageCursor, presentPage } from './reporting.paging';
 import { presentAsset } from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
+import { PersonalTokenOnly } from '../auth/token-kind';
+import { param, RecordsReads } from '../audit/confidential-read';
 
 const assetIdPipe = new ZodValidationPipe(assetIdSchema);
 
 @ApiTags('assets')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/assets')
 export class AssetsController {
   constructor(
@@ -106,6 +109,11 @@ export class AssetsController {
   }
 
   @Get()
+  @RecordsReads('asset', (body) =>
+    ((body as { items?: { operatorId: string; assetId: string }[] }).items ?? []).map(
+      (a) => `${a.operatorId}/${a.assetId}`,
+    ),
+  )
   @ApiOperation({
     summary:
       'Assets you may read: your own; all for the cabinet office; your sector for a ministry',
@@ -128,6 +136,7 @@ export class AssetsController {
   }
 
   @Get(':operatorId/:assetId')
+  @RecordsReads('asset', param('operatorId', 'assetId'))
   @ApiOperation({ summary: 'One asset; 404 when it does not exist or you may not read it' })
   async get(
     @CurrentOrg() org: Organisation,

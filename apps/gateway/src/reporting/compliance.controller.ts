@@ -21,6 +21,8 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { jst, presentFile } from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
+import { PersonalTokenOnly } from '../auth/token-kind';
+import { eachOf, param, RecordsReads } from '../audit/confidential-read';
 
 const operatorPipe = new ZodValidationPipe(orgIdSchema);
 const idPipe = new ZodValidationPipe(uuidSchema);
@@ -29,6 +31,7 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 
 @ApiTags('compliance')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/compliance')
 export class ComplianceController {
   constructor(
@@ -37,6 +40,7 @@ export class ComplianceController {
   ) {}
 
   @Get('board')
+  @RecordsReads('compliance-file', eachOf('operatorId', 'operators'))
   @ApiOperation({
     summary:
       'Compliance board per operator and per sector: open incidents, next deadline, missed deadlines, open orders, penalties. The office sees every operator, a ministry its sector, an operator itself.',
@@ -54,6 +58,7 @@ export class ComplianceController {
   }
 
   @Get(':operatorId')
+  @RecordsReads('compliance-file', param('operatorId'))
   @ApiOperation({
     summary:
       "An operator's compliance file: pending and missed deadlines, cases, orders, penalties",

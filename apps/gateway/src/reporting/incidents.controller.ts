@@ -37,11 +37,14 @@ import {
 } from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
+import { PersonalTokenOnly } from '../auth/token-kind';
+import { eachOf, param, RecordsReads } from '../audit/confidential-read';
 
 const incidentIdPipe = new ZodValidationPipe(uuidSchema);
 
 @ApiTags('incidents')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/incidents')
 export class IncidentsController {
   constructor(
@@ -111,6 +114,7 @@ export class IncidentsController {
   }
 
   @Get()
+  @RecordsReads('incident', eachOf('incidentId'))
   @ApiOperation({
     summary:
       'Incidents you may read: your own; all for the cabinet office; your sector for its ministry; the police those shared with them',
@@ -137,6 +141,7 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @RecordsReads('incident', param('id'))
   @ApiOperation({
     summary:
       'One incident with its deadlines and reports; 404 when hidden or missing. Linked indicators: only those you may read now',
@@ -146,6 +151,7 @@ export class IncidentsController {
   }
 
   @Get(':id/timeline')
+  @RecordsReads('incident', param('id'))
   @ApiOperation({
     summary:
       "The incident's timeline, with every regime's deadlines marked met, missed or pending; times in UTC and JST",
@@ -155,6 +161,7 @@ export class IncidentsController {
   }
 
   @Get(':id/report')
+  @RecordsReads('incident', param('id'))
   @ApiOperation({
     summary: 'The incident rendered as a report under one regime: jp-acd, nis2 or circia',
   })

@@ -23,6 +23,7 @@ import { decodePosition, InvalidPositionError, type StreamPosition } from '@acd/
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
 import { StreamHub } from './stream-hub';
+import { PersonalTokenOnly } from '../auth/token-kind';
 
 const streamQuerySchema = z.object({
   kinds: z
@@ -39,6 +40,7 @@ export const RETRY_AFTER_SECONDS = 5;
 
 @ApiTags('stream')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/stream')
 export class StreamController {
   constructor(private readonly hub: StreamHub) {}

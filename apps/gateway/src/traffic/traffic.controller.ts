@@ -28,6 +28,7 @@ import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { FlowSubmissions } from './flow-submissions.service';
 import { matchReferences, presentMatch, presentSubmission } from './traffic.presenter';
 import { notFound } from '../common/command-outcome';
+import { PersonalTokenOnly } from '../auth/token-kind';
 
 const correlationOf = (req: Request): string => {
   const c = req.headers['x-correlation-id'];
@@ -36,6 +37,7 @@ const correlationOf = (req: Request): string => {
 
 @ApiTags('traffic')
 @ApiBearerAuth()
+@PersonalTokenOnly()
 @Controller('v1/traffic')
 export class TrafficController {
   constructor(

@@ -14,6 +14,12 @@ export interface AuditEntry {
   eventId: string;
   /** Organisation that acted (the event's `org-id`). */
   orgId: string;
+  /**
+   * The member (person) of that organisation who acted or read (the event's `actor`), when a
+   * personal token was used. Entries that name one are version 2; others stay version 1, so
+   * every entry written before keeps its exact bytes and leaf hash.
+   */
+  actor?: string;
   aggregateId: string;
   /** ISO-8601 instant of the fact (the event's `occurred-at`). */
   occurredAt: string;
@@ -24,14 +30,17 @@ export interface AuditEntry {
 }
 
 export const AUDIT_ENTRY_VERSION = 1;
+/** Entries that name the acting member. */
+export const AUDIT_ENTRY_VERSION_WITH_ACTOR = 2;
 
 export function entryJson(entry: AuditEntry): string {
   return canonicalJson({
-    v: AUDIT_ENTRY_VERSION,
+    v: entry.actor !== undefined ? AUDIT_ENTRY_VERSION_WITH_ACTOR : AUDIT_ENTRY_VERSION,
     index: entry.index,
     eventType: entry.eventType,
     eventId: entry.eventId,
     orgId: entry.orgId,
+    ...(entry.actor !== undefined ? { actor: entry.actor } : {}),
     aggregateId: entry.aggregateId,
     occurredAt: entry.occurredAt,
     source: {
@@ -55,6 +64,7 @@ export interface AuditedFact {
     orgId: string;
     aggregateId: string;
     occurredAt: Date;
+    actor?: string;
   };
   data: unknown;
   source: { topic: string; partition: number; offset: string };
@@ -67,6 +77,7 @@ export function entryOf(fact: AuditedFact, index: number): AuditEntry {
     eventType: fact.metadata.eventType,
     eventId: fact.metadata.eventId,
     orgId: fact.metadata.orgId,
+    ...(fact.metadata.actor ? { actor: fact.metadata.actor } : {}),
     aggregateId: fact.metadata.aggregateId,
     occurredAt: fact.metadata.occurredAt.toISOString(),
     source: { ...fact.source },

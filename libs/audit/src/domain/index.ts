@@ -5,3 +5,4 @@ export * from './tree-head';
 export * from './audit-entry';
 export * from './log-appender';
 export * from './log-verifier';
+export * from './read-proof';

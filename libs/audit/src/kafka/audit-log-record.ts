@@ -97,6 +97,7 @@ export function parseEntryJson(text: string, fallbackIndex: number): AuditEntry 
     eventType: str(raw.eventType),
     eventId: str(raw.eventId),
     orgId: str(raw.orgId),
+    ...(raw.actor !== undefined ? { actor: str(raw.actor) } : {}),
     aggregateId: str(raw.aggregateId),
     occurredAt: str(raw.occurredAt),
     source: {

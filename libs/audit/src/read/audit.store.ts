@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
 import {
   CompactRange,
   hashesOfPerfectNodes,
@@ -26,6 +26,8 @@ export interface AuditEntryDoc {
   eventType: string;
   eventId: string;
   orgId: string;
+  /** The acting member, for entries that name one. */
+  actor?: string;
   aggregateId: string;
   occurredAt: string;
   source: { topic: string; partition: number; offset: string };
@@ -54,6 +56,64 @@ export interface AuditStateDoc {
   updatedAt: Date;
 }
 
+/**
+ * `audit_reads`: one document per item of every recorded read (`ReadRecorded` entry), keyed
+ * `<item id>|<entry index, 12 digits>`, so "who read this item" is one `_id` range (the one index
+ * every store has) however long the log grows. Entries are fixed by their index, so a replay
+ * after a crash writes the same documents again (duplicates are ignored); a reader only trusts
+ * those below the recorded size, and checks each against the log.
+ */
+export interface AuditReadDoc {
+  _id: string;
+  itemId: string;
+  kind: string;
+  tlp: string;
+  index: number;
+  orgId: string;
+  actor: string | null;
+  route: string;
+  readAt: string;
+}
+
+const INDEX_DIGITS = 12;
+const readKey = (itemId: string, index: number): string =>
+  `${itemId}|${String(index).padStart(INDEX_DIGITS, '0')}`;
+
+/** The read-index documents of one entry (none unless it records a read). */
+export function readDocsOf(entry: AuditEntry): AuditReadDoc[] {
+  if (entry.eventType !== 'ReadRecorded') return [];
+  const p = entry.payload as {
+    subject?: unknown;
+    route?: unknown;
+    readAt?: unknown;
+    items?: unknown;
+  } | null;
+  if (!p || !Array.isArray(p.items)) return [];
+  const seen = new Set<string>();
+  const out: AuditReadDoc[] = [];
+  for (const raw of p.items as { kind?: unknown; id?: unknown; tlp?: unknown }[]) {
+    if (typeof raw?.id !== 'string' || seen.has(raw.id)) continue;
+    seen.add(raw.id);
+    out.push({
+      _id: readKey(raw.id, entry.index),
+      itemId: raw.id,
+      kind: typeof raw.kind === 'string' ? raw.kind : '',
+      tlp: typeof raw.tlp === 'string' ? raw.tlp : '',
+      index: entry.index,
+      orgId: entry.orgId,
+      actor: entry.actor ?? (typeof p.subject === 'string' ? p.subject : null),
+      route: typeof p.route === 'string' ? p.route : '',
+      readAt:
+        typeof p.readAt === 'number'
+          ? new Date(p.readAt).toISOString()
+          : typeof p.readAt === 'string'
+            ? p.readAt
+            : entry.occurredAt,
+    });
+  }
+  return out;
+}
+
 /** FerretDB v1 stalls on large write commands; 50 statements per command stays well clear. */
 const CHUNK = 50;
 
@@ -66,6 +126,10 @@ export class AuditStore {
 
   private get nodes(): Collection<AuditNodeDoc> {
     return this.db.collection<AuditNodeDoc>('audit_nodes');
+  }
+
+  private get reads(): Collection<AuditReadDoc> {
+    return this.db.collection<AuditReadDoc>('audit_reads');
   }
 
   private get stateCollection(): Collection<AuditStateDoc> {
@@ -118,6 +182,9 @@ export class AuditStore {
     }));
     for (let i = 0; i < nodeDocs.length; i += CHUNK)
       await this.nodes.insertMany(nodeDocs.slice(i, i + CHUNK), { ordered: true });
+    const readDocs = records.flatMap((r) => readDocsOf(r.entry));
+    for (let i = 0; i < readDocs.length; i += CHUNK)
+      await insertIgnoringDuplicates(this.reads, readDocs.slice(i, i + CHUNK));
     const last = records[records.length - 1];
     await this.stateCollection.updateOne(
       { _id: 'log' },
@@ -153,6 +220,24 @@ export class AuditStore {
       .limit(limit)
       .toArray();
     return docs.map(fromDoc);
+  }
+
+  /**
+   * The recorded reads of one item, oldest first, from entry index `from`: at most `limit`, and
+   * only entries the store holds (below `below`, its size).
+   */
+  async readsOf(
+    itemId: string,
+    from: number,
+    limit: number,
+    below: number,
+  ): Promise<AuditReadDoc[]> {
+    const docs = await this.reads
+      .find({ _id: { $gte: readKey(itemId, from), $lt: readKey(itemId, below) } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.filter((d) => d.itemId === itemId);
   }
 
   async entry(index: number): Promise<LogRecord | null> {
@@ -201,7 +286,10 @@ export class AuditStore {
 
   /** For `rebuild`: the store starts again from the topic's first record. */
   async drop(): Promise<void> {
-    for (const c of [this.entries, this.nodes, this.stateCollection]) await c.deleteMany({});
+    await this.entries.deleteMany({});
+    await this.nodes.deleteMany({});
+    await this.reads.deleteMany({});
+    await this.stateCollection.deleteMany({});
   }
 }
 
@@ -214,6 +302,7 @@ function toDoc(r: LogRecord & { keyId: string }): AuditEntryDoc {
     eventType: e.eventType,
     eventId: e.eventId,
     orgId: e.orgId,
+    ...(e.actor !== undefined ? { actor: e.actor } : {}),
     aggregateId: e.aggregateId,
     occurredAt: e.occurredAt,
     source: { ...e.source },
@@ -236,6 +325,7 @@ function fromDoc(d: AuditEntryDoc): LogRecord {
     eventType: d.eventType,
     eventId: d.eventId,
     orgId: d.orgId,
+    ...(d.actor !== undefined ? { actor: d.actor } : {}),
     aggregateId: d.aggregateId,
     occurredAt: d.occurredAt,
     source: {
@@ -254,4 +344,18 @@ function fromDoc(d: AuditEntryDoc): LogRecord {
       signature: d.head?.signature,
     },
   };
+}
+
+/** Inserts documents whose `_id` may already be there (a replay after a crash): those stay. */
+async function insertIgnoringDuplicates<D extends { _id: string }>(
+  collection: Collection<D>,
+  docs: D[],
+): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await collection.insertMany(docs as OptionalUnlessRequiredId<D>[], { ordered: false });
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+    if (!Array.isArray(writeErrors) || !writeErrors.every((e) => e.code === 11000)) throw err;
+  }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import { deterministicId } from '@acd/event-sourcing';
 import { generateToken, hashToken } from '../domain/token';
 import { type Organisation } from '../domain/organisation';
 import { eventHeaders, readEventMetadata, readLogToEnd } from '@acd/messaging';
+import { memberTokenIssued, memberTokenRevoked } from './member-token-records';
 import type { TopicNames, WireCodec } from '@acd/messaging';
 
 /**
@@ -87,6 +88,34 @@ export class IdentityAdmin {
       },
     );
     return token;
+  }
+
+  /**
+   * Issues a member of the organisation a personal token (a MemberTokenIssued event, revocable
+   * by the organisation). Returns it in clear, with its public id.
+   */
+  async issueMemberToken(
+    orgId: string,
+    memberId: string,
+  ): Promise<{ tokenId: string; token: string }> {
+    if (!this.isRegistered(orgId)) throw new Error(`unknown organisation ${orgId}`);
+    const issued = memberTokenIssued(this.codec, orgId, memberId, 'bus-admin');
+    await this.send(issued.record);
+    return { tokenId: issued.tokenId, token: issued.token };
+  }
+
+  /** Revokes a member token of the organisation (a no-op for an id it never issued). */
+  async revokeMemberToken(orgId: string, tokenId: string): Promise<void> {
+    await this.send(memberTokenRevoked(this.codec, orgId, tokenId, 'bus-admin'));
+  }
+
+  private async send(record: Message): Promise<void> {
+    if (!this.producer) throw new Error('IdentityAdmin not opened');
+    await this.producer.send({
+      topic: this.topics.of('identityEvents'),
+      acks: -1,
+      messages: [record],
+    });
   }
 
   private async append(

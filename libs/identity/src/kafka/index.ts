@@ -1,2 +1,3 @@
 export * from './identity-admin';
 export * from './kafka-access';
+export * from './member-token-records';

@@ -1,1 +1,2 @@
 export * from './organisation.projection';
+export * from './member-token.projection';

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import { hashToken } from '../domain/token';
 import { type Organisation } from '../domain/organisation';
 import type { Projection } from '@acd/persistence';
+import { memberTokenProjection, type MemberTokenDoc } from './member-token.projection';
 
 export type IdentityEvent =
   | {
@@ -43,7 +44,11 @@ export interface OrganisationDoc {
   registeredAt: Date;
 }
 
-/** Who presented a token: the organisation, and the person within it when the token names one. */
+/**
+ * Who presented a token: the organisation, and the member (person) within it when the token is
+ * a personal one. Without `subject` it is the organisation's own token, which manages members
+ * but may not read confidential data or act where the act must name a person.
+ */
 export interface Principal {
   organisation: Organisation;
   subject?: string;
@@ -122,14 +127,31 @@ export class OrganisationDirectory {
     const hash = hashToken(token);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.principal;
-    const doc = await this.collection.findOne({ tokenHashes: hash });
-    const subject = doc?.tokenSubjects?.[hash];
-    const principal = doc
-      ? { organisation: toOrganisation(doc), ...(subject ? { subject } : {}) }
-      : null;
+    const principal = (await this.organisationToken(hash)) ?? (await this.memberToken(hash));
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + this.ttlMs });
     return principal;
+  }
+
+  /** Forgets a token at once (this gateway revoked it); other gateways forget it within the TTL. */
+  forget(tokenHash: string): void {
+    this.cache.delete(tokenHash);
+  }
+
+  private async organisationToken(hash: string): Promise<Principal | null> {
+    const doc = await this.collection.findOne({ tokenHashes: hash });
+    if (!doc) return null;
+    const subject = doc.tokenSubjects?.[hash];
+    return { organisation: toOrganisation(doc), ...(subject ? { subject } : {}) };
+  }
+
+  private async memberToken(hash: string): Promise<Principal | null> {
+    const token = await this.db
+      .collection<MemberTokenDoc>(memberTokenProjection.collection)
+      .findOne({ tokenHash: hash, revokedAt: null });
+    if (!token) return null;
+    const org = await this.collection.findOne({ _id: token.orgId });
+    return org ? { organisation: toOrganisation(org), subject: token.memberId } : null;
   }
 
   async byId(id: string): Promise<Organisation | null> {
