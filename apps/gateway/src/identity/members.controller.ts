@@ -133,6 +133,10 @@ export class MembersController implements OnModuleInit, OnApplicationShutdown {
     await this.send(memberTokenRevoked(this.rt.codec, org.id, tokenId, 'organisation'));
     const doc = await this.tokens.one(org.id, tokenId);
     if (!doc) throw new NotFoundException(`your organisation has no member token ${tokenId}`);
+    // Answer once this gateway refuses the token: the read model has the revocation.
+    const until = Date.now() + VISIBLE_WITHIN_MS;
+    while (!(await this.tokens.one(org.id, tokenId))?.revokedAt && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     this.directory.forget(doc.tokenHash);
   }
 

@@ -114,7 +114,7 @@ export class IncidentsController {
   }
 
   @Get()
-  @RecordsReads('incident', eachOf('incidentId'))
+  @RecordsReads('incident', eachOf('id'))
   @ApiOperation({
     summary:
       'Incidents you may read: your own; all for the cabinet office; your sector for its ministry; the police those shared with them',
