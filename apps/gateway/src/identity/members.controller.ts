@@ -107,7 +107,7 @@ export class MembersController implements OnModuleInit, OnApplicationShutdown {
     // commission's own token must not be able to vote as its members.
     if (org.kind === 'oversight-commission' && this.votingMembers.includes(memberId))
       throw new ForbiddenException(
-        `${memberId} is a voting member of the commission: their token is issued by the bus administrator (acd members issue), not by the commission's own token`,
+        `${memberId} is a voting member of the commission: their token is issued by the bus administrator, not by the commission's own token`,
       );
     const now = new Date();
     const issued = memberTokenIssued(this.rt.codec, org.id, memberId, 'organisation', now);
@@ -132,7 +132,8 @@ export class MembersController implements OnModuleInit, OnApplicationShutdown {
   async revoke(@CurrentOrg() org: Organisation, @Param('tokenId', tokenIdPipe) tokenId: string) {
     await this.send(memberTokenRevoked(this.rt.codec, org.id, tokenId, 'organisation'));
     const doc = await this.tokens.one(org.id, tokenId);
-    if (!doc) throw new NotFoundException(`your organisation has no member token ${tokenId}`);
+    if (!doc?.issuedAt)
+      throw new NotFoundException(`your organisation has no member token ${tokenId}`);
     // Answer once this gateway refuses the token: the read model has the revocation.
     const until = Date.now() + VISIBLE_WITHIN_MS;
     while (!(await this.tokens.one(org.id, tokenId))?.revokedAt && Date.now() < until)

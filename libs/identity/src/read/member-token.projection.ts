@@ -35,7 +35,8 @@ export interface MemberTokenDoc {
   /** SHA-256 only: a stolen read model yields no usable token. */
   tokenHash: string;
   memberId: string;
-  issuedAt: Date;
+  /** Null for a tombstone: a revocation that came before (or without) its issue. */
+  issuedAt: Date | null;
   issuedBy: string;
   revokedAt: Date | null;
   revokedBy: string | null;
@@ -67,8 +68,23 @@ export function evolveMemberToken(
         revokedBy: null,
       };
     case 'MemberTokenRevoked':
-      // Revoking what was never issued (or another organisation's token) changes nothing.
-      if (!doc || doc.orgId !== e.data.orgId || doc.revokedAt) return null;
+      if (doc?.revokedAt) return null;
+      // A revocation ahead of its issue (a guessed or mistyped id) leaves a tombstone at
+      // version 2, so the issue, should it come, is skipped: a rebuild and a replay after a
+      // crash then agree. Another organisation's revocation lands on its own aggregate id.
+      if (!doc)
+        return {
+          _id: metadata.aggregateId,
+          version: metadata.aggregateVersion,
+          orgId: e.data.orgId,
+          tokenId: e.data.tokenId,
+          tokenHash: '',
+          memberId: '',
+          issuedAt: null,
+          issuedBy: '',
+          revokedAt: new Date(e.data.revokedAt),
+          revokedBy: e.data.revokedBy,
+        };
       return {
         ...doc,
         version: metadata.aggregateVersion,
@@ -89,7 +105,6 @@ export const memberTokenProjection: Projection<{ type: string; data: unknown }, 
     event.type === 'MemberTokenIssued' || event.type === 'MemberTokenRevoked'
       ? metadata.aggregateId
       : null,
-  documentPerAggregate: true,
   async createIndexes(collection: Collection<MemberTokenDoc>) {
     await collection.createIndex({ tokenHash: 1 });
     await collection.createIndex({ orgId: 1, memberId: 1 });
@@ -108,7 +123,7 @@ export interface MemberTokenView {
 export const memberTokenView = (d: MemberTokenDoc): MemberTokenView => ({
   tokenId: d.tokenId,
   memberId: d.memberId,
-  issuedAt: d.issuedAt.toISOString(),
+  issuedAt: d.issuedAt ? d.issuedAt.toISOString() : '',
   issuedBy: d.issuedBy,
   revokedAt: d.revokedAt ? d.revokedAt.toISOString() : null,
   revokedBy: d.revokedBy,
@@ -124,7 +139,7 @@ export class MemberTokens {
 
   async ofOrganisation(orgId: string, limit = 1_000): Promise<MemberTokenView[]> {
     const docs = await this.collection
-      .find({ orgId })
+      .find({ orgId, issuedAt: { $ne: null } })
       .sort({ memberId: 1, issuedAt: 1 })
       .limit(limit)
       .toArray();
