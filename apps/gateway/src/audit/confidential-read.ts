@@ -10,11 +10,11 @@ import type { Request } from 'express';
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { Organisation } from '@acd/identity';
 import { AuditTrail } from './audit-trail.service';
+import type { ItemsOf } from './read-items';
+
+export { eachOf, param, type ItemsOf } from './read-items';
 
 export const CONFIDENTIAL_READ = 'acd:confidential-read';
-
-/** Which items a response carries: from the path parameters and the body the handler returned. */
-export type ItemsOf = (body: unknown, params: Record<string, string>) => string[];
 
 export interface ConfidentialReadSpec {
   kind: string;
@@ -28,22 +28,6 @@ export interface ConfidentialReadSpec {
  */
 export const RecordsReads = (kind: string, ids: ItemsOf) =>
   SetMetadata(CONFIDENTIAL_READ, { kind, ids } satisfies ConfidentialReadSpec);
-
-/** The ids of one route parameter. */
-export const param =
-  (...names: string[]): ItemsOf =>
-  (_body, params) => [names.map((n) => params[n] ?? '').join('/')];
-
-/** `field` of each item of a page (`{items: [...]}`) or of a plain array. */
-export const eachOf =
-  (field: string, list = 'items'): ItemsOf =>
-  (body) => {
-    const items = Array.isArray(body) ? body : (body as Record<string, unknown> | null)?.[list];
-    if (!Array.isArray(items)) return [];
-    return items
-      .map((i) => (i as Record<string, unknown> | null)?.[field])
-      .filter((v): v is string => typeof v === 'string');
-  };
 
 @Injectable()
 export class ConfidentialReadInterceptor implements NestInterceptor {
