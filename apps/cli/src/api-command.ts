@@ -11,7 +11,7 @@ export interface ApiOptions {
 export const CONFIG_HELP = `
 Configuration:
   --url / ACD_URL      the gateway (default ${DEFAULT_URL})
-  --token / ACD_TOKEN  your organisation's bearer token (never printed)
+  --token / ACD_TOKEN  your personal bearer token (never printed)
 
 Exit codes: 0 done, 1 refused (some or all), 2 usage or configuration error, 3 bus unreachable.`;
 
