@@ -344,6 +344,23 @@ describe('audit log on real Kafka and MongoDB', () => {
     expect(await verifyStore(store, key.publicKey)).toMatchObject({ ok: true, size: 68 });
   });
 
+  it('Given the rebuilt store, when asked who read an item, then the read index names exactly the entries that recorded it', async () => {
+    const size = (await store.state()).size;
+    const reads = (await store.page(0, size, size)).filter(
+      (r) => r.entry.eventType === 'ReadRecorded',
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const r of reads) {
+      const item = (r.entry.payload as { items: { id: string }[] }).items[0]!.id;
+      const hits = await store.readsOf(item, 0, 10, size);
+      expect(hits.map((h) => h.index)).toEqual([r.entry.index]);
+      expect(hits[0]).toMatchObject({ orgId: 'op-a', route: 'GET /v1/indicators/:id' });
+      // Nothing beyond the size the store vouches for.
+      expect(await store.readsOf(item, 0, 10, r.entry.index)).toEqual([]);
+    }
+    expect(await store.readsOf('no-such-item', 0, 10, size)).toEqual([]);
+  });
+
   describe('tampering with one record on a copy of the topic is named', () => {
     async function copy(
       name: string,
