@@ -21,6 +21,8 @@ export const en = {
     network: 'The bus could not be reached. Check the connection and try again.',
     unauthorized: 'Your token is no longer accepted. Sign in again.',
     forbidden: 'Your organisation may not do this.',
+    personalTokenRequired:
+      "This needs a personal token, so that the audit log can name who read it. Sign in with a member's token; your organisation's own token issues them.",
     notFound: 'Not found, or not yours to see.',
     busy: 'The bus is busy. Try again in a moment.',
     server: 'The bus failed to answer (HTTP {{status}}). Try again later.',

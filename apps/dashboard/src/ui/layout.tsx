@@ -76,7 +76,10 @@ export function useErrorText(): (e: unknown) => string {
     if (e instanceof NetworkError) return t('errors.network');
     if (e instanceof ApiError) {
       if (e.status === 401) return t('errors.unauthorized');
-      if (e.status === 403) return t('errors.forbidden');
+      if (e.status === 403)
+        return (e.body as { code?: unknown } | null)?.code === 'personal-token-required'
+          ? t('errors.personalTokenRequired')
+          : t('errors.forbidden');
       if (e.status === 404) return t('errors.notFound');
       if (e.status === 429 || e.status === 503) return t('errors.busy');
       if (e.status >= 500) return t('errors.server', { status: e.status });
