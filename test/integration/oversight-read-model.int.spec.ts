@@ -106,6 +106,12 @@ const operation = (id: string, agency: { id: string; kind: string }) =>
         measures: ['access', 'disable-malware'],
         validFrom: T0,
         validUntil: T0 + 7 * DAY,
+        // The SDF act on the Prime Minister's order; the police carry none.
+        primeMinisterOrder:
+          agency.kind === 'sdf'
+            ? { givenAt: T0 - DAY, grounds: 'Organised attack from abroad', reference: null }
+            : null,
+        attestation: { belowArmedAttackThreshold: true, justification: null },
       },
     },
     issuer(agency),

@@ -115,6 +115,8 @@ describe('the oversight requests projection', () => {
           validFrom: T0,
           validUntil: T0 + 24 * H,
           emergencyReason: 'no time',
+          primeMinisterOrder: null,
+          attestation: { belowArmedAttackThreshold: true, justification: null },
           ...rule,
           requestedAt: T0,
         },
