@@ -4,6 +4,7 @@ import type { CommandContext } from '@acd/event-sourcing';
 import type {
   CastVote,
   ExecuteOperation,
+  OversightCommand,
   RecordEmergencyOperation,
   RequestCollectionAuthorisation,
   RequestOperationAuthorisation,
@@ -1235,5 +1236,113 @@ describe('the voting rule, on any roster and any order of votes', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('the rules of the Act, on any sequence of commands', () => {
+  const agencies = [npa, sdf] as const;
+  const targets = [home, abroad] as const;
+  const acted = (t: OperationTarget) => (t === abroad ? '203.0.113.50' : '198.51.100.7');
+
+  /** One step of an agency, a member or the clock, drawn at random. */
+  const step = fc.oneof(
+    fc.record({
+      kind: fc.constant('request' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      withOrder: fc.boolean(),
+      attested: fc.constantFrom(true, false, null),
+    }),
+    fc.record({
+      kind: fc.constant('emergency' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      withOrder: fc.boolean(),
+      consulted: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant('consult' as const), who: fc.constantFrom(...agencies) }),
+    fc.record({ kind: fc.constant('vote' as const), member: fc.constantFrom(...ROSTER) }),
+    fc.record({
+      kind: fc.constant('execute' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      emergency: fc.boolean(),
+    }),
+  );
+
+  type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
+
+  function commandOf(s: Step): [OversightCommand, Issuer] {
+    switch (s.kind) {
+      case 'request':
+        return [
+          operationCmd({
+            target: s.target,
+            primeMinisterOrder: s.withOrder ? order : null,
+            attestation:
+              s.attested === null
+                ? null
+                : { belowArmedAttackThreshold: s.attested, justification: null },
+          }),
+          s.who,
+        ];
+      case 'emergency':
+        return [
+          emergencyCmd({
+            target: s.target,
+            primeMinisterOrder: s.withOrder ? order : null,
+            consultation: s.consulted ? { consultedAt: T0 + H, summary: 'no objection' } : null,
+            execution: { ...emergencyCmd().data.execution, target: acted(s.target) },
+          }),
+          s.who,
+        ];
+      case 'consult':
+        return [
+          {
+            type: 'RecordForeignMinisterConsultation',
+            data: { requestId: ID, consultedAt: T0 + H, summary: 'no objection' },
+          },
+          s.who,
+        ];
+      case 'vote':
+        return [vote(s.member), { ...commission }];
+      case 'execute':
+        return [
+          execute({ target: acted(s.target), emergencyReason: s.emergency ? 'urgent' : null }),
+          s.who,
+        ];
+    }
+  }
+
+  it('an execution abroad never comes without a prior consultation, and no SDF request without an order', () => {
+    // Not vacuous: the runs must reach executions abroad by both agencies.
+    const executedAbroadBy = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let state = decider.initialState;
+        const log: OversightEvent[] = [];
+        for (const s of steps) {
+          const [command, issuedBy] = commandOf(s);
+          const d = decider.decide(command, state, { issuedBy, now: new Date(T0 + 4 * H) });
+          if (!d.ok) continue;
+          for (const e of d.events) {
+            state = decider.evolve(state, e);
+            log.push(e);
+          }
+        }
+        for (const [i, e] of log.entries()) {
+          if (e.type === 'OperationAuthorisationRequested') {
+            expect(e.data.attestation?.belowArmedAttackThreshold).toBe(true);
+            expect(e.data.primeMinisterOrder !== null).toBe(e.data.agencyKind === 'sdf');
+          }
+          if (e.type === 'OperationExecuted' && e.data.target === acted(abroad)) {
+            expect(log.slice(0, i).some((x) => x.type === 'ForeignMinisterConsulted')).toBe(true);
+            executedAbroadBy.add(e.data.agencyId);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect([...executedAbroadBy].sort()).toEqual([npa.orgId, sdf.orgId]);
   });
 });

@@ -1,4 +1,4 @@
-import { SchemaSet, schemasDir, TOPICS } from '@acd/messaging';
+import { encodeSingleObject, SchemaSet, schemasDir, TOPICS } from '@acd/messaging';
 import { OVERSIGHT_COMMAND_TYPES, type OversightCommand } from '../domain/oversight.commands';
 import {
   OVERSIGHT_EVENT_TYPES,
@@ -316,5 +316,27 @@ describe('the jp.acd.oversight schemas', () => {
     const decoded = set.decode(set.encode(`${NAMESPACE}.${type}`, data));
     expect(decoded.fullName).toBe(`${NAMESPACE}.${type}`);
     expect(decoded.value).toEqual(data);
+  });
+
+  describe('v1 operation requests, written before the attestation and the order', () => {
+    const {
+      primeMinisterOrder: _o,
+      attestation: _a,
+      ...v1Event
+    } = events[1]!.OperationAuthorisationRequested;
+    const {
+      primeMinisterOrder: _co,
+      attestation: _ca,
+      ...v1Command
+    } = commands[0]!.RequestOperationAuthorisation;
+
+    it.each([
+      ['OperationAuthorisationRequested', v1Event],
+      ['RequestOperationAuthorisation', v1Command],
+    ])('a v1 %s decodes into v2 with no order and no attestation (legacy)', (type, v1) => {
+      const writer = set.version(`${NAMESPACE}.${type}`, 1);
+      const decoded = set.decode(encodeSingleObject(writer, v1));
+      expect(decoded.value).toEqual({ ...v1, primeMinisterOrder: null, attestation: null });
+    });
   });
 });

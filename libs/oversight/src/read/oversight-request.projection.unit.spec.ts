@@ -185,4 +185,69 @@ describe('the oversight requests projection', () => {
     });
     expect(doc?.telecomId).toBeUndefined();
   });
+
+  describe('what an operation request rests on', () => {
+    const requested = (
+      over: Partial<Extract<OversightEvent, { type: 'OperationAuthorisationRequested' }>['data']>,
+    ): OversightEvent => ({
+      type: 'OperationAuthorisationRequested',
+      data: {
+        requestId: 'req-1',
+        agencyId: 'gov-sdf',
+        agencyKind: 'sdf',
+        target: { type: 'domain', value: 'c2.example.net', country: 'NL' },
+        justification: 'why',
+        evidence: [{ type: 'indicator', id: 'ind-1' }],
+        measures: ['access'],
+        validFrom: T0,
+        validUntil: T0 + 24 * H,
+        emergencyReason: null,
+        primeMinisterOrder: null,
+        attestation: null,
+        ...rule,
+        requestedAt: T0,
+        ...over,
+      },
+    });
+
+    it("given an SDF request with the Prime Minister's order and the attestation, then both are stored, the time as a Date", () => {
+      const doc = fold([
+        requested({
+          primeMinisterOrder: {
+            givenAt: T0 - H,
+            grounds: 'organised attack from abroad',
+            reference: 'PMO-7',
+          },
+          attestation: { belowArmedAttackThreshold: true, justification: 'no lasting effect' },
+        }),
+      ]);
+      expect(doc).toMatchObject({
+        requesterKind: 'sdf',
+        primeMinisterOrder: {
+          givenAt: new Date(T0 - H),
+          grounds: 'organised attack from abroad',
+          reference: 'PMO-7',
+        },
+        attestation: { belowArmedAttackThreshold: true, justification: 'no lasting effect' },
+      });
+    });
+
+    it('given a legacy request (written before v2), then order and attestation are null and stay so through the operation', () => {
+      const doc = fold([
+        requested({}),
+        {
+          type: 'ForeignMinisterConsulted',
+          data: {
+            requestId: 'req-1',
+            agencyId: 'gov-sdf',
+            consultedAt: T0,
+            summary: 'no objection',
+            recordedAt: T0 + H,
+          },
+        },
+      ]);
+      expect(doc).toMatchObject({ primeMinisterOrder: null, attestation: null, version: 2 });
+      expect(doc?.consultation?.summary).toBe('no objection');
+    });
+  });
 });
