@@ -1,3 +1,5 @@
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { createKafka, TopicNames, withAdmin } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { seedOversight } from '../../apps/cli/src/demo/demo-oversight';
 import { runDemoStep } from '../support/demo';
@@ -110,8 +112,26 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     measures: ['access', 'disable-malware'],
     validFrom: at(-60_000),
     validUntil: at(7 * DAY),
+    attestation: { belowArmedAttackThreshold: true },
     ...over,
   });
+
+  /** The order the SDF act on, given a minute ago. */
+  const pmOrder = {
+    givenAt: at(-60_000),
+    grounds: 'A particularly sophisticated, organised attack from abroad on defence suppliers',
+    reference: 'PMO-CD-2026-014',
+  };
+
+  /** The end offset of every partition of the oversight commands topic: what reached Kafka. */
+  const commandOffsets = async () => {
+    const cfg = loadConfig(kafkaSchema, bus.env);
+    const topic = new TopicNames(cfg.ACD_TOPIC_PREFIX).of('oversightCommands');
+    const offsets = await withAdmin(createKafka(cfg, 'e2e-oversight-offsets'), (admin) =>
+      admin.fetchTopicOffsets(topic),
+    );
+    return offsets.map((o) => `${o.partition}:${o.high}`).sort();
+  };
 
   const execution = (over: Record<string, unknown> = {}) => ({
     target: JP_ADDRESS,
@@ -408,12 +428,8 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(res.body.field).toBe('target.country');
   });
 
-  it('a target abroad: never the SDF; the police only after consulting the Foreign Minister', async () => {
+  it('a target abroad: the police act only after consulting the Foreign Minister', async () => {
     const abroad = operationBody({ target: { type: 'ip', value: US_ADDRESS } });
-    const bySdf = await bus.post('/v1/oversight/operation-requests', sdf, abroad);
-    expect(bySdf.status).toBe(403);
-    expect(bySdf.body.field).toBe('target.country');
-
     const created = await bus.post('/v1/oversight/operation-requests', npa, abroad);
     expect(created.status).toBe(201);
     const id = String(created.body.requestId);
@@ -434,8 +450,140 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(after).toMatchObject({
       target: { country: 'US' },
       stage: 'executed',
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true },
+      legacy: false,
       consultation: { summary: 'The Foreign Minister was consulted and raised no objection' },
     });
+  });
+
+  it("the SDF abroad on the Prime Minister's order: the commission sees the order and the attestation, approves, and execution waits for the Foreign Minister", async () => {
+    const created = await bus.post(
+      '/v1/oversight/operation-requests',
+      sdf,
+      operationBody({
+        target: { type: 'ip', value: US_ADDRESS },
+        primeMinisterOrder: pmOrder,
+        attestation: {
+          belowArmedAttackThreshold: true,
+          justification: 'Blocking one staging server; no kinetic or lasting effect',
+        },
+      }),
+    );
+    expect(created.status).toBe(201);
+    const id = String(created.body.requestId);
+
+    // What the members weigh when they vote: the order and the attestation, on the board.
+    const pending = await waitFor(
+      'the SDF request on the board',
+      async () => {
+        const r = await bus.get('/v1/oversight/board', member(0));
+        return (r.body.pending as Record<string, unknown>[] | undefined)?.find(
+          (p) => p.requestId === id,
+        );
+      },
+      30_000,
+      100,
+    );
+    expect(pending).toMatchObject({
+      requesterKind: 'sdf',
+      target: { country: 'US' },
+      primeMinisterOrder: {
+        givenAt: new Date(pmOrder.givenAt).toISOString(),
+        grounds: pmOrder.grounds,
+        reference: pmOrder.reference,
+      },
+      attestation: {
+        belowArmedAttackThreshold: true,
+        justification: 'Blocking one staging server; no kinetic or lasting effect',
+      },
+      legacy: false,
+    });
+    await approveByThree(id);
+
+    const act = execution({ target: US_ADDRESS });
+    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, sdf, act);
+    expect(refused.status).toBe(409);
+    expect(refused.body.field).toBe('consultation');
+    // The consultation is the requesting agency's to record: not the police's (they do not see it).
+    const byPolice = await bus.post(`/v1/oversight/requests/${id}/consultations`, npa, {
+      consultedAt: at(-5_000),
+      summary: 'x',
+    });
+    expect(byPolice.status).toBe(404);
+    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, sdf, {
+      consultedAt: at(-5_000),
+      summary: 'The Foreign Minister was consulted and raised no objection',
+    });
+    expect(consulted.status).toBe(201);
+    const done = await bus.post(`/v1/oversight/requests/${id}/execution`, sdf, act);
+    expect(done.status).toBe(201);
+    const after = await readBack(id, sdf, Number(done.body.version));
+    expect(after).toMatchObject({
+      requesterKind: 'sdf',
+      stage: 'executed',
+      status: 'approved',
+      primeMinisterOrder: { reference: pmOrder.reference },
+      consultation: { summary: 'The Foreign Minister was consulted and raised no objection' },
+    });
+  });
+
+  it('refused at the edge, naming the field, with nothing sent to Kafka: the SDF without an order, the police with one, any request without the attestation', async () => {
+    const before = await commandOffsets();
+    const abroad = { target: { type: 'ip', value: US_ADDRESS } };
+    const noAttestation = operationBody(abroad) as Record<string, unknown>;
+    delete noAttestation.attestation;
+    const attempts: [DemoOrg, string, unknown, string][] = [
+      [sdf, '/v1/oversight/operation-requests', operationBody(abroad), 'primeMinisterOrder'],
+      [
+        npa,
+        '/v1/oversight/operation-requests',
+        operationBody({ primeMinisterOrder: pmOrder }),
+        'primeMinisterOrder',
+      ],
+      [npa, '/v1/oversight/operation-requests', noAttestation, 'attestation'],
+      [
+        sdf,
+        '/v1/oversight/operation-requests',
+        operationBody({
+          primeMinisterOrder: pmOrder,
+          attestation: { belowArmedAttackThreshold: false },
+        }),
+        'attestation.belowArmedAttackThreshold',
+      ],
+      [
+        sdf,
+        '/v1/oversight/operation-requests',
+        operationBody({ primeMinisterOrder: { ...pmOrder, grounds: ' ' } }),
+        'primeMinisterOrder.grounds',
+      ],
+      [
+        sdf,
+        '/v1/oversight/emergency-operations',
+        {
+          ...operationBody({ validFrom: at(-H), validUntil: at(DAY) }),
+          emergencyReason: 'Wiper malware detonating; no time to convene',
+          execution: execution({ startedAt: at(-2_000), endedAt: at(-1_000) }),
+        },
+        'primeMinisterOrder',
+      ],
+      [
+        npa,
+        '/v1/oversight/emergency-operations',
+        {
+          ...noAttestation,
+          emergencyReason: 'Wiper malware detonating; no time to convene',
+          execution: execution({ startedAt: at(-2_000), endedAt: at(-1_000) }),
+        },
+        'attestation',
+      ],
+    ];
+    for (const [who, path, body, field] of attempts) {
+      const r = await bus.post(path, who, body);
+      expect({ who: who.id, field, status: r.status }).toEqual({ who: who.id, field, status: 400 });
+      expect(r.body.issues).toEqual([expect.objectContaining({ field })]);
+    }
+    expect(await commandOffsets()).toEqual(before);
   });
 
   it('the emergency path: acted first, the notification missed, recorded once on the board, then ratified', async () => {
