@@ -251,9 +251,16 @@ describe('the oversight read model on the real MongoDB-compatible server', () =>
       stage: 'reported',
       execution: { measuresTaken: ['access'], emergency: false },
       report: { summary: 'report' },
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true, justification: null },
     });
     const sdf = await queries.findVisible(oversight, 'op-sdf');
-    expect(sdf).toMatchObject({ status: 'pending', stage: 'executed' });
+    expect(sdf).toMatchObject({
+      status: 'pending',
+      stage: 'executed',
+      // The order round-trips the store with its time as a Date.
+      primeMinisterOrder: { givenAt: new Date(T0 - DAY), grounds: 'Organised attack from abroad' },
+    });
     expect(sdf?.emergency).toMatchObject({
       reason: 'no time',
       notifyBy: new Date(T0 + 25 * H),
