@@ -123,6 +123,42 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     reference: 'PMO-CD-2026-014',
   };
 
+  /** Waits until the commission's board lists request `id` under `list`; returns that entry. */
+  const boardEntry = (list: 'pending' | 'missedNotifications', id: string, timeoutMs = 30_000) =>
+    waitFor(
+      `request ${id} in the board's ${list}`,
+      async () => {
+        const r = await bus.get('/v1/oversight/board', member(0));
+        return (r.body[list] as Record<string, unknown>[] | undefined)?.find(
+          (e) => e.requestId === id,
+        );
+      },
+      timeoutMs,
+      250,
+    );
+
+  const CONSULTED = 'The Foreign Minister was consulted and raised no objection';
+
+  /**
+   * The rule abroad, for whichever agency asked: an approved request on a target abroad is
+   * refused until the agency records the Foreign Minister's consultation, then executed.
+   * Resolves with the request as the agency reads it afterwards.
+   */
+  const executeAbroadAfterConsulting = async (id: string, agency: DemoOrg) => {
+    const act = execution({ target: US_ADDRESS });
+    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, agency, act);
+    expect(refused.status).toBe(409);
+    expect(refused.body.field).toBe('consultation');
+    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, agency, {
+      consultedAt: at(-5_000),
+      summary: CONSULTED,
+    });
+    expect(consulted.status).toBe(201);
+    const accepted = await bus.post(`/v1/oversight/requests/${id}/execution`, agency, act);
+    expect(accepted.status).toBe(201);
+    return readBack(id, agency, Number(accepted.body.version));
+  };
+
   /** The end offset of every partition of the oversight commands topic: what reached Kafka. */
   const commandOffsets = async () => {
     const cfg = loadConfig(kafkaSchema, bus.env);
@@ -434,26 +470,14 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(created.status).toBe(201);
     const id = String(created.body.requestId);
     await approveByThree(id);
-    const act = execution({ target: US_ADDRESS });
-    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, npa, act);
-    expect(refused.status).toBe(409);
-    expect(refused.body.field).toBe('consultation');
-
-    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, npa, {
-      consultedAt: at(-5_000),
-      summary: 'The Foreign Minister was consulted and raised no objection',
-    });
-    expect(consulted.status).toBe(201);
-    const accepted = await bus.post(`/v1/oversight/requests/${id}/execution`, npa, act);
-    expect(accepted.status).toBe(201);
-    const after = await readBack(id, member(0), Number(accepted.body.version));
+    const after = await executeAbroadAfterConsulting(id, npa);
     expect(after).toMatchObject({
       target: { country: 'US' },
       stage: 'executed',
       primeMinisterOrder: null,
       attestation: { belowArmedAttackThreshold: true },
       legacy: false,
-      consultation: { summary: 'The Foreign Minister was consulted and raised no objection' },
+      consultation: { summary: CONSULTED },
     });
   });
 
@@ -474,17 +498,7 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     const id = String(created.body.requestId);
 
     // What the members weigh when they vote: the order and the attestation, on the board.
-    const pending = await waitFor(
-      'the SDF request on the board',
-      async () => {
-        const r = await bus.get('/v1/oversight/board', member(0));
-        return (r.body.pending as Record<string, unknown>[] | undefined)?.find(
-          (p) => p.requestId === id,
-        );
-      },
-      30_000,
-      100,
-    );
+    const pending = await boardEntry('pending', id);
     expect(pending).toMatchObject({
       requesterKind: 'sdf',
       target: { country: 'US' },
@@ -501,30 +515,19 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     });
     await approveByThree(id);
 
-    const act = execution({ target: US_ADDRESS });
-    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, sdf, act);
-    expect(refused.status).toBe(409);
-    expect(refused.body.field).toBe('consultation');
     // The consultation is the requesting agency's to record: not the police's (they do not see it).
     const byPolice = await bus.post(`/v1/oversight/requests/${id}/consultations`, npa, {
       consultedAt: at(-5_000),
       summary: 'x',
     });
     expect(byPolice.status).toBe(404);
-    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, sdf, {
-      consultedAt: at(-5_000),
-      summary: 'The Foreign Minister was consulted and raised no objection',
-    });
-    expect(consulted.status).toBe(201);
-    const done = await bus.post(`/v1/oversight/requests/${id}/execution`, sdf, act);
-    expect(done.status).toBe(201);
-    const after = await readBack(id, sdf, Number(done.body.version));
+    const after = await executeAbroadAfterConsulting(id, sdf);
     expect(after).toMatchObject({
       requesterKind: 'sdf',
       stage: 'executed',
       status: 'approved',
       primeMinisterOrder: { reference: pmOrder.reference },
-      consultation: { summary: 'The Foreign Minister was consulted and raised no objection' },
+      consultation: { summary: CONSULTED },
     });
   });
 
@@ -613,17 +616,7 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(retried.body).toMatchObject({ requestId: id, duplicate: true });
 
     // Nobody notified the commission within three seconds: the scheduler records the miss.
-    const missed = await waitFor(
-      'missed notification on the board',
-      async () => {
-        const r = await bus.get('/v1/oversight/board', member(0));
-        return (r.body.missedNotifications as Record<string, unknown>[] | undefined)?.find(
-          (m) => m.requestId === id,
-        );
-      },
-      60_000,
-      250,
-    );
+    const missed = await boardEntry('missedNotifications', id, 60_000);
     expect(missed).toMatchObject({ agencyId: npa.id, notifiedAt: null });
 
     // Reporting first is refused; the late notification is still recorded, as late.

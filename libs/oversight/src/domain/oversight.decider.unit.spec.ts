@@ -623,26 +623,38 @@ describe('a target abroad', () => {
       .thenRefused({ code: 'conflict', field: 'consultation' });
   });
 
-  it('the police record the consultation, then may act', () => {
-    spec
-      .given(foreign)
-      .when(
-        {
-          type: 'RecordForeignMinisterConsultation',
-          data: {
-            requestId: ID,
-            consultedAt: T0 + H,
-            summary: ' The Foreign Minister raised no objection ',
+  it.each([
+    ['the police', npa, operationRequested({ target: abroad })],
+    ['the SDF', sdf, sdfRequested({ target: abroad })],
+  ] as const)(
+    'given %s approved abroad, when they execute, then refused until they record the consultation, then accepted',
+    (_, who, requested) => {
+      const given = [requested, ...approved()];
+      const consultedBy = { ...consulted, data: { ...consulted.data, agencyId: who.orgId } };
+      spec
+        .given(given)
+        .when(execute(acted), at(who, T0 + 4 * H))
+        .thenRefused({ code: 'conflict', field: 'consultation' });
+      spec
+        .given(given)
+        .when(
+          {
+            type: 'RecordForeignMinisterConsultation',
+            data: {
+              requestId: ID,
+              consultedAt: T0 + H,
+              summary: ' The Foreign Minister raised no objection ',
+            },
           },
-        },
-        at(npa, T0 + H),
-      )
-      .then([consulted]);
-    spec
-      .given([...foreign, consulted])
-      .when(execute(acted), at(npa, T0 + 4 * H))
-      .then([executedEvent({ target: '203.0.113.50' })]);
-  });
+          at(who, T0 + H),
+        )
+        .then([consultedBy]);
+      spec
+        .given([...given, consultedBy])
+        .when(execute(acted), at(who, T0 + 4 * H))
+        .then([executedEvent({ agencyId: who.orgId, target: '203.0.113.50' })]);
+    },
+  );
 
   it('a consultation is recorded once, before acting, for a target abroad only, by the agency', () => {
     const consult = {
@@ -662,34 +674,6 @@ describe('a target abroad', () => {
       .given(foreign)
       .when({ ...consult, data: { ...consult.data, consultedAt: T0 + 5 * H } }, at(npa))
       .thenRefused({ code: 'invalid', field: 'consultedAt' });
-  });
-
-  it('the SDF likewise: refused without the consultation, executed once it is recorded', () => {
-    const sdfAbroad = [sdfRequested({ target: abroad }), ...approved()];
-    const sdfConsulted = { ...consulted, data: { ...consulted.data, agencyId: sdf.orgId } };
-    const sdfExecuted = executedEvent({ agencyId: sdf.orgId, target: '203.0.113.50' });
-    spec
-      .given(sdfAbroad)
-      .when(execute(acted), at(sdf, T0 + 4 * H))
-      .thenRefused({ code: 'conflict', field: 'consultation' });
-    spec
-      .given(sdfAbroad)
-      .when(
-        {
-          type: 'RecordForeignMinisterConsultation',
-          data: {
-            requestId: ID,
-            consultedAt: T0 + H,
-            summary: 'The Foreign Minister raised no objection',
-          },
-        },
-        at(sdf, T0 + H),
-      )
-      .then([sdfConsulted]);
-    spec
-      .given([...sdfAbroad, sdfConsulted])
-      .when(execute(acted), at(sdf, T0 + 4 * H))
-      .then([sdfExecuted]);
   });
 
   describe('in an emergency too', () => {

@@ -1,5 +1,5 @@
 import { eventIdFor, type EventEnvelope } from '@acd/event-sourcing';
-import type { OversightEvent } from '../domain/oversight.events';
+import type { OperationAuthorisationRequested, OversightEvent } from '../domain/oversight.events';
 import { evolveOversightRequestDoc } from './oversight-request.projection';
 import type { OversightRequestDoc } from './oversight-request.read-model';
 
@@ -33,6 +33,30 @@ const fold = (events: OversightEvent[]): OversightRequestDoc | null => {
 };
 
 const rule = { roster: ['member-1', 'member-2', 'member-3'], quorum: 2 };
+
+/** A police request at home, attested, as the decider records it since v2. */
+const requested = (
+  over: Partial<OperationAuthorisationRequested['data']> = {},
+): OperationAuthorisationRequested => ({
+  type: 'OperationAuthorisationRequested',
+  data: {
+    requestId: 'req-1',
+    agencyId: 'gov-npa',
+    agencyKind: 'police',
+    target: { type: 'ip', value: '198.51.100.7', country: 'JP' },
+    justification: 'why',
+    evidence: [{ type: 'indicator', id: 'ind-1' }],
+    measures: ['access'],
+    validFrom: T0,
+    validUntil: T0 + 24 * H,
+    emergencyReason: null,
+    primeMinisterOrder: null,
+    attestation: { belowArmedAttackThreshold: true, justification: null },
+    ...rule,
+    requestedAt: T0,
+    ...over,
+  },
+});
 
 describe('the oversight requests projection', () => {
   it('writes the fields the collection-authorisation lookup relies on, as Dates', () => {
@@ -102,25 +126,7 @@ describe('the oversight requests projection', () => {
 
   it('follows an emergency operation through execution, missed and late notification, and report', () => {
     const doc = fold([
-      {
-        type: 'OperationAuthorisationRequested',
-        data: {
-          requestId: 'req-1',
-          agencyId: 'gov-npa',
-          agencyKind: 'police',
-          target: { type: 'ip', value: '198.51.100.7', country: 'JP' },
-          justification: 'why',
-          evidence: [{ type: 'indicator', id: 'ind-1' }],
-          measures: ['access'],
-          validFrom: T0,
-          validUntil: T0 + 24 * H,
-          emergencyReason: 'no time',
-          primeMinisterOrder: null,
-          attestation: { belowArmedAttackThreshold: true, justification: null },
-          ...rule,
-          requestedAt: T0,
-        },
-      },
+      requested({ emergencyReason: 'no time' }),
       {
         type: 'OperationExecuted',
         data: {
@@ -187,32 +193,19 @@ describe('the oversight requests projection', () => {
   });
 
   describe('what an operation request rests on', () => {
-    const requested = (
-      over: Partial<Extract<OversightEvent, { type: 'OperationAuthorisationRequested' }>['data']>,
-    ): OversightEvent => ({
-      type: 'OperationAuthorisationRequested',
-      data: {
-        requestId: 'req-1',
+    const sdfRequested = (over: Partial<OperationAuthorisationRequested['data']>) =>
+      requested({
         agencyId: 'gov-sdf',
         agencyKind: 'sdf',
         target: { type: 'domain', value: 'c2.example.net', country: 'NL' },
-        justification: 'why',
-        evidence: [{ type: 'indicator', id: 'ind-1' }],
-        measures: ['access'],
-        validFrom: T0,
-        validUntil: T0 + 24 * H,
         emergencyReason: null,
-        primeMinisterOrder: null,
         attestation: null,
-        ...rule,
-        requestedAt: T0,
         ...over,
-      },
-    });
+      });
 
     it("given an SDF request with the Prime Minister's order and the attestation, then both are stored, the time as a Date", () => {
       const doc = fold([
-        requested({
+        sdfRequested({
           primeMinisterOrder: {
             givenAt: T0 - H,
             grounds: 'organised attack from abroad',
@@ -234,7 +227,7 @@ describe('the oversight requests projection', () => {
 
     it('given a legacy request (written before v2), then order and attestation are null and stay so through the operation', () => {
       const doc = fold([
-        requested({}),
+        sdfRequested({}),
         {
           type: 'ForeignMinisterConsulted',
           data: {
