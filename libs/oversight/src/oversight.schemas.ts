@@ -124,8 +124,14 @@ export const attestationSchema = z
 
 const operationFields = {
   target: targetSchema,
-  primeMinisterOrder: primeMinisterOrderSchema.optional(),
-  attestation: attestationSchema,
+  primeMinisterOrder: primeMinisterOrderSchema
+    .describe(
+      "The Prime Minister's order the SDF act on: required of the SDF, refused from the police",
+    )
+    .optional(),
+  attestation: attestationSchema.describe(
+    'The agency attests that the operation stays below the threshold of an armed attack',
+  ),
   justification: text(10_000),
   evidence: z.array(evidenceSchema).min(1, 'link at least one item of evidence').max(200),
   measures: z.array(z.enum(OPERATION_MEASURES)).min(1, 'name at least one measure').max(20),
