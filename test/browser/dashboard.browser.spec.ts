@@ -157,6 +157,7 @@ describe('the web console', () => {
       measures: ['access', 'disable-malware'],
       validFrom: at(-60_000),
       validUntil: at(7 * DAY),
+      attestation: { belowArmedAttackThreshold: true },
     });
     if (request.status !== 201)
       throw new Error(`request: ${request.status} ${JSON.stringify(request.body)}`);

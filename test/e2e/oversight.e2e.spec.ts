@@ -1,3 +1,5 @@
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { createKafka, TopicNames, withAdmin } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { seedOversight } from '../../apps/cli/src/demo/demo-oversight';
 import { runDemoStep } from '../support/demo';
@@ -110,8 +112,62 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     measures: ['access', 'disable-malware'],
     validFrom: at(-60_000),
     validUntil: at(7 * DAY),
+    attestation: { belowArmedAttackThreshold: true },
     ...over,
   });
+
+  /** The order the SDF act on, given a minute ago. */
+  const pmOrder = {
+    givenAt: at(-60_000),
+    grounds: 'A particularly sophisticated, organised attack from abroad on defence suppliers',
+    reference: 'PMO-CD-2026-014',
+  };
+
+  /** Waits until the commission's board lists request `id` under `list`; returns that entry. */
+  const boardEntry = (list: 'pending' | 'missedNotifications', id: string, timeoutMs = 30_000) =>
+    waitFor(
+      `request ${id} in the board's ${list}`,
+      async () => {
+        const r = await bus.get('/v1/oversight/board', member(0));
+        return (r.body[list] as Record<string, unknown>[] | undefined)?.find(
+          (e) => e.requestId === id,
+        );
+      },
+      timeoutMs,
+      250,
+    );
+
+  const CONSULTED = 'The Foreign Minister was consulted and raised no objection';
+
+  /**
+   * The rule abroad, for whichever agency asked: an approved request on a target abroad is
+   * refused until the agency records the Foreign Minister's consultation, then executed.
+   * Resolves with the request as the agency reads it afterwards.
+   */
+  const executeAbroadAfterConsulting = async (id: string, agency: DemoOrg) => {
+    const act = execution({ target: US_ADDRESS });
+    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, agency, act);
+    expect(refused.status).toBe(409);
+    expect(refused.body.field).toBe('consultation');
+    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, agency, {
+      consultedAt: at(-5_000),
+      summary: CONSULTED,
+    });
+    expect(consulted.status).toBe(201);
+    const accepted = await bus.post(`/v1/oversight/requests/${id}/execution`, agency, act);
+    expect(accepted.status).toBe(201);
+    return readBack(id, agency, Number(accepted.body.version));
+  };
+
+  /** The end offset of every partition of the oversight commands topic: what reached Kafka. */
+  const commandOffsets = async () => {
+    const cfg = loadConfig(kafkaSchema, bus.env);
+    const topic = new TopicNames(cfg.ACD_TOPIC_PREFIX).of('oversightCommands');
+    const offsets = await withAdmin(createKafka(cfg, 'e2e-oversight-offsets'), (admin) =>
+      admin.fetchTopicOffsets(topic),
+    );
+    return offsets.map((o) => `${o.partition}:${o.high}`).sort();
+  };
 
   const execution = (over: Record<string, unknown> = {}) => ({
     target: JP_ADDRESS,
@@ -408,34 +464,129 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(res.body.field).toBe('target.country');
   });
 
-  it('a target abroad: never the SDF; the police only after consulting the Foreign Minister', async () => {
+  it('a target abroad: the police act only after consulting the Foreign Minister', async () => {
     const abroad = operationBody({ target: { type: 'ip', value: US_ADDRESS } });
-    const bySdf = await bus.post('/v1/oversight/operation-requests', sdf, abroad);
-    expect(bySdf.status).toBe(403);
-    expect(bySdf.body.field).toBe('target.country');
-
     const created = await bus.post('/v1/oversight/operation-requests', npa, abroad);
     expect(created.status).toBe(201);
     const id = String(created.body.requestId);
     await approveByThree(id);
-    const act = execution({ target: US_ADDRESS });
-    const refused = await bus.post(`/v1/oversight/requests/${id}/execution`, npa, act);
-    expect(refused.status).toBe(409);
-    expect(refused.body.field).toBe('consultation');
-
-    const consulted = await bus.post(`/v1/oversight/requests/${id}/consultations`, npa, {
-      consultedAt: at(-5_000),
-      summary: 'The Foreign Minister was consulted and raised no objection',
-    });
-    expect(consulted.status).toBe(201);
-    const accepted = await bus.post(`/v1/oversight/requests/${id}/execution`, npa, act);
-    expect(accepted.status).toBe(201);
-    const after = await readBack(id, member(0), Number(accepted.body.version));
+    const after = await executeAbroadAfterConsulting(id, npa);
     expect(after).toMatchObject({
       target: { country: 'US' },
       stage: 'executed',
-      consultation: { summary: 'The Foreign Minister was consulted and raised no objection' },
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true },
+      legacy: false,
+      consultation: { summary: CONSULTED },
     });
+  });
+
+  it("the SDF abroad on the Prime Minister's order: the commission sees the order and the attestation, approves, and execution waits for the Foreign Minister", async () => {
+    const created = await bus.post(
+      '/v1/oversight/operation-requests',
+      sdf,
+      operationBody({
+        target: { type: 'ip', value: US_ADDRESS },
+        primeMinisterOrder: pmOrder,
+        attestation: {
+          belowArmedAttackThreshold: true,
+          justification: 'Blocking one staging server; no kinetic or lasting effect',
+        },
+      }),
+    );
+    expect(created.status).toBe(201);
+    const id = String(created.body.requestId);
+
+    // What the members weigh when they vote: the order and the attestation, on the board.
+    const pending = await boardEntry('pending', id);
+    expect(pending).toMatchObject({
+      requesterKind: 'sdf',
+      target: { country: 'US' },
+      primeMinisterOrder: {
+        givenAt: new Date(pmOrder.givenAt).toISOString(),
+        grounds: pmOrder.grounds,
+        reference: pmOrder.reference,
+      },
+      attestation: {
+        belowArmedAttackThreshold: true,
+        justification: 'Blocking one staging server; no kinetic or lasting effect',
+      },
+      legacy: false,
+    });
+    await approveByThree(id);
+
+    // The consultation is the requesting agency's to record: not the police's (they do not see it).
+    const byPolice = await bus.post(`/v1/oversight/requests/${id}/consultations`, npa, {
+      consultedAt: at(-5_000),
+      summary: 'x',
+    });
+    expect(byPolice.status).toBe(404);
+    const after = await executeAbroadAfterConsulting(id, sdf);
+    expect(after).toMatchObject({
+      requesterKind: 'sdf',
+      stage: 'executed',
+      status: 'approved',
+      primeMinisterOrder: { reference: pmOrder.reference },
+      consultation: { summary: CONSULTED },
+    });
+  });
+
+  it('refused at the edge, naming the field, with nothing sent to Kafka: the SDF without an order, the police with one, any request without the attestation', async () => {
+    const before = await commandOffsets();
+    const abroad = { target: { type: 'ip', value: US_ADDRESS } };
+    const noAttestation = operationBody(abroad) as Record<string, unknown>;
+    delete noAttestation.attestation;
+    const attempts: [DemoOrg, string, unknown, string][] = [
+      [sdf, '/v1/oversight/operation-requests', operationBody(abroad), 'primeMinisterOrder'],
+      [
+        npa,
+        '/v1/oversight/operation-requests',
+        operationBody({ primeMinisterOrder: pmOrder }),
+        'primeMinisterOrder',
+      ],
+      [npa, '/v1/oversight/operation-requests', noAttestation, 'attestation'],
+      [
+        sdf,
+        '/v1/oversight/operation-requests',
+        operationBody({
+          primeMinisterOrder: pmOrder,
+          attestation: { belowArmedAttackThreshold: false },
+        }),
+        'attestation.belowArmedAttackThreshold',
+      ],
+      [
+        sdf,
+        '/v1/oversight/operation-requests',
+        operationBody({ primeMinisterOrder: { ...pmOrder, grounds: ' ' } }),
+        'primeMinisterOrder.grounds',
+      ],
+      [
+        sdf,
+        '/v1/oversight/emergency-operations',
+        {
+          ...operationBody({ validFrom: at(-H), validUntil: at(DAY) }),
+          emergencyReason: 'Wiper malware detonating; no time to convene',
+          execution: execution({ startedAt: at(-2_000), endedAt: at(-1_000) }),
+        },
+        'primeMinisterOrder',
+      ],
+      [
+        npa,
+        '/v1/oversight/emergency-operations',
+        {
+          ...noAttestation,
+          emergencyReason: 'Wiper malware detonating; no time to convene',
+          execution: execution({ startedAt: at(-2_000), endedAt: at(-1_000) }),
+        },
+        'attestation',
+      ],
+    ];
+    for (const [who, path, body, field] of attempts) {
+      const r = await bus.post(path, who, body);
+      expect({ who: who.id, field, status: r.status }).toEqual({ who: who.id, field, status: 400 });
+      expect(r.body.issues).toEqual([expect.objectContaining({ field })]);
+    }
+    expect(await commandOffsets()).toEqual(before);
   });
 
   it('the emergency path: acted first, the notification missed, recorded once on the board, then ratified', async () => {
@@ -465,17 +616,7 @@ describe('oversight: authorisations, operations and the emergency path', () => {
     expect(retried.body).toMatchObject({ requestId: id, duplicate: true });
 
     // Nobody notified the commission within three seconds: the scheduler records the miss.
-    const missed = await waitFor(
-      'missed notification on the board',
-      async () => {
-        const r = await bus.get('/v1/oversight/board', member(0));
-        return (r.body.missedNotifications as Record<string, unknown>[] | undefined)?.find(
-          (m) => m.requestId === id,
-        );
-      },
-      60_000,
-      250,
-    );
+    const missed = await boardEntry('missedNotifications', id, 60_000);
     expect(missed).toMatchObject({ agencyId: npa.id, notifiedAt: null });
 
     // Reporting first is refused; the late notification is still recorded, as late.

@@ -350,6 +350,7 @@ describe('security: no existence or version oracles', () => {
         measures: ['access'],
         validFrom: at(-60_000),
         validUntil: at(24 * 3600_000),
+        attestation: { belowArmedAttackThreshold: true },
       });
     const pairs: [
       Promise<{ status: number; body: unknown }>,

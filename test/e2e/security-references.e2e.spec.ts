@@ -482,6 +482,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
       measures: ['access'],
       validFrom: new Date(Date.now() - 60_000).toISOString(),
       validUntil: inDays(7),
+      attestation: { belowArmedAttackThreshold: true },
     });
     expect(created.status).toBe(201);
     const path = `/v1/oversight/requests/${String(created.body.requestId)}`;

@@ -277,6 +277,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
       measures: ['access'],
       validFrom: at(-60_000),
       validUntil: at(7 * DAY),
+      attestation: { belowArmedAttackThreshold: true },
     });
     expect(operation.status).toBe(201);
 

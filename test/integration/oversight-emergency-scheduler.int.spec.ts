@@ -153,6 +153,8 @@ describe('emergency notification scheduler across restarts', () => {
           measures: ['access'],
           validFrom: T0,
           validUntil: T0 + 48 * HOUR,
+          primeMinisterOrder: null,
+          attestation: { belowArmedAttackThreshold: true, justification: null },
           emergencyReason: 'Attack under way',
           consultation: null,
           execution: {

@@ -106,6 +106,12 @@ const operation = (id: string, agency: { id: string; kind: string }) =>
         measures: ['access', 'disable-malware'],
         validFrom: T0,
         validUntil: T0 + 7 * DAY,
+        // The SDF act on the Prime Minister's order; the police carry none.
+        primeMinisterOrder:
+          agency.kind === 'sdf'
+            ? { givenAt: T0 - DAY, grounds: 'Organised attack from abroad', reference: null }
+            : null,
+        attestation: { belowArmedAttackThreshold: true, justification: null },
       },
     },
     issuer(agency),
@@ -245,9 +251,16 @@ describe('the oversight read model on the real MongoDB-compatible server', () =>
       stage: 'reported',
       execution: { measuresTaken: ['access'], emergency: false },
       report: { summary: 'report' },
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true, justification: null },
     });
     const sdf = await queries.findVisible(oversight, 'op-sdf');
-    expect(sdf).toMatchObject({ status: 'pending', stage: 'executed' });
+    expect(sdf).toMatchObject({
+      status: 'pending',
+      stage: 'executed',
+      // The order round-trips the store with its time as a Date.
+      primeMinisterOrder: { givenAt: new Date(T0 - DAY), grounds: 'Organised attack from abroad' },
+    });
     expect(sdf?.emergency).toMatchObject({
       reason: 'no time',
       notifyBy: new Date(T0 + 25 * H),

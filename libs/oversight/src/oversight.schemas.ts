@@ -4,9 +4,11 @@ import {
   EVIDENCE_TYPES,
   EXECUTION_OUTCOMES,
   METADATA_CATEGORIES,
+  OPERATING_AGENCY_KINDS,
   OPERATION_MEASURES,
   TARGET_TYPES,
   VOTES,
+  primeMinisterOrderRule,
 } from './domain';
 import { isoInstant, orgIdSchema, text } from '@acd/identity';
 
@@ -98,8 +100,38 @@ export const collectionRequestSchema = z
   .refine(periodInOrder, periodMessage);
 export type CollectionRequestBody = z.infer<typeof collectionRequestSchema>;
 
+/** The Prime Minister's order: required of the SDF and refused from the police (see below). */
+export const primeMinisterOrderSchema = z
+  .object({
+    givenAt: isoInstant,
+    grounds: text(10_000),
+    reference: text(200).optional(),
+  })
+  .strict();
+
+const THRESHOLD = 'attest that the operation stays below the threshold of an armed attack';
+
+/** Required on every operation request and emergency record, and only `true` is accepted. */
+export const attestationSchema = z
+  .object(
+    {
+      belowArmedAttackThreshold: z.literal(true, { error: `must be true: ${THRESHOLD}` }),
+      justification: text(2000).optional(),
+    },
+    { error: `required: ${THRESHOLD} ({"belowArmedAttackThreshold": true})` },
+  )
+  .strict();
+
 const operationFields = {
   target: targetSchema,
+  primeMinisterOrder: primeMinisterOrderSchema
+    .describe(
+      "The Prime Minister's order the SDF act on: required of the SDF, refused from the police",
+    )
+    .optional(),
+  attestation: attestationSchema.describe(
+    'The agency attests that the operation stays below the threshold of an armed attack',
+  ),
   justification: text(10_000),
   evidence: z.array(evidenceSchema).min(1, 'link at least one item of evidence').max(200),
   measures: z.array(z.enum(OPERATION_MEASURES)).min(1, 'name at least one measure').max(20),
@@ -111,6 +143,21 @@ export const operationRequestSchema = z
   .strict()
   .refine(periodInOrder, periodMessage);
 export type OperationRequestBody = z.infer<typeof operationRequestSchema>;
+
+/**
+ * The part of an operation body that depends on who sends it: the SDF must carry the Prime
+ * Minister's order and the police must not. The edge answers 400 naming `primeMinisterOrder`
+ * with the decider's own reason, for the police and the SDF only (anyone else is refused, 403,
+ * whatever the body says).
+ */
+export function agencyBodyIssue(
+  agencyKind: string,
+  body: Pick<OperationRequestBody, 'primeMinisterOrder' | 'attestation'>,
+): { field: string; reason: string } | null {
+  if (!(OPERATING_AGENCY_KINDS as readonly string[]).includes(agencyKind)) return null;
+  const reason = primeMinisterOrderRule(agencyKind, body.primeMinisterOrder !== undefined);
+  return reason ? { field: 'primeMinisterOrder', reason } : null;
+}
 
 const executionFields = {
   /** The host or network acted on: the approved target or inside it. */

@@ -38,6 +38,10 @@ export function demoOversightRequests(
       measures: ['access', 'collect-evidence', 'disable-malware'],
       validFrom: at(-HOUR),
       validUntil: at(7 * DAY),
+      attestation: {
+        belowArmedAttackThreshold: true,
+        justification: 'Disabling one criminal botnet controller; no state actor is engaged.',
+      },
     } satisfies OperationRequestBody,
     policeExecution: {
       target: '133.242.0.1',
@@ -51,19 +55,33 @@ export function demoOversightRequests(
       summary:
         'Controller disabled; 1,200 bots no longer receive commands. Logs handed to the prosecutor.',
     },
+    // Abroad: the SDF act there on the Prime Minister's order, and consult the Foreign Minister
+    // before they execute.
     sdfOperation: {
-      target: { type: 'domain', value: 'update-check.botnet-panel.example', country: 'JP' },
+      target: { type: 'domain', value: 'update-check.botnet-panel.example', country: 'NL' },
       justification: 'Staging server of an intrusion set preparing attacks on defence suppliers.',
       evidence: [{ type: 'indicator', id: evidence.sdf }],
       measures: ['access', 'block-c2-communication'],
       validFrom: at(0),
       validUntil: at(14 * DAY),
+      primeMinisterOrder: {
+        givenAt: at(-2 * HOUR),
+        grounds:
+          'A particularly sophisticated, organised intrusion set operating from abroad against defence suppliers.',
+        reference: 'PMO-CD-2026-014',
+      },
+      attestation: {
+        belowArmedAttackThreshold: true,
+        justification:
+          'Blocking command traffic of one staging server; no kinetic or lasting effect.',
+      },
     } satisfies OperationRequestBody,
   };
 }
 
 /**
- * An SDF operation request waiting for the commission (one vote cast), a police operation
+ * An SDF operation request on a server abroad, on the Prime Minister's order, waiting for the
+ * commission (one vote cast), a police operation
  * approved, executed and reported, and a live collection authorisation for the telecom operator
  * (every category, 30 days).
  */

@@ -6,6 +6,7 @@ import { publishIndicatorSchema } from '@acd/indicators';
 import {
   collectionRequestSchema,
   executionSchema,
+  agencyBodyIssue,
   operationRequestSchema,
   summarySchema,
 } from '@acd/oversight';
@@ -99,6 +100,9 @@ describe('the demo requests are what the API accepts', () => {
     expect(collectionRequestSchema.safeParse(r.collection).error).toBe(undefined);
     expect(operationRequestSchema.safeParse(r.policeOperation).error).toBe(undefined);
     expect(operationRequestSchema.safeParse(r.sdfOperation).error).toBe(undefined);
+    // Each as its agency sends it: the SDF on the Prime Minister's order, the police without one.
+    expect(agencyBodyIssue('police', r.policeOperation)).toBeNull();
+    expect(agencyBodyIssue('sdf', r.sdfOperation)).toBeNull();
     expect(executionSchema.safeParse(r.policeExecution).error).toBe(undefined);
     expect(summarySchema.safeParse(r.policeReport).error).toBe(undefined);
     expect(r.collection.telecomId).toBe('tel-nihon-backbone');

@@ -228,7 +228,18 @@ export interface OversightTarget {
   country?: string | null;
 }
 
-export interface OversightRequest {
+/**
+ * What an operation request rests on: the SDF's order of the Prime Minister (null for the
+ * police) and the attestation that it stays below an armed attack (null on a legacy request).
+ */
+export interface OperationGrounds {
+  requesterKind?: string;
+  primeMinisterOrder?: { givenAt: string | null; grounds: string; reference: string | null } | null;
+  attestation?: { belowArmedAttackThreshold: boolean; justification: string | null } | null;
+  legacy?: boolean;
+}
+
+export interface OversightRequest extends OperationGrounds {
   id: string;
   requestId: string;
   kind: 'collection' | 'operation';
@@ -272,7 +283,7 @@ export interface SignedHead {
 export interface OversightBoard {
   generatedAt: string;
   auditHead: SignedHead | null;
-  pending: {
+  pending: (OperationGrounds & {
     requestId: string;
     kind: string;
     requestedBy: string;
@@ -289,7 +300,7 @@ export interface OversightBoard {
     denials: number;
     votes: { memberId: string; vote: string; reason?: string | null; at: string | null }[];
     awaiting: string[];
-  }[];
+  })[];
   approvals: {
     requestId: string;
     kind: string;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
-import type { OversightBoard, OversightTarget } from '../api/types';
+import type { OperationGrounds, OversightBoard, OversightTarget } from '../api/types';
 import { useReloadUntil, useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import {
@@ -19,6 +19,39 @@ import { AuditHeadCheck } from './audit-head-check';
 
 export const targetText = (t?: OversightTarget) =>
   t ? `${t.value}${t.country ? ` (${t.country})` : ''}` : '';
+
+/**
+ * What an operation rests on, as the commission weighs it when it votes: the Prime Minister's
+ * order (SDF) and the attestation that it stays below an armed attack, or that a legacy request
+ * carries none.
+ */
+export function OperationGroundsLines({ g }: { g: OperationGrounds }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const order = g.primeMinisterOrder;
+  return (
+    <>
+      {order ? (
+        <p className="sub" data-testid="pm-order">
+          {t('oversight.pmOrder', { at: f.dateTime(order.givenAt), grounds: order.grounds })}
+          {order.reference
+            ? ` (${t('oversight.pmOrderReference', { reference: order.reference })})`
+            : ''}
+        </p>
+      ) : null}
+      {g.attestation?.belowArmedAttackThreshold ? (
+        <p className="sub" data-testid="attestation">
+          {t('oversight.attested')}
+          {g.attestation.justification ? ` — ${g.attestation.justification}` : ''}
+        </p>
+      ) : g.legacy ? (
+        <p className="sub" data-testid="attestation-missing">
+          {t('oversight.legacyRequest')}
+        </p>
+      ) : null}
+    </>
+  );
+}
 
 /**
  * The commission's board: requests awaiting its vote (with the votes so far), approvals and when
@@ -91,6 +124,7 @@ export function OversightBoardPanels() {
                         at: f.dateTime(p.requestedAt),
                       })}
                     </p>
+                    {p.kind === 'operation' ? <OperationGroundsLines g={p} /> : null}
                     {p.measures?.length ? (
                       <p className="sub">
                         {t('oversight.measures')}:{' '}

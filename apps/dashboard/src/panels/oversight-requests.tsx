@@ -5,7 +5,7 @@ import { useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox } from '../ui/layout';
 import { useFormat } from '../ui/use-format';
-import { targetText } from './oversight-board';
+import { OperationGroundsLines, targetText } from './oversight-board';
 
 /** An agency's authorisation requests, or its operations (`/v1/oversight/operations`). */
 export function OversightRequestsPanel({ operations = false }: { operations?: boolean }) {
@@ -69,6 +69,7 @@ export function OversightRequestsPanel({ operations = false }: { operations?: bo
                                 .join(', ')}
                             </span>
                           ) : null}
+                          {r.kind === 'operation' ? <OperationGroundsLines g={r} /> : null}
                         </th>
                         <td>
                           {t(`requestStatus.${r.status}`, { defaultValue: r.status })}

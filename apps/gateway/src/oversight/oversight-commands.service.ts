@@ -3,6 +3,7 @@ import { deterministicId } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
 import {
   OPERATING_AGENCY_KINDS,
+  agencyBodyIssue,
   type CastVote,
   type ExecuteOperation,
   type NotifyCommission,
@@ -160,12 +161,19 @@ export class OversightCommands {
     return { ...accepted, requestId, status: 'pending' };
   }
 
+  /** The 400 for what the body lacks or carries given who sends it; then the evidence (422). */
+  private async checkOperationBody(org: Organisation, b: OperationRequestBody): Promise<void> {
+    const issue = agencyBodyIssue(org.kind, b);
+    if (issue) throw badRequest([issue]);
+    await this.checkEvidence(org, b.evidence);
+  }
+
   async requestOperation(
     org: Organisation,
     b: OperationRequestBody,
     opts: CommandOptions,
   ): Promise<Requested> {
-    await this.checkEvidence(org, b.evidence);
+    await this.checkOperationBody(org, b);
     const commandId = this.sender.commandId(org, opts);
     const requestId = deterministicId('acd:oversight-request', commandId);
     const data: RequestOperationAuthorisation['data'] = {
@@ -188,7 +196,7 @@ export class OversightCommands {
     b: EmergencyOperationBody,
     opts: CommandOptions,
   ): Promise<Requested> {
-    await this.checkEvidence(org, b.evidence);
+    await this.checkOperationBody(org, b);
     const commandId = this.sender.commandId(org, opts);
     const requestId = deterministicId('acd:oversight-request', commandId);
     const data: RecordEmergencyOperation['data'] = {
@@ -285,6 +293,17 @@ export class OversightCommands {
       measures: b.measures,
       validFrom: ms(b.validFrom),
       validUntil: ms(b.validUntil),
+      primeMinisterOrder: b.primeMinisterOrder
+        ? {
+            givenAt: ms(b.primeMinisterOrder.givenAt),
+            grounds: b.primeMinisterOrder.grounds,
+            reference: b.primeMinisterOrder.reference ?? null,
+          }
+        : null,
+      attestation: {
+        belowArmedAttackThreshold: b.attestation.belowArmedAttackThreshold,
+        justification: b.attestation.justification ?? null,
+      },
     };
   }
 

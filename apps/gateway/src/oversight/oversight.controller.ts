@@ -87,14 +87,16 @@ export class OversightController {
   @Post('operation-requests')
   @ApiOperation({
     summary:
-      "Police or SDF: ask the commission to authorise an access-and-neutralisation operation. An address's country comes from the IP-to-country dataset (a contradicting `country` is 422); a target abroad is for the police only",
+      "Police or SDF: ask the commission to authorise an access-and-neutralisation operation. Every request attests `attestation.belowArmedAttackThreshold: true`; the SDF carry the Prime Minister's order (`primeMinisterOrder`), the police must not. An address's country comes from the IP-to-country dataset (a contradicting `country` is 422); a target abroad needs a consultation of the Foreign Minister before execution",
   })
   @ApiBody({ schema: openApiSchema(operationRequestSchema) })
   @ApiResponse({ status: 201, description: 'Requested; pending until the commission decides' })
   @ApiResponse({
-    status: 403,
-    description: 'Not the police or the SDF; the SDF on a target abroad',
+    status: 400,
+    description:
+      'Invalid body; no attestation (or not true); the SDF without, or the police with, `primeMinisterOrder`',
   })
+  @ApiResponse({ status: 403, description: 'Not the police or the SDF' })
   @ApiResponse({ status: 422, description: 'The declared country contradicts the dataset' })
   @CommandHeaders(false)
   async requestOperation(
@@ -111,12 +113,17 @@ export class OversightController {
   @Post('emergency-operations')
   @ApiOperation({
     summary:
-      'Police or SDF, emergency path: record an operation carried out before the commission could decide, with the request for its ratification. The commission must then be notified within ACD_EMERGENCY_NOTIFY_WITHIN of the start; a target abroad needs the consultation of the Foreign Minister',
+      "Police or SDF, emergency path: record an operation carried out before the commission could decide, with the request for its ratification. The commission must then be notified within ACD_EMERGENCY_NOTIFY_WITHIN of the start; a target abroad needs the consultation of the Foreign Minister. The attestation and, for the SDF, the Prime Minister's order are required here too: an emergency waives only the prior approval",
   })
   @ApiBody({ schema: openApiSchema(emergencyOperationSchema) })
   @ApiResponse({
     status: 201,
     description: 'Recorded: request (pending ratification) and execution',
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Invalid body; no attestation (or not true); the SDF without, or the police with, `primeMinisterOrder`',
   })
   @ApiResponse({ status: 409, description: 'Target abroad without a consultation' })
   @CommandHeaders(false)
@@ -168,7 +175,8 @@ export class OversightController {
 
   @Post('requests/:id/consultations')
   @ApiOperation({
-    summary: 'Police: record the consultation of the Foreign Minister about a target abroad',
+    summary:
+      'Police or SDF (the requesting agency): record the consultation of the Foreign Minister about a target abroad, required before execution',
   })
   @ApiBody({ schema: openApiSchema(consultationSchema) })
   @CommandHeaders(false)

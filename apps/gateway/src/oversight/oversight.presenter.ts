@@ -46,9 +46,28 @@ function readableEvidence(d: OversightRequestDoc, viewer: Organisation, terms: R
   return readableReferences(viewer, evidenceOf(d), terms).map((r) => ({ type: r.kind, id: r.id }));
 }
 
+/**
+ * What an operation request rests on, as the commission weighs it: the Prime Minister's order
+ * (the SDF's; null for the police) and the agency's attestation that the action stays below the
+ * threshold of an armed attack. A request recorded before both were required shows `legacy:
+ * true`, with a null attestation (and, from the SDF, a null order).
+ */
+function groundsView(d: OversightRequestDoc) {
+  const order = d.primeMinisterOrder ?? null;
+  const attestation = d.attestation ?? null;
+  return {
+    primeMinisterOrder: order
+      ? { givenAt: iso(order.givenAt), grounds: order.grounds, reference: order.reference }
+      : null,
+    attestation,
+    legacy: attestation === null,
+  };
+}
+
 function operationView(d: OversightRequestDoc, viewer: Organisation, terms: ReferenceTerms) {
   return {
     target: d.target,
+    ...groundsView(d),
     evidence: readableEvidence(d, viewer, terms),
     measures: d.measures,
     stage: d.stage,
@@ -168,6 +187,7 @@ export function presentBoard(
     auditHead,
     pending: b.pending.map((d) => ({
       ...summary(d),
+      ...(d.kind === 'operation' ? { requesterKind: d.requesterKind, ...groundsView(d) } : {}),
       quorum: d.quorum,
       rosterSize: d.roster.length,
       votesCast: d.votes.length,

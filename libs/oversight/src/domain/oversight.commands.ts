@@ -5,6 +5,8 @@ import type {
   Millis,
   OperationMeasure,
   OperationTarget,
+  PrimeMinisterOrder,
+  ThresholdAttestation,
   VoteChoice,
 } from './oversight.events';
 
@@ -32,6 +34,10 @@ interface OperationRequestFields {
   measures: OperationMeasure[];
   validFrom: Millis;
   validUntil: Millis;
+  /** Required of the SDF, refused from the police; null when absent. */
+  primeMinisterOrder: PrimeMinisterOrder | null;
+  /** Required and true; null when absent (a command written before v2), which is refused. */
+  attestation: ThresholdAttestation | null;
 }
 
 export type RequestOperationAuthorisation = {

@@ -25,11 +25,11 @@ import type {
 import {
   EVIDENCE_TYPES,
   EXECUTION_OUTCOMES,
-  FOREIGN_TARGET_AGENCY_KIND,
   HOME_COUNTRY,
   METADATA_CATEGORIES,
   OPERATING_AGENCY_KINDS,
   OPERATION_MEASURES,
+  ORDERED_AGENCY_KIND,
   VOTES,
   type EvidenceLink,
   type Millis,
@@ -37,6 +37,8 @@ import {
   type OperationExecuted,
   type OperationTarget,
   type OversightEvent,
+  type PrimeMinisterOrder,
+  type ThresholdAttestation,
   type VoteCast,
 } from './oversight.events';
 import {
@@ -156,17 +158,57 @@ function asOperation(r: OversightRequest, what: string): OperationRequest | Resu
 
 const isForeign = (t: OperationTarget) => t.country !== HOME_COUNTRY;
 
-/** Abroad, only the police act, and only after consulting the Foreign Minister. */
-function foreignTargetProblem(agencyKind: string, target: OperationTarget): Result | null {
-  if (isForeign(target) && agencyKind !== FOREIGN_TARGET_AGENCY_KIND) {
+/**
+ * Who carries a Prime Minister's order: the SDF always (they act only on one), the police never
+ * (their powers are their own; an order on a police request would mislead the commission). The
+ * reason it is refused, or null. The edge asks the same question, so both say the same.
+ */
+export function primeMinisterOrderRule(agencyKind: string, hasOrder: boolean): string | null {
+  if (agencyKind === ORDERED_AGENCY_KIND) {
+    return hasOrder ? null : 'required: the SDF act only on an order of the Prime Minister';
+  }
+  return hasOrder ? 'only the SDF act on an order of the Prime Minister; leave it out' : null;
+}
+
+const THRESHOLD_REASON =
+  'attest that the operation stays below the threshold of an armed attack (true)';
+
+function orderProblem(
+  agencyKind: string,
+  order: PrimeMinisterOrder | null,
+  now: Millis,
+): Result | null {
+  const rule = primeMinisterOrderRule(agencyKind, order !== null);
+  if (rule) return refuse('invalid', rule, 'primeMinisterOrder');
+  if (order === null) return null;
+  if (!Number.isFinite(order.givenAt)) {
+    return refuse('invalid', 'must be a time', 'primeMinisterOrder.givenAt');
+  }
+  if (order.givenAt > now + MAX_CLOCK_SKEW_MS) {
+    return refuse('invalid', 'must not lie in the future', 'primeMinisterOrder.givenAt');
+  }
+  return (
+    text(order.grounds, 'primeMinisterOrder.grounds') ??
+    (order.reference === null ? null : text(order.reference, 'primeMinisterOrder.reference', 200))
+  );
+}
+
+function attestationProblem(a: ThresholdAttestation | null): Result | null {
+  if (a === null) return refuse('invalid', `required: ${THRESHOLD_REASON}`, 'attestation');
+  if (a.belowArmedAttackThreshold !== true) {
     return refuse(
-      'forbidden',
-      `a target abroad (${target.country}) may be acted on only by the police`,
-      'target.country',
+      'invalid',
+      `must be true: ${THRESHOLD_REASON}`,
+      'attestation.belowArmedAttackThreshold',
     );
   }
-  return null;
+  return a.justification === null ? null : text(a.justification, 'attestation.justification', 2000);
 }
+
+const trimmedOrder = (o: PrimeMinisterOrder | null): PrimeMinisterOrder | null =>
+  o === null
+    ? null
+    : { givenAt: o.givenAt, grounds: o.grounds.trim(), reference: o.reference?.trim() ?? null };
 
 // ------------------------------------------------------------------ voting
 
@@ -259,7 +301,8 @@ export function createOversightDecider(
     if (target) return refuse('invalid', target.reason, target.field);
     if (d.measures.length === 0) return refuse('invalid', 'name at least one measure', 'measures');
     const bad =
-      foreignTargetProblem(ctx.issuedBy.kind, d.target) ??
+      attestationProblem(d.attestation) ??
+      orderProblem(ctx.issuedBy.kind, d.primeMinisterOrder, now) ??
       oneOf(d.measures, OPERATION_MEASURES, 'measures') ??
       evidenceProblem(d.evidence) ??
       text(d.justification, 'justification') ??
@@ -280,6 +323,11 @@ export function createOversightDecider(
         validFrom: d.validFrom,
         validUntil: d.validUntil,
         emergencyReason: emergencyReason === null ? null : emergencyReason.trim(),
+        primeMinisterOrder: trimmedOrder(d.primeMinisterOrder),
+        attestation: {
+          belowArmedAttackThreshold: true,
+          justification: d.attestation?.justification?.trim() ?? null,
+        },
         ...votingRule(),
         requestedAt: now,
       },
@@ -305,14 +353,13 @@ export function createOversightDecider(
 
   /**
    * The checks every execution passes, approved or not: who acts, in which order, on what,
-   * with what, and abroad only after consulting the Foreign Minister.
+   * with what, abroad (police and SDF alike) only after consulting the Foreign Minister, and
+   * for the SDF not before the Prime Minister ordered it.
    */
   function executionProblem(r: OperationRequest, e: ExecutionRecord, now: Millis): Result | null {
     if (r.execution) {
       return refuse('conflict', `the operation under request ${r.requestId} was already executed`);
     }
-    const foreign = foreignTargetProblem(r.requesterKind, r.target);
-    if (foreign) return foreign;
     if (isForeign(r.target) && !r.consultation) {
       return refuse(
         'conflict',
@@ -344,6 +391,13 @@ export function createOversightDecider(
     if (!Number.isFinite(e.startedAt)) return refuse('invalid', 'must be a time', 'startedAt');
     if (!Number.isFinite(e.endedAt)) return refuse('invalid', 'must be a time', 'endedAt');
     if (e.endedAt < e.startedAt) return refuse('invalid', 'must not precede startedAt', 'endedAt');
+    if (r.primeMinisterOrder && e.startedAt < r.primeMinisterOrder.givenAt) {
+      return refuse(
+        'invalid',
+        `must not precede the Prime Minister's order (${new Date(r.primeMinisterOrder.givenAt).toISOString()})`,
+        'startedAt',
+      );
+    }
     if (e.endedAt > now + MAX_CLOCK_SKEW_MS) {
       return refuse('invalid', 'an execution is recorded after it ended', 'endedAt');
     }
@@ -737,6 +791,8 @@ export function evolveRequest(state: OversightState, event: OversightEvent): Ove
         evidence: d.evidence,
         measures: d.measures,
         emergencyReason: d.emergencyReason,
+        primeMinisterOrder: d.primeMinisterOrder,
+        attestation: d.attestation,
         consultation: null,
         execution: null,
         notification: null,

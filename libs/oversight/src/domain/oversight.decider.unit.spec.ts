@@ -4,6 +4,7 @@ import type { CommandContext } from '@acd/event-sourcing';
 import type {
   CastVote,
   ExecuteOperation,
+  OversightCommand,
   RecordEmergencyOperation,
   RequestCollectionAuthorisation,
   RequestOperationAuthorisation,
@@ -16,6 +17,7 @@ import type {
   OperationExecuted,
   OperationTarget,
   OversightEvent,
+  PrimeMinisterOrder,
   VoteChoice,
 } from './oversight.events';
 
@@ -104,6 +106,8 @@ const operationCmd = (
     measures: ['disable-malware', 'access'],
     validFrom: T0,
     validUntil: T0 + 7 * DAY,
+    primeMinisterOrder: null,
+    attestation: { belowArmedAttackThreshold: true, justification: null },
     ...over,
   },
 });
@@ -126,12 +130,30 @@ const operationRequested = (
     validFrom: T0,
     validUntil: T0 + 7 * DAY,
     emergencyReason: null,
+    primeMinisterOrder: null,
+    attestation: { belowArmedAttackThreshold: true, justification: null },
     roster: ROSTER,
     quorum: 3,
     requestedAt: T0,
     ...over,
   },
 });
+
+/** The order the SDF act on: given an hour before the spec's clock starts. */
+const order: PrimeMinisterOrder = {
+  givenAt: T0 - H,
+  grounds: 'A particularly sophisticated, organised attack from abroad on defence suppliers',
+  reference: 'PMO-CD-2026-014',
+};
+
+/** An SDF request as the decider records it: the police fixture, from the SDF, with the order. */
+const sdfRequested = (over: Partial<OperationAuthorisationRequested['data']> = {}) =>
+  operationRequested({
+    agencyId: sdf.orgId,
+    agencyKind: 'sdf',
+    primeMinisterOrder: order,
+    ...over,
+  });
 
 const voted = (memberId: string, vote: VoteChoice, t = T0 + H): OversightEvent => ({
   type: 'VoteCast',
@@ -435,20 +457,6 @@ describe('requesting an operation', () => {
     spec.given([]).when(operationCmd(), { issuedBy: npa }).then([operationRequested()]);
   });
 
-  it('the SDF request one on a target in Japan', () => {
-    spec
-      .given([])
-      .when(operationCmd(), { issuedBy: sdf })
-      .then([operationRequested({ agencyId: sdf.orgId, agencyKind: 'sdf' })]);
-  });
-
-  it('the SDF may not request one on a target abroad', () => {
-    spec
-      .given([])
-      .when(operationCmd({ target: abroad }), { issuedBy: sdf })
-      .thenRefused({ code: 'forbidden', field: 'target.country' });
-  });
-
   it.each([nco, commission, telecom, kanto])('%o may not request one', (who) => {
     spec.given([]).when(operationCmd(), { issuedBy: who }).thenRefused({ code: 'forbidden' });
   });
@@ -615,26 +623,38 @@ describe('a target abroad', () => {
       .thenRefused({ code: 'conflict', field: 'consultation' });
   });
 
-  it('the police record the consultation, then may act', () => {
-    spec
-      .given(foreign)
-      .when(
-        {
-          type: 'RecordForeignMinisterConsultation',
-          data: {
-            requestId: ID,
-            consultedAt: T0 + H,
-            summary: ' The Foreign Minister raised no objection ',
+  it.each([
+    ['the police', npa, operationRequested({ target: abroad })],
+    ['the SDF', sdf, sdfRequested({ target: abroad })],
+  ] as const)(
+    'given %s approved abroad, when they execute, then refused until they record the consultation, then accepted',
+    (_, who, requested) => {
+      const given = [requested, ...approved()];
+      const consultedBy = { ...consulted, data: { ...consulted.data, agencyId: who.orgId } };
+      spec
+        .given(given)
+        .when(execute(acted), at(who, T0 + 4 * H))
+        .thenRefused({ code: 'conflict', field: 'consultation' });
+      spec
+        .given(given)
+        .when(
+          {
+            type: 'RecordForeignMinisterConsultation',
+            data: {
+              requestId: ID,
+              consultedAt: T0 + H,
+              summary: ' The Foreign Minister raised no objection ',
+            },
           },
-        },
-        at(npa, T0 + H),
-      )
-      .then([consulted]);
-    spec
-      .given([...foreign, consulted])
-      .when(execute(acted), at(npa, T0 + 4 * H))
-      .then([executedEvent({ target: '203.0.113.50' })]);
-  });
+          at(who, T0 + H),
+        )
+        .then([consultedBy]);
+      spec
+        .given([...given, consultedBy])
+        .when(execute(acted), at(who, T0 + 4 * H))
+        .then([executedEvent({ agencyId: who.orgId, target: '203.0.113.50' })]);
+    },
+  );
 
   it('a consultation is recorded once, before acting, for a target abroad only, by the agency', () => {
     const consult = {
@@ -656,47 +676,215 @@ describe('a target abroad', () => {
       .thenRefused({ code: 'invalid', field: 'consultedAt' });
   });
 
-  it('the SDF never act abroad, even on state that says they requested it', () => {
-    const sdfAbroad = [
-      operationRequested({ agencyId: sdf.orgId, agencyKind: 'sdf', target: abroad }),
-      ...approved(),
-      { ...consulted, data: { ...consulted.data, agencyId: sdf.orgId } },
-    ];
-    spec
-      .given(sdfAbroad)
-      .when(execute(acted), at(sdf, T0 + 4 * H))
-      .thenRefused({ code: 'forbidden', field: 'target.country' });
-  });
-
-  it('in an emergency too: refused without a consultation, accepted with one', () => {
+  describe('in an emergency too', () => {
     const { target: _t, ...execution } = emergencyCmd().data.execution;
-    const abroadEmergency = (consultation: RecordEmergencyOperation['data']['consultation']) =>
+    const abroadEmergency = (
+      consultation: RecordEmergencyOperation['data']['consultation'],
+      over: Partial<RecordEmergencyOperation['data']> = {},
+    ) =>
       emergencyCmd({
         target: abroad,
         consultation,
         execution: { ...execution, target: '203.0.113.50' },
+        ...over,
       });
+    const types = (issuedBy: typeof npa, cmd: RecordEmergencyOperation) => {
+      const d = decider.decide(cmd, decider.initialState, { issuedBy, now: new Date(T0 + 4 * H) });
+      return d.ok ? d.events.map((e) => e.type) : d;
+    };
+
+    it.each([
+      ['the police', npa, null],
+      ['the SDF', sdf, order],
+    ] as const)(
+      'given %s acting first abroad, when no consultation is recorded, then refused; with one, recorded',
+      (_, who, primeMinisterOrder) => {
+        spec
+          .given([])
+          .when(abroadEmergency(null, { primeMinisterOrder }), at(who, T0 + 4 * H))
+          .thenRefused({ code: 'conflict', field: 'consultation' });
+        expect(
+          types(
+            who,
+            abroadEmergency(
+              { consultedAt: T0 + H, summary: 'no objection' },
+              { primeMinisterOrder },
+            ),
+          ),
+        ).toEqual([
+          'OperationAuthorisationRequested',
+          'ForeignMinisterConsulted',
+          'OperationExecuted',
+        ]);
+      },
+    );
+  });
+});
+
+// ------------------------------------------------------------------ the SDF
+
+describe('the SDF act on an order of the Prime Minister', () => {
+  it('given an SDF request with the order for a target abroad, then it is recorded with the order', () => {
     spec
       .given([])
-      .when(abroadEmergency(null), at(npa, T0 + 4 * H))
-      .thenRefused({ code: 'conflict', field: 'consultation' });
-    const decision = decider.decide(
-      abroadEmergency({ consultedAt: T0 + H, summary: 'no objection' }),
-      decider.initialState,
-      { issuedBy: npa, now: new Date(T0 + 4 * H) },
-    );
-    expect(decision.ok && decision.events.map((e) => e.type)).toEqual([
-      'OperationAuthorisationRequested',
-      'ForeignMinisterConsulted',
-      'OperationExecuted',
-    ]);
+      .when(operationCmd({ target: abroad, primeMinisterOrder: order }), { issuedBy: sdf })
+      .then([sdfRequested({ target: abroad })]);
+  });
+
+  it('given an SDF request on a target in Japan, the order is required all the same', () => {
+    spec
+      .given([])
+      .when(operationCmd({ primeMinisterOrder: order }), { issuedBy: sdf })
+      .then([sdfRequested()]);
+    spec
+      .given([])
+      .when(operationCmd(), { issuedBy: sdf })
+      .thenRefused({
+        code: 'invalid',
+        field: 'primeMinisterOrder',
+        reason: expect.stringContaining('order of the Prime Minister'),
+      });
+  });
+
+  it('given an SDF request without the order, abroad or in an emergency, then refused naming it', () => {
+    spec
+      .given([])
+      .when(operationCmd({ target: abroad }), { issuedBy: sdf })
+      .thenRefused({ code: 'invalid', field: 'primeMinisterOrder' });
+    spec
+      .given([])
+      .when(emergencyCmd(), at(sdf, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field: 'primeMinisterOrder' });
+  });
+
+  it('given an SDF emergency with the order, then acting first is recorded, order included', () => {
+    const d = decider.decide(emergencyCmd({ primeMinisterOrder: order }), decider.initialState, {
+      issuedBy: sdf,
+      now: new Date(T0 + 4 * H),
+    });
+    expect(d.ok && d.events[0]).toMatchObject({
+      type: 'OperationAuthorisationRequested',
+      data: { agencyKind: 'sdf', primeMinisterOrder: order },
+    });
+  });
+
+  it('given a police request carrying an order, then refused: the police act on their own powers', () => {
+    spec
+      .given([])
+      .when(operationCmd({ primeMinisterOrder: order }), { issuedBy: npa })
+      .thenRefused({
+        code: 'invalid',
+        field: 'primeMinisterOrder',
+        reason: expect.stringContaining('only the SDF'),
+      });
+  });
+
+  it.each<[string, Partial<PrimeMinisterOrder>, string]>([
+    ['a blank grounds', { grounds: '  ' }, 'primeMinisterOrder.grounds'],
+    ['an order given in the future', { givenAt: T0 + H }, 'primeMinisterOrder.givenAt'],
+    ['no time at all', { givenAt: Number.NaN }, 'primeMinisterOrder.givenAt'],
+    ['a blank reference', { reference: ' ' }, 'primeMinisterOrder.reference'],
+  ])('refuses an order with %s', (_, over, field) => {
+    spec
+      .given([])
+      .when(operationCmd({ primeMinisterOrder: { ...order, ...over } }), { issuedBy: sdf })
+      .thenRefused({ code: 'invalid', field });
+  });
+
+  it('given an approved SDF request, when the SDF say they began before the order, then refused', () => {
+    spec
+      .given([
+        sdfRequested({ primeMinisterOrder: { ...order, givenAt: T0 + 2 * H } }),
+        ...approved(),
+      ])
+      .when(execute({ startedAt: T0 + H }), at(sdf, T0 + 4 * H))
+      .thenRefused({ code: 'invalid', field: 'startedAt' });
+    spec
+      .given([sdfRequested(), ...approved()])
+      .when(execute(), at(sdf, T0 + 4 * H))
+      .then([executedEvent({ agencyId: sdf.orgId })]);
+  });
+});
+
+// ------------------------------------------------------------------ below an armed attack
+
+describe('every request attests that it stays below the threshold of an armed attack', () => {
+  it.each([
+    ['missing', null, 'attestation'],
+    [
+      'false',
+      { belowArmedAttackThreshold: false, justification: null },
+      'attestation.belowArmedAttackThreshold',
+    ],
+    [
+      'with a blank justification',
+      { belowArmedAttackThreshold: true, justification: ' ' },
+      'attestation.justification',
+    ],
+  ] as const)(
+    'given the attestation %s, then a request and an emergency record are refused',
+    (_, attestation, field) => {
+      spec
+        .given([])
+        .when(operationCmd({ attestation }), { issuedBy: npa })
+        .thenRefused({ code: 'invalid', field });
+      spec
+        .given([])
+        .when(emergencyCmd({ attestation }), at(npa, T0 + 4 * H))
+        .thenRefused({ code: 'invalid', field });
+      spec
+        .given([])
+        .when(operationCmd({ attestation, primeMinisterOrder: order }), { issuedBy: sdf })
+        .thenRefused({ code: 'invalid', field });
+    },
+  );
+
+  it('given a justification, then it is recorded trimmed with the attestation', () => {
     spec
       .given([])
       .when(
-        emergencyCmd({ target: abroad, execution: { ...execution, target: '203.0.113.50' } }),
-        at(sdf, T0 + 4 * H),
+        operationCmd({
+          attestation: { belowArmedAttackThreshold: true, justification: ' No lasting effect ' },
+        }),
+        { issuedBy: npa },
       )
-      .thenRefused({ code: 'forbidden', field: 'target.country' });
+      .then([
+        operationRequested({
+          attestation: { belowArmedAttackThreshold: true, justification: 'No lasting effect' },
+        }),
+      ]);
+  });
+});
+
+// ------------------------------------------------------------------ legacy events
+
+describe('requests recorded before v2 (no attestation, no order) still fold', () => {
+  const legacy = (over: Partial<OperationAuthorisationRequested['data']> = {}) =>
+    operationRequested({ attestation: null, primeMinisterOrder: null, ...over });
+
+  it('given a legacy police request, then it is voted on, executed and reported as before', () => {
+    spec
+      .given([legacy(), ...approved()])
+      .when(execute(), at(npa, T0 + 4 * H))
+      .then([executedEvent()]);
+  });
+
+  it('given a legacy SDF request, then its state shows no order and no attestation', () => {
+    const state = [legacy({ agencyId: sdf.orgId, agencyKind: 'sdf' }), ...approved()].reduce(
+      decider.evolve,
+      decider.initialState,
+    );
+    expect(state).toMatchObject({
+      kind: 'operation',
+      requesterKind: 'sdf',
+      decision: 'approved',
+      primeMinisterOrder: null,
+      attestation: null,
+    });
+    spec
+      .given([legacy({ agencyId: sdf.orgId, agencyKind: 'sdf' }), ...approved()])
+      .when(execute(), at(sdf, T0 + 4 * H))
+      .then([executedEvent({ agencyId: sdf.orgId })]);
   });
 });
 
@@ -1032,5 +1220,113 @@ describe('the voting rule, on any roster and any order of votes', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('the rules of the Act, on any sequence of commands', () => {
+  const agencies = [npa, sdf] as const;
+  const targets = [home, abroad] as const;
+  const acted = (t: OperationTarget) => (t === abroad ? '203.0.113.50' : '198.51.100.7');
+
+  /** One step of an agency, a member or the clock, drawn at random. */
+  const step = fc.oneof(
+    fc.record({
+      kind: fc.constant('request' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      withOrder: fc.boolean(),
+      attested: fc.constantFrom(true, false, null),
+    }),
+    fc.record({
+      kind: fc.constant('emergency' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      withOrder: fc.boolean(),
+      consulted: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant('consult' as const), who: fc.constantFrom(...agencies) }),
+    fc.record({ kind: fc.constant('vote' as const), member: fc.constantFrom(...ROSTER) }),
+    fc.record({
+      kind: fc.constant('execute' as const),
+      who: fc.constantFrom(...agencies),
+      target: fc.constantFrom(...targets),
+      emergency: fc.boolean(),
+    }),
+  );
+
+  type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
+
+  function commandOf(s: Step): [OversightCommand, Issuer] {
+    switch (s.kind) {
+      case 'request':
+        return [
+          operationCmd({
+            target: s.target,
+            primeMinisterOrder: s.withOrder ? order : null,
+            attestation:
+              s.attested === null
+                ? null
+                : { belowArmedAttackThreshold: s.attested, justification: null },
+          }),
+          s.who,
+        ];
+      case 'emergency':
+        return [
+          emergencyCmd({
+            target: s.target,
+            primeMinisterOrder: s.withOrder ? order : null,
+            consultation: s.consulted ? { consultedAt: T0 + H, summary: 'no objection' } : null,
+            execution: { ...emergencyCmd().data.execution, target: acted(s.target) },
+          }),
+          s.who,
+        ];
+      case 'consult':
+        return [
+          {
+            type: 'RecordForeignMinisterConsultation',
+            data: { requestId: ID, consultedAt: T0 + H, summary: 'no objection' },
+          },
+          s.who,
+        ];
+      case 'vote':
+        return [vote(s.member), { ...commission }];
+      case 'execute':
+        return [
+          execute({ target: acted(s.target), emergencyReason: s.emergency ? 'urgent' : null }),
+          s.who,
+        ];
+    }
+  }
+
+  it('an execution abroad never comes without a prior consultation, and no SDF request without an order', () => {
+    // Not vacuous: the runs must reach executions abroad by both agencies.
+    const executedAbroadBy = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let state = decider.initialState;
+        const log: OversightEvent[] = [];
+        for (const s of steps) {
+          const [command, issuedBy] = commandOf(s);
+          const d = decider.decide(command, state, { issuedBy, now: new Date(T0 + 4 * H) });
+          if (!d.ok) continue;
+          for (const e of d.events) {
+            state = decider.evolve(state, e);
+            log.push(e);
+          }
+        }
+        for (const [i, e] of log.entries()) {
+          if (e.type === 'OperationAuthorisationRequested') {
+            expect(e.data.attestation?.belowArmedAttackThreshold).toBe(true);
+            expect(e.data.primeMinisterOrder !== null).toBe(e.data.agencyKind === 'sdf');
+          }
+          if (e.type === 'OperationExecuted' && e.data.target === acted(abroad)) {
+            expect(log.slice(0, i).some((x) => x.type === 'ForeignMinisterConsulted')).toBe(true);
+            executedAbroadBy.add(e.data.agencyId);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect([...executedAbroadBy].sort()).toEqual([npa.orgId, sdf.orgId]);
   });
 });

@@ -39,8 +39,11 @@ export type OperationMeasure = (typeof OPERATION_MEASURES)[number];
 /** The agencies the law lets act on an attacker's server. */
 export const OPERATING_AGENCY_KINDS = ['police', 'sdf'] as const;
 
-/** Only this kind acts on a server abroad, and only after consulting the Foreign Minister. */
-export const FOREIGN_TARGET_AGENCY_KIND = 'police';
+/**
+ * The agency that acts only on an order of the Prime Minister: the SDF take on the particularly
+ * sophisticated, organised attacks from abroad, when the Prime Minister orders them to.
+ */
+export const ORDERED_AGENCY_KIND = 'sdf';
 
 /** The target's country that is "at home": any other country makes the target foreign. */
 export const HOME_COUNTRY = 'JP';
@@ -78,6 +81,23 @@ export interface OperationTarget {
 export interface EvidenceLink {
   type: EvidenceType;
   id: string;
+}
+
+/** The Prime Minister's order an SDF operation rests on: when it was given, why, and its number. */
+export interface PrimeMinisterOrder {
+  givenAt: Millis;
+  grounds: string;
+  /** The order's reference (its number or file), when the agency has one. */
+  reference: string | null;
+}
+
+/**
+ * The requesting agency's attestation that the operation stays below the threshold of an armed
+ * attack: the Act's powers end there. Null only on requests recorded before it was required.
+ */
+export interface ThresholdAttestation {
+  belowArmedAttackThreshold: boolean;
+  justification: string | null;
 }
 
 /** The voting rule in force for one request, fixed when the request was made. */
@@ -118,6 +138,10 @@ export type OperationAuthorisationRequested = {
     validUntil: Millis;
     /** Set when the agency acted first: the request then asks for ratification. */
     emergencyReason: string | null;
+    /** The SDF's order (required of them, never carried by the police); null on legacy events. */
+    primeMinisterOrder: PrimeMinisterOrder | null;
+    /** Always present and true since v2; null on events recorded before (legacy). */
+    attestation: ThresholdAttestation | null;
     requestedAt: Millis;
   };
 };

@@ -6,6 +6,8 @@ import type {
   Millis,
   OperationMeasure,
   OperationTarget,
+  PrimeMinisterOrder,
+  ThresholdAttestation,
   VoteChoice,
 } from './oversight.events';
 
@@ -57,6 +59,9 @@ export interface OperationRequest extends RequestCommon {
   evidence: readonly EvidenceLink[];
   measures: readonly OperationMeasure[];
   emergencyReason: string | null;
+  primeMinisterOrder: PrimeMinisterOrder | null;
+  /** Null on a legacy request (recorded before the attestation was required). */
+  attestation: ThresholdAttestation | null;
   consultation: { consultedAt: Millis; summary: string } | null;
   execution: Execution | null;
   notification: { notifiedAt: Millis; late: boolean } | null;

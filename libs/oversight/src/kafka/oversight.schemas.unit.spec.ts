@@ -1,4 +1,4 @@
-import { SchemaSet, schemasDir, TOPICS } from '@acd/messaging';
+import { encodeSingleObject, SchemaSet, schemasDir, TOPICS } from '@acd/messaging';
 import { OVERSIGHT_COMMAND_TYPES, type OversightCommand } from '../domain/oversight.commands';
 import {
   OVERSIGHT_EVENT_TYPES,
@@ -55,6 +55,8 @@ const events: DataOf<OversightEvent>[] = [
       validFrom: T0,
       validUntil: T0 + 24 * H,
       emergencyReason: 'attack under way',
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true, justification: 'no kinetic effect' },
       ...rule,
       roster: [...rule.roster],
       requestedAt: T0,
@@ -134,6 +136,12 @@ const events: DataOf<OversightEvent>[] = [
       validFrom: T0,
       validUntil: T0 + H,
       emergencyReason: null,
+      primeMinisterOrder: {
+        givenAt: T0 - H,
+        grounds: 'organised attack from abroad',
+        reference: 'PMO-1',
+      },
+      attestation: { belowArmedAttackThreshold: true, justification: 'no kinetic effect' },
       roster: ['member-1'],
       quorum: 1,
       requestedAt: T0,
@@ -201,6 +209,12 @@ const commands: DataOf<OversightCommand>[] = [
       measures: ['access'],
       validFrom: T0,
       validUntil: T0 + H,
+      primeMinisterOrder: {
+        givenAt: T0 - H,
+        grounds: 'organised attack from abroad',
+        reference: 'PMO-1',
+      },
+      attestation: { belowArmedAttackThreshold: true, justification: 'no kinetic effect' },
     },
     RecordEmergencyOperation: {
       requestId: 'r-5',
@@ -210,6 +224,8 @@ const commands: DataOf<OversightCommand>[] = [
       measures: ['access', 'take-down'],
       validFrom: T0,
       validUntil: T0 + H,
+      primeMinisterOrder: null,
+      attestation: { belowArmedAttackThreshold: true, justification: null },
       emergencyReason: 'ransomware detonating',
       consultation: { consultedAt: T0, summary: 'agreed' },
       execution: { ...execution, measuresTaken: [...execution.measuresTaken] },
@@ -243,6 +259,8 @@ const commands: DataOf<OversightCommand>[] = [
       measures: [],
       validFrom: 0,
       validUntil: 0,
+      primeMinisterOrder: null,
+      attestation: null,
     },
     RecordEmergencyOperation: {
       requestId: 'r-5',
@@ -252,6 +270,8 @@ const commands: DataOf<OversightCommand>[] = [
       measures: [],
       validFrom: 0,
       validUntil: 0,
+      primeMinisterOrder: { givenAt: T0, grounds: '', reference: null },
+      attestation: { belowArmedAttackThreshold: false, justification: null },
       emergencyReason: '',
       consultation: null,
       execution: { ...execution, measuresTaken: [] },
@@ -296,5 +316,27 @@ describe('the jp.acd.oversight schemas', () => {
     const decoded = set.decode(set.encode(`${NAMESPACE}.${type}`, data));
     expect(decoded.fullName).toBe(`${NAMESPACE}.${type}`);
     expect(decoded.value).toEqual(data);
+  });
+
+  describe('v1 operation requests, written before the attestation and the order', () => {
+    const {
+      primeMinisterOrder: _o,
+      attestation: _a,
+      ...v1Event
+    } = events[1]!.OperationAuthorisationRequested;
+    const {
+      primeMinisterOrder: _co,
+      attestation: _ca,
+      ...v1Command
+    } = commands[0]!.RequestOperationAuthorisation;
+
+    it.each([
+      ['OperationAuthorisationRequested', v1Event],
+      ['RequestOperationAuthorisation', v1Command],
+    ])('a v1 %s decodes into v2 with no order and no attestation (legacy)', (type, v1) => {
+      const writer = set.version(`${NAMESPACE}.${type}`, 1);
+      const decoded = set.decode(encodeSingleObject(writer, v1));
+      expect(decoded.value).toEqual({ ...v1, primeMinisterOrder: null, attestation: null });
+    });
   });
 });

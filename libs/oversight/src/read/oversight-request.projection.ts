@@ -68,6 +68,19 @@ export function evolveOversightRequestDoc(
         evidence: d.evidence.map((e) => ({ type: e.type, id: e.id })),
         measures: [...d.measures],
         stage: 'requested',
+        primeMinisterOrder: d.primeMinisterOrder
+          ? {
+              givenAt: date(d.primeMinisterOrder.givenAt),
+              grounds: d.primeMinisterOrder.grounds,
+              reference: d.primeMinisterOrder.reference,
+            }
+          : null,
+        attestation: d.attestation
+          ? {
+              belowArmedAttackThreshold: d.attestation.belowArmedAttackThreshold,
+              justification: d.attestation.justification,
+            }
+          : null,
         consultation: null,
         emergency:
           d.emergencyReason === null

@@ -1,5 +1,5 @@
 import { eventIdFor, type EventEnvelope } from '@acd/event-sourcing';
-import type { OversightEvent } from '../domain/oversight.events';
+import type { OperationAuthorisationRequested, OversightEvent } from '../domain/oversight.events';
 import { evolveOversightRequestDoc } from './oversight-request.projection';
 import type { OversightRequestDoc } from './oversight-request.read-model';
 
@@ -33,6 +33,30 @@ const fold = (events: OversightEvent[]): OversightRequestDoc | null => {
 };
 
 const rule = { roster: ['member-1', 'member-2', 'member-3'], quorum: 2 };
+
+/** A police request at home, attested, as the decider records it since v2. */
+const requested = (
+  over: Partial<OperationAuthorisationRequested['data']> = {},
+): OperationAuthorisationRequested => ({
+  type: 'OperationAuthorisationRequested',
+  data: {
+    requestId: 'req-1',
+    agencyId: 'gov-npa',
+    agencyKind: 'police',
+    target: { type: 'ip', value: '198.51.100.7', country: 'JP' },
+    justification: 'why',
+    evidence: [{ type: 'indicator', id: 'ind-1' }],
+    measures: ['access'],
+    validFrom: T0,
+    validUntil: T0 + 24 * H,
+    emergencyReason: null,
+    primeMinisterOrder: null,
+    attestation: { belowArmedAttackThreshold: true, justification: null },
+    ...rule,
+    requestedAt: T0,
+    ...over,
+  },
+});
 
 describe('the oversight requests projection', () => {
   it('writes the fields the collection-authorisation lookup relies on, as Dates', () => {
@@ -102,23 +126,7 @@ describe('the oversight requests projection', () => {
 
   it('follows an emergency operation through execution, missed and late notification, and report', () => {
     const doc = fold([
-      {
-        type: 'OperationAuthorisationRequested',
-        data: {
-          requestId: 'req-1',
-          agencyId: 'gov-npa',
-          agencyKind: 'police',
-          target: { type: 'ip', value: '198.51.100.7', country: 'JP' },
-          justification: 'why',
-          evidence: [{ type: 'indicator', id: 'ind-1' }],
-          measures: ['access'],
-          validFrom: T0,
-          validUntil: T0 + 24 * H,
-          emergencyReason: 'no time',
-          ...rule,
-          requestedAt: T0,
-        },
-      },
+      requested({ emergencyReason: 'no time' }),
       {
         type: 'OperationExecuted',
         data: {
@@ -182,5 +190,57 @@ describe('the oversight requests projection', () => {
       report: { summary: 'report', reportedAt: new Date(T0 + 27 * H) },
     });
     expect(doc?.telecomId).toBeUndefined();
+  });
+
+  describe('what an operation request rests on', () => {
+    const sdfRequested = (over: Partial<OperationAuthorisationRequested['data']>) =>
+      requested({
+        agencyId: 'gov-sdf',
+        agencyKind: 'sdf',
+        target: { type: 'domain', value: 'c2.example.net', country: 'NL' },
+        emergencyReason: null,
+        attestation: null,
+        ...over,
+      });
+
+    it("given an SDF request with the Prime Minister's order and the attestation, then both are stored, the time as a Date", () => {
+      const doc = fold([
+        sdfRequested({
+          primeMinisterOrder: {
+            givenAt: T0 - H,
+            grounds: 'organised attack from abroad',
+            reference: 'PMO-7',
+          },
+          attestation: { belowArmedAttackThreshold: true, justification: 'no lasting effect' },
+        }),
+      ]);
+      expect(doc).toMatchObject({
+        requesterKind: 'sdf',
+        primeMinisterOrder: {
+          givenAt: new Date(T0 - H),
+          grounds: 'organised attack from abroad',
+          reference: 'PMO-7',
+        },
+        attestation: { belowArmedAttackThreshold: true, justification: 'no lasting effect' },
+      });
+    });
+
+    it('given a legacy request (written before v2), then order and attestation are null and stay so through the operation', () => {
+      const doc = fold([
+        sdfRequested({}),
+        {
+          type: 'ForeignMinisterConsulted',
+          data: {
+            requestId: 'req-1',
+            agencyId: 'gov-sdf',
+            consultedAt: T0,
+            summary: 'no objection',
+            recordedAt: T0 + H,
+          },
+        },
+      ]);
+      expect(doc).toMatchObject({ primeMinisterOrder: null, attestation: null, version: 2 });
+      expect(doc?.consultation?.summary).toBe('no objection');
+    });
   });
 });

@@ -30,6 +30,13 @@ export interface OversightEmergencyEntry {
   missedAt: Date | null;
 }
 
+/** The Prime Minister's order an SDF request carries. */
+export interface OversightOrderEntry {
+  givenAt: Date;
+  grounds: string;
+  reference: string | null;
+}
+
 /**
  * One authorisation request (collection or operation) and, for an operation, what followed it.
  * Collection requests carry the fields `CollectionAuthorisationLookup` relies on (`kind`,
@@ -61,6 +68,13 @@ export interface OversightRequestDoc extends CollectionAuthorisationFields {
   evidence: { type: string; id: string }[];
   measures: string[];
   stage: 'requested' | 'executed' | 'reported' | null;
+  /**
+   * Operation requests: the SDF's order (null for the police). Absent on documents written
+   * before it existed (read as null); a rebuild writes it.
+   */
+  primeMinisterOrder?: OversightOrderEntry | null;
+  /** Operation requests: the attestation; null on a legacy request (recorded before v2). */
+  attestation?: { belowArmedAttackThreshold: boolean; justification: string | null } | null;
   consultation: { consultedAt: Date; summary: string; recordedAt: Date } | null;
   emergency: OversightEmergencyEntry | null;
   execution: OversightExecutionEntry | null;
