@@ -3,7 +3,7 @@ import type {
   ImpactLevel,
   IncidentStatus,
   Millis,
-  ProsecutionOutcome,
+  ProsecutionOutcomeDetails,
   ReportStage,
 } from './reporting.events';
 
@@ -111,14 +111,7 @@ export type ReferToProsecutors = {
 /** The office records how a referral ended. */
 export type RecordProsecutionOutcome = {
   type: 'RecordProsecutionOutcome';
-  data: OnFile & {
-    orderId: string;
-    outcome: ProsecutionOutcome;
-    fineYen: number | null;
-    court: string | null;
-    caseReference: string | null;
-    decidedOn: string;
-  };
+  data: OnFile & ProsecutionOutcomeDetails & { orderId: string };
 };
 
 export type ReportingCommand =

@@ -233,22 +233,26 @@ export type CaseReferredToProsecutors = {
   };
 };
 
+/** How a referral ended, as the office reports it. */
+export interface ProsecutionOutcomeDetails {
+  outcome: ProsecutionOutcome;
+  /** The court's fine, 1 to 2,000,000 yen; null unless the outcome is `fined`. */
+  fineYen: number | null;
+  /** The court (or, for a declined prosecution, the prosecutors' office), if named. */
+  court: string | null;
+  /** The court's (or prosecutors') case reference. */
+  caseReference: string | null;
+  /** The calendar date of the decision or judgment, in Japan (YYYY-MM-DD). */
+  decidedOn: string;
+}
+
 /** What became of a referral: the prosecutors declined, or a court acquitted or fined. */
 export type ProsecutionOutcomeRecorded = {
   type: 'ProsecutionOutcomeRecorded';
-  data: {
+  data: ProsecutionOutcomeDetails & {
     operatorId: string;
     caseId: string;
     orderId: string;
-    outcome: ProsecutionOutcome;
-    /** The court's fine, 1 to 2,000,000 yen; null unless the outcome is `fined`. */
-    fineYen: number | null;
-    /** The court (or, for a declined prosecution, the prosecutors' office), if named. */
-    court: string | null;
-    /** The court's (or prosecutors') case reference. */
-    caseReference: string | null;
-    /** The calendar date of the decision or judgment, in Japan (YYYY-MM-DD). */
-    decidedOn: string;
     recordedByOrgId: string;
     recordedAt: Millis;
   };

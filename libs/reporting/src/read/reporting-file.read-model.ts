@@ -1,4 +1,4 @@
-import type { CaseBasis, ProsecutionOutcome, ReportStage } from '../domain/reporting.events';
+import type { CaseBasis, ProsecutionOutcomeDetails, ReportStage } from '../domain/reporting.events';
 
 /** An open incident; a closed one leaves the list (and is counted in `closedIncidents`). */
 export interface FileIncidentEntry {
@@ -53,14 +53,7 @@ export interface FileOrder {
   ignoredAt: Date | null;
 }
 
-export interface FileProsecutionOutcome {
-  outcome: ProsecutionOutcome;
-  /** The court's fine; null unless fined. */
-  fineYen: number | null;
-  court: string | null;
-  caseReference: string | null;
-  /** YYYY-MM-DD, in Japan. */
-  decidedOn: string;
+export interface FileProsecutionOutcome extends ProsecutionOutcomeDetails {
   recordedAt: Date;
   recordedByOrgId: string;
 }
