@@ -2,7 +2,9 @@ import type { Producer } from 'kafkajs';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { deterministicId } from '@acd/event-sourcing';
 import { createKafka, H, SchemaSet, schemasDir, TopicNames } from '@acd/messaging';
+import { seedReporting } from '../../apps/cli/src/demo/demo-reporting';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { runDemoStep } from '../support/demo';
 
 jest.setTimeout(240_000);
 
@@ -603,5 +605,21 @@ describe('mandatory reporting: deadlines, correction orders, referrals to the pr
         '/v1/compliance/{operatorId}/orders/{orderId}/outcome',
       ]),
     );
+  });
+
+  it('the demo seeds an ignored order referred to the prosecutors and a court’s fine, once however often it runs', async () => {
+    const first = await runDemoStep(bus, seedReporting);
+    const second = await runDemoStep(bus, seedReporting);
+    expect(second).toEqual(first);
+    const file = await fileOf(kanto, 'the demo’s court fine', (f) =>
+      (f.referrals as { outcome: { fineYen: number } | null }[]).some(
+        (r) => r.outcome?.fineYen === 1_000_000,
+      ),
+    );
+    expect(file.referrals).toEqual([
+      expect.objectContaining({
+        outcome: expect.objectContaining({ outcome: 'fined', court: 'Tokyo Summary Court' }),
+      }),
+    ]);
   });
 });

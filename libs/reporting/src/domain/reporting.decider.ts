@@ -178,11 +178,12 @@ function recordMiss(
   ctx: CommandContext,
 ): void {
   const now = ctx.now.getTime();
-  if (!leadsToJapaneseCase(deadline.regime)) {
-    out.emit({
-      type: 'ReportDeadlineMissed',
-      data: { ...deadline, operatorId, incidentId, caseId: null, recordedAt: now },
-    });
+  // Only the deadline's own fields: a DeadlineState from the file also carries status and
+  // filedAt, which the event's schema does not have (spreading them made it unwritable).
+  const { deadlineId, regime, obligation, stage, dueAt } = deadline;
+  const missed = { deadlineId, regime, obligation, stage, dueAt, operatorId, incidentId };
+  if (!leadsToJapaneseCase(regime)) {
+    out.emit({ type: 'ReportDeadlineMissed', data: { ...missed, caseId: null, recordedAt: now } });
     return;
   }
   const incident = out.state.incidents.get(incidentId);
@@ -205,10 +206,7 @@ function recordMiss(
       },
     });
   }
-  out.emit({
-    type: 'ReportDeadlineMissed',
-    data: { ...deadline, operatorId, incidentId, caseId, recordedAt: now },
-  });
+  out.emit({ type: 'ReportDeadlineMissed', data: { ...missed, caseId, recordedAt: now } });
 }
 
 /** Whether what a case asks for has been supplied. */

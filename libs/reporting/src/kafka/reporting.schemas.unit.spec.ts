@@ -1,5 +1,7 @@
 import { SchemaSet, encodeSingleObject, schemasDir } from '@acd/messaging';
 import { REPORTING_COMMAND_TYPES, type ReportingCommand } from '../domain/reporting.commands';
+import { buildReportingPolicy } from '../domain/profiles';
+import { reportingDecider } from '../domain/reporting.decider';
 import {
   type Deadline,
   REPORTING_EVENT_TYPES,
@@ -506,6 +508,38 @@ describe('the jp.acd.reporting schemas', () => {
     };
     const decoded = set.decode(encodeSingleObject(v1, data));
     expect(decoded.value).toEqual(data);
+  });
+
+  it('given deadlines that passed unnoticed, when the late reports record the misses (a Japanese and a foreign one), then every event the decider emits can be written', () => {
+    const decider = reportingDecider(buildReportingPolicy());
+    const bank = { orgId: 'op-jal', kind: 'operator', sector: 'finance' };
+    const decide = (history: ReportingEvent[], command: ReportingCommand, now: number) => {
+      const state = history.reduce(decider.evolve, decider.initialState);
+      const d = decider.decide(command, state, { issuedBy: bank, now: new Date(now) });
+      if (!d.ok) throw new Error(JSON.stringify(d.refusal));
+      return [...history, ...d.events];
+    };
+    const opened = decide(
+      [],
+      { type: 'OpenIncident', data: commands[1]!.OpenIncident! } as never,
+      T0,
+    );
+    const late = decide(
+      opened,
+      {
+        type: 'FileReport',
+        data: { ...commands[1]!.FileReport!, operatorId: 'op-jal', incidentId: 'inc-9' },
+      } as never,
+      T0 + 2 * DAY,
+    );
+    const missed = late.filter((e) => e.type === 'ReportDeadlineMissed');
+    expect(missed.map((e) => e.data.deadlineId).sort()).toEqual([
+      'jp-acd/early-warning',
+      'nis2/early-warning',
+    ]);
+    for (const e of late) {
+      expect(set.decode(set.encode(`${NAMESPACE}.${e.type}`, e.data)).value).toEqual(e.data);
+    }
   });
 
   it.each([...cases(events), ...cases(commands)])('round-trips %s data unchanged', (type, data) => {
