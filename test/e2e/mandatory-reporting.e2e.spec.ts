@@ -304,6 +304,27 @@ describe('mandatory reporting: deadlines, correction orders, referrals to the pr
       (concluded.cases as { caseId: string; status: string }[]).find((c) => c.caseId === caseId),
     ).toMatchObject({ status: 'concluded' });
 
+    // The referral and the outcome are audited acts: the commission finds both in the audit log.
+    const commission = bus.org((o) => o.kind === 'oversight-commission');
+    await waitFor(
+      'referral and outcome in the audit log',
+      async () => {
+        const r = await bus.get('/v1/audit/entries?limit=1000', commission);
+        const audited = (
+          (r.body.entries ?? []) as unknown as {
+            entry: { eventType: string; aggregateId: string };
+          }[]
+        )
+          .filter((e) => e.entry.aggregateId === setouchi.id)
+          .map((e) => e.entry.eventType);
+        return ['CaseReferredToProsecutors', 'ProsecutionOutcomeRecorded'].every((t) =>
+          audited.includes(t),
+        );
+      },
+      60_000,
+      500,
+    );
+
     // The police read this incident because the operator shared it with them, but never the compliance file.
     expect((await bus.get(`/v1/incidents/${incidentId}`, npa)).status).toBe(200);
     expect((await bus.get(`/v1/compliance/${setouchi.id}`, npa)).status).toBe(404);
