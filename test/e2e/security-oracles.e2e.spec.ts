@@ -70,6 +70,18 @@ describe('security: no existence or version oracles', () => {
         }),
       ),
       answer(
+        await bus.post(`/v1/compliance/${operatorId}/orders/${someOrder}/referral`, who, {
+          statementOfFacts: 'probe',
+        }),
+      ),
+      answer(
+        await bus.post(`/v1/compliance/${operatorId}/orders/${someOrder}/outcome`, who, {
+          outcome: 'prosecution-declined',
+          decidedOn: '2026-01-05',
+        }),
+      ),
+      // The retired route (410 to a reader of the file) is a 404 like the rest to anyone else.
+      answer(
         await bus.post(`/v1/compliance/${operatorId}/orders/${someOrder}/penalty`, who, {
           amountYen: 1,
           reason: 'probe',

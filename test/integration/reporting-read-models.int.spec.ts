@@ -47,7 +47,8 @@ function histories(): ReportingFileHistory[] {
   setouchi.markMissed('inc-s1', 'jp-acd/early-warning', T0 + DAY + HOUR);
   setouchi.issueOrder(setouchi.lastCaseId(), 'order-s1', T0 + 2 * DAY, T0 + DAY + 2 * HOUR);
   setouchi.recordIgnored('order-s1', T0 + 2 * DAY + HOUR);
-  setouchi.assessPenalty('order-s1', 1_000_000, T0 + 3 * DAY);
+  setouchi.referToProsecutors('order-s1', T0 + 3 * DAY);
+  setouchi.recordOutcome('order-s1', 1_000_000, T0 + 4 * DAY);
 
   const tokai = new ReportingFileHistory(tokaiRail.id, 'railways');
   tokai.notifyAsset('signal-hmi', T0);
@@ -242,15 +243,27 @@ describe('reporting read models on the real MongoDB-compatible server', () => {
       expect(await file(npa, op.id)).toBeNull();
     }
     const setouchi = (await file(nco, setouchiGrid.id)) as ReportingFileDoc;
-    expect(setouchi.cases[0]?.status).toBe('penalised');
-    expect(setouchi.penalties.map((p) => p.amountYen)).toEqual([1_000_000]);
+    expect(setouchi.cases[0]?.status).toBe('concluded');
+    expect(setouchi.referrals.map((r) => r.outcome?.fineYen)).toEqual([1_000_000]);
   });
 
+  const byRegime = (jp: number) => ({ 'jp-acd': jp, nis2: 0, circia: 0 });
+  const noReferrals = {
+    count: 0,
+    awaitingOutcome: 0,
+    prosecutionDeclined: 0,
+    acquitted: 0,
+    fined: 0,
+    finedYen: 0,
+  };
+  const courtFine = { ...noReferrals, count: 1, fined: 1, finedYen: 1_000_000 };
   const none = {
     missedDeadlines: 0,
+    missedByRegime: byRegime(0),
     openOrders: 0,
     overdueOrders: 0,
-    penalties: { count: 0, totalYen: 0 },
+    referrals: noReferrals,
+    legacyPenalties: { count: 0, totalYen: 0 },
   };
   const kantoRow = {
     operatorId: kantoElectric.id,
@@ -266,6 +279,7 @@ describe('reporting read models on the real MongoDB-compatible server', () => {
     overdueDeadlines: 2,
     ...none,
     missedDeadlines: 1,
+    missedByRegime: byRegime(1),
     openOrders: 1,
   };
   const setouchiRow = {
@@ -281,7 +295,8 @@ describe('reporting read models on the real MongoDB-compatible server', () => {
     overdueDeadlines: 1,
     ...none,
     missedDeadlines: 1,
-    penalties: { count: 1, totalYen: 1_000_000 },
+    missedByRegime: byRegime(1),
+    referrals: courtFine,
   };
   const tokaiRow = {
     operatorId: tokaiRail.id,
@@ -298,9 +313,11 @@ describe('reporting read models on the real MongoDB-compatible server', () => {
     nextDeadline: { operatorId: kantoElectric.id, ...kantoRow.nextDeadline },
     overdueDeadlines: 3,
     missedDeadlines: 2,
+    missedByRegime: byRegime(2),
     openOrders: 1,
     overdueOrders: 0,
-    penalties: { count: 1, totalYen: 1_000_000 },
+    referrals: courtFine,
+    legacyPenalties: { count: 0, totalYen: 0 },
   };
 
   const railways = {

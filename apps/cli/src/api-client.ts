@@ -8,16 +8,20 @@ import type {
   voteSchema,
 } from '@acd/oversight';
 import type {
-  assessPenaltySchema,
   fileReportSchema,
   issueOrderSchema,
   notifyAssetSchema,
   openIncidentSchema,
+  outcomeSchema,
+  referralSchema,
 } from '@acd/reporting';
 import type { flowBatchSchema } from '@acd/traffic';
 import { CliError, ExitCode, exitCodeForStatus, UsageError } from './exit-codes';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+const orderPath = (operatorId: string, orderId: string) =>
+  `/v1/compliance/${encodeURIComponent(operatorId)}/orders/${encodeURIComponent(orderId)}`;
 
 /** Where the bus is and who we are: from --url/--token, else ACD_URL/ACD_TOKEN. */
 export interface ApiConfig {
@@ -133,7 +137,8 @@ export type ImpactLevel = OpenIncidentBody['impact'];
 export type FileReportBody = z.input<typeof fileReportSchema>;
 export type ReportStage = FileReportBody['stage'];
 export type IssueOrderBody = z.input<typeof issueOrderSchema>;
-export type AssessPenaltyBody = z.input<typeof assessPenaltySchema>;
+export type ReferralBody = z.input<typeof referralSchema>;
+export type OutcomeBody = z.input<typeof outcomeSchema>;
 
 /** An operator's compliance file as far as the CLI reads it. */
 export interface ComplianceFile {
@@ -341,17 +346,30 @@ export class ApiClient {
     );
   }
 
-  assessPenalty(
+  /** Refers the case of an ignored order to the public prosecutors (the office). */
+  referToProsecutors(
     operatorId: string,
     orderId: string,
-    body: AssessPenaltyBody,
+    body: ReferralBody,
     idempotencyKey?: string,
   ): Promise<Accepted> {
-    return this.request(
-      'POST',
-      `/v1/compliance/${encodeURIComponent(operatorId)}/orders/${encodeURIComponent(orderId)}/penalty`,
-      { body, headers: keyed(idempotencyKey) },
-    );
+    return this.request('POST', `${orderPath(operatorId, orderId)}/referral`, {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  /** Records how a referral ended: declined, acquitted, or a court's fine (the office). */
+  recordOutcome(
+    operatorId: string,
+    orderId: string,
+    body: OutcomeBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    return this.request('POST', `${orderPath(operatorId, orderId)}/outcome`, {
+      body,
+      headers: keyed(idempotencyKey),
+    });
   }
 
   issueAdvisory(

@@ -41,7 +41,10 @@ const reportingCommands = [
   'jp.acd.reporting.OpenComplianceCase',
   'jp.acd.reporting.IssueCorrectionOrder',
   'jp.acd.reporting.RecordOrderIgnored',
+  // Legacy, always refused (decision 0033); kept so a queued one still decodes.
   'jp.acd.reporting.AssessPenalty',
+  'jp.acd.reporting.ReferToProsecutors',
+  'jp.acd.reporting.RecordProsecutionOutcome',
 ] as const;
 const reportingEvents = [
   'jp.acd.reporting.AssetNotified',
@@ -55,7 +58,10 @@ const reportingEvents = [
   'jp.acd.reporting.CorrectionOrderIssued',
   'jp.acd.reporting.OrderComplied',
   'jp.acd.reporting.OrderIgnored',
+  // Legacy: no longer produced; old logs keep it and replay folds it (decision 0033).
   'jp.acd.reporting.PenaltyAssessed',
+  'jp.acd.reporting.CaseReferredToProsecutors',
+  'jp.acd.reporting.ProsecutionOutcomeRecorded',
 ] as const;
 const advisoryCommands = [
   'jp.acd.advisory.IssueAdvisory',

@@ -4,6 +4,8 @@ import {
   ASSET_EXPOSURES,
   IMPACT_LEVELS,
   INCIDENT_STATUSES,
+  MAX_FINE_YEN,
+  MIN_FINE_YEN,
   PROFILE_IDS,
   REPORT_STAGES,
 } from './domain';
@@ -96,13 +98,45 @@ export type OpenCaseBody = z.infer<typeof openCaseSchema>;
 export const issueOrderSchema = z.object({ instructions: text(5000), dueAt: isoInstant }).strict();
 export type IssueOrderBody = z.infer<typeof issueOrderSchema>;
 
-export const assessPenaltySchema = z
+export const referralSchema = z
   .object({
-    amountYen: z.number().int('must be a whole number of yen').min(1),
-    reason: text(2000),
+    /** The office's statement of the facts: the duty, the order, and how it was ignored. */
+    statementOfFacts: text(20_000),
   })
   .strict();
-export type AssessPenaltyBody = z.infer<typeof assessPenaltySchema>;
+export type ReferralBody = z.infer<typeof referralSchema>;
+
+const decidedOn = z.iso.date('must be a date, YYYY-MM-DD (the date in Japan)');
+const court = text(300);
+const caseReference = text(200);
+
+/** How a referral ended: the prosecutors declined, a court acquitted, or a court fined. */
+export const outcomeSchema = z.discriminatedUnion('outcome', [
+  z
+    .object({
+      outcome: z.literal('fined'),
+      fineYen: z
+        .number()
+        .int('must be a whole number of yen')
+        .min(MIN_FINE_YEN, 'at least 1 yen')
+        .max(MAX_FINE_YEN, "at most 2,000,000 yen, the Act's maximum fine"),
+      court,
+      caseReference,
+      decidedOn,
+    })
+    .strict(),
+  z.object({ outcome: z.literal('acquitted'), court, caseReference, decidedOn }).strict(),
+  z
+    .object({
+      outcome: z.literal('prosecution-declined'),
+      /** The prosecutors' office, if named. */
+      court: court.optional(),
+      caseReference: caseReference.optional(),
+      decidedOn,
+    })
+    .strict(),
+]);
+export type OutcomeBody = z.infer<typeof outcomeSchema>;
 
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
 

@@ -1,9 +1,10 @@
 import type {
-  AssessPenaltyBody,
   FileReportBody,
   IssueOrderBody,
   NotifyAssetBody,
   OpenIncidentBody,
+  OutcomeBody,
+  ReferralBody,
   ReportStage,
 } from '../api-client';
 import { actor, type DemoCast, type DemoOrgRecord } from './demo-cast';
@@ -72,15 +73,27 @@ export function demoOrder(dueAt: number): IssueOrderBody {
   };
 }
 
-export const DEMO_PENALTY: AssessPenaltyBody = {
-  amountYen: 1_000_000,
-  reason: 'Ignored the correction order to report the wiper incident',
+export const DEMO_REFERRAL: ReferralBody = {
+  statementOfFacts:
+    'The operator did not file the early-warning report on the wiper incident within the ' +
+    'deadline, and ignored the correction order to file it by its due date.',
 };
+
+/** A court's fine, decided on the day (in Japan) of `now`. */
+export function demoOutcome(now: number): OutcomeBody {
+  return {
+    outcome: 'fined',
+    fineYen: 1_000_000,
+    court: 'Tokyo Summary Court',
+    caseReference: 'Reiwa 8 (i) No. 1234',
+    decidedOn: new Date(now + 9 * HOUR).toISOString().slice(0, 10),
+  };
+}
 
 /**
  * Seeds the reporting demo, so the compliance board shows every state an incident can be in:
  * reports on time, a missed early warning with a case, an open order, an order complied with,
- * an order ignored and fined, and a closed incident.
+ * an order ignored, referred to the prosecutors and fined by a court, and a closed incident.
  */
 export async function seedReporting(
   session: DemoSession,
@@ -177,7 +190,7 @@ export async function seedReporting(
   );
   log(`  ${bank.id}: early warning missed, ordered, then filed: order complied`);
 
-  // 5. Missed, ordered with a short due date, ignored, fined.
+  // 5. Missed, ordered with a short due date, ignored, referred to the prosecutors, fined by a court.
   const ignored = await open(kanto, 'kanto-ignored', incidents.ignored);
   const kantoCase = await caseFor(kanto, ignored);
   const order = await orderOn(kanto, kantoCase, 'kanto-ignored', Date.now() + 4_000);
@@ -190,10 +203,17 @@ export async function seedReporting(
     60_000,
   );
   await doneOrConflict(
-    session.send(actor(nco), 'demo-penalty-kanto', DEMO_PENALTY, (c, b, k) =>
-      c.assessPenalty(kanto.id, order, b, k),
+    session.send(actor(nco), 'demo-referral-kanto', DEMO_REFERRAL, (c, b, k) =>
+      c.referToProsecutors(kanto.id, order, b, k),
     ),
   );
-  log(`  ${kanto.id}: early warning missed, order ignored, fined 1,000,000 yen`);
+  await doneOrConflict(
+    session.send(actor(nco), 'demo-outcome-kanto', demoOutcome(Date.now()), (c, b, k) =>
+      c.recordOutcome(kanto.id, order, b, k),
+    ),
+  );
+  log(
+    `  ${kanto.id}: early warning missed, order ignored, referred to the prosecutors, fined 1,000,000 yen by a court`,
+  );
   return { incidents: { onTime, closed, pending, complied, ignored } };
 }

@@ -11,17 +11,18 @@ import {
   summarySchema,
 } from '@acd/oversight';
 import {
-  assessPenaltySchema,
   issueOrderSchema,
   notifyAssetSchema,
   openIncidentSchema,
+  outcomeSchema,
+  referralSchema,
 } from '@acd/reporting';
 import { flowBatchSchema } from '@acd/traffic';
 import { demoAdvisories } from './demo-advisories';
 import { castOf, type DemoOrgRecord } from './demo-cast';
 import { demoIndicators, indicatorKey } from './demo-indicators';
 import { demoOversightRequests } from './demo-oversight';
-import { DEMO_PENALTY, demoAsset, demoIncidents, demoOrder } from './demo-reporting';
+import { DEMO_REFERRAL, demoAsset, demoIncidents, demoOrder, demoOutcome } from './demo-reporting';
 import { demoFlowBatches } from './demo-traffic';
 
 const NOW = Date.parse('2026-12-06T09:00:00Z');
@@ -67,14 +68,18 @@ describe('the demo requests are what the API accepts', () => {
     expect(new Set(indicators.map((i) => indicatorKey(i.body))).size).toBe(indicators.length);
   });
 
-  it('reporting: assets, incidents, orders and the penalty', () => {
+  it('reporting: assets, incidents, orders, the referral and the court’s fine', () => {
     expect(notifyAssetSchema.safeParse(demoAsset('kanto-ems-01', 'EMS', 'dispatch')).error).toBe(
       undefined,
     );
     for (const body of Object.values(demoIncidents(NOW)))
       expect(openIncidentSchema.safeParse(body).error).toBe(undefined);
     expect(issueOrderSchema.safeParse(demoOrder(NOW + 4_000)).error).toBe(undefined);
-    expect(assessPenaltySchema.safeParse(DEMO_PENALTY).error).toBe(undefined);
+    expect(referralSchema.safeParse(DEMO_REFERRAL).error).toBe(undefined);
+    expect(outcomeSchema.safeParse(demoOutcome(NOW)).error).toBe(undefined);
+    // 09:00 UTC is 18:00 in Japan, the same day; 16:00 UTC is already the next day there.
+    expect(demoOutcome(NOW).decidedOn).toBe('2026-12-06');
+    expect(demoOutcome(NOW + 7 * 3_600_000).decidedOn).toBe('2026-12-07');
   });
 
   it('reporting: the missed deadlines lie more than 24 hours back, the others within', () => {

@@ -55,7 +55,9 @@ export async function seedDemoData(
   step('publishing demo indicators');
   await seedIndicators(session, cast);
 
-  step('seeding the reporting demo (assets, incidents, deadlines, orders, a penalty)');
+  step(
+    'seeding the reporting demo (assets, incidents, deadlines, orders, a referral and a court’s fine)',
+  );
   const { incidents } = await seedReporting(session, cast);
 
   step(

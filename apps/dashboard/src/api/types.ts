@@ -145,9 +145,21 @@ export interface BoardTotals {
   openIncidents: number;
   overdueDeadlines: number;
   missedDeadlines: number;
+  /** Per regime: only jp-acd's misses lead to Japanese cases and orders. */
+  missedByRegime: Record<string, number>;
   openOrders: number;
   overdueOrders: number;
-  penalties: { count: number; totalYen: number };
+  /** Cases referred to the public prosecutors, and how the concluded ones ended. */
+  referrals: {
+    count: number;
+    awaitingOutcome: number;
+    prosecutionDeclined: number;
+    acquitted: number;
+    fined: number;
+    finedYen: number;
+  };
+  /** Penalties "assessed" on the bus in old logs: not a court's fine. */
+  legacyPenalties: { count: number; totalYen: number };
 }
 
 export interface ComplianceBoard {

@@ -94,7 +94,8 @@ export const ja: Catalogue = {
   },
   board: {
     title: 'コンプライアンス・ボード',
-    caption: '事業者ごとの未解決インシデント、次の期限、超過・失効した期限、是正命令、罰金',
+    caption:
+      '事業者ごとの未解決インシデント、次の期限、超過中の期限、制度別の失効した期限、是正命令、検察官への告発とその結果',
     totals: 'ボード全体の合計',
     show: '表示',
     showAll: '全事業者',
@@ -109,7 +110,15 @@ export const ja: Catalogue = {
     openOrders: '未履行の是正命令',
     overdueOrders: '期限超過の是正命令',
     overdueN: '{{count}} 件超過',
-    penalties: '罰金',
+    missedUnder: '失効（{{regime}}）',
+    referrals: '検察官への告発',
+    courtFines: '裁判所が科した罰金',
+    awaitingOutcome: '{{count}} 件 結果待ち',
+    finedByCourt: '{{count}} 件 罰金刑（{{yen}}）',
+    acquitted: '{{count}} 件 無罪',
+    declined: '{{count}} 件 不起訴',
+    legacyPenalties:
+      '（旧記録：バス上で賦課された罰金 {{count}} 件、{{yen}}。裁判所の罰金ではありません）',
     none: '未到来の期限なし',
     asOf: '{{at}} 時点',
   },

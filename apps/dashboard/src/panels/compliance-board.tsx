@@ -9,6 +9,33 @@ import { useFormat } from '../ui/use-format';
 
 type Row = ComplianceBoard['operators'][number];
 
+/** Each regime has its own column of misses; only jp-acd's lead to Japanese orders. */
+const REGIMES = ['jp-acd', 'nis2', 'circia'] as const;
+
+/** Referrals to the prosecutors and how they ended; legacy penalties flagged apart. */
+function Referrals({ r }: { r: Row }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { referrals: x, legacyPenalties: legacy } = r;
+  const parts = [
+    x.awaitingOutcome > 0 ? t('board.awaitingOutcome', { count: x.awaitingOutcome }) : null,
+    x.fined > 0 ? t('board.finedByCourt', { count: x.fined, yen: f.yen(x.finedYen) }) : null,
+    x.acquitted > 0 ? t('board.acquitted', { count: x.acquitted }) : null,
+    x.prosecutionDeclined > 0 ? t('board.declined', { count: x.prosecutionDeclined }) : null,
+  ].filter((p): p is string => p !== null);
+  return (
+    <>
+      {parts.length > 0 ? parts.join(' · ') : <span className="muted">{f.number(0)}</span>}
+      {legacy.count > 0 ? (
+        <span className="muted" data-testid="board-legacy-penalties">
+          {' '}
+          {t('board.legacyPenalties', { count: legacy.count, yen: f.yen(legacy.totalYen) })}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 const needsAttention = (r: Row) =>
   r.overdueDeadlines + r.overdueOrders + r.openOrders + r.missedDeadlines > 0 ||
   r.openIncidents > 0;
@@ -23,7 +50,8 @@ function byUrgency(a: Row, b: Row): number {
 
 /**
  * Every operator's reporting state as the API gives it to this viewer: open incidents, the next
- * deadline counting down, overdue and missed deadlines, correction orders and penalties.
+ * deadline counting down, overdue deadlines, missed deadlines per regime, correction orders,
+ * referrals to the public prosecutors and their outcomes (courts' fines), and legacy penalties.
  * Rows are plain table rows; their clocks share one ticker.
  */
 export function ComplianceBoardPanel({ refreshMs = 60_000 }: { refreshMs?: number }) {
@@ -87,7 +115,8 @@ function BoardBody({
   const sum = (
     k: 'openIncidents' | 'overdueDeadlines' | 'missedDeadlines' | 'openOrders' | 'overdueOrders',
   ) => board.operators.reduce((n, r) => n + r[k], 0);
-  const penalties = board.operators.reduce((n, r) => n + r.penalties.count, 0);
+  const referrals = board.operators.reduce((n, r) => n + r.referrals.count, 0);
+  const finedYen = board.operators.reduce((n, r) => n + r.referrals.finedYen, 0);
   return (
     <>
       <Stats label={t('board.totals')}>
@@ -124,9 +153,14 @@ function BoardBody({
           tone={sum('overdueOrders') > 0 ? 'alert' : undefined}
         />
         <Stat
-          testId="count-board-penalties"
-          label={t('board.penalties')}
-          value={f.number(penalties)}
+          testId="count-board-referrals"
+          label={t('board.referrals')}
+          value={f.number(referrals)}
+        />
+        <Stat
+          testId="count-board-court-fines"
+          label={t('board.courtFines')}
+          value={f.yen(finedYen)}
         />
       </Stats>
       <p className="note">{t('board.asOf', { at: f.dateTime(board.asOf) })}</p>
@@ -144,15 +178,15 @@ function BoardBody({
               <th scope="col" className="num">
                 {t('board.overdueDeadlines')}
               </th>
-              <th scope="col" className="num">
-                {t('board.missedDeadlines')}
-              </th>
+              {REGIMES.map((regime) => (
+                <th scope="col" className="num" key={regime} data-regime={regime}>
+                  {t('board.missedUnder', { regime: t(`regime.${regime}`) })}
+                </th>
+              ))}
               <th scope="col" className="num">
                 {t('board.openOrders')}
               </th>
-              <th scope="col" className="num">
-                {t('board.penalties')}
-              </th>
+              <th scope="col">{t('board.referrals')}</th>
             </tr>
           </thead>
           <tbody>
@@ -181,17 +215,19 @@ function BoardBody({
                 <td className={r.overdueDeadlines > 0 ? 'num alert' : 'num'}>
                   {f.number(r.overdueDeadlines)}
                 </td>
-                <td className="num">{f.number(r.missedDeadlines)}</td>
+                {REGIMES.map((regime) => (
+                  <td className="num" key={regime} data-testid={`board-missed-${regime}`}>
+                    {f.number(r.missedByRegime[regime] ?? 0)}
+                  </td>
+                ))}
                 <td className={r.overdueOrders > 0 ? 'num alert' : 'num'}>
                   {f.number(r.openOrders)}
                   {r.overdueOrders > 0
                     ? ` (${t('board.overdueN', { count: r.overdueOrders })})`
                     : ''}
                 </td>
-                <td className="num">
-                  {r.penalties.count > 0
-                    ? `${f.number(r.penalties.count)} · ${f.yen(r.penalties.totalYen)}`
-                    : f.number(0)}
+                <td data-testid="board-referrals">
+                  <Referrals r={r} />
                 </td>
               </tr>
             ))}

@@ -4,14 +4,16 @@ import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import {
   ReportingQueries,
-  assessPenaltySchema,
   issueOrderSchema,
   openCaseSchema,
   orgIdSchema,
+  outcomeSchema,
+  referralSchema,
   uuidSchema,
-  type AssessPenaltyBody,
   type IssueOrderBody,
   type OpenCaseBody,
+  type OutcomeBody,
+  type ReferralBody,
 } from '@acd/reporting';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { CommandHeaders } from '../common/command-headers';
@@ -43,7 +45,7 @@ export class ComplianceController {
   @RecordsReads('compliance-file', eachOf('operatorId', 'operators'))
   @ApiOperation({
     summary:
-      'Compliance board per operator and per sector: open incidents, next deadline, missed deadlines, open orders, penalties. The office sees every operator, a ministry its sector, an operator itself.',
+      'Compliance board per operator and per sector: open incidents, next deadline, missed deadlines (in total and per regime), open orders, referrals to the prosecutors and their outcomes, legacy penalties. The office sees every operator, a ministry its sector, an operator itself.',
   })
   async board(@CurrentOrg() org: Organisation) {
     const now = new Date();
@@ -61,7 +63,7 @@ export class ComplianceController {
   @RecordsReads('compliance-file', param('operatorId'))
   @ApiOperation({
     summary:
-      "An operator's compliance file: pending and missed deadlines, cases, orders, penalties",
+      "An operator's compliance file: pending and missed deadlines, cases, orders, referrals and their outcomes, legacy penalties",
   })
   async file(
     @CurrentOrg() org: Organisation,
@@ -126,29 +128,28 @@ export class ComplianceController {
     return { ...created, orderId: created.createdId };
   }
 
-  @Post(':operatorId/orders/:orderId/penalty')
+  @Post(':operatorId/orders/:orderId/referral')
   @ApiOperation({
     summary:
-      'Assess a penalty for an ignored correction order (cabinet office); at most 2,000,000 yen',
+      'Refer the case of an ignored correction order to the public prosecutors, with a statement of the facts (cabinet office). A fine is for a court to impose.',
   })
-  @ApiBody({ schema: openApiSchema(assessPenaltySchema) })
-  @ApiResponse({ status: 201, description: 'Assessed' })
+  @ApiBody({ schema: openApiSchema(referralSchema) })
+  @ApiResponse({ status: 201, description: 'Referred' })
   @ApiResponse({
     status: 409,
-    description: 'The order is not ignored (open, complied or already fined)',
+    description: 'The order is not ignored (open or complied), or was already referred',
   })
-  @ApiResponse({ status: 422, description: 'More than 2,000,000 yen' })
   @CommandHeaders(false)
-  async penalty(
+  async referral(
     @CurrentOrg() org: Organisation,
     @Param('operatorId', operatorPipe) operatorId: string,
     @Param('orderId', idPipe) orderId: string,
-    @Body(new ZodValidationPipe(assessPenaltySchema)) body: AssessPenaltyBody,
+    @Body(new ZodValidationPipe(referralSchema)) body: ReferralBody,
     @Headers('idempotency-key') key: string | undefined,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const accepted = await this.commands.assessPenalty(
+    const accepted = await this.commands.referToProsecutors(
       org,
       operatorId,
       orderId,
@@ -157,5 +158,52 @@ export class ComplianceController {
     );
     res.status(accepted.duplicate ? 200 : 201);
     return accepted;
+  }
+
+  @Post(':operatorId/orders/:orderId/outcome')
+  @ApiOperation({
+    summary:
+      "Record how a referral ended (cabinet office): prosecution declined, acquittal, or a court's fine of 1 to 2,000,000 yen, with the court, its case reference and the date",
+  })
+  @ApiBody({ schema: openApiSchema(outcomeSchema) })
+  @ApiResponse({ status: 201, description: 'Recorded' })
+  @ApiResponse({
+    status: 409,
+    description: 'The order was not referred, or its outcome is already recorded',
+  })
+  @ApiResponse({ status: 422, description: 'A date in the future or before the referral' })
+  @CommandHeaders(false)
+  async outcome(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+    @Param('orderId', idPipe) orderId: string,
+    @Body(new ZodValidationPipe(outcomeSchema)) body: OutcomeBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const accepted = await this.commands.recordOutcome(
+      org,
+      operatorId,
+      orderId,
+      body,
+      commandOptions(req, key, undefined),
+    );
+    res.status(accepted.duplicate ? 200 : 201);
+    return accepted;
+  }
+
+  @Post(':operatorId/orders/:orderId/penalty')
+  @ApiOperation({
+    summary:
+      'Gone: the office no longer assesses fines (decision 0033). Refer the case (…/referral) and record the outcome (…/outcome).',
+    deprecated: true,
+  })
+  @ApiResponse({ status: 410, description: 'Always, for a reader of the file; 404 otherwise' })
+  async penalty(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+  ): Promise<never> {
+    return this.commands.penaltyGone(org, operatorId);
   }
 }

@@ -1,24 +1,26 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, HttpException, Injectable } from '@nestjs/common';
 import { deterministicId } from '@acd/event-sourcing';
 import { canReadReport, type Organisation, OrganisationDirectory } from '@acd/identity';
 import { IndicatorQueries } from '@acd/indicators';
 import { ReportingQueries } from '@acd/reporting';
 import type {
-  AssessPenalty,
   ChangeAsset,
   FileReport,
   IssueCorrectionOrder,
   NotifyAsset,
   OpenComplianceCase,
   OpenIncident,
+  RecordProsecutionOutcome,
+  ReferToProsecutors,
   RetireAsset,
-  AssessPenaltyBody,
   ChangeAssetBody,
   FileReportBody,
   IssueOrderBody,
   NotifyAssetBody,
   OpenCaseBody,
   OpenIncidentBody,
+  OutcomeBody,
+  ReferralBody,
 } from '@acd/reporting';
 import { notFound, type Accepted } from '../common/command-outcome';
 import { CommandSender, partOf, type CommandOptions } from '../common/command-sender';
@@ -201,16 +203,55 @@ export class ReportingCommands {
     return { ...accepted, createdId: orderId };
   }
 
-  async assessPenalty(
+  async referToProsecutors(
     org: Organisation,
     operatorId: string,
     orderId: string,
-    b: AssessPenaltyBody,
+    b: ReferralBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
     await this.fileOf(org, operatorId);
-    const data: AssessPenalty['data'] = { operatorId, orderId, ...b };
-    return this.send(org, 'AssessPenalty', operatorId, data, opts);
+    const data: ReferToProsecutors['data'] = { operatorId, orderId, ...b };
+    return this.send(org, 'ReferToProsecutors', operatorId, data, opts);
+  }
+
+  async recordOutcome(
+    org: Organisation,
+    operatorId: string,
+    orderId: string,
+    b: OutcomeBody,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    await this.fileOf(org, operatorId);
+    const data: RecordProsecutionOutcome['data'] = {
+      operatorId,
+      orderId,
+      outcome: b.outcome,
+      fineYen: b.outcome === 'fined' ? b.fineYen : null,
+      court: b.court ?? null,
+      caseReference: b.caseReference ?? null,
+      decidedOn: b.decidedOn,
+    };
+    return this.send(org, 'RecordProsecutionOutcome', operatorId, data, opts);
+  }
+
+  /**
+   * The office no longer assesses fines (decision 0033). The old route answers 410 Gone to
+   * whoever may read the operator's file, and 404 to anyone else, like every compliance route.
+   */
+  async penaltyGone(org: Organisation, operatorId: string): Promise<never> {
+    await this.fileOf(org, operatorId);
+    throw new HttpException(
+      {
+        statusCode: 410,
+        error: 'Gone',
+        message:
+          'the office no longer assesses fines: a fine is imposed by a court after prosecution. ' +
+          'Refer the case with POST /v1/compliance/{operatorId}/orders/{orderId}/referral and ' +
+          'record how it ended with POST /v1/compliance/{operatorId}/orders/{orderId}/outcome',
+      },
+      410,
+    );
   }
 
   /**

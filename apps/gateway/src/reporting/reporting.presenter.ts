@@ -183,7 +183,13 @@ export function presentFile(f: ReportingFileDoc) {
       compliedAt: iso(o.compliedAt),
       ignoredAt: iso(o.ignoredAt),
     })),
-    penalties: f.penalties.map((p) => ({ ...p, assessedAt: iso(p.assessedAt) })),
+    referrals: f.referrals.map((r) => ({
+      ...r,
+      referredAt: iso(r.referredAt),
+      outcome: r.outcome ? { ...r.outcome, recordedAt: iso(r.outcome.recordedAt) } : null,
+    })),
+    /** Penalties "assessed" on the bus in old logs (before decision 0033): not a court's fine. */
+    legacyPenalties: f.legacyPenalties.map((p) => ({ ...p, assessedAt: iso(p.assessedAt) })),
     version: f.version,
     updatedAt: iso(f.updatedAt),
   };

@@ -9,7 +9,7 @@ import { leafHash } from './merkle';
 export interface AuditEntry {
   /** Position in the log, from 0: the Merkle tree's leaf index. */
   index: number;
-  /** Event type of the audited fact (e.g. `VoteCast`, `ReadRecorded`, `PenaltyAssessed`). */
+  /** Event type of the audited fact (e.g. `VoteCast`, `ReadRecorded`, `CaseReferredToProsecutors`). */
   eventType: string;
   eventId: string;
   /** Organisation that acted (the event's `org-id`). */

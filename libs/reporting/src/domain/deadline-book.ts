@@ -32,7 +32,7 @@ interface PendingOrder {
  *
  * An item leaves the book only when the event that settles it arrives (a report met it, the
  * scheduler's own command recorded the miss, the incident closed, the order was complied with,
- * ignored or penalised). Sending a command does not remove anything: if it was lost or refused,
+ * ignored, or penalised in an old log). Sending a command does not remove anything: if it was lost or refused,
  * `due()` keeps offering it. The decider makes repeats harmless.
  */
 export class DeadlineBook {
@@ -114,6 +114,8 @@ export class DeadlineBook {
       case 'AssetChanged':
       case 'AssetRetired':
       case 'ComplianceCaseOpened':
+      case 'CaseReferredToProsecutors':
+      case 'ProsecutionOutcomeRecorded':
         return;
       default: {
         const unhandled: never = event;

@@ -31,6 +31,19 @@ export interface ReportingPolicy {
 export const PROFILE_IDS = ['jp-acd', 'nis2', 'circia'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
+/** The Act's own regime: the only one whose missed deadlines lead to Japanese cases and orders. */
+export const JAPANESE_REGIME = 'jp-acd' satisfies ProfileId;
+
+/**
+ * Whether a missed deadline of this regime opens a Japanese compliance case. NIS2 and CIRCIA
+ * deadlines are shown for operators who also fall under them, and their misses are recorded,
+ * but enforcing them is for the EU's and the US's authorities, not the cabinet cyber office.
+ */
+export const leadsToJapaneseCase = (regime: string): boolean => regime === JAPANESE_REGIME;
+
+/** `<regime>/<obligation>` → regime. */
+export const regimeOfDeadline = (deadlineId: string): string => deadlineId.split('/')[0] ?? '';
+
 /** Settings of the profiles; the numbers of NIS2 and CIRCIA are fixed by those laws. */
 export interface ProfileSettings {
   jpEarlyWarning: string;

@@ -3,6 +3,7 @@ import type {
   ImpactLevel,
   IncidentStatus,
   Millis,
+  ProsecutionOutcomeDetails,
   ReportStage,
 } from './reporting.events';
 
@@ -92,9 +93,25 @@ export type RecordOrderIgnored = {
   data: OnFile & { orderId: string };
 };
 
+/**
+ * Legacy: refused by the decider (a fine is imposed by a court, never assessed by the office).
+ * It stays a command type so one still queued on the commands topic decodes and gets that answer.
+ */
 export type AssessPenalty = {
   type: 'AssessPenalty';
   data: OnFile & { orderId: string; amountYen: number; reason: string };
+};
+
+/** The office refers the case of an ignored order to the public prosecutors. */
+export type ReferToProsecutors = {
+  type: 'ReferToProsecutors';
+  data: OnFile & { orderId: string; statementOfFacts: string };
+};
+
+/** The office records how a referral ended. */
+export type RecordProsecutionOutcome = {
+  type: 'RecordProsecutionOutcome';
+  data: OnFile & ProsecutionOutcomeDetails & { orderId: string };
 };
 
 export type ReportingCommand =
@@ -107,7 +124,9 @@ export type ReportingCommand =
   | OpenComplianceCase
   | IssueCorrectionOrder
   | RecordOrderIgnored
-  | AssessPenalty;
+  | AssessPenalty
+  | ReferToProsecutors
+  | RecordProsecutionOutcome;
 
 export const REPORTING_COMMAND_TYPES = [
   'NotifyAsset',
@@ -120,6 +139,8 @@ export const REPORTING_COMMAND_TYPES = [
   'IssueCorrectionOrder',
   'RecordOrderIgnored',
   'AssessPenalty',
+  'ReferToProsecutors',
+  'RecordProsecutionOutcome',
 ] as const satisfies readonly ReportingCommand['type'][];
 
 /** The identity the bus's own deadline scheduler issues its commands under. */

@@ -8,7 +8,6 @@ import {
   type Decision,
 } from '@acd/event-sourcing';
 import type {
-  AssessPenalty,
   ChangeAsset,
   FileReport,
   IssueCorrectionOrder,
@@ -17,6 +16,8 @@ import type {
   OpenComplianceCase,
   OpenIncident,
   RecordOrderIgnored,
+  RecordProsecutionOutcome,
+  ReferToProsecutors,
   ReportingCommand,
   RetireAsset,
 } from './reporting.commands';
@@ -24,6 +25,7 @@ import {
   ASSET_EXPOSURES,
   IMPACT_LEVELS,
   INCIDENT_STATUSES,
+  PROSECUTION_OUTCOMES,
   type AssetDetails,
   type Deadline,
   type IncidentFacts,
@@ -32,17 +34,25 @@ import {
   type ReportStage,
 } from './reporting.events';
 import { formatJst } from './jst';
-import { deadlinesStartingAt, profilesFor, type ReportingPolicy } from './profiles';
+import {
+  deadlinesStartingAt,
+  leadsToJapaneseCase,
+  profilesFor,
+  regimeOfDeadline,
+  type ReportingPolicy,
+} from './profiles';
 import {
   initialReportingFileState,
   type CaseState,
   type DeadlineState,
   type IncidentState,
+  type OrderState,
   type ReportingFileState,
 } from './reporting.state';
 
-/** The Act's maximum fine for ignoring a correction order. */
-export const MAX_PENALTY_YEN = 2_000_000;
+/** The Act's range of the fine (罰金) a court may impose for ignoring a correction order. */
+export const MIN_FINE_YEN = 1;
+export const MAX_FINE_YEN = 2_000_000;
 /** Clocks of operators' systems drift; a time a few minutes "in the future" is not an error. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 /** The longest an order may give an operator to comply. */
@@ -155,7 +165,11 @@ function caseIdForMiss(operatorId: string, incidentId: string, deadlineId: strin
   return deterministicId('acd:compliance-case', `${operatorId}:${incidentId}:${deadlineId}`);
 }
 
-/** Records a missed deadline, opening a case unless the incident already has an open one. */
+/**
+ * Records a missed deadline. A Japanese one opens a compliance case unless the incident already
+ * has an open one; a foreign regime's (NIS2, CIRCIA) is recorded without a case: only the Act's
+ * own duties lead to Japanese orders.
+ */
 function recordMiss(
   out: Emitter,
   operatorId: string,
@@ -164,6 +178,14 @@ function recordMiss(
   ctx: CommandContext,
 ): void {
   const now = ctx.now.getTime();
+  // Only the deadline's own fields: a DeadlineState from the file also carries status and
+  // filedAt, which the event's schema does not have (spreading them made it unwritable).
+  const { deadlineId, regime, obligation, stage, dueAt } = deadline;
+  const missed = { deadlineId, regime, obligation, stage, dueAt, operatorId, incidentId };
+  if (!leadsToJapaneseCase(regime)) {
+    out.emit({ type: 'ReportDeadlineMissed', data: { ...missed, caseId: null, recordedAt: now } });
+    return;
+  }
   const incident = out.state.incidents.get(incidentId);
   const open = incident?.openCaseId ? out.state.cases.get(incident.openCaseId) : undefined;
   let caseId = open?.status === 'open' ? open.caseId : null;
@@ -184,10 +206,7 @@ function recordMiss(
       },
     });
   }
-  out.emit({
-    type: 'ReportDeadlineMissed',
-    data: { ...deadline, operatorId, incidentId, caseId, recordedAt: now },
-  });
+  out.emit({ type: 'ReportDeadlineMissed', data: { ...missed, caseId, recordedAt: now } });
 }
 
 /** Whether what a case asks for has been supplied. */
@@ -416,13 +435,25 @@ function stageProblem(
   const rank = MAIN_SEQUENCE.indexOf(stage);
   const lastRank = last === undefined ? -1 : MAIN_SEQUENCE.indexOf(last);
   if (stage !== 'INTERIM' && filed.includes(stage)) return `the ${stage} report was already filed`;
+  if (filed.includes('FINAL')) {
+    return 'the FINAL report was filed; only the RANSOM_PAYMENT report may follow it';
+  }
   if (stage === 'EARLY_WARNING') return null;
   if (lastRank < 0) return `file the EARLY_WARNING report before the ${stage} report`;
   if (rank > 1 && lastRank < 1) return `file the NOTIFICATION report before the ${stage} report`;
-  if (stage === 'FINAL' && incident.ransomPaidAt !== null && !incident.ransomReported) {
-    return 'file the RANSOM_PAYMENT report before the FINAL report';
-  }
+  // No foreign stage gates this sequence: a FINAL report never waits for CIRCIA's ransom
+  // payment report (decision 0034); the incident then stays open until that report is filed.
   return null;
+}
+
+/**
+ * A foreign regime's report still owed after the FINAL report: CIRCIA's ransom payment report.
+ * It keeps the incident open (never blocks the FINAL report) until it is filed.
+ */
+function ransomReportOwed(incident: IncidentState): boolean {
+  return Object.values(incident.deadlines).some(
+    (x) => x.stage === 'RANSOM_PAYMENT' && x.filedAt === null,
+  );
 }
 
 function fileReport(
@@ -521,7 +552,8 @@ function fileReport(
     },
   });
   settleOrders(out, d.operatorId, d.incidentId, d.reportId, now);
-  if (d.stage === 'FINAL') {
+  const after = out.state.incidents.get(d.incidentId);
+  if (after?.stagesFiled.includes('FINAL') && !ransomReportOwed(after)) {
     out.emit({
       type: 'IncidentClosed',
       data: {
@@ -610,6 +642,14 @@ function issueCorrectionOrder(
       `order ${pending.orderId} on this case is open until ${iso(pending.dueAt)}`,
     );
   }
+  if (c.basis === 'missed-deadline' && !c.deadlineIds.some((id) => isJapanese(id))) {
+    // Only a case from an old log can be like this: foreign misses no longer open cases.
+    return refuse(
+      'conflict',
+      `case ${d.caseId} concerns only foreign regimes' deadlines (${c.deadlineIds.join(', ')}); ` +
+        'correction orders follow only from duties under the Act',
+    );
+  }
   if (caseSatisfied(state, c)) {
     return refuse(
       'conflict',
@@ -661,8 +701,39 @@ function recordOrderIgnored(
   });
 }
 
-function assessPenalty({ data: d }: AssessPenalty, state: State, ctx: CommandContext): Result {
-  const who = asOffice(ctx, 'assess a penalty');
+const isJapanese = (deadlineId: string) => leadsToJapaneseCase(regimeOfDeadline(deadlineId));
+
+/**
+ * A fine for ignoring a correction order is a criminal penalty that a court imposes after
+ * prosecution; the office refers the case and records the outcome, it never assesses a fine.
+ */
+function assessPenalty(): Result {
+  return refuse(
+    'conflict',
+    'the office no longer assesses fines: a fine is imposed by a court after prosecution; ' +
+      'refer the case to the public prosecutors and record the outcome',
+  );
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date written YYYY-MM-DD. */
+function isCalendarDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(t).toISOString().slice(0, 10) === s;
+}
+
+/** The calendar date in Japan at `t`. */
+const japanDate = (t: Millis) => formatJst(t).slice(0, 10);
+
+function referToProsecutors(
+  { data: d }: ReferToProsecutors,
+  state: State,
+  ctx: CommandContext,
+): Result {
+  const who = asOffice(ctx, 'refer a case to the public prosecutors');
   if (who) return who;
   const order = state.orders.get(d.orderId);
   if (!order) return refuse('not-found', `no correction order ${d.orderId}`);
@@ -670,42 +741,109 @@ function assessPenalty({ data: d }: AssessPenalty, state: State, ctx: CommandCon
     case 'open':
       return refuse(
         'conflict',
-        `order ${d.orderId} is open until ${iso(order.dueAt)}; a penalty needs an ignored order`,
+        `order ${d.orderId} is open until ${iso(order.dueAt)}; a referral needs an ignored order`,
       );
     case 'complied':
       return refuse(
         'conflict',
-        `the operator complied with order ${d.orderId}; there is no penalty to assess`,
+        `the operator complied with order ${d.orderId}; there is nothing to refer`,
       );
-    case 'penalised':
-      return refuse('conflict', `a penalty for order ${d.orderId} was already assessed`);
+    case 'referred':
+    case 'concluded':
+      return refuse('conflict', `order ${d.orderId} was already referred to the prosecutors`);
     case 'ignored':
+    case 'penalised': // a legacy "assessment" imposed nothing: only a court can
       break;
     default:
       return assertNever(order.status);
   }
-  if (!Number.isInteger(d.amountYen) || d.amountYen < 1) {
-    return refuse('invalid', 'must be a whole number of yen, at least 1', 'amountYen');
-  }
-  if (d.amountYen > MAX_PENALTY_YEN) {
-    return refuse(
-      'invalid',
-      `at most ${MAX_PENALTY_YEN.toLocaleString('en')} yen, the Act's maximum fine`,
-      'amountYen',
-    );
-  }
-  const bad = text(d.reason, 'reason', 2000);
+  const bad = text(d.statementOfFacts, 'statementOfFacts', 20_000);
   if (bad) return bad;
   return accept({
-    type: 'PenaltyAssessed',
+    type: 'CaseReferredToProsecutors',
     data: {
       operatorId: d.operatorId,
       caseId: order.caseId,
       orderId: d.orderId,
-      amountYen: d.amountYen,
-      reason: d.reason.trim(),
-      assessedByOrgId: ctx.issuedBy.orgId,
-      assessedAt: ctx.now.getTime(),
+      statementOfFacts: d.statementOfFacts.trim(),
+      referredByOrgId: ctx.issuedBy.orgId,
+      referredAt: ctx.now.getTime(),
+    },
+  });
+}
+
+function outcomeDetails(d: RecordProsecutionOutcome['data']): Result | null {
+  if (!(PROSECUTION_OUTCOMES as readonly string[]).includes(d.outcome)) {
+    return refuse('invalid', `must be one of ${PROSECUTION_OUTCOMES.join(', ')}`, 'outcome');
+  }
+  if (d.outcome === 'fined') {
+    if (d.fineYen === null || !Number.isInteger(d.fineYen) || d.fineYen < MIN_FINE_YEN) {
+      return refuse('invalid', 'must be a whole number of yen, at least 1', 'fineYen');
+    }
+    if (d.fineYen > MAX_FINE_YEN) {
+      return refuse(
+        'invalid',
+        `at most ${MAX_FINE_YEN.toLocaleString('en')} yen, the Act's maximum fine`,
+        'fineYen',
+      );
+    }
+  } else if (d.fineYen !== null) {
+    return refuse('invalid', `only a court's fine has an amount, not ${d.outcome}`, 'fineYen');
+  }
+  const inCourt = d.outcome !== 'prosecution-declined';
+  if (inCourt && d.court === null) return refuse('invalid', 'name the court', 'court');
+  if (inCourt && d.caseReference === null) {
+    return refuse('invalid', "give the court's case reference", 'caseReference');
+  }
+  return (
+    (d.court === null ? null : text(d.court, 'court', 300)) ??
+    (d.caseReference === null ? null : text(d.caseReference, 'caseReference', 200))
+  );
+}
+
+function recordProsecutionOutcome(
+  { data: d }: RecordProsecutionOutcome,
+  state: State,
+  ctx: CommandContext,
+): Result {
+  const who = asOffice(ctx, 'record the outcome of a referral');
+  if (who) return who;
+  const order = state.orders.get(d.orderId);
+  if (!order) return refuse('not-found', `no correction order ${d.orderId}`);
+  if (order.status === 'concluded') {
+    return refuse('conflict', `the outcome for order ${d.orderId} was already recorded`);
+  }
+  if (order.status !== 'referred' || order.referredAt === null) {
+    return refuse(
+      'conflict',
+      `order ${d.orderId} was not referred to the public prosecutors; an outcome needs a referral`,
+    );
+  }
+  const bad = outcomeDetails(d);
+  if (bad) return bad;
+  const now = ctx.now.getTime();
+  if (!isCalendarDate(d.decidedOn)) {
+    return refuse('invalid', 'must be a date, YYYY-MM-DD', 'decidedOn');
+  }
+  if (d.decidedOn > japanDate(now + CLOCK_SKEW_MS)) {
+    return refuse('invalid', 'lies in the future', 'decidedOn');
+  }
+  if (d.decidedOn < japanDate(order.referredAt)) {
+    return refuse('invalid', `lies before the referral (${iso(order.referredAt)})`, 'decidedOn');
+  }
+  return accept({
+    type: 'ProsecutionOutcomeRecorded',
+    data: {
+      operatorId: d.operatorId,
+      caseId: order.caseId,
+      orderId: d.orderId,
+      outcome: d.outcome,
+      fineYen: d.fineYen,
+      court: d.court === null ? null : d.court.trim(),
+      caseReference: d.caseReference === null ? null : d.caseReference.trim(),
+      decidedOn: d.decidedOn,
+      recordedByOrgId: ctx.issuedBy.orgId,
+      recordedAt: now,
     },
   });
 }
@@ -726,9 +864,9 @@ function patchCase(state: State, id: string, patch: (c: CaseState) => CaseState)
   return c ? { ...state, cases: state.cases.set(id, patch(c)) } : state;
 }
 
-function patchOrder(state: State, id: string, status: 'complied' | 'ignored' | 'penalised'): State {
+function patchOrder(state: State, id: string, patch: Partial<OrderState>): State {
   const o = state.orders.get(id);
-  return o ? { ...state, orders: state.orders.set(id, { ...o, status }) } : state;
+  return o ? { ...state, orders: state.orders.set(id, { ...o, ...patch }) } : state;
 }
 
 function pendingDeadline(d: Deadline): DeadlineState {
@@ -830,7 +968,7 @@ export function evolve(state: State, event: ReportingEvent): State {
       const { operatorId: _o, incidentId, caseId, recordedAt: _r, ...deadline } = event.data;
       const next = patchIncident(state, incidentId, (i) => ({
         ...i,
-        openCaseId: caseId,
+        openCaseId: caseId ?? i.openCaseId,
         deadlines: {
           ...i.deadlines,
           [deadline.deadlineId]: {
@@ -839,6 +977,7 @@ export function evolve(state: State, event: ReportingEvent): State {
           },
         },
       }));
+      if (caseId === null) return next;
       return patchCase(next, caseId, (c) => ({
         ...c,
         deadlineIds: unique([...c.deadlineIds, deadline.deadlineId]),
@@ -873,18 +1012,29 @@ export function evolve(state: State, event: ReportingEvent): State {
           caseId: d.caseId,
           dueAt: d.dueAt,
           status: 'open',
+          referredAt: null,
         }),
       };
     }
     case 'OrderComplied': {
-      const next = patchOrder(state, event.data.orderId, 'complied');
+      const next = patchOrder(state, event.data.orderId, { status: 'complied' });
       return patchCase(next, event.data.caseId, (c) => ({ ...c, status: 'resolved' }));
     }
     case 'OrderIgnored':
-      return patchOrder(state, event.data.orderId, 'ignored');
+      return patchOrder(state, event.data.orderId, { status: 'ignored' });
     case 'PenaltyAssessed': {
-      const next = patchOrder(state, event.data.orderId, 'penalised');
+      // Legacy (old logs only): folded as before, so replay yields the state it always did.
+      const next = patchOrder(state, event.data.orderId, { status: 'penalised' });
       return patchCase(next, event.data.caseId, (c) => ({ ...c, status: 'penalised' }));
+    }
+    case 'CaseReferredToProsecutors': {
+      const d = event.data;
+      const next = patchOrder(state, d.orderId, { status: 'referred', referredAt: d.referredAt });
+      return patchCase(next, d.caseId, (c) => ({ ...c, status: 'referred' }));
+    }
+    case 'ProsecutionOutcomeRecorded': {
+      const next = patchOrder(state, event.data.orderId, { status: 'concluded' });
+      return patchCase(next, event.data.caseId, (c) => ({ ...c, status: 'concluded' }));
     }
     default:
       return assertNever(event);
@@ -921,7 +1071,11 @@ export function reportingDecider(
         case 'RecordOrderIgnored':
           return recordOrderIgnored(command, state, ctx);
         case 'AssessPenalty':
-          return assessPenalty(command, state, ctx);
+          return assessPenalty();
+        case 'ReferToProsecutors':
+          return referToProsecutors(command, state, ctx);
+        case 'RecordProsecutionOutcome':
+          return recordProsecutionOutcome(command, state, ctx);
         default:
           return assertNever(command);
       }

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { deciderSpec } from '@acd/event-sourcing/testing';
-import type { CommandContext } from '@acd/event-sourcing';
+import { deterministicId, type CommandContext } from '@acd/event-sourcing';
 import type { FileReport, NotifyAsset, OpenIncident, ReportingCommand } from './reporting.commands';
 import { SCHEDULER_ISSUER } from './reporting.commands';
-import { MAX_PENALTY_YEN, reportingDecider } from './reporting.decider';
+import { MAX_FINE_YEN, reportingDecider } from './reporting.decider';
 import type {
   AssetNotified,
   ComplianceCaseOpened,
@@ -104,6 +105,13 @@ const report = (
 });
 
 const withAsset = () => run([], asset());
+/** The bank's incident (finance: jp-acd, NIS2 and CIRCIA), aware at T0. */
+const bankIncidentEvents = () =>
+  run(
+    [],
+    { type: 'OpenIncident', data: { ...open().data, operatorId: bank.orgId, affectedAssets: [] } },
+    { issuedBy: bank, now: new Date(T0) },
+  );
 const withIncident = (over: Partial<OpenIncident['data']> = {}) =>
   run(withAsset(), open(over), at(T0 + 60_000));
 
@@ -471,7 +479,7 @@ describe('staged reports', () => {
     ]);
   });
 
-  it('CIRCIA: a ransom paid and reported late is missed and filed late; the final report waits for it', () => {
+  it('CIRCIA: a ransom paid and reported late is missed (no Japanese case) and filed late; the FINAL report never waits for it', () => {
     const bankCtx = (t: number) => ({ issuedBy: bank, now: new Date(t) });
     let events: ReportingEvent[] = run(
       [],
@@ -492,22 +500,37 @@ describe('staged reports', () => {
       ['nis2/final-report', Date.parse('2026-12-20T03:00:00Z')],
       ['circia/ransom-payment', T0 + 26 * H],
     ]);
+    // Given the CIRCIA ransom report is still owed, when the FINAL report is filed, then it is
+    // accepted (a foreign stage gates no Japanese one) and the incident stays open for it.
+    events = run(events, report('FINAL', { operatorId: bank.orgId }), bankCtx(T0 + 4 * H));
+    expect(events.at(-1)).toMatchObject({ type: 'IncidentReportFiled', data: { stage: 'FINAL' } });
+    expect(ofType(events, 'IncidentReportFiled')[2]?.data.deadlinesMet).toEqual(
+      expect.arrayContaining(['jp-acd/final-report', 'nis2/final-report']),
+    );
+    expect(ofType(events, 'IncidentClosed')).toHaveLength(0);
     spec
       .given(events)
-      .when(report('FINAL', { operatorId: bank.orgId }), bankCtx(T0 + 4 * H))
+      .when(report('INTERIM', { operatorId: bank.orgId }), bankCtx(T0 + 5 * H))
       .thenRefused({
-        reason: 'file the RANSOM_PAYMENT report before the FINAL report',
+        reason: 'the FINAL report was filed; only the RANSOM_PAYMENT report may follow it',
       });
     events = run(
       events,
       report('RANSOM_PAYMENT', { operatorId: bank.orgId }),
       bankCtx(T0 + 30 * H),
     );
-    expect(events.slice(-2).map((e) => e.type)).toEqual([
+    // The late CIRCIA report records CIRCIA's miss, without a Japanese case, and closes the incident.
+    expect(events.slice(-3).map((e) => e.type)).toEqual([
       'ReportDeadlineMissed',
       'IncidentReportFiled',
+      'IncidentClosed',
     ]);
-    expect(ofType(events, 'IncidentReportFiled')[2]?.data.deadlinesFiledLate).toEqual([
+    expect(ofType(events, 'ReportDeadlineMissed').at(-1)?.data).toMatchObject({
+      deadlineId: 'circia/ransom-payment',
+      caseId: null,
+    });
+    expect(ofType(events, 'ComplianceCaseOpened')).toHaveLength(0);
+    expect(ofType(events, 'IncidentReportFiled')[3]?.data.deadlinesFiledLate).toEqual([
       'circia/ransom-payment',
     ]);
     spec
@@ -516,9 +539,16 @@ describe('staged reports', () => {
         report('RANSOM_PAYMENT', { operatorId: bank.orgId, reportId: 'again' }),
         bankCtx(T0 + 31 * H),
       )
-      .thenRefused({
-        reason: 'the ransom payment report was already filed',
-      });
+      .thenRefused({ code: 'conflict' });
+  });
+
+  it('given a ransom paid under jp-acd alone (no CIRCIA), when the FINAL report is filed, then it closes the incident', () => {
+    let events = withIncident({ ransomPaidAt: T0 + 30_000 });
+    expect(ofType(events, 'IncidentOpened')[0]?.data.regimes).toEqual(['jp-acd']);
+    events = run(events, report('EARLY_WARNING'), at(T0 + H));
+    events = run(events, report('NOTIFICATION'), at(T0 + 2 * H));
+    events = run(events, report('FINAL'), at(T0 + 3 * H));
+    expect(events.at(-1)?.type).toBe('IncidentClosed');
   });
 });
 
@@ -557,6 +587,128 @@ describe('missed deadlines (the scheduler)', () => {
     ]);
   });
 
+  const bankMiss = (deadlineId: string): ReportingCommand => ({
+    type: 'MarkDeadlineMissed',
+    data: { operatorId: bank.orgId, incidentId: 'inc-1', deadlineId },
+  });
+  const bankIncident = () =>
+    run(
+      [],
+      {
+        type: 'OpenIncident',
+        data: { ...open().data, operatorId: bank.orgId, affectedAssets: [] },
+      },
+      { issuedBy: bank, now: new Date(T0) },
+    );
+
+  it('given a NIS2 or CIRCIA deadline, when it is missed, then the miss is recorded without a case', () => {
+    for (const deadlineId of ['nis2/early-warning', 'circia/covered-incident']) {
+      const events = run(bankIncident(), bankMiss(deadlineId), sched(T0 + 73 * H));
+      expect(events.at(-1)).toMatchObject({
+        type: 'ReportDeadlineMissed',
+        data: { deadlineId, caseId: null },
+      });
+      expect(ofType(events, 'ComplianceCaseOpened')).toHaveLength(0);
+    }
+  });
+
+  it('given a NIS2 miss recorded first, when the jp-acd deadline is missed, then only the Japanese miss is in the case', () => {
+    let events = run(bankIncident(), bankMiss('nis2/early-warning'), sched(T0 + 25 * H));
+    events = run(events, bankMiss('jp-acd/early-warning'), sched(T0 + 25 * H));
+    const [opened] = ofType(events, 'ComplianceCaseOpened');
+    expect(ofType(events, 'ReportDeadlineMissed').map((e) => e.data.caseId)).toEqual([
+      null,
+      opened?.data.caseId,
+    ]);
+  });
+
+  it('given a NIS2 early warning overdue, when the report is filed late, then the late filing records the NIS2 miss without a case', () => {
+    const events = run(bankIncident(), report('EARLY_WARNING', { operatorId: bank.orgId }), {
+      issuedBy: bank,
+      now: new Date(T0 + 23 * H),
+    });
+    expect(ofType(events, 'ReportDeadlineMissed')).toHaveLength(0);
+    const late = run(bankIncident(), report('EARLY_WARNING', { operatorId: bank.orgId }), {
+      issuedBy: bank,
+      now: new Date(T0 + 25 * H),
+    });
+    expect(
+      ofType(late, 'ReportDeadlineMissed').map((e) => [e.data.deadlineId, e.data.caseId !== null]),
+    ).toEqual([
+      ['jp-acd/early-warning', true],
+      ['nis2/early-warning', false],
+    ]);
+    expect(ofType(late, 'ComplianceCaseOpened')).toHaveLength(1);
+  });
+
+  it('property: no sequence of foreign-regime misses and late foreign reports ever yields a case or an order', () => {
+    const foreign = ['nis2/early-warning', 'nis2/notification', 'circia/covered-incident'];
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('miss' as const), deadlineId: fc.constantFrom(...foreign) }),
+      fc.record({
+        kind: fc.constant('order' as const),
+        deadlineId: fc.constantFrom(...foreign, 'jp-acd/early-warning'),
+      }),
+    );
+    // A policy under which the bank is under NIS2 and CIRCIA only: every miss is foreign.
+    const foreignOnly = reportingDecider(
+      buildReportingPolicy({ ...DEFAULT_PROFILE_SETTINGS, jpSectors: ['electricity'] }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), fc.nat({ max: 100 * H }), (steps, gap) => {
+        const decide = (events: ReportingEvent[], c: ReportingCommand, ctx: CommandContext) => {
+          const state = events.reduce(foreignOnly.evolve, foreignOnly.initialState);
+          const d = foreignOnly.decide(c, state, ctx);
+          return d.ok ? [...events, ...d.events] : events;
+        };
+        let events = decide(
+          [],
+          {
+            type: 'OpenIncident',
+            data: { ...open().data, operatorId: bank.orgId, affectedAssets: [] },
+          },
+          { issuedBy: bank, now: new Date(T0) },
+        );
+        let t = T0 + 24 * H + gap;
+        for (const s of steps) {
+          t += H;
+          if (s.kind === 'miss') {
+            events = decide(events, bankMiss(s.deadlineId), sched(t));
+          } else {
+            const caseId = deterministicId(
+              'acd:compliance-case',
+              `${bank.orgId}:inc-1:${s.deadlineId}`,
+            );
+            events = decide(
+              events,
+              {
+                type: 'IssueCorrectionOrder',
+                data: {
+                  operatorId: bank.orgId,
+                  caseId,
+                  orderId: `ord-${t}`,
+                  instructions: 'File it',
+                  dueAt: t + 48 * H,
+                },
+              },
+              { issuedBy: office, now: new Date(t) },
+            );
+          }
+        }
+        events = decide(events, report('EARLY_WARNING', { operatorId: bank.orgId }), {
+          issuedBy: bank,
+          now: new Date(t + H),
+        });
+        expect(events.some((e) => e.type === 'ReportDeadlineMissed')).toBe(true);
+        expect(ofType(events, 'ComplianceCaseOpened')).toEqual([]);
+        expect(ofType(events, 'CorrectionOrderIssued')).toEqual([]);
+        expect(ofType(events, 'ReportDeadlineMissed').every((e) => e.data.caseId === null)).toBe(
+          true,
+        );
+      }),
+    );
+  });
+
   it('does nothing before the deadline, at it, or once the report was filed', () => {
     spec
       .given(withIncident())
@@ -588,7 +740,7 @@ describe('missed deadlines (the scheduler)', () => {
   });
 });
 
-describe('correction orders and penalties', () => {
+describe('correction orders, referrals to the prosecutors and their outcomes', () => {
   const sched = (t: number) => ({ issuedBy: { ...SCHEDULER_ISSUER }, now: new Date(t) });
   const missed = () =>
     run(
@@ -619,10 +771,31 @@ describe('correction orders and penalties', () => {
       { type: 'RecordOrderIgnored', data: { operatorId: OP, orderId: 'ord-1' } },
       sched(T0 + 48 * H + 1),
     );
-  const penalty = (amountYen: number): ReportingCommand => ({
-    type: 'AssessPenalty',
-    data: { operatorId: OP, orderId: 'ord-1', amountYen, reason: 'Ignored correction order ord-1' },
+  const refer = (statementOfFacts = 'The early warning was never filed; ord-1 was ignored.') =>
+    ({
+      type: 'ReferToProsecutors',
+      data: { operatorId: OP, orderId: 'ord-1', statementOfFacts },
+    }) satisfies ReportingCommand;
+  const outcome = (
+    over: Partial<Extract<ReportingCommand, { type: 'RecordProsecutionOutcome' }>['data']> = {},
+  ): ReportingCommand => ({
+    type: 'RecordProsecutionOutcome',
+    data: {
+      operatorId: OP,
+      orderId: 'ord-1',
+      outcome: 'fined',
+      fineYen: 1_000_000,
+      court: 'Tokyo Summary Court',
+      caseReference: 'Reiwa 8 (i) No. 1234',
+      // T0 + 50 h is 2026-11-22 11:00 in Japan.
+      decidedOn: '2026-11-22',
+      ...over,
+    },
   });
+  const legacyPenalty: ReportingCommand = {
+    type: 'AssessPenalty',
+    data: { operatorId: OP, orderId: 'ord-1', amountYen: 100_000, reason: 'Ignored ord-1' },
+  };
   const asOffice = (t: number) => ({ issuedBy: office, now: new Date(t) });
 
   it('the office orders; the late report complies with the order and resolves the case', () => {
@@ -641,11 +814,11 @@ describe('correction orders and penalties', () => {
     });
     spec
       .given(events)
-      .when(penalty(100_000), asOffice(T0 + 50 * H))
-      .thenRefused({ code: 'conflict' });
+      .when(refer(), asOffice(T0 + 50 * H))
+      .thenRefused({ reason: 'the operator complied with order ord-1; there is nothing to refer' });
   });
 
-  it('an order passes its due date: ignored once, then a penalty up to 2,000,000 yen', () => {
+  it('given an open order, when its due date passes, then it is ignored once', () => {
     spec
       .given(ordered())
       .when(
@@ -660,62 +833,240 @@ describe('correction orders and penalties', () => {
         sched(T0 + 49 * H),
       )
       .thenNothing();
+  });
+
+  it('given an ignored order, when the office refers it, then the referral carries the order and the facts', () => {
     spec
       .given(ignored())
-      .when(penalty(MAX_PENALTY_YEN + 1), asOffice(T0 + 50 * H))
-      .thenRefused({ code: 'invalid', field: 'amountYen' });
-    spec
-      .given(ignored())
-      .when(penalty(0), asOffice(T0 + 50 * H))
-      .thenRefused({ field: 'amountYen' });
-    spec
-      .given(ignored())
-      .when(penalty(1.5), asOffice(T0 + 50 * H))
-      .thenRefused({ field: 'amountYen' });
-    spec
-      .given(ignored())
-      .when(penalty(MAX_PENALTY_YEN), asOffice(T0 + 50 * H))
+      .when(refer('  The early warning was never filed.  '), asOffice(T0 + 49 * H))
       .then([
         {
-          type: 'PenaltyAssessed',
+          type: 'CaseReferredToProsecutors',
           data: {
             operatorId: OP,
             caseId: caseIdOf(ignored()),
             orderId: 'ord-1',
-            amountYen: MAX_PENALTY_YEN,
-            reason: 'Ignored correction order ord-1',
-            assessedByOrgId: 'gov-nco',
-            assessedAt: T0 + 50 * H,
+            statementOfFacts: 'The early warning was never filed.',
+            referredByOrgId: 'gov-nco',
+            referredAt: T0 + 49 * H,
           },
         },
       ]);
-    const fined = run(ignored(), penalty(1_000_000), asOffice(T0 + 50 * H));
-    spec
-      .given(fined)
-      .when(penalty(1), asOffice(T0 + 51 * H))
-      .thenRefused({ reason: 'a penalty for order ord-1 was already assessed' });
   });
 
-  it('refuses a penalty without an ignored order, or from anyone but the office', () => {
+  it('refuses a referral without an ignored order, a second one, one without facts, or by anyone but the office', () => {
     spec
       .given(ordered())
-      .when(penalty(100), asOffice(T0 + 27 * H))
+      .when(refer(), asOffice(T0 + 27 * H))
       .thenRefused({ code: 'conflict' });
     spec
       .given(missed())
-      .when(penalty(100), asOffice(T0 + 27 * H))
+      .when(refer(), asOffice(T0 + 27 * H))
       .thenRefused({ code: 'not-found' });
+    const referred = run(ignored(), refer(), asOffice(T0 + 49 * H));
+    spec
+      .given(referred)
+      .when(refer(), asOffice(T0 + 50 * H))
+      .thenRefused({ reason: 'order ord-1 was already referred to the prosecutors' });
     spec
       .given(ignored())
-      .when(penalty(100), { issuedBy: police, now: new Date(T0 + 50 * H) })
-      .thenRefused({ code: 'forbidden' });
+      .when(refer(' '), asOffice(T0 + 49 * H))
+      .thenRefused({ code: 'invalid', field: 'statementOfFacts' });
+    for (const who of [police, operator, { orgId: 'gov-meti', kind: 'ministry', sector: null }]) {
+      spec
+        .given(ignored())
+        .when(refer(), { issuedBy: who, now: new Date(T0 + 49 * H) })
+        .thenRefused({ code: 'forbidden' });
+    }
+    // Once referred, the case is out of the office's hands: no further order.
     spec
-      .given(ignored())
+      .given(referred)
       .when(
-        { ...penalty(100), data: { ...penalty(100).data, reason: '' } } as ReportingCommand,
+        {
+          ...order(missed()),
+          data: { ...order(missed()).data, orderId: 'ord-2' },
+        } as ReportingCommand,
         asOffice(T0 + 50 * H),
       )
-      .thenRefused({ field: 'reason' });
+      .thenRefused({ code: 'conflict' });
+  });
+
+  it('given a referral, when the court fines, then the outcome is recorded with the court, reference and date', () => {
+    const referred = run(ignored(), refer(), asOffice(T0 + 49 * H));
+    spec
+      .given(referred)
+      .when(outcome({ court: ' Tokyo Summary Court ' }), asOffice(T0 + 50 * H))
+      .then([
+        {
+          type: 'ProsecutionOutcomeRecorded',
+          data: {
+            operatorId: OP,
+            caseId: caseIdOf(ignored()),
+            orderId: 'ord-1',
+            outcome: 'fined',
+            fineYen: 1_000_000,
+            court: 'Tokyo Summary Court',
+            caseReference: 'Reiwa 8 (i) No. 1234',
+            decidedOn: '2026-11-22',
+            recordedByOrgId: 'gov-nco',
+            recordedAt: T0 + 50 * H,
+          },
+        },
+      ]);
+    for (const other of [
+      outcome({ outcome: 'acquitted', fineYen: null }),
+      outcome({ outcome: 'prosecution-declined', fineYen: null, court: null, caseReference: null }),
+    ]) {
+      spec
+        .given(referred)
+        .when(other, asOffice(T0 + 50 * H))
+        .then([expect.objectContaining({ type: 'ProsecutionOutcomeRecorded' }) as never]);
+    }
+  });
+
+  it('property: a fine is recorded exactly when it is a whole number of yen from 1 to 2,000,000', () => {
+    const referred = run(ignored(), refer(), asOffice(T0 + 49 * H));
+    const state = referred.reduce(decider.evolve, decider.initialState);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -10, max: MAX_FINE_YEN + 10 }),
+          fc.integer({ min: -1e12, max: 1e12 }),
+          fc.double({ noNaN: false }),
+        ),
+        (fineYen) => {
+          const d = decider.decide(outcome({ fineYen }), state, {
+            issuedBy: office,
+            now: new Date(T0 + 50 * H),
+          });
+          const valid = Number.isInteger(fineYen) && fineYen >= 1 && fineYen <= MAX_FINE_YEN;
+          expect(d.ok).toBe(valid);
+          if (!d.ok) expect(d.refusal).toMatchObject({ code: 'invalid', field: 'fineYen' });
+        },
+      ),
+    );
+  });
+
+  it('refuses an outcome before a referral, a second outcome, and inconsistent details', () => {
+    spec
+      .given(ignored())
+      .when(outcome(), asOffice(T0 + 50 * H))
+      .thenRefused({
+        reason:
+          'order ord-1 was not referred to the public prosecutors; an outcome needs a referral',
+      });
+    spec
+      .given(ordered())
+      .when(outcome(), asOffice(T0 + 30 * H))
+      .thenRefused({ code: 'conflict' });
+    const referred = run(ignored(), refer(), asOffice(T0 + 49 * H));
+    const concluded = run(referred, outcome(), asOffice(T0 + 50 * H));
+    spec
+      .given(concluded)
+      .when(outcome({ outcome: 'acquitted', fineYen: null }), asOffice(T0 + 51 * H))
+      .thenRefused({ reason: 'the outcome for order ord-1 was already recorded' });
+    const when = asOffice(T0 + 50 * H);
+    const refused: [Parameters<typeof outcome>[0], string][] = [
+      [{ fineYen: null }, 'fineYen'],
+      [{ outcome: 'acquitted' }, 'fineYen'],
+      [{ outcome: 'acquitted', fineYen: null, court: null }, 'court'],
+      [{ caseReference: null }, 'caseReference'],
+      [{ court: ' ' }, 'court'],
+      [{ outcome: 'convicted' as never }, 'outcome'],
+      [{ decidedOn: '2026-02-30' }, 'decidedOn'],
+      [{ decidedOn: '22/11/2026' }, 'decidedOn'],
+      [{ decidedOn: '2026-11-23' }, 'decidedOn'], // tomorrow in Japan
+      [{ decidedOn: '2026-11-21' }, 'decidedOn'], // before the referral (2026-11-22 10:00 JST)
+    ];
+    for (const [over, field] of refused) {
+      spec.given(referred).when(outcome(over), when).thenRefused({ code: 'invalid', field });
+    }
+    spec
+      .given(referred)
+      .when(outcome(), { issuedBy: operator, now: new Date(T0 + 50 * H) })
+      .thenRefused({ code: 'forbidden' });
+  });
+
+  it('given any order, when the office tries the old AssessPenalty, then it is refused: fines are for courts', () => {
+    for (const given of [ignored(), ordered(), run(ignored(), refer(), asOffice(T0 + 49 * H))]) {
+      spec
+        .given(given)
+        .when(legacyPenalty, asOffice(T0 + 50 * H))
+        .thenRefused({ code: 'conflict' });
+    }
+  });
+
+  it('given a legacy PenaltyAssessed in an old log, when replayed, then it folds, and the order may still be referred', () => {
+    const legacy: ReportingEvent = {
+      type: 'PenaltyAssessed',
+      data: {
+        operatorId: OP,
+        caseId: caseIdOf(ignored()),
+        orderId: 'ord-1',
+        amountYen: 500_000,
+        reason: 'assessed on the bus before decision 0033',
+        assessedByOrgId: 'gov-nco',
+        assessedAt: T0 + 49 * H,
+      },
+    };
+    const old = [...ignored(), legacy];
+    const state = old.reduce(decider.evolve, decider.initialState);
+    expect(state.orders.get('ord-1')?.status).toBe('penalised');
+    expect(state.cases.get(caseIdOf(ignored()))?.status).toBe('penalised');
+    spec
+      .given(old)
+      .when(refer(), asOffice(T0 + 50 * H))
+      .then([expect.objectContaining({ type: 'CaseReferredToProsecutors' }) as never]);
+  });
+
+  it('given a case from an old log opened by a NIS2 miss alone, when the office orders on it, then it is refused', () => {
+    const legacyCase: ReportingEvent[] = [
+      ...bankIncidentEvents(),
+      {
+        type: 'ComplianceCaseOpened',
+        data: {
+          operatorId: bank.orgId,
+          sector: 'finance',
+          caseId: 'case-eu',
+          basis: 'missed-deadline',
+          incidentId: 'inc-1',
+          description: 'nis2 early-warning missed',
+          evidenceIndicatorIds: [],
+          openedByOrgId: SCHEDULER_ISSUER.orgId,
+          openedAt: T0 + 25 * H,
+        },
+      },
+      {
+        type: 'ReportDeadlineMissed',
+        data: {
+          deadlineId: 'nis2/early-warning',
+          regime: 'nis2',
+          obligation: 'early-warning',
+          stage: 'EARLY_WARNING',
+          dueAt: T0 + 24 * H,
+          operatorId: bank.orgId,
+          incidentId: 'inc-1',
+          caseId: 'case-eu',
+          recordedAt: T0 + 25 * H,
+        },
+      },
+    ];
+    spec
+      .given(legacyCase)
+      .when(
+        {
+          type: 'IssueCorrectionOrder',
+          data: {
+            operatorId: bank.orgId,
+            caseId: 'case-eu',
+            orderId: 'ord-eu',
+            instructions: 'File the NIS2 early warning',
+            dueAt: T0 + 72 * H,
+          },
+        },
+        asOffice(T0 + 26 * H),
+      )
+      .thenRefused({ code: 'conflict' });
   });
 
   it('refuses orders that make no sense', () => {

@@ -1,10 +1,11 @@
 /**
  * Events of an operator's reporting file: the one aggregate that holds everything the law asks
  * of a designated operator (its specified important computers, its incidents and their staged
- * reports, its deadlines, and the compliance cases, correction orders and penalties that follow
- * a failure to report). Keeping them in one aggregate, keyed by the operator, lets one pure
- * decider check every cross-reference (an affected asset exists, a penalty follows an ignored
- * order) against consistent state, with the operator's commands decided in order by one writer.
+ * reports, its deadlines, and the compliance cases, correction orders and referrals to the
+ * public prosecutors that follow a failure to report). Keeping them in one aggregate, keyed by
+ * the operator, lets one pure decider check every cross-reference (an affected asset exists, a
+ * referral follows an ignored order) against consistent state, with the operator's commands
+ * decided in order by one writer.
  */
 
 /** Epoch milliseconds, UTC: what Avro's timestamp-millis carries. */
@@ -31,6 +32,13 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const CASE_BASES = ['missed-deadline', 'unreported-incident'] as const;
 export type CaseBasis = (typeof CASE_BASES)[number];
+
+/**
+ * How a referral to the public prosecutors ended: they declined to prosecute, or a court
+ * acquitted, or a court imposed a fine (罰金). The bus records the outcome; it decides none.
+ */
+export const PROSECUTION_OUTCOMES = ['prosecution-declined', 'acquitted', 'fined'] as const;
+export type ProsecutionOutcome = (typeof PROSECUTION_OUTCOMES)[number];
 
 /** What an operator tells the government about one specified important computer. */
 export interface AssetDetails {
@@ -139,8 +147,11 @@ export type ReportDeadlineMissed = {
   data: Deadline & {
     operatorId: string;
     incidentId: string;
-    /** The compliance case the miss belongs to. */
-    caseId: string;
+    /**
+     * The compliance case the miss belongs to; null for a foreign regime's deadline (NIS2,
+     * CIRCIA), which is recorded and shown but never leads to a Japanese case or order.
+     */
+    caseId: string | null;
     recordedAt: Millis;
   };
 };
@@ -191,6 +202,10 @@ export type OrderIgnored = {
   data: { operatorId: string; caseId: string; orderId: string; dueAt: Millis; recordedAt: Millis };
 };
 
+/**
+ * Legacy: before fines were understood as criminal penalties, the office "assessed" them on the
+ * bus. No command produces this any more; old logs keep it, and replay shows it as legacy.
+ */
 export type PenaltyAssessed = {
   type: 'PenaltyAssessed';
   data: {
@@ -201,6 +216,45 @@ export type PenaltyAssessed = {
     reason: string;
     assessedByOrgId: string;
     assessedAt: Millis;
+  };
+};
+
+/** After an ignored correction order, the office refers the case to the public prosecutors. */
+export type CaseReferredToProsecutors = {
+  type: 'CaseReferredToProsecutors';
+  data: {
+    operatorId: string;
+    caseId: string;
+    orderId: string;
+    /** The office's statement of the facts: the duty, the order, and how it was ignored. */
+    statementOfFacts: string;
+    referredByOrgId: string;
+    referredAt: Millis;
+  };
+};
+
+/** How a referral ended, as the office reports it. */
+export interface ProsecutionOutcomeDetails {
+  outcome: ProsecutionOutcome;
+  /** The court's fine, 1 to 2,000,000 yen; null unless the outcome is `fined`. */
+  fineYen: number | null;
+  /** The court (or, for a declined prosecution, the prosecutors' office), if named. */
+  court: string | null;
+  /** The court's (or prosecutors') case reference. */
+  caseReference: string | null;
+  /** The calendar date of the decision or judgment, in Japan (YYYY-MM-DD). */
+  decidedOn: string;
+}
+
+/** What became of a referral: the prosecutors declined, or a court acquitted or fined. */
+export type ProsecutionOutcomeRecorded = {
+  type: 'ProsecutionOutcomeRecorded';
+  data: ProsecutionOutcomeDetails & {
+    operatorId: string;
+    caseId: string;
+    orderId: string;
+    recordedByOrgId: string;
+    recordedAt: Millis;
   };
 };
 
@@ -216,7 +270,9 @@ export type ReportingEvent =
   | CorrectionOrderIssued
   | OrderComplied
   | OrderIgnored
-  | PenaltyAssessed;
+  | PenaltyAssessed
+  | CaseReferredToProsecutors
+  | ProsecutionOutcomeRecorded;
 
 export const REPORTING_EVENT_TYPES = [
   'AssetNotified',
@@ -231,4 +287,6 @@ export const REPORTING_EVENT_TYPES = [
   'OrderComplied',
   'OrderIgnored',
   'PenaltyAssessed',
+  'CaseReferredToProsecutors',
+  'ProsecutionOutcomeRecorded',
 ] as const satisfies readonly ReportingEvent['type'][];

@@ -41,7 +41,11 @@ export interface CaseState {
   incidentId: string | null;
   /** Missed deadlines this case is about (basis missed-deadline). */
   deadlineIds: string[];
-  status: 'open' | 'resolved' | 'penalised';
+  /**
+   * referred: an ignored order went to the public prosecutors; concluded: their outcome is on
+   * record; penalised: a legacy penalty "assessment" from an old log.
+   */
+  status: 'open' | 'resolved' | 'referred' | 'concluded' | 'penalised';
   orderIds: string[];
 }
 
@@ -49,7 +53,9 @@ export interface OrderState {
   orderId: string;
   caseId: string;
   dueAt: Millis;
-  status: 'open' | 'complied' | 'ignored' | 'penalised';
+  status: 'open' | 'complied' | 'ignored' | 'referred' | 'concluded' | 'penalised';
+  /** When the case of this order was referred to the public prosecutors. */
+  referredAt: Millis | null;
 }
 
 /**

@@ -1,5 +1,7 @@
-import { SchemaSet, schemasDir } from '@acd/messaging';
+import { SchemaSet, encodeSingleObject, schemasDir } from '@acd/messaging';
 import { REPORTING_COMMAND_TYPES, type ReportingCommand } from '../domain/reporting.commands';
+import { buildReportingPolicy } from '../domain/profiles';
+import { reportingDecider } from '../domain/reporting.decider';
 import {
   type Deadline,
   REPORTING_EVENT_TYPES,
@@ -179,6 +181,26 @@ const events: DataOf<ReportingEvent>[] = [
       assessedByOrgId: 'cabinet-cyber-office',
       assessedAt: T0 + 20 * DAY,
     },
+    CaseReferredToProsecutors: {
+      operatorId: 'op-tepco',
+      caseId: 'case-8',
+      orderId: 'order-2',
+      statementOfFacts: 'The early warning was not filed and order-2 was ignored.',
+      referredByOrgId: 'cabinet-cyber-office',
+      referredAt: T0 + 10 * DAY,
+    },
+    ProsecutionOutcomeRecorded: {
+      operatorId: 'op-tepco',
+      caseId: 'case-8',
+      orderId: 'order-2',
+      outcome: 'fined',
+      fineYen: 2_000_000,
+      court: 'Tokyo Summary Court',
+      caseReference: 'Reiwa 8 (i) No. 1234',
+      decidedOn: '2026-06-01',
+      recordedByOrgId: 'cabinet-cyber-office',
+      recordedAt: T0 + 60 * DAY,
+    },
   },
   // The other branch of every nullable field.
   {
@@ -244,7 +266,8 @@ const events: DataOf<ReportingEvent>[] = [
       ...deadlines[1]!,
       operatorId: 'op-jal',
       incidentId: 'inc-9',
-      caseId: 'case-1',
+      // A foreign regime's miss opens no Japanese case.
+      caseId: null,
       recordedAt: T0 + 3 * DAY,
     },
     ComplianceCaseOpened: {
@@ -290,6 +313,26 @@ const events: DataOf<ReportingEvent>[] = [
       reason: 'Order ignored.',
       assessedByOrgId: 'cabinet-cyber-office',
       assessedAt: T0,
+    },
+    CaseReferredToProsecutors: {
+      operatorId: 'op-jal',
+      caseId: 'case-2',
+      orderId: 'order-3',
+      statementOfFacts: '',
+      referredByOrgId: 'cabinet-cyber-office',
+      referredAt: T0,
+    },
+    ProsecutionOutcomeRecorded: {
+      operatorId: 'op-jal',
+      caseId: 'case-2',
+      orderId: 'order-3',
+      outcome: 'prosecution-declined',
+      fineYen: null,
+      court: null,
+      caseReference: null,
+      decidedOn: '2026-04-02',
+      recordedByOrgId: 'cabinet-cyber-office',
+      recordedAt: T0,
     },
   },
 ];
@@ -356,6 +399,20 @@ const commands: DataOf<ReportingCommand>[] = [
       amountYen: 1_000_000,
       reason: 'Order ignored.',
     },
+    ReferToProsecutors: {
+      operatorId: 'op-tepco',
+      orderId: 'order-1',
+      statementOfFacts: 'Order ignored.',
+    },
+    RecordProsecutionOutcome: {
+      operatorId: 'op-tepco',
+      orderId: 'order-1',
+      outcome: 'fined',
+      fineYen: 1,
+      court: 'Osaka District Court',
+      caseReference: '2026-wa-77',
+      decidedOn: '2026-07-01',
+    },
   },
   // The other branch of every nullable field.
   {
@@ -414,6 +471,16 @@ const commands: DataOf<ReportingCommand>[] = [
     },
     RecordOrderIgnored: { operatorId: 'op-jal', orderId: 'order-4' },
     AssessPenalty: { operatorId: 'op-jal', orderId: 'order-4', amountYen: 0, reason: '' },
+    ReferToProsecutors: { operatorId: 'op-jal', orderId: 'order-4', statementOfFacts: '' },
+    RecordProsecutionOutcome: {
+      operatorId: 'op-jal',
+      orderId: 'order-4',
+      outcome: 'acquitted',
+      fineYen: null,
+      court: null,
+      caseReference: null,
+      decidedOn: '2026-07-02',
+    },
   },
 ];
 
@@ -428,6 +495,51 @@ describe('the jp.acd.reporting schemas', () => {
     expect(names).toEqual(
       [...REPORTING_EVENT_TYPES, ...REPORTING_COMMAND_TYPES].map((t) => `${NAMESPACE}.${t}`).sort(),
     );
+  });
+
+  it('given a ReportDeadlineMissed written with v1 (caseId a plain string), when read, then it decodes with its case', () => {
+    const v1 = set.version(`${NAMESPACE}.ReportDeadlineMissed`, 1);
+    const data = {
+      ...deadlines[0]!,
+      operatorId: 'op-a',
+      incidentId: 'inc-1',
+      caseId: 'case-1',
+      recordedAt: T0,
+    };
+    const decoded = set.decode(encodeSingleObject(v1, data));
+    expect(decoded.value).toEqual(data);
+  });
+
+  it('given deadlines that passed unnoticed, when the late reports record the misses (a Japanese and a foreign one), then every event the decider emits can be written', () => {
+    const decider = reportingDecider(buildReportingPolicy());
+    const bank = { orgId: 'op-jal', kind: 'operator', sector: 'finance' };
+    const decide = (history: ReportingEvent[], command: ReportingCommand, now: number) => {
+      const state = history.reduce(decider.evolve, decider.initialState);
+      const d = decider.decide(command, state, { issuedBy: bank, now: new Date(now) });
+      if (!d.ok) throw new Error(JSON.stringify(d.refusal));
+      return [...history, ...d.events];
+    };
+    const opened = decide(
+      [],
+      { type: 'OpenIncident', data: commands[1]!.OpenIncident! } as never,
+      T0,
+    );
+    const late = decide(
+      opened,
+      {
+        type: 'FileReport',
+        data: { ...commands[1]!.FileReport!, operatorId: 'op-jal', incidentId: 'inc-9' },
+      } as never,
+      T0 + 2 * DAY,
+    );
+    const missed = late.filter((e) => e.type === 'ReportDeadlineMissed');
+    expect(missed.map((e) => e.data.deadlineId).sort()).toEqual([
+      'jp-acd/early-warning',
+      'nis2/early-warning',
+    ]);
+    for (const e of late) {
+      expect(set.decode(set.encode(`${NAMESPACE}.${e.type}`, e.data)).value).toEqual(e.data);
+    }
   });
 
   it.each([...cases(events), ...cases(commands)])('round-trips %s data unchanged', (type, data) => {

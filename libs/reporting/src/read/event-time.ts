@@ -30,6 +30,10 @@ export function eventTime(event: ReportingEvent): Millis | null {
       return event.data.recordedAt;
     case 'PenaltyAssessed':
       return event.data.assessedAt;
+    case 'CaseReferredToProsecutors':
+      return event.data.referredAt;
+    case 'ProsecutionOutcomeRecorded':
+      return event.data.recordedAt;
     default: {
       const _unknown: never = event;
       return null;

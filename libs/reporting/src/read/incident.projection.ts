@@ -11,9 +11,10 @@ import type {
 } from './incident.read-model';
 
 /**
- * The incident an event is about. Correction orders, ignored orders and penalties name only a
- * case or an order, so they stay off the incident and appear on the operator's compliance file;
- * a case about an incident and the compliance that answered an order do name it.
+ * The incident an event is about. Correction orders, ignored orders, referrals, their outcomes
+ * (and legacy penalties) name only a case or an order, so they stay off the incident and appear
+ * on the operator's compliance file; a case about an incident and the compliance that answered
+ * an order do name it.
  */
 export function incidentDocIdOf({ event }: EventEnvelope<ReportingEvent>): string | null {
   switch (event.type) {
@@ -181,6 +182,7 @@ export function evolveIncidentDoc(
       const deadlines = doc.deadlines.some((x) => x.deadlineId === d.deadlineId)
         ? doc.deadlines.map((x) => (x.deadlineId === d.deadlineId ? missed : x))
         : [...doc.deadlines, missed];
+      const missedText = `Deadline ${d.deadlineId} (${d.stage} report, due ${iso(d.dueAt)}) was missed; `;
       return settled({
         ...doc,
         version,
@@ -189,13 +191,14 @@ export function evolveIncidentDoc(
           at: missedAt,
           kind: 'deadline-missed',
           text:
-            `Deadline ${d.deadlineId} (${d.stage} report, due ${iso(d.dueAt)}) was missed; ` +
-            `recorded under compliance case ${d.caseId}.`,
+            d.caseId === null
+              ? `${missedText}recorded under ${d.regime}, which opens no Japanese compliance case.`
+              : `${missedText}recorded under compliance case ${d.caseId}.`,
           deadlineId: d.deadlineId,
-          caseId: d.caseId,
+          ...(d.caseId === null ? {} : { caseId: d.caseId }),
         }),
-        openCaseId: d.caseId,
-        caseIds: addOnce(doc.caseIds, d.caseId),
+        openCaseId: d.caseId ?? doc.openCaseId,
+        caseIds: d.caseId === null ? doc.caseIds : addOnce(doc.caseIds, d.caseId),
         updatedAt: missedAt,
       });
     }

@@ -193,8 +193,10 @@ describe('incident read model', () => {
     h.openCase('case-u', T0);
     h.issueOrder('case-u', 'order-u', T0 + 7 * DAY, T0);
     h.recordIgnored('order-u', T0 + 8 * DAY);
-    h.assessPenalty('order-u', 500_000, T0 + 9 * DAY);
-    expect(h.envelopes.map(incidentDocIdOf)).toEqual([null, null, null, null, null]);
+    h.legacyPenalty('order-u', 500_000, T0 + 9 * DAY);
+    h.referToProsecutors('order-u', T0 + 9 * DAY);
+    h.recordOutcome('order-u', 500_000, T0 + 30 * DAY);
+    expect(h.envelopes.map(incidentDocIdOf)).toEqual([null, null, null, null, null, null, null]);
     expect(foldInMemory(incidentProjection, h.envelopes).size).toBe(0);
   });
 
@@ -213,6 +215,22 @@ describe('incident read model', () => {
       sharedWithPolice: false,
       version: 1,
     });
+  });
+
+  it('given a bank incident, when a NIS2 deadline is missed, then the timeline says it opens no Japanese case', () => {
+    const h = new ReportingFileHistory('op-minato-bank', 'finance');
+    h.openIncident('inc-1', T0, T0);
+    h.markMissed('inc-1', 'nis2/early-warning', T0 + DAY + HOUR);
+    const doc = incident(h, 'inc-1');
+    expect(doc.deadlines.find((d) => d.deadlineId === 'nis2/early-warning')).toMatchObject({
+      status: 'missed',
+      caseId: null,
+    });
+    expect(doc.openCaseId).toBeNull();
+    expect(doc.caseIds).toEqual([]);
+    const missed = doc.timeline.find((t) => t.kind === 'deadline-missed');
+    expect(missed?.text).toContain('recorded under nis2, which opens no Japanese compliance case');
+    expect(missed).not.toHaveProperty('caseId');
   });
 
   it('ignores events about an incident it has not seen opened', () => {

@@ -11,7 +11,7 @@ export interface IncidentDeadlineEntry {
   /** When the report fulfilling it was filed, on time or late. */
   filedAt: Date | null;
   missedAt: Date | null;
-  /** The compliance case a miss was recorded under. */
+  /** The compliance case a miss was recorded under; null for a foreign regime's miss. */
   caseId: string | null;
 }
 

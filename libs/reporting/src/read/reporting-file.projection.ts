@@ -3,11 +3,13 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import type { Deadline, ReportingEvent } from '../domain/reporting.events';
 import type { Projection } from '@acd/persistence';
 import { eventTime } from './event-time';
-import type {
-  FileCase,
-  FileOrder,
-  FilePendingDeadline,
-  ReportingFileDoc,
+import {
+  currentFileDoc,
+  type FileCase,
+  type FileOrder,
+  type FilePendingDeadline,
+  type FileReferral,
+  type ReportingFileDoc,
 } from './reporting-file.read-model';
 
 function sectorOf(event: ReportingEvent): string | null {
@@ -34,7 +36,8 @@ function emptyFile(operatorId: string): ReportingFileDoc {
     missedDeadlines: [],
     cases: [],
     orders: [],
-    penalties: [],
+    referrals: [],
+    legacyPenalties: [],
     updatedAt: new Date(0),
   };
 }
@@ -88,6 +91,12 @@ const updateCase = (doc: ReportingFileDoc, caseId: string, change: (c: FileCase)
 const updateOrder = (doc: ReportingFileDoc, orderId: string, change: (o: FileOrder) => FileOrder) =>
   doc.orders.map((o) => (o.orderId === orderId ? change(o) : o));
 
+const updateReferral = (
+  doc: ReportingFileDoc,
+  orderId: string,
+  change: (r: FileReferral) => FileReferral,
+) => doc.referrals.map((r) => (r.orderId === orderId ? change(r) : r));
+
 /** Every event of the file lands here: this is the operator's compliance board. */
 export function evolveReportingFileDoc(
   current: ReportingFileDoc | null,
@@ -95,7 +104,7 @@ export function evolveReportingFileDoc(
 ): ReportingFileDoc | null {
   const at = eventTime(event);
   if (at === null) return null;
-  const base = current ?? emptyFile(metadata.aggregateId);
+  const base = current ? currentFileDoc(current) : emptyFile(metadata.aggregateId);
   const doc: ReportingFileDoc = {
     ...base,
     version: metadata.aggregateVersion,
@@ -179,12 +188,15 @@ export function evolveReportingFileDoc(
                 filedAt: null,
               },
             ],
-        // The miss may be recorded before or after its case is opened.
-        cases: updateCase(doc, d.caseId, (c) =>
-          c.deadlineIds.includes(d.deadlineId)
-            ? c
-            : { ...c, deadlineIds: [...c.deadlineIds, d.deadlineId] },
-        ),
+        // The miss may be recorded before or after its case is opened; a foreign one has none.
+        cases:
+          d.caseId === null
+            ? doc.cases
+            : updateCase(doc, d.caseId, (c) =>
+                c.deadlineIds.includes(d.deadlineId)
+                  ? c
+                  : { ...c, deadlineIds: [...c.deadlineIds, d.deadlineId] },
+              ),
       };
     }
     case 'ComplianceCaseOpened': {
@@ -257,14 +269,16 @@ export function evolveReportingFileDoc(
       };
     }
     case 'PenaltyAssessed': {
+      // Legacy (old logs only): on the record, flagged, never a court's fine.
       const d = event.data;
       return {
         ...doc,
         orders: updateOrder(doc, d.orderId, (o) => ({ ...o, status: 'penalised' })),
         cases: updateCase(doc, d.caseId, (c) => ({ ...c, status: 'penalised' })),
-        penalties: [
-          ...doc.penalties,
+        legacyPenalties: [
+          ...doc.legacyPenalties,
           {
+            legacy: true,
             orderId: d.orderId,
             caseId: d.caseId,
             amountYen: d.amountYen,
@@ -273,6 +287,37 @@ export function evolveReportingFileDoc(
             assessedByOrgId: d.assessedByOrgId,
           },
         ],
+      };
+    }
+    case 'CaseReferredToProsecutors': {
+      const d = event.data;
+      return {
+        ...doc,
+        orders: updateOrder(doc, d.orderId, (o) => ({ ...o, status: 'referred' })),
+        cases: updateCase(doc, d.caseId, (c) => ({ ...c, status: 'referred' })),
+        referrals: [
+          ...doc.referrals.filter((r) => r.orderId !== d.orderId),
+          {
+            orderId: d.orderId,
+            caseId: d.caseId,
+            statementOfFacts: d.statementOfFacts,
+            referredAt: new Date(d.referredAt),
+            referredByOrgId: d.referredByOrgId,
+            outcome: null,
+          },
+        ],
+      };
+    }
+    case 'ProsecutionOutcomeRecorded': {
+      const { operatorId: _o, caseId, orderId, recordedAt, ...outcome } = event.data;
+      return {
+        ...doc,
+        orders: updateOrder(doc, orderId, (o) => ({ ...o, status: 'concluded' })),
+        cases: updateCase(doc, caseId, (c) => ({ ...c, status: 'concluded' })),
+        referrals: updateReferral(doc, orderId, (r) => ({
+          ...r,
+          outcome: { ...outcome, recordedAt: new Date(recordedAt) },
+        })),
       };
     }
     default:

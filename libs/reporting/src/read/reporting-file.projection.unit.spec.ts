@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import type { ReportingEvent } from '../domain/reporting.events';
 import { DAY, foldInMemory, HOUR, ReportingFileHistory } from '../testing/reporting-file-history';
 import { evolveReportingFileDoc, reportingFileProjection } from './reporting-file.projection';
-import type { ReportingFileDoc } from './reporting-file.read-model';
+import { currentFileDoc, type ReportingFileDoc } from './reporting-file.read-model';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 const at = (ms: number) => new Date(ms);
@@ -91,28 +91,71 @@ describe('reporting file read model (compliance board)', () => {
     expect(doc.cases[0]?.status).toBe('resolved');
     expect(doc.missedDeadlines[0]?.filedAt).toEqual(at(T0 + 5 * DAY));
     expect(pendingIds(doc)).toEqual(['inc-1 jp-acd/final-report']);
-    expect(doc.penalties).toEqual([]);
+    expect(doc.referrals).toEqual([]);
+    expect(doc.legacyPenalties).toEqual([]);
     expect(doc.version).toBe(h.envelopes.length);
     expect(doc.updatedAt).toEqual(at(T0 + 5 * DAY));
   });
 
-  it('order ignored → penalty', () => {
+  const ignoredOrder = () => {
     const h = new ReportingFileHistory('op-setouchi-grid', 'electricity');
     h.openIncident('inc-1', T0, T0);
     h.markMissed('inc-1', 'jp-acd/early-warning', T0 + DAY + HOUR);
-    const caseId = h.lastCaseId();
-    h.issueOrder(caseId, 'order-1', T0 + 2 * DAY, T0 + DAY + 2 * HOUR);
+    h.issueOrder(h.lastCaseId(), 'order-1', T0 + 2 * DAY, T0 + DAY + 2 * HOUR);
     h.recordIgnored('order-1', T0 + 2 * DAY + HOUR);
+    return h;
+  };
+
+  it('given an ignored order, when the office refers it and a court fines, then the file shows the referral and the fine', () => {
+    const h = ignoredOrder();
+    const caseId = h.lastCaseId();
     let doc = file(h);
     expect(doc.orders[0]).toMatchObject({ status: 'ignored', ignoredAt: at(T0 + 2 * DAY + HOUR) });
     expect(doc.cases[0]?.status).toBe('open');
 
-    h.assessPenalty('order-1', 1_000_000, T0 + 3 * DAY);
+    h.referToProsecutors('order-1', T0 + 3 * DAY);
     doc = file(h);
+    expect(doc.orders[0]?.status).toBe('referred');
+    expect(doc.cases[0]?.status).toBe('referred');
+    expect(doc.referrals).toEqual([
+      {
+        orderId: 'order-1',
+        caseId,
+        statementOfFacts: 'Correction order order-1 was ignored',
+        referredAt: at(T0 + 3 * DAY),
+        referredByOrgId: 'gov-nco',
+        outcome: null,
+      },
+    ]);
+
+    h.recordOutcome('order-1', 1_500_000, T0 + 40 * DAY);
+    doc = file(h);
+    expect(doc.orders[0]?.status).toBe('concluded');
+    expect(doc.cases[0]?.status).toBe('concluded');
+    expect(doc.referrals[0]?.outcome).toEqual({
+      outcome: 'fined',
+      fineYen: 1_500_000,
+      court: 'Tokyo Summary Court',
+      caseReference: 'case-order-1',
+      decidedOn: '2026-12-30',
+      recordedAt: at(T0 + 40 * DAY),
+      recordedByOrgId: 'gov-nco',
+    });
+    expect(doc.legacyPenalties).toEqual([]);
+    expect(pendingIds(doc)).toEqual(['inc-1 jp-acd/notification', 'inc-1 jp-acd/final-report']);
+  });
+
+  it('given an old log with PenaltyAssessed, when replayed, then the file shows it as legacy, not as a court fine', () => {
+    const h = ignoredOrder();
+    const caseId = h.lastCaseId();
+    h.legacyPenalty('order-1', 1_000_000, T0 + 3 * DAY);
+    const doc = file(h);
     expect(doc.orders[0]?.status).toBe('penalised');
     expect(doc.cases[0]?.status).toBe('penalised');
-    expect(doc.penalties).toEqual([
+    expect(doc.referrals).toEqual([]);
+    expect(doc.legacyPenalties).toEqual([
       {
+        legacy: true,
         orderId: 'order-1',
         caseId,
         amountYen: 1_000_000,
@@ -121,7 +164,43 @@ describe('reporting file read model (compliance board)', () => {
         assessedByOrgId: 'gov-nco',
       },
     ]);
-    expect(pendingIds(doc)).toEqual(['inc-1 jp-acd/notification', 'inc-1 jp-acd/final-report']);
+  });
+
+  it('given a document stored before decision 0033 (with penalties), when read or folded, then its penalties read as legacy', () => {
+    const h = ignoredOrder();
+    h.legacyPenalty('order-1', 700_000, T0 + 3 * DAY);
+    const { referrals: _r, legacyPenalties, ...rest } = file(h);
+    const stored = {
+      ...rest,
+      penalties: legacyPenalties.map(({ legacy: _l, ...p }) => p),
+    } as unknown as ReportingFileDoc;
+    expect(currentFileDoc(stored)).toMatchObject({ referrals: [], legacyPenalties });
+    expect(currentFileDoc(stored)).not.toHaveProperty('penalties');
+    h.referToProsecutors('order-1', T0 + 4 * DAY);
+    const next = evolveReportingFileDoc(stored, h.envelopes.at(-1)!);
+    expect(next?.legacyPenalties).toEqual(legacyPenalties);
+    expect(next?.referrals.map((r) => r.orderId)).toEqual(['order-1']);
+  });
+
+  it('given a bank under jp-acd, NIS2 and CIRCIA, when NIS2 and jp-acd deadlines are missed, then each miss names its regime and only jp-acd has a case', () => {
+    const h = new ReportingFileHistory('op-minato-bank', 'finance');
+    h.openIncident('inc-1', T0, T0);
+    h.markMissed('inc-1', 'nis2/early-warning', T0 + DAY + HOUR);
+    let doc = file(h);
+    expect(doc.missedDeadlines).toEqual([
+      expect.objectContaining({ deadlineId: 'nis2/early-warning', regime: 'nis2', caseId: null }),
+    ]);
+    expect(doc.cases).toEqual([]);
+    h.markMissed('inc-1', 'jp-acd/early-warning', T0 + DAY + HOUR);
+    doc = file(h);
+    const caseId = h.lastCaseId();
+    expect(doc.missedDeadlines.map((m) => [m.regime, m.caseId])).toEqual([
+      ['nis2', null],
+      ['jp-acd', caseId],
+    ]);
+    expect(doc.cases).toEqual([
+      expect.objectContaining({ caseId, deadlineIds: ['jp-acd/early-warning'] }),
+    ]);
   });
 
   it('the final report closes the incident and clears its pending deadlines', () => {

@@ -1,4 +1,4 @@
-import type { CaseBasis, ReportStage } from '../domain/reporting.events';
+import type { CaseBasis, ProsecutionOutcomeDetails, ReportStage } from '../domain/reporting.events';
 
 /** An open incident; a closed one leaves the list (and is counted in `closedIncidents`). */
 export interface FileIncidentEntry {
@@ -20,7 +20,8 @@ export interface FileMissedDeadline {
   regime: string;
   dueAt: Date;
   recordedAt: Date;
-  caseId: string;
+  /** The Japanese compliance case; null for a foreign regime's miss, which opens none. */
+  caseId: string | null;
   /** When a report finally fulfilled it, if one did. */
   filedAt: Date | null;
 }
@@ -31,7 +32,8 @@ export interface FileCase {
   /** For an unreported incident, the incident that answered the order, once one did. */
   incidentId: string | null;
   description: string;
-  status: 'open' | 'resolved' | 'penalised';
+  /** referred: to the public prosecutors; concluded: their outcome recorded; penalised: legacy. */
+  status: 'open' | 'resolved' | 'referred' | 'concluded' | 'penalised';
   openedAt: Date;
   openedByOrgId: string;
   /** Missed deadlines the case is about. */
@@ -43,7 +45,7 @@ export interface FileOrder {
   caseId: string;
   instructions: string;
   dueAt: Date;
-  status: 'open' | 'complied' | 'ignored' | 'penalised';
+  status: 'open' | 'complied' | 'ignored' | 'referred' | 'concluded' | 'penalised';
   issuedAt: Date;
   compliedAt: Date | null;
   /** The report that complied. */
@@ -51,7 +53,28 @@ export interface FileOrder {
   ignoredAt: Date | null;
 }
 
-export interface FilePenalty {
+export interface FileProsecutionOutcome extends ProsecutionOutcomeDetails {
+  recordedAt: Date;
+  recordedByOrgId: string;
+}
+
+/** A case referred to the public prosecutors after an ignored order, and how it ended. */
+export interface FileReferral {
+  orderId: string;
+  caseId: string;
+  statementOfFacts: string;
+  referredAt: Date;
+  referredByOrgId: string;
+  /** Null while the prosecutors or the court have not decided. */
+  outcome: FileProsecutionOutcome | null;
+}
+
+/**
+ * A penalty "assessed" on the bus before decision 0033, from an old log: shown for the record,
+ * flagged as legacy, and never counted as a court's fine.
+ */
+export interface FileLegacyPenalty {
+  legacy: true;
   orderId: string;
   caseId: string;
   amountYen: number;
@@ -60,7 +83,7 @@ export interface FilePenalty {
   assessedByOrgId: string;
 }
 
-/** One operator's compliance board: its deadlines, misses, cases, orders and penalties. */
+/** One operator's compliance board: its deadlines, misses, cases, orders and referrals. */
 export interface ReportingFileDoc {
   /** The operator id (the aggregate id). */
   _id: string;
@@ -76,6 +99,25 @@ export interface ReportingFileDoc {
   missedDeadlines: FileMissedDeadline[];
   cases: FileCase[];
   orders: FileOrder[];
-  penalties: FilePenalty[];
+  referrals: FileReferral[];
+  legacyPenalties: FileLegacyPenalty[];
   updatedAt: Date;
+}
+
+/**
+ * A stored document as this build reads it. Documents written before decision 0033 have
+ * `penalties` instead of `referrals` and `legacyPenalties`; they read as legacy until the
+ * `reporting-files` projection is rebuilt.
+ */
+export function currentFileDoc(doc: ReportingFileDoc): ReportingFileDoc {
+  if (doc.referrals && doc.legacyPenalties) return doc;
+  const { penalties, ...rest } = doc as ReportingFileDoc & {
+    penalties?: Omit<FileLegacyPenalty, 'legacy'>[];
+  };
+  return {
+    ...rest,
+    referrals: doc.referrals ?? [],
+    legacyPenalties:
+      doc.legacyPenalties ?? (penalties ?? []).map((p) => ({ ...p, legacy: true as const })),
+  };
 }

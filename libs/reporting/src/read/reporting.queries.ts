@@ -6,7 +6,9 @@ import { assetDocId, type AssetDoc } from './asset.read-model';
 import { incidentProjection } from './incident.projection';
 import type { IncidentDoc } from './incident.read-model';
 import { reportingFileProjection } from './reporting-file.projection';
-import type { ReportingFileDoc } from './reporting-file.read-model';
+import { PROFILE_IDS } from '../domain/profiles';
+import type { ProsecutionOutcome } from '../domain/reporting.events';
+import { currentFileDoc, type ReportingFileDoc } from './reporting-file.read-model';
 
 export interface ReportingCursor {
   updatedAt: Date;
@@ -41,10 +43,28 @@ export interface BoardTotals {
   /** Pending deadlines already past due at `now` (the scheduler has yet to record the miss). */
   overdueDeadlines: number;
   missedDeadlines: number;
+  /**
+   * Missed deadlines per regime, every regime named. Only jp-acd's lead to Japanese cases and
+   * orders; NIS2's and CIRCIA's are shown in their own columns (decision 0034).
+   */
+  missedByRegime: Record<string, number>;
   openOrders: number;
   /** Open orders already past due at `now`. */
   overdueOrders: number;
-  penalties: { count: number; totalYen: number };
+  /** Cases referred to the public prosecutors, and how those that ended did (decision 0033). */
+  referrals: BoardReferrals;
+  /** Penalties "assessed" on the bus in old logs: shown apart, never as a court's fine. */
+  legacyPenalties: { count: number; totalYen: number };
+}
+
+export interface BoardReferrals {
+  count: number;
+  awaitingOutcome: number;
+  prosecutionDeclined: number;
+  acquitted: number;
+  fined: number;
+  /** The courts' fines, in yen. */
+  finedYen: number;
 }
 
 export interface BoardOperatorRow extends BoardTotals {
@@ -122,11 +142,11 @@ export class ReportingQueries {
   /** The operator's compliance file; never shared with the police. */
   async findFile(viewer: Organisation, operatorId: string): Promise<ReportingFileDoc | null> {
     const doc = await this.files.findOne({ _id: operatorId } as Filter<ReportingFileDoc>);
-    return doc && unsharedVisible(viewer, doc) ? doc : null;
+    return doc && unsharedVisible(viewer, doc) ? currentFileDoc(doc) : null;
   }
 
   /**
-   * Deadlines, misses, orders and penalties per operator and per sector, over the files the
+   * Deadlines, misses (per regime), orders, referrals and outcomes per operator and per sector, over the files the
    * viewer may read: all for the cabinet office, its sector's for a ministry, its own for an
    * operator, none for anybody else.
    */
@@ -153,7 +173,7 @@ export class ReportingQueries {
     const docs = await this.files
       .find(reportReadFilter(viewer) as Filter<ReportingFileDoc>)
       .toArray();
-    return docs.filter((d) => unsharedVisible(viewer, d));
+    return docs.filter((d) => unsharedVisible(viewer, d)).map(currentFileDoc);
   }
 }
 
@@ -213,6 +233,8 @@ function operatorRow(file: ReportingFileDoc, now: Date): BoardOperatorRow {
     null,
   );
   const openOrders = file.orders.filter((o) => o.status === 'open');
+  const outcomes = (kind: ProsecutionOutcome) =>
+    file.referrals.flatMap((r) => (r.outcome?.outcome === kind ? [r.outcome] : []));
   return {
     operatorId: file.operatorId,
     sector: file.sector,
@@ -227,11 +249,25 @@ function operatorRow(file: ReportingFileDoc, now: Date): BoardOperatorRow {
       : null,
     overdueDeadlines: file.pendingDeadlines.filter((d) => d.dueAt <= now).length,
     missedDeadlines: file.missedDeadlines.length,
+    missedByRegime: Object.fromEntries(
+      PROFILE_IDS.map((regime) => [
+        regime,
+        file.missedDeadlines.filter((m) => m.regime === regime).length,
+      ]),
+    ),
     openOrders: openOrders.length,
     overdueOrders: openOrders.filter((o) => o.dueAt <= now).length,
-    penalties: {
-      count: file.penalties.length,
-      totalYen: file.penalties.reduce((sum, p) => sum + p.amountYen, 0),
+    referrals: {
+      count: file.referrals.length,
+      awaitingOutcome: file.referrals.filter((r) => r.outcome === null).length,
+      prosecutionDeclined: outcomes('prosecution-declined').length,
+      acquitted: outcomes('acquitted').length,
+      fined: outcomes('fined').length,
+      finedYen: outcomes('fined').reduce((sum, o) => sum + (o.fineYen ?? 0), 0),
+    },
+    legacyPenalties: {
+      count: file.legacyPenalties.length,
+      totalYen: file.legacyPenalties.reduce((sum, p) => sum + p.amountYen, 0),
     },
   };
 }
@@ -250,11 +286,22 @@ function sectorRow(sector: string | null, rows: BoardOperatorRow[]): BoardSector
     nextDeadline: next,
     overdueDeadlines: sum((r) => r.overdueDeadlines),
     missedDeadlines: sum((r) => r.missedDeadlines),
+    missedByRegime: Object.fromEntries(
+      PROFILE_IDS.map((regime) => [regime, sum((r) => r.missedByRegime[regime] ?? 0)]),
+    ),
     openOrders: sum((r) => r.openOrders),
     overdueOrders: sum((r) => r.overdueOrders),
-    penalties: {
-      count: sum((r) => r.penalties.count),
-      totalYen: sum((r) => r.penalties.totalYen),
+    referrals: {
+      count: sum((r) => r.referrals.count),
+      awaitingOutcome: sum((r) => r.referrals.awaitingOutcome),
+      prosecutionDeclined: sum((r) => r.referrals.prosecutionDeclined),
+      acquitted: sum((r) => r.referrals.acquitted),
+      fined: sum((r) => r.referrals.fined),
+      finedYen: sum((r) => r.referrals.finedYen),
+    },
+    legacyPenalties: {
+      count: sum((r) => r.legacyPenalties.count),
+      totalYen: sum((r) => r.legacyPenalties.totalYen),
     },
   };
 }

@@ -50,24 +50,26 @@ export class ReportingFileHistory {
     if (!decision.ok) {
       throw new Error(`${command.type} refused: ${JSON.stringify(decision.refusal)}`);
     }
-    for (const event of decision.events) {
-      this.state = decider.evolve(this.state, event);
-      const version = this.envelopes.length + 1;
-      this.envelopes.push({
-        metadata: {
-          eventId: `${this.operatorId}-${version}`,
-          eventType: event.type,
-          aggregateId: this.operatorId,
-          aggregateVersion: version,
-          orgId: issuer.orgId,
-          occurredAt: new Date(now),
-          correlationId: `corr-${this.operatorId}-${version}`,
-          causationId: `cmd-${this.operatorId}-${version}`,
-        },
-        event,
-      });
-    }
+    for (const event of decision.events) this.append(event, now, issuer.orgId);
     return decision.events;
+  }
+
+  private append(event: ReportingEvent, now: number, orgId: string): void {
+    this.state = decider.evolve(this.state, event);
+    const version = this.envelopes.length + 1;
+    this.envelopes.push({
+      metadata: {
+        eventId: `${this.operatorId}-${version}`,
+        eventType: event.type,
+        aggregateId: this.operatorId,
+        aggregateVersion: version,
+        orgId,
+        occurredAt: new Date(now),
+        correlationId: `corr-${this.operatorId}-${version}`,
+        causationId: `cmd-${this.operatorId}-${version}`,
+      },
+      event,
+    });
   }
 
   notifyAsset(assetId: string, now: number, details: Partial<AssetDetails> = {}) {
@@ -220,15 +222,62 @@ export class ReportingFileHistory {
     );
   }
 
-  assessPenalty(orderId: string, amountYen: number, now: number) {
+  referToProsecutors(orderId: string, now: number) {
     return this.run(
       {
-        type: 'AssessPenalty',
-        data: { operatorId: this.operatorId, orderId, amountYen, reason: 'Order ignored' },
+        type: 'ReferToProsecutors',
+        data: {
+          operatorId: this.operatorId,
+          orderId,
+          statementOfFacts: `Correction order ${orderId} was ignored`,
+        },
       },
       now,
       OFFICE,
     );
+  }
+
+  /** A court's fine (or, with `fineYen` null, an acquittal), decided on the day of `now` in Japan. */
+  recordOutcome(orderId: string, fineYen: number | null, now: number) {
+    return this.run(
+      {
+        type: 'RecordProsecutionOutcome',
+        data: {
+          operatorId: this.operatorId,
+          orderId,
+          outcome: fineYen === null ? 'acquitted' : 'fined',
+          fineYen,
+          court: 'Tokyo Summary Court',
+          caseReference: `case-${orderId}`,
+          decidedOn: new Date(now + 9 * HOUR).toISOString().slice(0, 10),
+        },
+      },
+      now,
+      OFFICE,
+    );
+  }
+
+  /**
+   * Appends a `PenaltyAssessed` as an old log holds it (no command produces one any more), and
+   * folds it into the state the way replay does.
+   */
+  legacyPenalty(orderId: string, amountYen: number, now: number) {
+    const order = this.state.orders.get(orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    const event: ReportingEvent = {
+      type: 'PenaltyAssessed',
+      data: {
+        operatorId: this.operatorId,
+        caseId: order.caseId,
+        orderId,
+        amountYen,
+        reason: 'Order ignored',
+        assessedByOrgId: OFFICE.orgId,
+        assessedAt: now,
+      },
+    };
+    this.append(event, now, OFFICE.orgId);
+    return [event];
   }
 
   /** The id of the compliance case the last matching event opened. */
