@@ -56,7 +56,8 @@ export function advisoryRecipients(item: AdvisoryItem): AdvisoryRecipients {
   return {
     everyone: everyone && OPEN_BY_DEFAULT_TLPS.includes(item.tlp),
     sectors: shareable ? distinct(sectors) : [],
-    kinds: distinct([office, ...(shareable ? kinds : [])]),
+    // The office supervises every sector: it reads what a sector may be given, whoever it names.
+    kinds: shareable ? distinct([office, ...kinds]) : [],
     orgs: distinct([item.issuerOrgId, ...orgs]),
   };
 }
@@ -93,12 +94,12 @@ export type AdvisoryFilter = Record<string, never> | { $or: AdvisoryFilterClause
  * FerretDB v1 and MongoDB both support. Combine it with other conditions in an `$and`.
  */
 export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
-  if (viewer.kind === 'cabinet-office') return {};
   const shareable = { $in: [...SECTOR_SHAREABLE_TLPS] };
   const clauses: AdvisoryFilterClause[] = [
     { issuerOrgId: viewer.id },
     { 'audience.orgs': viewer.id },
   ];
+  if (viewer.kind === 'cabinet-office') clauses.push({ tlp: shareable });
   if (viewer.sector !== undefined) {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: shareable });
   }

@@ -47,8 +47,9 @@ export const SECTOR_SHAREABLE_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER']
 export const OPEN_BY_DEFAULT_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN'];
 
 export function canRead(viewer: Organisation, item: EntitledItem): boolean {
-  if (viewer.kind === 'cabinet-office') return true;
   if (item.publisherOrgId === viewer.id) return true;
+  // The office supervises every sector: it reads what a sector may be given, whoever it names.
+  if (viewer.kind === 'cabinet-office' && SECTOR_SHAREABLE_TLPS.includes(item.tlp)) return true;
   if (item.audience.orgs.includes(viewer.id)) return true;
   if (
     viewer.sector !== undefined &&
@@ -104,11 +105,11 @@ export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
  * would let a caller's own `$or` overwrite this one.
  */
 export function readFilter(viewer: Organisation): ReadFilter {
-  if (viewer.kind === 'cabinet-office') return {};
   const clauses: ReadFilterClause[] = [
     { publisherOrgId: viewer.id },
     { 'audience.orgs': viewer.id },
   ];
+  if (viewer.kind === 'cabinet-office') clauses.push({ tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
   if (viewer.sector !== undefined) {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
   }
