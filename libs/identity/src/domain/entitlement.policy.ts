@@ -16,8 +16,11 @@ import type { Tlp } from './tlp';
  * | AMBER+STRICT | nobody else                | listed orgs only                        |
  * | RED          | nobody else                | listed orgs only                        |
  *
- * plus, always, the publisher and the cabinet cyber office (kind 'cabinet-office'), which by
- * law receives all reports and indicators.
+ * plus, always, the publisher; and the cabinet cyber office (kind 'cabinet-office'), which
+ * supervises every critical-infrastructure sector, reads every CLEAR, GREEN and AMBER item
+ * whoever it names. TLP:RED and AMBER+STRICT mean named recipients only, the office included:
+ * it reads such an item only when named or its own (incident reports are another policy: the
+ * Act gives the office every report).
  *
  * Choices made here:
  * - CLEAR and GREEN with an audience are restricted to that audience. GREEN is community-wide by
@@ -93,7 +96,7 @@ export interface ReadFilterClause {
   tlp?: { $in: Tlp[] };
 }
 
-/** `{}` (everything) for the cabinet office, otherwise an `$or` of the ways to be a reader. */
+/** An `$or` of the ways to be a reader (`{}`, everything, is no longer anyone's). */
 export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
 
 /**
