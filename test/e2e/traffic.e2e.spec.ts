@@ -372,6 +372,56 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     ]);
   });
 
+  it('Given a flow that matches a RED indicator named to another operator, When the office reads matches, Then the match does not exist for it; the commission sees the flow with the indicator withheld', async () => {
+    const hiddenValue = '8.8.8.8';
+    const tokai = bus.byId('op-tokai-rail');
+    const red = await bus.post(
+      '/v1/indicators',
+      kanto,
+      { type: 'ipv4', value: hiddenValue, tlp: 'RED', audience: { orgs: [tokai.id] } },
+      { 'Idempotency-Key': 'trf-red-hidden' },
+    );
+    expect(red.status).toBe(201);
+    const redId = String(red.body.indicatorId ?? red.body.id);
+    await waitFor(
+      'the RED indicator projected',
+      async () => (await bus.get(`/v1/indicators/${redId}`, tokai)).status === 200,
+      30_000,
+      100,
+    );
+    // With a flow on the GREEN indicator in the same batch.
+    const flows = [flow({ srcAddress: hiddenValue }), flow({ srcAddress: C2_FOREIGN })];
+    const member = members[0] as DemoOrg;
+    const sent = await submit({ flows }, 'red-hidden-1');
+    expect(sent.status).toBe(202);
+    const batchId = String(sent.body.batchId);
+    await waitFor(
+      'both flows matched (the commission reads every match)',
+      async () =>
+        ((await bus.get(`/v1/traffic/matches?batchId=${batchId}`, member)).body.items?.length ??
+          0) >= 2,
+      90_000,
+      500,
+    );
+    const asCommission = (await bus.get(`/v1/traffic/matches?batchId=${batchId}`, member)).body
+      .items!;
+    const hiddenMatch = asCommission.find((m) => m.flowIndex === 0)!;
+    expect(hiddenMatch.indicator).toBeNull();
+
+    // The office: the GREEN match, and nothing of the RED one, by list, filter or id.
+    const asOffice = await bus.get(`/v1/traffic/matches?batchId=${batchId}`, nco);
+    expect(asOffice.body.items?.map((m) => m.flowIndex)).toEqual([1]);
+    expect(JSON.stringify(asOffice.body)).not.toContain(hiddenValue);
+    const all = await bus.get('/v1/traffic/matches?limit=1000', nco);
+    expect(JSON.stringify(all.body)).not.toContain(String(hiddenMatch.id));
+    expect(JSON.stringify(all.body)).not.toContain(hiddenValue);
+    expect((await bus.get(`/v1/traffic/matches?indicatorId=${redId}`, nco)).body.items).toEqual([]);
+    const byId = await bus.get(`/v1/traffic/matches/${String(hiddenMatch.id)}`, nco);
+    const unknown = await bus.get('/v1/traffic/matches/00000000-0000-4000-8000-000000000000', nco);
+    expect(byId.status).toBe(404);
+    expect(byId.body).toEqual(unknown.body);
+  });
+
   it('refuses flows carrying categories the authorisation in force does not cover', async () => {
     // A newer authorisation (it runs longer, so it is the one in force) without protocols and volumes.
     const created = await bus.post('/v1/oversight/collection-requests', nco, {

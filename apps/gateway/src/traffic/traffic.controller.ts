@@ -26,7 +26,7 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { FlowSubmissions } from './flow-submissions.service';
-import { matchReferences, presentMatch, presentSubmission } from './traffic.presenter';
+import { matchReferences, matchShown, presentMatch, presentSubmission } from './traffic.presenter';
 import { notFound } from '../common/command-outcome';
 
 const correlationOf = (req: Request): string => {
@@ -179,15 +179,16 @@ export class TrafficController {
           ...(q.since ? { since: q.since } : {}),
           ...pageCursor(q.next),
         });
+    const terms = await this.references.termsOf(matchReferences(page.items));
+    const shown = { ...page, items: page.items.filter((d) => matchShown(d, org, terms)) };
     await this.recordQuery(
       org,
       subject,
       'GET /v1/traffic/matches',
       q,
-      page.items.map((d) => ({ kind: 'flow-match', id: d._id })),
+      shown.items.map((d) => ({ kind: 'flow-match', id: d._id })),
     );
-    const terms = await this.references.termsOf(matchReferences(page.items));
-    return presentPage(page, (d) => presentMatch(d, org, terms));
+    return presentPage(shown, (d) => presentMatch(d, org, terms));
   }
 
   @Get('matches/:id')
@@ -200,10 +201,11 @@ export class TrafficController {
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
   ) {
     const doc = await this.queries.findMatch(org, id);
-    if (!doc) throw notFound();
+    const terms = doc ? await this.references.termsOf(matchReferences([doc])) : null;
+    if (!doc || !terms || !matchShown(doc, org, terms)) throw notFound();
     await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
       { kind: 'flow-match', id: doc._id },
     ]);
-    return presentMatch(doc, org, await this.references.termsOf(matchReferences([doc])));
+    return presentMatch(doc, org, terms);
   }
 }
