@@ -102,9 +102,11 @@ describe('aggregates and console endpoints under attack', () => {
   });
 
   it('flow submission counts: 403 for an operator, none of another telecom’s for a telecom', async () => {
-    expect((await bus.get('/v1/aggregates/traffic', attacker)).status).toBe(403);
+    expect((await bus.get('/v1/aggregates/traffic?purpose=threat-analysis', attacker)).status).toBe(
+      403,
+    );
     const telecom = bus.org((o) => o.kind === 'telecom');
-    const res = await bus.get('/v1/aggregates/traffic?days=7', telecom);
+    const res = await bus.get('/v1/aggregates/traffic?days=7&purpose=submission-check', telecom);
     expect(res.status).toBe(200);
     for (const t of res.body.byTelecom as { telecomId: string }[])
       expect(t.telecomId).toBe(telecom.id);
