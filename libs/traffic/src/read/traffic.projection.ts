@@ -4,13 +4,22 @@ import type { TrafficEvent } from '../domain/traffic.events';
 import { jstDayOf, type Projection } from '@acd/persistence';
 import type { FlowMatchDoc, FlowSubmissionDoc } from './traffic.read-model';
 
+const NAMESPACE_NOT_FOUND = 26;
+
 /**
  * The index the retention sweeper queries by (`time: 1`), replacing the TTL index earlier versions
  * created: MongoDB would delete through a TTL index without any record, and every deletion of
  * acquired communications information is recorded first (`traffic-retention.ts`).
  */
 async function sweepIndex(collection: Collection, field: 'receivedAt' | 'matchedAt') {
-  const indexes = await collection.listIndexes().toArray();
+  // A collection not yet created has no index (and listIndexes fails: "ns does not exist").
+  const indexes = await collection
+    .listIndexes()
+    .toArray()
+    .catch((err: { code?: number }) => {
+      if (err.code === NAMESPACE_NOT_FOUND) return [];
+      throw err;
+    });
   const ttl = indexes.find(
     (i) => i.expireAfterSeconds !== undefined && Object.keys(i.key as object)[0] === field,
   );
