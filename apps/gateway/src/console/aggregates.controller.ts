@@ -62,7 +62,7 @@ export class AggregatesController {
   @Get('advisories')
   @ApiOperation({
     summary:
-      'Acknowledgement rate of each advisory in force whose acknowledgements you may see (the issuer its own, the cabinet office all; empty for others)',
+      'Acknowledgement rate of each advisory in force whose acknowledgements you may see (the issuer its own, the cabinet office every one it may read; empty for others)',
   })
   @ApiResponse({
     status: 200,
