@@ -1,6 +1,6 @@
 /**
  * Dashboard aggregates at a national size (issue 14): `GET /v1/aggregates/indicators?days=30`
- * for the cabinet office (everything) and for an operator (what its entitlement allows), beside
+ * for the cabinet office (all but the RED and AMBER+STRICT items named to others) and for an operator (what its entitlement allows), beside
  * the raw driver counting the same indicators in the read model with the same entitlement
  * filter (`countDocuments`, the total only: less than the endpoint answers), in the same run on
  * the same servers. Run through `npm run bench:aggregates`. By environment variables:

@@ -178,7 +178,7 @@ console.log(`
 \u2714 the bus is running
   console       ${base}/${consoleBuilt ? '' : '  (not built: npm run build:dashboard)'}
   REST API      ${base}/v1/indicators, /v1/incidents, /v1/assets, /v1/compliance/board,
-                /v1/advisories, /v1/oversight/board, /v1/traffic/matches, /v1/audit/head
+                /v1/advisories, /v1/oversight/board, /v1/traffic/matches?purpose=…, /v1/audit/head
   TAXII 2.1     ${base}/taxii2/  (collections "indicators" and "advisories"; Basic: organisation id and token, or Bearer)
   OpenAPI       ${base}/docs  (JSON: ${base}/docs-json)
   health        ${base}/health
@@ -193,7 +193,7 @@ ${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.M
         curl -s -H "Authorization: Bearer $NCO" ${base}/v1/incidents/${demo.incidents.complied}/timeline
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/advisories
         curl -s -u ${demo.operatorId}:$TOKEN -H 'Accept: application/taxii+json;version=2.1' ${base}/taxii2/api/collections/indicators/objects/
-        curl -s -H "Authorization: Bearer $NCO" ${base}/v1/traffic/matches
+        curl -s -H "Authorization: Bearer $NCO" '${base}/v1/traffic/matches?purpose=threat-analysis'
         CC=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${demo.commissionId}').token")
         curl -s -H "Authorization: Bearer $CC" ${base}/v1/oversight/board
         ACD_TOKEN=$CC npm run -s acd -- audit verify --public-key .local/audit-public.pem

@@ -113,4 +113,23 @@ describe('publisher pseudonyms and re-identification', () => {
       }),
     ]);
   });
+
+  it('Given a RED indicator named to another operator, When the office asks who published it, Then 404 as for an unknown id', async () => {
+    const red = await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '198.51.100.78',
+      tlp: 'RED',
+      audience: { orgs: [tokai.id] },
+    });
+    const reason = 'Coordinating the takedown of this address with the submitter';
+    const hidden = await bus.post(`/v1/indicators/${red}/reidentify`, nco, { reason });
+    const unknown = await bus.post(
+      '/v1/indicators/00000000-0000-4000-8000-000000000000/reidentify',
+      nco,
+      { reason },
+    );
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual(unknown.body);
+    expect(JSON.stringify(hidden.body)).not.toContain(kanto.id);
+  });
 });

@@ -47,8 +47,10 @@ describe('aggregates and console endpoints under attack', () => {
     await bus?.stop();
   });
 
-  it('a RED item named to another moves its recipients’ counts, never the attacker’s', async () => {
+  it('a RED item named to another moves its recipients’ counts, never the attacker’s nor the office’s', async () => {
+    const office = bus.org((o) => o.kind === 'cabinet-office');
     const before = await volume(attacker);
+    const officeBefore = await volume(office);
     const recipientBefore = await volume(recipient);
     const value = nextValue();
     await bus.publish(victim, {
@@ -60,6 +62,8 @@ describe('aggregates and console endpoints under attack', () => {
     const after = await volume(attacker);
     expect(after).toEqual(before);
     expect((await volume(recipient)).total).toBe(recipientBefore.total + 1);
+    // TLP:RED names its recipients, the cabinet office included.
+    expect(await volume(office)).toEqual(officeBefore);
   });
 
   it('an item narrowed from GREEN to AMBER for one organisation leaves the attacker’s count', async () => {
@@ -98,9 +102,11 @@ describe('aggregates and console endpoints under attack', () => {
   });
 
   it('flow submission counts: 403 for an operator, none of another telecom’s for a telecom', async () => {
-    expect((await bus.get('/v1/aggregates/traffic', attacker)).status).toBe(403);
+    expect((await bus.get('/v1/aggregates/traffic?purpose=threat-analysis', attacker)).status).toBe(
+      403,
+    );
     const telecom = bus.org((o) => o.kind === 'telecom');
-    const res = await bus.get('/v1/aggregates/traffic?days=7', telecom);
+    const res = await bus.get('/v1/aggregates/traffic?days=7&purpose=submission-check', telecom);
     expect(res.status).toBe(200);
     for (const t of res.body.byTelecom as { telecomId: string }[])
       expect(t.telecomId).toBe(telecom.id);
@@ -146,6 +152,23 @@ describe('aggregates and console endpoints under attack', () => {
       60_000,
       200,
     );
+    // A RED advisory named to one operator: its rate is the issuer's, never the office's.
+    const red = await bus.post('/v1/advisories', police, {
+      title: 'Aggregates test, RED',
+      summary: 'An advisory to one operator',
+      severity: 'high',
+      tlp: 'RED',
+      audience: { orgs: [recipient.id] },
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(red.status).toBe(201);
+    const redId = String(red.body.advisoryId);
+    const listedBy = async (who: DemoOrg) =>
+      ((await bus.get('/v1/aggregates/advisories', who)).body.items as { advisoryId: string }[])
+        .map((i) => i.advisoryId)
+        .includes(redId);
+    await waitFor('the RED advisory projected', async () => listedBy(police), 60_000, 200);
+    expect(await listedBy(nco)).toBe(false);
   });
 
   it('who am I: the organisation, and the member a personal token names', async () => {

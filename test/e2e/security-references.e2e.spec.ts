@@ -10,6 +10,7 @@ import { IdentityAdmin, revokeOrgAcls, type KafkaCredentials } from '@acd/identi
 import { getTestEnv, randomId } from '@acd/testing';
 import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { streamUntil, type StreamEvent } from '../support/sse';
 
 jest.setTimeout(300_000);
 
@@ -18,62 +19,6 @@ const DAY = 24 * 3_600_000;
 const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
 const saslBrokers = getTestEnv().kafkaSaslBrokers ?? [];
 const itWithSasl = saslBrokers.length > 0 ? it : it.skip;
-
-interface StreamEvent {
-  kind: string;
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * Reads `GET /v1/stream` as `who` until `done` holds for the events received so far (or the
- * timeout passes), then hangs up. Returns every event and the raw text the gateway wrote.
- */
-async function streamUntil(
-  bus: BusUnderTest,
-  who: DemoOrg,
-  query: string,
-  done: (events: StreamEvent[]) => boolean,
-  timeoutMs = 60_000,
-): Promise<{ events: StreamEvent[]; raw: string }> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  const events: StreamEvent[] = [];
-  let raw = '';
-  try {
-    const res = await fetch(`${bus.base}/v1/stream?${query}`, {
-      headers: { authorization: `Bearer ${who.token}` },
-      signal: abort.signal,
-    });
-    expect(res.status).toBe(200);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      const text = decoder.decode(chunk, { stream: true });
-      raw += text;
-      buffer += text;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter((l) => l.startsWith('data:'))
-          .map((l) => l.slice(5).replace(/^ /, ''))
-          .join('\n');
-        if (data) events.push(JSON.parse(data) as StreamEvent);
-      }
-      if (done(events)) break;
-    }
-  } catch (err) {
-    if (!abort.signal.aborted) throw err;
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
-  return { events, raw };
-}
 
 /** Runs the compiled `acd` as a user would; killed after the timeout. */
 function acd(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
@@ -183,7 +128,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Issues an advisory and waits until the cabinet office reads it back. */
+  /** Issues an advisory and waits until its issuer reads it back. */
   async function issue(who: DemoOrg, over: Record<string, unknown>): Promise<string> {
     const res = await bus.post('/v1/advisories', who, {
       title: 'Exploitation of edge VPN appliances',
@@ -196,7 +141,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
     });
     if (res.status !== 201) throw new Error(`issue ${res.status}: ${JSON.stringify(res.body)}`);
     const id = String(res.body.advisoryId);
-    await projected(`/v1/advisories/${id}`, Number(res.body.version));
+    await projected(`/v1/advisories/${id}`, Number(res.body.version), who);
     return id;
   }
 
@@ -310,13 +255,15 @@ describe('security probe: references and co-recipients disclose nothing', () => 
 
     // The sector's ministry reads the incident but not the RED indicator either.
     expect((await bus.get(`/v1/incidents/${incident}`, meti)).body.indicatorIds).toEqual([green]);
+    // The office reads every incident, but TLP:RED names its recipients, the office included.
+    const asOffice = await bus.get(`/v1/incidents/${incident}`, nco);
+    expect(asOffice.body.indicatorIds).toEqual([green]);
+    expect(JSON.stringify(asOffice.body)).not.toContain(red);
     // Those who may read both still see both.
-    for (const who of [kanto, nco]) {
-      expect((await bus.get(`/v1/incidents/${incident}`, who)).body.indicatorIds).toEqual([
-        red,
-        green,
-      ]);
-    }
+    expect((await bus.get(`/v1/incidents/${incident}`, kanto)).body.indicatorIds).toEqual([
+      red,
+      green,
+    ]);
   });
 
   it('a publisher narrows a CLEAR indicator an advisory cites to RED: a reader who lost it sees its id on no path, and the audience topics never carried it', async () => {
@@ -356,6 +303,8 @@ describe('security probe: references and co-recipients disclose nothing', () => 
       cited,
     ]);
     expect((await bus.get(`/v1/advisories/${advisory}`, kanto)).body.indicatorIds).toEqual([cited]);
+    // The office issued the advisory, yet is not named on the RED indicator: it loses it too.
+    expect((await bus.get(`/v1/advisories/${advisory}`, nco)).body.indicatorIds).toEqual([]);
 
     // SSE: replaying the stream from the beginning after the narrowing.
     const sse = await streamUntil(bus, tokai, 'kinds=advisory&from=beginning', (events) =>
@@ -459,7 +408,8 @@ describe('security probe: references and co-recipients disclose nothing', () => 
     expect((await bus.get(`/v1/advisories/${advisory}`, kanto)).body.incidentIds).toEqual([
       incident,
     ]);
-    expect((await bus.get(`/v1/advisories/${advisory}`, nco)).body.incidentIds).toEqual([incident]);
+    // A RED advisory of the police named to the operator is not the office's to read at all.
+    expect((await bus.get(`/v1/advisories/${advisory}`, nco)).status).toBe(404);
   });
 
   it('the commission reads an operation request: evidence it may not read is left out, and the police lose what its publisher narrows', async () => {

@@ -1,114 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { canRead, type Organisation, type Sector } from '@acd/identity';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { SseClient } from '../support/sse';
 
 jest.setTimeout(300_000);
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-interface Received {
-  kind: string;
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  /** The SSE id of the event: the stream position just after it. */
-  position: string;
-}
-
-/** A minimal SSE client over node:http, so a test can also stop reading (a slow client). */
-class SseClient {
-  readonly events: Received[] = [];
-  /** Last `id:` seen, including id-only blocks (initial position, heartbeats). */
-  lastId: string | undefined;
-  status = 0;
-  headers: IncomingMessage['headers'] = {};
-  bytes = 0;
-  private buffer = '';
-  private req: ClientRequest | null = null;
-  private res: IncomingMessage | null = null;
-  closed = false;
-
-  static open(
-    base: string,
-    path: string,
-    headers: Record<string, string>,
-    opts: { read?: boolean } = {},
-  ): Promise<SseClient> {
-    const client = new SseClient();
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(`${base}${path}`, { headers }, (res) => {
-        client.res = res;
-        client.status = res.statusCode ?? 0;
-        client.headers = res.headers;
-        res.setEncoding('utf8');
-        if (opts.read === false) {
-          // Never read the body: the socket's buffers fill and the gateway must stop writing.
-          res.pause();
-          resolve(client);
-          return;
-        }
-        res.on('data', (chunk: string) => client.feed(chunk));
-        res.on('end', () => (client.closed = true));
-        res.on('error', () => (client.closed = true));
-        if (client.status !== 200) {
-          res.on('end', () => resolve(client));
-          return;
-        }
-        resolve(client);
-      });
-      client.req = req;
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
-  private feed(chunk: string): void {
-    this.bytes += chunk.length;
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const ev: SseEvent = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const i = line.indexOf(':');
-        const field = i < 0 ? line : line.slice(0, i);
-        const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-        if (field === 'id') ev.id = value;
-        else if (field === 'event') ev.event = value;
-        else if (field === 'data') ev.data = ev.data === undefined ? value : `${ev.data}\n${value}`;
-      }
-      if (ev.id !== undefined) this.lastId = ev.id;
-      if (ev.data !== undefined && ev.id !== undefined) {
-        const item = JSON.parse(ev.data) as Omit<Received, 'position'>;
-        expect(ev.event).toBe(item.kind);
-        this.events.push({ ...item, position: ev.id });
-      }
-    }
-  }
-
-  /** Bodies of non-200 answers. */
-  body(): string {
-    return this.buffer;
-  }
-
-  published(): string[] {
-    return this.events.filter((e) => e.type === 'IndicatorPublished').map((e) => e.id);
-  }
-
-  close(): void {
-    this.closed = true;
-    this.res?.destroy();
-    this.req?.destroy();
-  }
-}
 
 const asOrg = (o: DemoOrg): Organisation =>
   ({
@@ -175,7 +71,8 @@ describe('GET /v1/stream (server-sent events)', () => {
   });
 
   it('sends each viewer exactly the indicators it may read, and nothing else', async () => {
-    const viewers = [a, police];
+    // The office reads CLEAR, GREEN and AMBER whoever they name, RED and AMBER+STRICT only named.
+    const viewers = [a, police, nco];
     const clients = await Promise.all(viewers.map((v) => open(v)));
     for (const c of clients) {
       expect(c.status).toBe(200);
@@ -198,7 +95,7 @@ describe('GET /v1/stream (server-sent events)', () => {
       expect([200, 201]).toContain(res.status);
       published.push({ id: String(res.body.id), ...m });
     }
-    // A revocation and a sighting of an item only the police may read (besides b and the office).
+    // A revocation of an item only the police may read (besides b and the office: it is AMBER).
     const hidden = published[4]!;
     expect(
       (await bus.post(`/v1/indicators/${hidden.id}/revoke`, b, { reason: 'retracted by b' }))
@@ -236,6 +133,14 @@ describe('GET /v1/stream (server-sent events)', () => {
       30_000,
       50,
     );
+    await waitFor(
+      'the office receives its indicators',
+      async () => clients[2]!.published().length >= expectedFor(nco).length,
+      30_000,
+      50,
+    );
+    expect(expectedFor(nco)).toContain(published[7]!.id); // RED named to the office
+    expect(expectedFor(nco)).not.toContain(published[6]!.id); // RED named to the police
     // Whatever else might come would have come with the revocation (same partition order) or by
     // now; give stragglers a moment.
     await new Promise((r) => setTimeout(r, 1_500));

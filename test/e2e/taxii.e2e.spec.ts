@@ -107,7 +107,8 @@ describe('TAXII 2.1', () => {
         case 'AMBER':
           return [{ sectors: [other.sector] }, { orgs: [police.id] }];
         default:
-          return [{ orgs: [other.id] }, { orgs: [police.id] }];
+          // RED and AMBER+STRICT name their recipients, the office included: once named, once not.
+          return [{ orgs: [other.id] }, { orgs: [police.id] }, { orgs: [other.id, office.id] }];
       }
     };
     for (const publisher of [a, b, police]) {
@@ -119,10 +120,17 @@ describe('TAXII 2.1', () => {
         }
       }
     }
-    // The STIX view is its own read model: wait until the office (who reads everything) has it all.
+    // The STIX view is its own read model: wait until each publisher has all of its own.
     await waitFor(
       'the STIX view of every published indicator',
-      async () => (await pageAll(office, '', 1000)).length >= published.length,
+      async () => {
+        for (const publisher of [a, b, police]) {
+          const seen = new Set((await pageAll(publisher, '', 1000)).map((o) => String(o.id)));
+          const own = published.filter((p) => p.publisher.id === publisher.id);
+          if (!own.every((p) => seen.has(indicatorStixId(p.id)))) return false;
+        }
+        return true;
+      },
       60_000,
       250,
     );

@@ -26,6 +26,7 @@ describe('TLP matrix across the demo organisations', () => {
     const [a, b] = operators;
     if (!a || !b || !a.sector || !b.sector) throw new Error('need two operators with sectors');
     const police = bus.org((o) => o.kind === 'police');
+    const office = bus.org((o) => o.kind === 'cabinet-office');
     let n = 0;
     const audiences = (tlp: string, publisher: DemoOrg) => {
       const other = publisher.id === a.id ? b : a;
@@ -36,7 +37,8 @@ describe('TLP matrix across the demo organisations', () => {
         case 'AMBER':
           return [{ sectors: [other.sector] }, { orgs: [police.id] }];
         default:
-          return [{ orgs: [other.id] }, { orgs: [police.id] }];
+          // RED and AMBER+STRICT name their recipients, the office included: once named, once not.
+          return [{ orgs: [other.id] }, { orgs: [police.id] }, { orgs: [other.id, office.id] }];
       }
     };
     for (const publisher of [a, b, police]) {
@@ -145,19 +147,33 @@ describe('TLP matrix across the demo organisations', () => {
     }
   });
 
-  it('the cabinet office reads everything and a RED item only reaches its named organisations', async () => {
+  it('the cabinet office reads every CLEAR, GREEN and AMBER item, and a RED or AMBER+STRICT one only when named or its own', async () => {
     const nco = bus.org((o) => o.kind === 'cabinet-office');
-    expect(expectedFor(nco).size).toBe(published.length);
-    const red = published.filter((p) => p.body.tlp === 'RED');
-    for (const p of red) {
+    const strict = (p: (typeof published)[number]) =>
+      p.body.tlp === 'RED' || p.body.tlp === 'AMBER+STRICT';
+    const namesOffice = (p: (typeof published)[number]) =>
+      ((p.body.audience as { orgs?: string[] }).orgs ?? []).includes(nco.id);
+    const hidden = published.filter((p) => strict(p) && !namesOffice(p));
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(published.filter((p) => strict(p) && namesOffice(p)).length).toBeGreaterThan(0);
+    expect([...expectedFor(nco)].sort()).toEqual(
+      published
+        .filter((p) => !strict(p) || namesOffice(p))
+        .map((p) => p.id)
+        .sort(),
+    );
+    for (const p of published.filter(strict)) {
       const named = new Set([
         ...((p.body.audience as { orgs?: string[] }).orgs ?? []),
         p.publisher.id,
-        nco.id,
       ]);
       for (const viewer of bus.orgs) {
         const res = await bus.get(`/v1/indicators/${p.id}`, viewer);
-        expect(res.status).toBe(named.has(viewer.id) ? 200 : 404);
+        expect({ viewer: viewer.id, id: p.id, status: res.status }).toEqual({
+          viewer: viewer.id,
+          id: p.id,
+          status: named.has(viewer.id) ? 200 : 404,
+        });
       }
     }
   });

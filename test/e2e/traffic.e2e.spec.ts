@@ -83,6 +83,10 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     await bus?.stop();
   });
 
+  /** A metadata query states its purpose (400 without one). */
+  const mq = (path: string, purpose = 'threat-analysis') =>
+    `${path}${path.includes('?') ? '&' : '?'}purpose=${purpose}`;
+
   const submit = (body: unknown, key: string, who: DemoOrg = telecom) =>
     bus.post('/v1/traffic/flow-batches', who, body, { 'Idempotency-Key': key });
 
@@ -123,7 +127,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     expect(await written()).toMatch(/^[0,]+ \| [0,]+$/);
     // Nothing was recorded.
     await new Promise((r) => setTimeout(r, 2_000));
-    expect((await bus.get('/v1/traffic/flow-batches', nco)).body.items).toEqual([]);
+    expect((await bus.get(mq('/v1/traffic/flow-batches'), nco)).body.items).toEqual([]);
   });
 
   it('accepts cross-border flows once the commission approved collection; refuses domestic ones', async () => {
@@ -187,7 +191,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     const own = await waitFor(
       'submission readable by the telecom',
       async () => {
-        const r = await bus.get('/v1/traffic/flow-batches', telecom);
+        const r = await bus.get(mq('/v1/traffic/flow-batches', 'submission-check'), telecom);
         return r.body.items?.length ? r.body.items : null;
       },
       60_000,
@@ -201,14 +205,14 @@ describe('traffic: flow metadata under a collection authorisation', () => {
         invalid: 1,
       }),
     ]);
-    expect((await bus.get('/v1/traffic/flow-batches', kanto)).body.items).toEqual([]);
-    expect((await bus.get(`/v1/traffic/flow-batches/${batchId}`, kanto)).status).toBe(404);
+    expect((await bus.get(mq('/v1/traffic/flow-batches'), kanto)).body.items).toEqual([]);
+    expect((await bus.get(mq(`/v1/traffic/flow-batches/${batchId}`), kanto)).status).toBe(404);
 
     // The matches reach the cabinet office: the address on flow 0, the parent domain on flow 3.
     const matches = await waitFor(
       'matches readable by the office',
       async () => {
-        const r = await bus.get(`/v1/traffic/matches?batchId=${batchId}`, nco);
+        const r = await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), nco);
         return (r.body.items?.length ?? 0) >= 2 ? r.body.items : null;
       },
       90_000,
@@ -242,22 +246,25 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     ).toBe(true);
 
     const matchId = String(matches[0]?.id);
-    expect((await bus.get(`/v1/traffic/matches/${matchId}`, nco)).status).toBe(200);
-    expect((await bus.get(`/v1/traffic/matches/${matchId}`, members[0] as DemoOrg)).status).toBe(
-      200,
-    );
+    expect((await bus.get(mq(`/v1/traffic/matches/${matchId}`), nco)).status).toBe(200);
+    expect(
+      (await bus.get(mq(`/v1/traffic/matches/${matchId}`), members[0] as DemoOrg)).status,
+    ).toBe(200);
     for (const who of [telecom, kanto, npa, sdf]) {
-      expect((await bus.get(`/v1/traffic/matches/${matchId}`, who)).status).toBe(404);
-      expect((await bus.get('/v1/traffic/matches', who)).body.items).toEqual([]);
+      expect((await bus.get(mq(`/v1/traffic/matches/${matchId}`), who)).status).toBe(404);
+      expect((await bus.get(mq('/v1/traffic/matches'), who)).body.items).toEqual([]);
     }
-    const filtered = await bus.get(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`, nco);
+    const filtered = await bus.get(
+      mq(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`),
+      nco,
+    );
     expect(filtered.body.items?.map((m) => m.flowIndex)).toEqual([3]);
 
     // The commission reads the matches, and of the matched indicators only those it may read:
     // the GREEN address, not the AMBER domain for the electricity sector (its id, label and value
     // are left out; the flow still shows what it was). Filtering by that id finds nothing.
     const member = members[0] as DemoOrg;
-    const asCommission = await bus.get(`/v1/traffic/matches?batchId=${batchId}`, member);
+    const asCommission = await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), member);
     expect(
       Object.fromEntries((asCommission.body.items ?? []).map((m) => [m.flowIndex, m.indicator])),
     ).toEqual({
@@ -266,7 +273,8 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     });
     expect(JSON.stringify(asCommission.body)).not.toContain(String(indicatorIds.domain));
     expect(
-      (await bus.get(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`, member)).body.items,
+      (await bus.get(mq(`/v1/traffic/matches?indicatorId=${indicatorIds.domain}`), member)).body
+        .items,
     ).toEqual([]);
 
     // A match is evidence an operation request can cite.
@@ -283,10 +291,10 @@ describe('traffic: flow metadata under a collection authorisation', () => {
 
     // The duplicate published nothing: still exactly two matches, one submission.
     await new Promise((r) => setTimeout(r, 2_000));
-    expect((await bus.get(`/v1/traffic/matches?batchId=${batchId}`, nco)).body.items).toHaveLength(
-      2,
-    );
-    expect((await bus.get('/v1/traffic/flow-batches', nco)).body.items).toHaveLength(1);
+    expect(
+      (await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), nco)).body.items,
+    ).toHaveLength(2);
+    expect((await bus.get(mq('/v1/traffic/flow-batches'), nco)).body.items).toHaveLength(1);
   });
 
   it('answers contents and bad shapes with 400, and sizes with 413; big batches have their own limit', async () => {
@@ -354,7 +362,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     const demoMatches = await waitFor(
       'demo matches readable by the office',
       async () => {
-        const r = await bus.get('/v1/traffic/matches?limit=1000', nco);
+        const r = await bus.get(mq('/v1/traffic/matches?limit=1000'), nco);
         const demo = (r.body.items ?? []).filter((m) =>
           ['203.0.113.10', 'update-check.example.net', '192.0.2.0/24'].includes(
             String((m.indicator as { value: string }).value),
@@ -371,6 +379,61 @@ describe('traffic: flow metadata under a collection authorisation', () => {
       'domain',
       'domain',
     ]);
+  });
+
+  it('Given a flow that matches a RED indicator named to another operator, When the office reads matches, Then the match does not exist for it; the commission sees the flow with the indicator withheld', async () => {
+    const hiddenValue = '8.8.8.8';
+    const tokai = bus.byId('op-tokai-rail');
+    const red = await bus.post(
+      '/v1/indicators',
+      kanto,
+      { type: 'ipv4', value: hiddenValue, tlp: 'RED', audience: { orgs: [tokai.id] } },
+      { 'Idempotency-Key': 'trf-red-hidden' },
+    );
+    expect(red.status).toBe(201);
+    const redId = String(red.body.indicatorId ?? red.body.id);
+    await waitFor(
+      'the RED indicator projected',
+      async () => (await bus.get(`/v1/indicators/${redId}`, tokai)).status === 200,
+      30_000,
+      100,
+    );
+    // With a flow on the GREEN indicator in the same batch.
+    const flows = [flow({ srcAddress: hiddenValue }), flow({ srcAddress: C2_FOREIGN })];
+    const member = members[0] as DemoOrg;
+    const sent = await submit({ flows }, 'red-hidden-1');
+    expect(sent.status).toBe(202);
+    const batchId = String(sent.body.batchId);
+    await waitFor(
+      'both flows matched (the commission reads every match)',
+      async () =>
+        ((await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), member)).body.items?.length ??
+          0) >= 2,
+      90_000,
+      500,
+    );
+    const asCommission = (await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), member)).body
+      .items!;
+    const hiddenMatch = asCommission.find((m) => m.flowIndex === 0)!;
+    expect(hiddenMatch.indicator).toBeNull();
+
+    // The office: the GREEN match, and nothing of the RED one, by list, filter or id.
+    const asOffice = await bus.get(mq(`/v1/traffic/matches?batchId=${batchId}`), nco);
+    expect(asOffice.body.items?.map((m) => m.flowIndex)).toEqual([1]);
+    expect(JSON.stringify(asOffice.body)).not.toContain(hiddenValue);
+    const all = await bus.get(mq('/v1/traffic/matches?limit=1000'), nco);
+    expect(JSON.stringify(all.body)).not.toContain(String(hiddenMatch.id));
+    expect(JSON.stringify(all.body)).not.toContain(hiddenValue);
+    expect((await bus.get(mq(`/v1/traffic/matches?indicatorId=${redId}`), nco)).body.items).toEqual(
+      [],
+    );
+    const byId = await bus.get(mq(`/v1/traffic/matches/${String(hiddenMatch.id)}`), nco);
+    const unknown = await bus.get(
+      mq('/v1/traffic/matches/00000000-0000-4000-8000-000000000000'),
+      nco,
+    );
+    expect(byId.status).toBe(404);
+    expect(byId.body).toEqual(unknown.body);
   });
 
   it('refuses flows carrying categories the authorisation in force does not cover', async () => {
@@ -399,6 +462,73 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     expect(refused.body.reason).toBe('categories-not-authorised');
     expect(String(refused.body.message)).toMatch(/does not cover: protocols, volumes/);
     expect(await written(['acd.traffic.flows.v1'])).toBe(before);
+  });
+
+  it('Given a metadata query without a purpose (or with one not listed), When it is made, Then 400 naming the purposes, and nothing is recorded; with a purpose, the audit record of the query carries it', async () => {
+    const marker = `purpose-${Date.now()}`;
+    const purposes =
+      'threat-analysis, incident-response, operation-preparation, oversight-audit, submission-check';
+    for (const path of [
+      `/v1/traffic/matches?batchId=${marker}`,
+      `/v1/traffic/matches?batchId=${marker}&purpose=curiosity`,
+      '/v1/traffic/matches/00000000-0000-4000-8000-000000000000',
+      '/v1/traffic/flow-batches',
+      '/v1/traffic/flow-batches/00000000-0000-4000-8000-000000000000',
+      '/v1/aggregates/traffic?days=7',
+    ]) {
+      const res = await bus.get(path, nco);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(String(res.body.message)).toMatch(
+        path.includes('curiosity')
+          ? `purpose: must be one of ${purposes}`
+          : `purpose: a metadata query states its purpose: one of ${purposes}`,
+      );
+    }
+    const note = 'incident 2026-118, C2 beaconing';
+    const ok = await bus.get(
+      `/v1/traffic/matches?batchId=${marker}-ok&purpose=incident-response&purposeNote=${encodeURIComponent(note)}`,
+      nco,
+    );
+    expect(ok.status).toBe(200);
+    const counts = await bus.get('/v1/aggregates/traffic?days=7&purpose=oversight-audit', nco);
+    expect(counts.status).toBe(200);
+
+    type Entry = {
+      entry: { eventType: string; orgId: string; payload: { route: string; query: string } };
+    };
+    const reads = async (): Promise<Entry['entry'][]> => {
+      const out: Entry['entry'][] = [];
+      let from: number | null = 0;
+      while (from !== null) {
+        const page = await bus.get(`/v1/audit/entries?from=${from}&limit=1000`, commission);
+        out.push(...((page.body.entries ?? []) as unknown as Entry[]).map((e) => e.entry));
+        from = (page.body.next as number | null) ?? null;
+      }
+      return out.filter((e) => e.eventType === 'ReadRecorded' && e.orgId === nco.id);
+    };
+    const recorded = await waitFor(
+      'the purposed queries in the audit log',
+      async () => {
+        const all = await reads();
+        const counted = all.find((e) => e.payload.route === 'GET /v1/aggregates/traffic');
+        return all.some((e) => e.payload.query.includes(`${marker}-ok`)) && counted ? all : null;
+      },
+      60_000,
+      500,
+    );
+    const query = (e: Entry['entry']) => JSON.parse(e.payload.query) as Record<string, unknown>;
+    expect(recorded.filter((e) => query(e).batchId === `${marker}-ok`).map(query)).toEqual([
+      { batchId: `${marker}-ok`, limit: 100, purpose: 'incident-response', purposeNote: note },
+    ]);
+    expect(
+      recorded.filter((e) => e.payload.route === 'GET /v1/aggregates/traffic').map(query),
+    ).toContainEqual({ days: 7, purpose: 'oversight-audit' });
+    // The refused attempts came first, from the same organisation: had they been recorded, they
+    // would be in the log before the purposed one.
+    expect(recorded.filter((e) => query(e).batchId === marker)).toEqual([]);
+    for (const e of recorded.filter((x) => x.payload.route.startsWith('GET /v1/traffic/'))) {
+      expect(query(e).purpose).toEqual(expect.any(String));
+    }
   });
 
   it('documents the traffic routes in the OpenAPI document', async () => {

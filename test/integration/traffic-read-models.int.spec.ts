@@ -1,19 +1,20 @@
 import type { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
-import type { EventEnvelope } from '@acd/event-sourcing';
 import { DEMO_ORGS, type Organisation } from '@acd/identity';
-import { consoleLogger } from '@acd/messaging';
 import { applyEvents, connectMongo, type Projection, type ReadModelDoc } from '@acd/persistence';
 import {
   flowMatchProjection,
   flowSubmissionProjection,
-  sweepExpiredTraffic,
   TrafficQueries,
-  TrafficRetentionSweeper,
   flowMatchIdFor,
   type TrafficEvent,
 } from '@acd/traffic';
 import { getTestEnv, randomId, withDatabase } from '@acd/testing';
+import {
+  flowBatchReceivedAt,
+  flowMatchedAt,
+  trafficEnvelope,
+} from '../../libs/traffic/src/domain/testing/traffic-events';
 
 jest.setTimeout(120_000);
 
@@ -22,77 +23,12 @@ const T0 = Date.parse('2026-11-01T00:00:00Z');
 const { nihonTelecom, nco, oversight, npa, sdfCyber, kantoElectric } = DEMO_ORGS;
 const otherTelecom: Organisation = { id: 'tel-other', name: 'Other', kind: 'telecom' };
 
-function envelope(event: TrafficEvent, at: number): EventEnvelope<TrafficEvent> {
-  return {
-    metadata: {
-      eventId: event.type === 'FlowMatched' ? event.data.matchId : `recv-${event.data.batchId}`,
-      eventType: event.type,
-      aggregateId: event.data.batchId,
-      aggregateVersion: 1,
-      orgId: event.data.telecomOrgId,
-      occurredAt: new Date(at),
-      correlationId: 'c',
-      causationId: 'c',
-    },
-    event,
-  };
-}
+const envelope = trafficEnvelope;
+const received = flowBatchReceivedAt;
+const matched = (batchId: string, flowIndex: number, indicatorId: string, at: number) =>
+  flowMatchedAt(batchId, flowIndex, indicatorId, at, nihonTelecom.id);
 
-const received = (batchId: string, telecomOrgId: string, at: number): TrafficEvent => ({
-  type: 'FlowBatchReceived',
-  data: {
-    batchId,
-    telecomOrgId,
-    authorisationId: 'req-1',
-    received: 10,
-    accepted: 6,
-    refusedDomestic: 3,
-    refusedUnlocated: 0,
-    invalid: 1,
-    chunks: 1,
-    receivedAt: at,
-  },
-});
-
-const matched = (
-  batchId: string,
-  flowIndex: number,
-  indicatorId: string,
-  at: number,
-): TrafficEvent => ({
-  type: 'FlowMatched',
-  data: {
-    matchId: flowMatchIdFor(batchId, flowIndex, indicatorId),
-    batchId,
-    flowIndex,
-    telecomOrgId: nihonTelecom.id,
-    authorisationId: 'req-1',
-    flow: {
-      srcAddress: '198.51.100.7',
-      srcPort: 5555,
-      dstAddress: '133.242.0.1',
-      dstPort: 443,
-      protocol: 6,
-      bytes: 100,
-      packets: 2,
-      startedAt: at - 1_000,
-      endedAt: at,
-      observationPoint: 'tap',
-      domain: null,
-      srcCountry: 'US',
-      dstCountry: 'JP',
-    },
-    indicatorId,
-    indicatorType: 'ipv4',
-    indicatorValue: '198.51.100.7',
-    matchedOn: 'address',
-    endpoint: 'source',
-    tlp: 'AMBER',
-    matchedAt: at,
-  },
-});
-
-/** The traffic read models on the real MongoDB-compatible server: replay, who sees what, paging, retention. */
+/** The traffic read models on the real MongoDB-compatible server: replay, who sees what, paging (retention: traffic-retention.int.spec.ts). */
 describe('traffic read models', () => {
   let conn: MongoClient;
   let db: Db;
@@ -180,31 +116,5 @@ describe('traffic read models', () => {
       cursor = page.next;
     }
     expect(seen).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  it('the retention sweep deletes what is past retention, and only that', async () => {
-    const retention = {
-      ACD_TRAFFIC_SUBMISSIONS_RETENTION_DAYS: 90,
-      ACD_TRAFFIC_MATCHES_RETENTION_DAYS: 30,
-    };
-    const sweeper = new TrafficRetentionSweeper(
-      db,
-      retention,
-      60_000,
-      { ...consoleLogger, info: () => undefined },
-      () => new Date(T0 + 10 * DAY),
-    );
-    await sweeper.sweepOnce();
-    await sweeper.stop();
-    expect(
-      (await db.collection('flow-submissions').find({}).toArray()).map((d) => d._id).sort(),
-    ).toEqual(['b-1', 'b-2']);
-    expect(await db.collection('flow-matches').countDocuments()).toBe(5);
-    // 31 days after the matches were found, they go too; submissions stay 90 days.
-    expect(await sweepExpiredTraffic(db, retention, new Date(T0 + 31 * DAY))).toEqual({
-      submissions: 0,
-      matches: 5,
-    });
-    expect(await db.collection('flow-submissions').countDocuments()).toBe(2);
   });
 });

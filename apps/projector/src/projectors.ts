@@ -7,11 +7,11 @@ import { oversightRequestProjection } from '@acd/oversight';
 import type { Projection, ReadModelDoc } from '@acd/persistence';
 import { assetProjection, incidentProjection, reportingFileProjection } from '@acd/reporting';
 import type { Runtime } from '@acd/runtime';
-import { loadConfig } from '@acd/config';
-import { expiringTrafficProjections, trafficSchema } from '@acd/traffic';
+import { flowMatchProjection, flowSubmissionProjection } from '@acd/traffic';
 
 // Erased to the common shape: the runner never looks inside event or document types. The
-// traffic read models expire after the configured retention.
+// traffic read models are deleted at their retention by apps/traffic's sweeper, which records
+// each deletion first.
 export const PROJECTIONS = [
   organisationProjection,
   memberTokenProjection,
@@ -22,7 +22,8 @@ export const PROJECTIONS = [
   reportingFileProjection,
   advisoryProjection,
   oversightRequestProjection,
-  ...expiringTrafficProjections(loadConfig(trafficSchema)),
+  flowSubmissionProjection,
+  flowMatchProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];
 
 /** Every read model kept up to date in one process, sharing one dead-letter producer. */

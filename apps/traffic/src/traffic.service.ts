@@ -5,26 +5,45 @@ import {
 } from '@nestjs/common';
 import { loadConfig } from '@acd/config';
 import { indicatorSchema } from '@acd/indicators';
-import { FlowMatcher, trafficSchema, TrafficRetentionSweeper } from '@acd/traffic';
+import type { Admin, Producer } from 'kafkajs';
+import {
+  alignTopicRetention,
+  FlowMatcher,
+  kafkaDeletionRecorder,
+  trafficRetentionStores,
+  trafficSchema,
+  TrafficRetentionSweeper,
+} from '@acd/traffic';
 import { createLogger, openRuntime, type Runtime } from '@acd/runtime';
 
 /**
- * The traffic context's processor: the flow matcher, and the retention sweeper of the traffic
- * read models (FerretDB v1 has no TTL indexes, so something must delete expired documents).
+ * The traffic context's processor: the flow matcher, and the retention sweeper, which deletes
+ * acquired communications information of each category at its setting (Kafka topics and read
+ * models alike), recording every deletion first; at start it also sets the traffic topics' Kafka
+ * retention to the settings.
  */
 @Injectable()
 export class TrafficService implements OnApplicationBootstrap, OnApplicationShutdown {
   private runtime?: Runtime;
   private matcher?: FlowMatcher;
   private sweeper?: TrafficRetentionSweeper;
+  private admin?: Admin;
+  private recorder?: Producer;
 
   async onApplicationBootstrap(): Promise<void> {
     const config = loadConfig(trafficSchema);
     const logger = createLogger('traffic');
     this.runtime = await openRuntime('traffic');
+    const { db, kafka, topics, codec } = this.runtime;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    await alignTopicRetention(this.admin, topics, config);
+    this.recorder = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.recorder.connect();
     this.sweeper = new TrafficRetentionSweeper(
-      this.runtime.db,
+      trafficRetentionStores(db, this.admin, topics),
       config,
+      kafkaDeletionRecorder(this.recorder, codec, topics),
       config.ACD_TRAFFIC_SWEEP_INTERVAL_MS,
       logger,
     );
@@ -43,6 +62,8 @@ export class TrafficService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     await this.matcher?.stop();
     await this.sweeper?.stop();
+    await this.recorder?.disconnect();
+    await this.admin?.disconnect();
     await this.runtime?.close();
   }
 }

@@ -104,6 +104,7 @@ const oversightEvents = [
 // Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.
 const trafficFlows = ['jp.acd.traffic.FlowsAccepted'] as const;
 const trafficEvents = ['jp.acd.traffic.FlowBatchReceived', 'jp.acd.traffic.FlowMatched'] as const;
+const trafficRetention = ['jp.acd.traffic.TrafficDataDeleted'] as const;
 
 // Tamper-evident audit log (issue 5).
 const auditReads = ['jp.acd.audit.ReadRecorded'] as const;
@@ -201,7 +202,8 @@ export const TOPICS = {
     key: 'batch id',
     values: trafficFlows,
     partitions: 6,
-    // High volume, and personal in aggregate: kept only as long as analysis needs it.
+    // High volume, and personal in aggregate: kept only as long as analysis needs it. The default
+    // of ACD_TRAFFIC_FLOWS_RETENTION_DAYS; apps/traffic sets the topic to the setting at start.
     retentionMs: 7 * DAY,
     cleanupPolicy: 'delete',
     dlq: true,
@@ -211,9 +213,20 @@ export const TOPICS = {
     key: 'batch id',
     values: trafficEvents,
     partitions: 6,
+    // The default of ACD_TRAFFIC_EVENTS_RETENTION_DAYS; apps/traffic sets the topic to the setting.
     retentionMs: 90 * DAY,
     cleanupPolicy: 'delete',
     dlq: true,
+  },
+  trafficRetention: {
+    name: 'acd.traffic.retention.v1',
+    key: 'category',
+    values: trafficRetention,
+    // Records of deletions carry no communications information: kept for good, like the audit log.
+    partitions: 1,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    dlq: false,
   },
   auditReads: {
     name: 'acd.audit.reads.v1',
@@ -316,7 +329,9 @@ export class TopicNames {
       const spec: TopicSpec = TOPICS[k];
       const main = { name: this.of(k), spec };
       if (!spec.dlq) return [main];
-      const dlq: TopicSpec = { ...spec, partitions: 1, retentionMs: 30 * DAY, values: [] };
+      // A dead letter is kept 30 days, never longer than the records of its topic.
+      const dlqRetention = spec.retentionMs > 0 ? Math.min(30 * DAY, spec.retentionMs) : 30 * DAY;
+      const dlq: TopicSpec = { ...spec, partitions: 1, retentionMs: dlqRetention, values: [] };
       return [main, { name: this.dlqOf(k), spec: dlq }];
     });
   }

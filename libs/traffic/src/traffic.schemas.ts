@@ -36,8 +36,39 @@ export const flowBatchSchema = z
 
 export type FlowBatchBody = z.infer<typeof flowBatchSchema>;
 
+/**
+ * Why a metadata query is made. Every query of acquired communications information (submissions,
+ * matches, their counts) states one, and it is recorded with the query in the audit log, so the
+ * commission can hold each query to a purpose the Act allows:
+ * - `threat-analysis`: analysing a threat the metadata may show (the office);
+ * - `incident-response`: responding to a reported incident (the office);
+ * - `operation-preparation`: preparing an access or neutralisation request (the office);
+ * - `oversight-audit`: auditing collection and analysis (the commission);
+ * - `submission-check`: a telecom operator checking its own submissions.
+ */
+export const METADATA_QUERY_PURPOSES = [
+  'threat-analysis',
+  'incident-response',
+  'operation-preparation',
+  'oversight-audit',
+  'submission-check',
+] as const;
+export type MetadataQueryPurpose = (typeof METADATA_QUERY_PURPOSES)[number];
+
+/** The purpose fields every metadata query carries: `purpose` (required), `purposeNote`. */
+export const metadataPurposeFields = {
+  purpose: z.enum(METADATA_QUERY_PURPOSES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? `a metadata query states its purpose: one of ${METADATA_QUERY_PURPOSES.join(', ')}`
+        : `must be one of ${METADATA_QUERY_PURPOSES.join(', ')}`,
+  }),
+  purposeNote: text(500).optional().describe('Free text: the case, the incident, the request'),
+};
+
 export const listSubmissionsSchema = z
   .object({
+    ...metadataPurposeFields,
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     next: z.string().max(200).optional(),
   })
@@ -45,6 +76,7 @@ export const listSubmissionsSchema = z
 
 export const listMatchesSchema = z
   .object({
+    ...metadataPurposeFields,
     indicatorId: text(200).optional(),
     batchId: text(200).optional(),
     since: isoInstant.transform((s) => new Date(s)).optional(),
@@ -52,5 +84,11 @@ export const listMatchesSchema = z
     next: z.string().max(200).optional(),
   })
   .strict();
+
+/** The query of a metadata lookup by id: its purpose only. */
+export const metadataLookupSchema = z.object(metadataPurposeFields).strict();
+
+/** What a metadata query states of its purpose, as recorded with it. */
+export type MetadataPurpose = z.infer<typeof metadataLookupSchema>;
 
 export const matchIdSchema = z.string().uuid('must be an id (UUID)');

@@ -176,6 +176,17 @@ export interface ComplianceBoard {
   })[];
 }
 
+/**
+ * Why a metadata query is made: every read of submissions, matches and their counts states one,
+ * and the bus records it with the query (the API's `purpose`, 400 without it).
+ */
+export type MetadataQueryPurpose =
+  | 'threat-analysis'
+  | 'incident-response'
+  | 'operation-preparation'
+  | 'oversight-audit'
+  | 'submission-check';
+
 export interface FlowMatch {
   id: string;
   batchId: string;

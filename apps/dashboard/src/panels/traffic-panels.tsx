@@ -1,6 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { collect } from '../api/paging';
-import type { FlowBatch, FlowMatch, Page, TrafficAggregate } from '../api/types';
+import type {
+  FlowBatch,
+  FlowMatch,
+  MetadataQueryPurpose,
+  Page,
+  TrafficAggregate,
+} from '../api/types';
 import { useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox } from '../ui/layout';
@@ -10,8 +16,14 @@ import { useFormat } from '../ui/use-format';
 const MAX_MATCHES = 2000;
 const SHOWN = 50;
 
-/** The newest flows that matched an indicator (office and commission). */
-export function FlowMatchesPanel({ reloadSignal = 0 }: { reloadSignal?: number }) {
+/** The newest flows that matched an indicator (office and commission), read for `purpose`. */
+export function FlowMatchesPanel({
+  purpose,
+  reloadSignal = 0,
+}: {
+  purpose: MetadataQueryPurpose;
+  reloadSignal?: number;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const { api } = useSession();
@@ -21,10 +33,10 @@ export function FlowMatchesPanel({ reloadSignal = 0 }: { reloadSignal?: number }
       collect<FlowMatch>(
         api,
         '/v1/traffic/matches',
-        { limit: 500, since: new Date(Date.now() - 7 * 86_400_000).toISOString() },
+        { purpose, limit: 500, since: new Date(Date.now() - 7 * 86_400_000).toISOString() },
         MAX_MATCHES,
       ),
-    [api, reloadSignal],
+    [api, purpose, reloadSignal],
   );
   return (
     <Section id="matches" title={t('matches.title')} wide>
@@ -93,14 +105,14 @@ export function FlowMatchesPanel({ reloadSignal = 0 }: { reloadSignal?: number }
   );
 }
 
-/** Submissions of flow metadata (the telecom its own; office and commission all). */
-export function FlowBatchesPanel() {
+/** Submissions of flow metadata (the telecom its own; office and commission all), read for `purpose`. */
+export function FlowBatchesPanel({ purpose }: { purpose: MetadataQueryPurpose }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { api } = useSession();
   const [batches] = useResource<Page<FlowBatch>>(
-    () => collect<FlowBatch>(api, '/v1/traffic/flow-batches', { limit: 200 }, 200),
-    [api],
+    () => collect<FlowBatch>(api, '/v1/traffic/flow-batches', { purpose, limit: 200 }, 200),
+    [api, purpose],
   );
   const n = (v: number | unknown[]) => (Array.isArray(v) ? v.length : v);
   return (
@@ -189,14 +201,14 @@ const COLUMNS = [
   'invalid',
 ] as const;
 
-/** Refusal counts per telecom and per JST day, from the API's traffic aggregate. */
-export function TrafficSummaryPanel() {
+/** Refusal counts per telecom and per JST day, from the API's traffic aggregate, read for `purpose`. */
+export function TrafficSummaryPanel({ purpose }: { purpose: MetadataQueryPurpose }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { api } = useSession();
   const [agg] = useResource(
-    () => api.get<TrafficAggregate>('/v1/aggregates/traffic', { days: 30 }),
-    [api],
+    () => api.get<TrafficAggregate>('/v1/aggregates/traffic', { purpose, days: 30 }),
+    [api, purpose],
     [403, 404],
   );
   return (

@@ -25,7 +25,7 @@ export default function CabinetOfficeView() {
       <IncidentsPanel title={t('incidents.openAll')} openOnly showOperator />
       <AdvisoryAcksPanel reloadSignal={advisories} />
       <IndicatorVolumePanel reloadSignal={indicators} />
-      <FlowMatchesPanel reloadSignal={indicators} />
+      <FlowMatchesPanel purpose="threat-analysis" reloadSignal={indicators} />
       <LiveFeedPanel onEvent={onEvent} wide />
     </ViewRoot>
   );

@@ -7,7 +7,7 @@ export default function CommissionView() {
   return (
     <ViewRoot kind="oversight-commission">
       <OversightBoardPanels />
-      <TrafficSummaryPanel />
+      <TrafficSummaryPanel purpose="oversight-audit" />
     </ViewRoot>
   );
 }

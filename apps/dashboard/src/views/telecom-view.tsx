@@ -5,8 +5,8 @@ import { ViewRoot } from './view-root';
 export default function TelecomView() {
   return (
     <ViewRoot kind="telecom">
-      <TrafficSummaryPanel />
-      <FlowBatchesPanel />
+      <TrafficSummaryPanel purpose="submission-check" />
+      <FlowBatchesPanel purpose="submission-check" />
     </ViewRoot>
   );
 }

@@ -3,11 +3,11 @@ import {
   emptyReferenceTerms,
   normaliseAudience,
   type EntitledItem,
+  type FlowMatchTerms,
   type Reference,
   type ReferenceTerms,
   type ReportItem,
   type Tlp,
-  type TrafficItem,
 } from '@acd/identity';
 import { indicatorProjection } from '@acd/indicators';
 import type { IndicatorDoc } from '@acd/indicators';
@@ -32,26 +32,29 @@ export class ReferenceLookup {
   async termsOf(refs: Iterable<Reference>): Promise<ReferenceTerms> {
     const indicator = new Map<string, EntitledItem>();
     const incident = new Map<string, ReportItem>();
-    const flowMatch = new Map<string, TrafficItem>();
+    const flowMatch = new Map<string, FlowMatchTerms>();
     const unique = new Map<string, Reference>();
     for (const r of refs) unique.set(`${r.kind}\u0000${r.id}`, r);
     if (unique.size === 0) return emptyReferenceTerms();
 
+    const indicatorTerms = async (id: string): Promise<EntitledItem | null> => {
+      const d = await this.findById<IndicatorDoc>(indicatorProjection.collection, id, {
+        publisherOrgId: 1,
+        tlp: 1,
+        audience: 1,
+      });
+      if (!d) return null;
+      return {
+        publisherOrgId: d.publisherOrgId,
+        tlp: d.tlp as Tlp,
+        audience: normaliseAudience(d.audience as EntitledItem['audience']),
+      };
+    };
     const load = async (r: Reference): Promise<void> => {
       switch (r.kind) {
         case 'indicator': {
-          const d = await this.findById<IndicatorDoc>(indicatorProjection.collection, r.id, {
-            publisherOrgId: 1,
-            tlp: 1,
-            audience: 1,
-          });
-          if (d) {
-            indicator.set(r.id, {
-              publisherOrgId: d.publisherOrgId,
-              tlp: d.tlp as Tlp,
-              audience: normaliseAudience(d.audience as EntitledItem['audience']),
-            });
-          }
+          const t = await indicatorTerms(r.id);
+          if (t) indicator.set(r.id, t);
           return;
         }
         case 'incident': {
@@ -73,8 +76,15 @@ export class ReferenceLookup {
           const d = await this.findById<FlowMatchDoc>(flowMatchProjection.collection, r.id, {
             kind: 1,
             telecomOrgId: 1,
+            indicatorId: 1,
           });
-          if (d) flowMatch.set(r.id, { kind: 'match', telecomOrgId: d.telecomOrgId });
+          if (d) {
+            flowMatch.set(r.id, {
+              kind: 'match',
+              telecomOrgId: d.telecomOrgId,
+              indicator: await indicatorTerms(d.indicatorId),
+            });
+          }
           return;
         }
       }

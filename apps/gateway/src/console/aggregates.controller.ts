@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { AdvisoryQueries } from '@acd/advisories';
 import { trafficReadFilter, type Organisation } from '@acd/identity';
 import { IndicatorAggregates } from '@acd/indicators';
-import { TrafficAggregates } from '@acd/traffic';
-import { CurrentOrg } from '../auth/bearer-auth.guard';
+import { metadataPurposeFields, TrafficAggregates, type MetadataPurpose } from '@acd/traffic';
+import { AuditTrail } from '../audit/audit-trail.service';
+import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { MetadataPurposeQueries } from '../traffic/metadata-purpose.openapi';
 
 export const aggregatePeriodSchema = z
   .object({
@@ -17,6 +19,11 @@ export const aggregatePeriodSchema = z
       .max(366, 'at most 366')
       .default(30),
   })
+  .strict();
+
+/** The period of the flow-submission counts, and the purpose every metadata query states. */
+export const trafficVolumeQuerySchema = aggregatePeriodSchema
+  .extend(metadataPurposeFields)
   .strict();
 
 /**
@@ -32,6 +39,7 @@ export class AggregatesController {
     private readonly indicators: IndicatorAggregates,
     private readonly traffic: TrafficAggregates,
     private readonly advisories: AdvisoryQueries,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('indicators')
@@ -54,7 +62,7 @@ export class AggregatesController {
   @Get('advisories')
   @ApiOperation({
     summary:
-      'Acknowledgement rate of each advisory in force whose acknowledgements you may see (the issuer its own, the cabinet office all; empty for others)',
+      'Acknowledgement rate of each advisory in force whose acknowledgements you may see (the issuer its own, the cabinet office every one it may read; empty for others)',
   })
   @ApiResponse({
     status: 200,
@@ -71,16 +79,24 @@ export class AggregatesController {
       'Flow submissions and their refusals per day (Asia/Tokyo) and telecom operator: a telecom its own, the cabinet office and the commission all',
   })
   @ApiQuery({ name: 'days', required: false, description: '1 to 366 (default 30)' })
+  @MetadataPurposeQueries()
   @ApiResponse({ status: 403, description: 'You may read no flow submissions' })
-  trafficVolume(
+  async trafficVolume(
     @CurrentOrg() org: Organisation,
-    @Query(new ZodValidationPipe(aggregatePeriodSchema)) q: { days: number },
+    @CurrentSubject() subject: string | undefined,
+    @Query(new ZodValidationPipe(trafficVolumeQuerySchema)) q: MetadataPurpose & { days: number },
   ) {
     if (trafficReadFilter(org) === null) {
       throw new ForbiddenException(
         'flow submissions are read by telecom operators (their own), the cabinet office and the oversight commission',
       );
     }
-    return this.traffic.volume(org, q.days);
+    const volume = await this.traffic.volume(org, q.days);
+    // A metadata query, counts included: on record with its purpose before the answer leaves.
+    await this.audit.recordRead(
+      { org, subject, route: 'GET /v1/aggregates/traffic', query: q, items: [] },
+      { always: true },
+    );
+    return volume;
   }
 }

@@ -18,6 +18,8 @@ import {
   listMatchesSchema,
   listSubmissionsSchema,
   matchIdSchema,
+  metadataLookupSchema,
+  type MetadataPurpose,
 } from '@acd/traffic';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
@@ -26,9 +28,10 @@ import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
 import { FlowSubmissions } from './flow-submissions.service';
-import { matchReferences, presentMatch, presentSubmission } from './traffic.presenter';
+import { matchReferences, matchShown, presentMatch, presentSubmission } from './traffic.presenter';
 import { notFound } from '../common/command-outcome';
 import { PersonalTokenOnly } from '../auth/token-kind';
+import { MetadataPurposeQueries } from './metadata-purpose.openapi';
 
 const correlationOf = (req: Request): string => {
   const c = req.headers['x-correlation-id'];
@@ -47,7 +50,11 @@ export class TrafficController {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Every metadata query is on record before its answer leaves, whatever it returned. */
+  /**
+   * Every metadata query is on record before its answer leaves, whatever it returned, with the
+   * purpose it stated (in `query`, the canonical JSON of its parameters). One without a purpose
+   * never gets here: the query's schema answers 400 first, and nothing is recorded.
+   */
   private async recordQuery(
     org: Organisation,
     subject: string | undefined,
@@ -114,13 +121,14 @@ export class TrafficController {
     summary:
       'Flow submissions with their counts: a telecom operator sees its own, the cabinet office and the oversight commission all; nobody else any',
   })
+  @MetadataPurposeQueries()
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'next', required: false })
   async listSubmissions(
     @CurrentOrg() org: Organisation,
     @CurrentSubject() subject: string | undefined,
     @Query(new ZodValidationPipe(listSubmissionsSchema))
-    q: { limit: number; next?: string },
+    q: MetadataPurpose & { limit: number; next?: string },
   ) {
     const page = await this.queries.listSubmissions(org, { limit: q.limit, ...pageCursor(q.next) });
     await this.recordQuery(
@@ -135,14 +143,16 @@ export class TrafficController {
 
   @Get('flow-batches/:id')
   @ApiOperation({ summary: 'One submission (404 when it does not exist or is not yours to read)' })
+  @MetadataPurposeQueries()
   async getSubmission(
     @CurrentOrg() org: Organisation,
     @CurrentSubject() subject: string | undefined,
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
+    @Query(new ZodValidationPipe(metadataLookupSchema)) q: MetadataPurpose,
   ) {
     const doc = await this.queries.findSubmission(org, id);
     if (!doc) throw notFound();
-    await this.recordQuery(org, subject, 'GET /v1/traffic/flow-batches/:id', { id }, [
+    await this.recordQuery(org, subject, 'GET /v1/traffic/flow-batches/:id', { id, ...q }, [
       { kind: 'flow-batch', id: doc._id },
     ]);
     return presentSubmission(doc);
@@ -151,8 +161,9 @@ export class TrafficController {
   @Get('matches')
   @ApiOperation({
     summary:
-      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else). `indicator` is null where you may not read the matched indicator, and filtering by such an indicator finds nothing',
+      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else). The office sees no match on an indicator it may not read (a TLP:RED one named to others); the commission sees it with `indicator` null. Filtering by such an indicator finds nothing',
   })
+  @MetadataPurposeQueries()
   @ApiQuery({ name: 'indicatorId', required: false })
   @ApiQuery({ name: 'batchId', required: false })
   @ApiQuery({ name: 'since', required: false, description: 'ISO 8601: matches found at or after' })
@@ -162,7 +173,13 @@ export class TrafficController {
     @CurrentOrg() org: Organisation,
     @CurrentSubject() subject: string | undefined,
     @Query(new ZodValidationPipe(listMatchesSchema))
-    q: { indicatorId?: string; batchId?: string; since?: Date; limit: number; next?: string },
+    q: MetadataPurpose & {
+      indicatorId?: string;
+      batchId?: string;
+      since?: Date;
+      limit: number;
+      next?: string;
+    },
   ) {
     // Filtering by an indicator the caller may not read answers like an unknown one: nothing.
     const hidden =
@@ -181,31 +198,35 @@ export class TrafficController {
           ...(q.since ? { since: q.since } : {}),
           ...pageCursor(q.next),
         });
+    const terms = await this.references.termsOf(matchReferences(page.items));
+    const shown = { ...page, items: page.items.filter((d) => matchShown(d, org, terms)) };
     await this.recordQuery(
       org,
       subject,
       'GET /v1/traffic/matches',
       q,
-      page.items.map((d) => ({ kind: 'flow-match', id: d._id })),
+      shown.items.map((d) => ({ kind: 'flow-match', id: d._id })),
     );
-    const terms = await this.references.termsOf(matchReferences(page.items));
-    return presentPage(page, (d) => presentMatch(d, org, terms));
+    return presentPage(shown, (d) => presentMatch(d, org, terms));
   }
 
   @Get('matches/:id')
   @ApiOperation({
     summary: 'One match, citable by its id as evidence in an operation request (404 when hidden)',
   })
+  @MetadataPurposeQueries()
   async getMatch(
     @CurrentOrg() org: Organisation,
     @CurrentSubject() subject: string | undefined,
     @Param('id', new ZodValidationPipe(matchIdSchema)) id: string,
+    @Query(new ZodValidationPipe(metadataLookupSchema)) q: MetadataPurpose,
   ) {
     const doc = await this.queries.findMatch(org, id);
-    if (!doc) throw notFound();
-    await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id }, [
+    const terms = doc ? await this.references.termsOf(matchReferences([doc])) : null;
+    if (!doc || !terms || !matchShown(doc, org, terms)) throw notFound();
+    await this.recordQuery(org, subject, 'GET /v1/traffic/matches/:id', { id, ...q }, [
       { kind: 'flow-match', id: doc._id },
     ]);
-    return presentMatch(doc, org, await this.references.termsOf(matchReferences([doc])));
+    return presentMatch(doc, org, terms);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  canReadMatch,
   canReadReference,
   type Organisation,
   type Reference,
@@ -24,15 +25,25 @@ export function presentSubmission(d: FlowSubmissionDoc) {
 export const matchReferences = (docs: readonly FlowMatchDoc[]): Reference[] =>
   docs.map((d) => ({ kind: 'indicator', id: d.indicatorId }));
 
+const indicatorReadable = (d: FlowMatchDoc, viewer: Organisation, terms: ReferenceTerms) =>
+  canReadReference(viewer, { kind: 'indicator', id: d.indicatorId }, terms);
+
+/**
+ * Whether the reader sees this match at all: the office not when it may not read the matched
+ * indicator now (the flow would show the hidden indicator's value); see `canReadMatch`.
+ */
+export const matchShown = (d: FlowMatchDoc, viewer: Organisation, terms: ReferenceTerms) =>
+  canReadMatch(viewer, d, indicatorReadable(d, viewer, terms));
+
 /**
  * A match as one reader sees it. The matched indicator (its id, and the copy of its type, value
  * and label the match keeps) is shown only to a reader who may read that indicator now; for
- * anyone else (the commission, for an indicator not shared with it) `indicator` is null and the
- * match shows the flow and how it matched.
+ * the commission, for an indicator not shared with it, `indicator` is null and the match shows the
+ * flow and how it matched (no one else sees such a match: `matchShown`).
  */
 export function presentMatch(d: FlowMatchDoc, viewer: Organisation, terms: ReferenceTerms) {
   const f = d.flow;
-  const readable = canReadReference(viewer, { kind: 'indicator', id: d.indicatorId }, terms);
+  const readable = indicatorReadable(d, viewer, terms);
   return {
     id: d._id,
     batchId: d.batchId,

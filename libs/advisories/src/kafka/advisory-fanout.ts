@@ -45,8 +45,8 @@ export interface AudienceRoute {
 /**
  * The audience topics of one advisory, from the policy's `advisoryRecipients` (which
  * `canReadAdvisory` also decides by): the public topic, a topic per sector, and an organisation
- * topic per member of each kind and per named organisation (the issuer and the cabinet office
- * among them). A topic's readers are exactly the advisory's readers there
+ * topic per member of each kind and per named organisation (the issuer among them, and the
+ * cabinet office unless the label is RED or AMBER+STRICT and it is not named). A topic's readers are exactly the advisory's readers there
  * (`TopicNames.advisoryTopicsFor`), so a broker ACL per organisation enforces the policy.
  */
 export async function advisoryAudienceRoutes(

@@ -16,8 +16,11 @@ const item = (tlp: string, a: Partial<FanoutItem['audience']>): FanoutItem => ({
   audience: { everyone: false, sectors: [], kinds: [], orgs: [], ...a },
 });
 
-/** The issuer and the cabinet office read every advisory, so each gets a copy on its own topic. */
-const ALWAYS = ['t.acd.advisory.org.gov-nco.v1', 't.acd.advisory.org.gov-npa.v1'];
+/** The issuer reads every advisory of its own, so it gets a copy on its own topic. */
+const ISSUER = 't.acd.advisory.org.gov-npa.v1';
+/** The cabinet office reads every CLEAR, GREEN and AMBER advisory, so it gets a copy of those. */
+const OFFICE = 't.acd.advisory.org.gov-nco.v1';
+const ALWAYS = [OFFICE, ISSUER];
 
 describe('advisory audience topics', () => {
   it('everyone under GREEN goes to the public topic', async () => {
@@ -39,11 +42,17 @@ describe('advisory audience topics', () => {
   });
 
   it.each(['AMBER+STRICT', 'RED'])(
-    '%s reaches named organisations only, whatever else the audience says',
+    'Given %s, When it fans out, Then only the issuer and the named organisations get a copy (the office only when named)',
     async (tlp) => {
       const a = item(tlp, { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: ['op-a'] });
       expect(await advisoryAudienceTopics(topics, a, kinds)).toEqual([
-        ...ALWAYS,
+        ISSUER,
+        't.acd.advisory.org.op-a.v1',
+      ]);
+      const toOffice = item(tlp, { kinds: ['cabinet-office'], orgs: ['op-a', 'gov-nco'] });
+      expect(await advisoryAudienceTopics(topics, toOffice, kinds)).toEqual([
+        OFFICE,
+        ISSUER,
         't.acd.advisory.org.op-a.v1',
       ]);
     },

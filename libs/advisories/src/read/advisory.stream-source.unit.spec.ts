@@ -114,7 +114,8 @@ describe('advisory stream source: who receives which event', () => {
     ]);
     expect(r).toEqual({
       npa: ['AdvisoryIssued', 'AdvisoryUpdated', 'AdvisoryWithdrawn'],
-      nco: ['AdvisoryIssued', 'AdvisoryUpdated', 'AdvisoryWithdrawn'],
+      // RED names its recipients, the office included.
+      nco: ['AdvisoryIssued'],
       'op-e': ['AdvisoryIssued'],
       'op-f': ['AdvisoryUpdated', 'AdvisoryWithdrawn'],
       meti: ['AdvisoryIssued'],

@@ -20,13 +20,15 @@ import { decodeLogRecord, encodeLogRecord } from './audit-log-record';
 
 /**
  * What the audit log records, by source topic: every oversight event (votes, decisions,
- * operation steps), metadata submissions, re-identifications, referrals to the public
- * prosecutors and their outcomes (and legacy penalties of old logs), and every recorded read or
- * metadata query. `undefined` means every event type of the topic.
+ * operation steps), metadata submissions, deletions of acquired communications information at
+ * their retention, re-identifications, referrals to the public prosecutors and their outcomes
+ * (and legacy penalties of old logs), and every recorded read or metadata query. `undefined`
+ * means every event type of the topic.
  */
 export const AUDITED_SOURCES: readonly { topic: TopicKey; eventTypes?: readonly string[] }[] = [
   { topic: 'oversightEvents' },
   { topic: 'trafficEvents', eventTypes: ['FlowBatchReceived'] },
+  { topic: 'trafficRetention' },
   { topic: 'indicatorEvents', eventTypes: ['PublisherReidentified'] },
   {
     topic: 'reportingEvents',

@@ -13,8 +13,9 @@ import type { Tlp } from './tlp';
  *   GREEN or AMBER;
  * - `orgs`: the named organisations, under any label.
  *
- * plus, always, the issuer and the cabinet cyber office. TLP caps the reach exactly as for
- * indicators: AMBER+STRICT and RED reach named organisations only, whatever else the audience
+ * plus, always, the issuer; and the cabinet cyber office under CLEAR, GREEN or AMBER (it
+ * supervises every sector). TLP caps the reach exactly as for indicators: AMBER+STRICT and RED
+ * reach the issuer and named organisations only, the office included, whatever else the audience
  * says (the advisories decider refuses to issue such an audience in the first place).
  */
 export interface AdvisoryAudience {
@@ -32,8 +33,8 @@ export interface AdvisoryItem {
 
 /**
  * Who reads an advisory, in the shape of its per-audience Kafka topics (public, one per sector,
- * one per organisation): its audience as the label caps it, plus the issuer and the cabinet
- * office. REST (`canReadAdvisory`) and the fan-out both read it from here, so an organisation
+ * one per organisation): its audience as the label caps it, plus the issuer, and the cabinet
+ * office under CLEAR, GREEN or AMBER. REST (`canReadAdvisory`) and the fan-out both read it from here, so an organisation
  * gets a copy on Kafka exactly when it may read the advisory over REST.
  */
 export interface AdvisoryRecipients {
@@ -56,7 +57,8 @@ export function advisoryRecipients(item: AdvisoryItem): AdvisoryRecipients {
   return {
     everyone: everyone && OPEN_BY_DEFAULT_TLPS.includes(item.tlp),
     sectors: shareable ? distinct(sectors) : [],
-    kinds: distinct([office, ...(shareable ? kinds : [])]),
+    // The office supervises every sector: it reads what a sector may be given, whoever it names.
+    kinds: shareable ? distinct([office, ...kinds]) : [],
     orgs: distinct([item.issuerOrgId, ...orgs]),
   };
 }
@@ -84,7 +86,7 @@ export interface AdvisoryFilterClause {
   tlp?: { $in: Tlp[] };
 }
 
-/** `{}` (everything) for the cabinet office, otherwise an `$or` of the ways to be a reader. */
+/** An `$or` of the ways to be a reader (`{}`, everything, is no longer anyone's). */
 export type AdvisoryFilter = Record<string, never> | { $or: AdvisoryFilterClause[] };
 
 /**
@@ -93,12 +95,12 @@ export type AdvisoryFilter = Record<string, never> | { $or: AdvisoryFilterClause
  * FerretDB v1 and MongoDB both support. Combine it with other conditions in an `$and`.
  */
 export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
-  if (viewer.kind === 'cabinet-office') return {};
   const shareable = { $in: [...SECTOR_SHAREABLE_TLPS] };
   const clauses: AdvisoryFilterClause[] = [
     { issuerOrgId: viewer.id },
     { 'audience.orgs': viewer.id },
   ];
+  if (viewer.kind === 'cabinet-office') clauses.push({ tlp: shareable });
   if (viewer.sector !== undefined) {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: shareable });
   }

@@ -76,11 +76,22 @@ describe('advisory policy properties', () => {
     );
   });
 
-  it('the issuer and the cabinet office always read', () => {
+  it('Given any advisory, When its issuer reads it, Then it is readable', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {
         expect(canReadAdvisory(v, { ...i, issuerOrgId: v.id })).toBe(true);
-        expect(canReadAdvisory(DEMO_ORGS.nco, i)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('Given any advisory, When the cabinet office reads it, Then it may iff the label is CLEAR, GREEN or AMBER, or the office is named or the issuer', () => {
+    fc.assert(
+      fc.property(item, (i) => {
+        const { nco } = DEMO_ORGS;
+        const shareable = i.tlp === 'CLEAR' || i.tlp === 'GREEN' || i.tlp === 'AMBER';
+        const named = i.issuerOrgId === nco.id || i.audience.orgs.includes(nco.id);
+        expect(canReadAdvisory(nco, i)).toBe(shareable || named);
       }),
       runs,
     );
@@ -96,12 +107,11 @@ describe('advisory policy properties', () => {
   });
 
   it.each(['RED', 'AMBER+STRICT'] as const)(
-    '%s reaches only issuer, cabinet office and named organisations, whatever else the audience says',
+    '%s reaches only the issuer and named organisations (the cabinet office included), whatever else the audience says',
     (label) => {
       fc.assert(
         fc.property(viewer, item, (v, i) => {
-          const named =
-            v.id === i.issuerOrgId || v.kind === 'cabinet-office' || i.audience.orgs.includes(v.id);
+          const named = v.id === i.issuerOrgId || i.audience.orgs.includes(v.id);
           const wide = {
             ...i,
             tlp: label,
@@ -288,13 +298,16 @@ describe('advisory policy examples', () => {
     expect(readers(at('AMBER', { kinds: ['sdf'] }))).toEqual(ids(sdfCyber, npa, nco));
   });
 
-  it('RED to named organisations reaches them only', () => {
+  it('RED to named organisations reaches them and the issuer only, not the office', () => {
     expect(readers(at('RED', { orgs: [tokaiRail.id, minatoBank.id] }))).toEqual(
-      ids(tokaiRail, minatoBank, npa, nco),
+      ids(tokaiRail, minatoBank, npa),
+    );
+    expect(readers(at('AMBER+STRICT', { orgs: [tokaiRail.id, nco.id] }))).toEqual(
+      ids(tokaiRail, npa, nco),
     );
   });
 
-  it('the recipients (the Kafka topics) are the audience the label allows, the issuer and the office', () => {
+  it('the recipients (the Kafka topics) are the audience the label allows and the issuer, plus the office under CLEAR, GREEN or AMBER', () => {
     const everything = { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: [tokaiRail.id] };
     expect(advisoryRecipients(at('GREEN', everything))).toEqual({
       everyone: true,
@@ -305,13 +318,22 @@ describe('advisory policy examples', () => {
     expect(advisoryRecipients(at('RED', everything))).toEqual({
       everyone: false,
       sectors: [],
-      kinds: ['cabinet-office'],
+      kinds: [],
       orgs: [npa.id, tokaiRail.id],
     });
   });
 
-  it('advisoryReadFilter is empty for the office and an $or of plain conditions otherwise', () => {
-    expect(advisoryReadFilter(nco)).toEqual({});
+  it('advisoryReadFilter is an $or of plain conditions, the office reading shareable labels', () => {
+    const shareable = { $in: ['CLEAR', 'GREEN', 'AMBER'] };
+    expect(advisoryReadFilter(nco)).toEqual({
+      $or: [
+        { issuerOrgId: nco.id },
+        { 'audience.orgs': nco.id },
+        { tlp: shareable },
+        { 'audience.kinds': 'cabinet-office', tlp: shareable },
+        { 'audience.everyone': true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
+    });
     expect(advisoryReadFilter(tokaiRail)).toEqual({
       $or: [
         { issuerOrgId: tokaiRail.id },

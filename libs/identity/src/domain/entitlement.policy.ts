@@ -16,8 +16,11 @@ import type { Tlp } from './tlp';
  * | AMBER+STRICT | nobody else                | listed orgs only                        |
  * | RED          | nobody else                | listed orgs only                        |
  *
- * plus, always, the publisher and the cabinet cyber office (kind 'cabinet-office'), which by
- * law receives all reports and indicators.
+ * plus, always, the publisher; and the cabinet cyber office (kind 'cabinet-office'), which
+ * supervises every critical-infrastructure sector, reads every CLEAR, GREEN and AMBER item
+ * whoever it names. TLP:RED and AMBER+STRICT mean named recipients only, the office included:
+ * it reads such an item only when named or its own (incident reports are another policy: the
+ * Act gives the office every report).
  *
  * Choices made here:
  * - CLEAR and GREEN with an audience are restricted to that audience. GREEN is community-wide by
@@ -47,8 +50,9 @@ export const SECTOR_SHAREABLE_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER']
 export const OPEN_BY_DEFAULT_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN'];
 
 export function canRead(viewer: Organisation, item: EntitledItem): boolean {
-  if (viewer.kind === 'cabinet-office') return true;
   if (item.publisherOrgId === viewer.id) return true;
+  // The office supervises every sector: it reads what a sector may be given, whoever it names.
+  if (viewer.kind === 'cabinet-office' && SECTOR_SHAREABLE_TLPS.includes(item.tlp)) return true;
   if (item.audience.orgs.includes(viewer.id)) return true;
   if (
     viewer.sector !== undefined &&
@@ -92,7 +96,7 @@ export interface ReadFilterClause {
   tlp?: { $in: Tlp[] };
 }
 
-/** `{}` (everything) for the cabinet office, otherwise an `$or` of the ways to be a reader. */
+/** An `$or` of the ways to be a reader (`{}`, everything, is no longer anyone's). */
 export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
 
 /**
@@ -104,11 +108,11 @@ export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
  * would let a caller's own `$or` overwrite this one.
  */
 export function readFilter(viewer: Organisation): ReadFilter {
-  if (viewer.kind === 'cabinet-office') return {};
   const clauses: ReadFilterClause[] = [
     { publisherOrgId: viewer.id },
     { 'audience.orgs': viewer.id },
   ];
+  if (viewer.kind === 'cabinet-office') clauses.push({ tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
   if (viewer.sector !== undefined) {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
   }

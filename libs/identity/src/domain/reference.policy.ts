@@ -1,7 +1,7 @@
 import { canRead, type EntitledItem } from './entitlement.policy';
 import type { Organisation } from './organisation';
 import { canReadReport, type ReportItem } from './report.policy';
-import { canReadTraffic, type TrafficItem } from './traffic.policy';
+import { canReadMatch, type TrafficItem } from './traffic.policy';
 
 /**
  * References: items that name other items. An incident names the indicators it links, an
@@ -33,7 +33,12 @@ export interface Reference {
 export interface ReferenceTerms {
   indicator: ReadonlyMap<string, EntitledItem>;
   incident: ReadonlyMap<string, ReportItem>;
-  'flow-match': ReadonlyMap<string, TrafficItem>;
+  'flow-match': ReadonlyMap<string, FlowMatchTerms>;
+}
+
+/** A match's terms: its own, and its matched indicator's current ones (null: not known). */
+export interface FlowMatchTerms extends TrafficItem {
+  indicator: EntitledItem | null;
 }
 
 export function emptyReferenceTerms(): ReferenceTerms {
@@ -57,7 +62,11 @@ export function canReadReference(
     }
     case 'flow-match': {
       const t = terms['flow-match'].get(ref.id);
-      return t !== undefined && canReadTraffic(viewer, t);
+      // A match on an indicator hidden from the reader is hidden too (see `canReadMatch`).
+      return (
+        t !== undefined &&
+        canReadMatch(viewer, t, t.indicator !== null && canRead(viewer, t.indicator))
+      );
     }
     default:
       // A kind this policy does not know is never shown (and the compiler wants every kind here).

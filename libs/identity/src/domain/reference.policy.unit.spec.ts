@@ -9,13 +9,14 @@ import {
   readableReferenceIds,
   readableReferences,
   referencesOf,
+  type FlowMatchTerms,
   type Reference,
   type ReferenceKind,
   type ReferenceTerms,
 } from './reference.policy';
 import { canReadReport, type ReportItem } from './report.policy';
 import { TLP_LEVELS, tlpRank } from './tlp';
-import { canReadTraffic, type TrafficItem } from './traffic.policy';
+import { canReadMatch } from './traffic.policy';
 
 // ---------------------------------------------------------------- arbitraries
 
@@ -50,9 +51,10 @@ const incidentTerms: fc.Arbitrary<ReportItem> = fc.record({
   sharedWithPolice: fc.boolean(),
 });
 
-const matchTerms: fc.Arbitrary<TrafficItem> = fc.record({
+const matchTerms: fc.Arbitrary<FlowMatchTerms> = fc.record({
   kind: fc.constant('match' as const),
   telecomOrgId: fc.oneof(orgId, fc.constantFrom(DEMO_ORGS.nihonTelecom.id)),
+  indicator: fc.oneof(indicatorTerms, fc.constant(null)),
 });
 
 const ID_POOL = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6'];
@@ -88,7 +90,7 @@ function oracle(v: Organisation, r: Reference, t: ReferenceTerms): boolean {
     return x !== undefined && canReadReport(v, x);
   }
   const x = t['flow-match'].get(r.id);
-  return x !== undefined && canReadTraffic(v, x);
+  return x !== undefined && canReadMatch(v, x, x.indicator !== null && canRead(v, x.indicator));
 }
 
 // ---------------------------------------------------------------- properties
@@ -126,10 +128,28 @@ describe('reference policy properties', () => {
     );
   });
 
-  it('the cabinet office sees every known indicator, incident and match', () => {
+  it('Given known references, When the cabinet office reads them, Then it sees every incident, and every indicator and match but those on a RED or AMBER+STRICT indicator it is not named on (or an unknown one)', () => {
+    const { nco } = DEMO_ORGS;
+    const strictNotNamed = (ind: EntitledItem): boolean =>
+      (ind.tlp === 'RED' || ind.tlp === 'AMBER+STRICT') &&
+      ind.publisherOrgId !== nco.id &&
+      !ind.audience.orgs.includes(nco.id);
+    const hiddenFromOffice = (r: Reference, t: ReferenceTerms): boolean => {
+      if (r.kind === 'indicator') {
+        const ind = t.indicator.get(r.id);
+        return ind !== undefined && strictNotNamed(ind);
+      }
+      if (r.kind === 'flow-match') {
+        const m = t['flow-match'].get(r.id);
+        return m !== undefined && (m.indicator === null || strictNotNamed(m.indicator));
+      }
+      return false;
+    };
     fc.assert(
       fc.property(refs, terms, (rs, t) => {
-        expect(readableReferences(DEMO_ORGS.nco, rs, t)).toEqual(rs.filter((r) => isKnown(r, t)));
+        expect(readableReferences(nco, rs, t)).toEqual(
+          rs.filter((r) => isKnown(r, t) && !hiddenFromOffice(r, t)),
+        );
       }),
       runs,
     );
@@ -213,10 +233,13 @@ describe('reference policy examples', () => {
       ['ind-red', red],
       ['ind-green', green],
     ]),
-    'flow-match': new Map([['fm-1', { kind: 'match', telecomOrgId: 'tel-x' }]]),
+    'flow-match': new Map([
+      ['fm-1', { kind: 'match', telecomOrgId: 'tel-x', indicator: green }],
+      ['fm-red', { kind: 'match', telecomOrgId: 'tel-x', indicator: red }],
+    ]),
   };
 
-  it('the police reading an incident see its GREEN indicator, not its RED one', () => {
+  it('the police and the office reading an incident see its GREEN indicator, not its RED one named to another', () => {
     expect(readableReferenceIds(npa, 'indicator', ['ind-red', 'ind-green'], t)).toEqual([
       'ind-green',
     ]);
@@ -228,7 +251,6 @@ describe('reference policy examples', () => {
       'ind-green',
     ]);
     expect(readableReferenceIds(nco, 'indicator', ['ind-red', 'ind-green'], t)).toEqual([
-      'ind-red',
       'ind-green',
     ]);
   });
@@ -240,6 +262,10 @@ describe('reference policy examples', () => {
     ];
     expect(readableReferences(npa, evidence, t)).toEqual([{ kind: 'indicator', id: 'ind-green' }]);
     expect(readableReferences(oversight, evidence, t)).toEqual(evidence);
+    // A match on a RED indicator named to another: the commission sees it, the office does not.
+    const onRed: Reference[] = [{ kind: 'flow-match', id: 'fm-red' }];
+    expect(readableReferences(oversight, onRed, t)).toEqual(onRed);
+    expect(readableReferences(nco, onRed, t)).toEqual([]);
   });
 
   it('a kind the policy does not know is never shown', () => {

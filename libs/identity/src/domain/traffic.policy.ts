@@ -10,6 +10,13 @@ import type { Organisation } from './organisation';
  * - the oversight commission (kind 'oversight-commission') reads both: it audits collection;
  * - nobody else: not the police or the SDF (they cite a match in an operation request only
  *   through the office), not operators, ministries or other telecom operators.
+ *
+ * A match also names the indicator it matched, and its flow shows the address or domain that
+ * matched: to a reader who may not read that indicator (a TLP:RED one named to others, say), the
+ * match itself would disclose the indicator's value. So the office reads a match only while it
+ * may read the matched indicator; any other match is, for it, one that does not exist. The
+ * commission audits every act of collection and analysis and keeps every match, the indicator
+ * withheld where it may not read it.
  */
 export type TrafficItemKind = 'submission' | 'match';
 
@@ -21,6 +28,19 @@ export interface TrafficItem {
 export function canReadTraffic(viewer: Organisation, item: TrafficItem): boolean {
   if (viewer.kind === 'cabinet-office' || viewer.kind === 'oversight-commission') return true;
   return viewer.kind === 'telecom' && item.kind === 'submission' && item.telecomOrgId === viewer.id;
+}
+
+/**
+ * Whether the viewer reads a match whose indicator it may (`indicatorReadable`) or may not read
+ * now. The commission alone reads a match on an indicator hidden from it.
+ */
+export function canReadMatch(
+  viewer: Organisation,
+  item: TrafficItem,
+  indicatorReadable: boolean,
+): boolean {
+  if (!canReadTraffic(viewer, item)) return false;
+  return indicatorReadable || viewer.kind === 'oversight-commission';
 }
 
 /** Equality on fields every traffic document carries (`kind`, `telecomOrgId`). */

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { DEMO_ORGANISATIONS, DEMO_ORGS } from './demo-organisations';
 import { ORG_KINDS, SECTORS, type Organisation } from './organisation';
-import { canReadTraffic, trafficReadFilter, type TrafficItem } from './traffic.policy';
+import {
+  canReadMatch,
+  canReadTraffic,
+  trafficReadFilter,
+  type TrafficItem,
+} from './traffic.policy';
 import { matches, type Doc } from './testing/mongo-matcher';
 
 const ORG_IDS = ['org-a', 'org-b', 'org-c', ...DEMO_ORGANISATIONS.map((o) => o.id)];
@@ -67,6 +72,20 @@ describe('traffic policy properties', () => {
           expect(canReadTraffic(v, i)).toBe(false);
           expect(trafficReadFilter(v)).toBeNull();
         }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('Given a match on an indicator the viewer may not read, When the office asks, Then it does not exist; the commission alone still reads it', () => {
+    fc.assert(
+      fc.property(viewer, item, fc.boolean(), (v, i, indicatorReadable) => {
+        const m: TrafficItem = { ...i, kind: 'match' };
+        const expected =
+          canReadTraffic(v, m) && (indicatorReadable || v.kind === 'oversight-commission');
+        expect(canReadMatch(v, m, indicatorReadable)).toBe(expected);
+        if (!indicatorReadable) expect(canReadMatch(DEMO_ORGS.nco, m, false)).toBe(false);
+        if (canReadMatch(v, m, indicatorReadable)) expect(canReadTraffic(v, m)).toBe(true);
       }),
       { numRuns: 2000 },
     );

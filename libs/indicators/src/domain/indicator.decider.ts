@@ -218,13 +218,15 @@ function sight(command: RecordSighting, current: IndicatorState, ctx: CommandCon
 
 function reidentify(
   command: ReidentifyPublisher,
-  state: IndicatorState,
+  current: IndicatorState,
   ctx: CommandContext,
 ): Result {
   if (ctx.issuedBy.kind !== 'cabinet-office') {
     return refuse('forbidden', 'only the cabinet cyber office may re-identify a publisher');
   }
-  if (state.status === 'unknown') return refuse('not-found', 'no such indicator');
+  // TLP:RED names its recipients, the office included: one it may not read does not exist for it.
+  const state = readableBy(current, ctx);
+  if (!state) return NO_SUCH_INDICATOR;
   if (state.disclosePublisher) {
     return refuse('conflict', 'the publisher consented to be named; there is no pseudonym');
   }

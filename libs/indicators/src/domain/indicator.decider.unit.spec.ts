@@ -331,6 +331,21 @@ describe('re-identifying a pseudonymous publisher', () => {
     spec.given([named]).when(ask(), { issuedBy: office }).thenRefused({ code: 'conflict' });
   });
 
+  it('Given a TLP:RED indicator named to others, When the office asks, Then it is refused as if the indicator did not exist', () => {
+    const red = (orgs: string[]) => ({
+      ...published,
+      data: { ...published.data, tlp: 'RED', audience: { orgs, sectors: [] } },
+    });
+    spec
+      .given([red(['op-kansai-gas'])])
+      .when(ask(), { issuedBy: office })
+      .thenRefused({ code: 'not-found' });
+    spec
+      .given([red(['op-kansai-gas', 'gov-nco'])])
+      .when(ask(), { issuedBy: office })
+      .then([expect.objectContaining({ type: 'PublisherReidentified' }) as never]);
+  });
+
   it('consent to be named is a term the publisher can change', () => {
     spec
       .given([published])

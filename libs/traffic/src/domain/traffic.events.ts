@@ -63,3 +63,33 @@ export const TRAFFIC_EVENT_TYPES = [
 ] as const satisfies readonly TrafficEvent['type'][];
 
 export const TRAFFIC_NAMESPACE = 'jp.acd.traffic';
+
+/**
+ * The categories of acquired communications information the bus holds, each with its own
+ * retention setting (`traffic.config.ts`):
+ * - `flows`: raw flow metadata batches (`FlowsAccepted` on `acd.traffic.flows.v1`, its DLQ);
+ * - `events`: submissions and matches as events (`acd.traffic.events.v1`, its DLQ), from which
+ *   the read models are rebuilt;
+ * - `submissions`: the flow-submissions read model (what each telecom submitted, its counts);
+ * - `matches`: the flow-matches read model (the analysis results: the matched flows).
+ */
+export const TRAFFIC_DATA_CATEGORIES = ['flows', 'events', 'submissions', 'matches'] as const;
+export type TrafficDataCategory = (typeof TRAFFIC_DATA_CATEGORIES)[number];
+
+/**
+ * Items of one category reached their retention and are deleted from one store (on
+ * `acd.traffic.retention.v1`, kept for good and copied to the audit log). Written before the
+ * deletion: a crash never deletes without this record.
+ */
+export type TrafficDataDeleted = {
+  type: 'TrafficDataDeleted';
+  data: {
+    deletionId: string;
+    category: TrafficDataCategory;
+    store: string;
+    retentionDays: number;
+    cutoff: Millis;
+    count: number;
+    deletedAt: Millis;
+  };
+};

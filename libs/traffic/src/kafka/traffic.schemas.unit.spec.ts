@@ -6,6 +6,7 @@ import {
   type FlowBatchReceived,
   type FlowMatched,
   type FlowsAccepted,
+  type TrafficDataDeleted,
 } from '../domain/traffic.events';
 
 const T0 = Date.UTC(2026, 10, 22, 0, 0);
@@ -82,6 +83,18 @@ const samples: [string, unknown][] = [
       matchedAt: T0 + 5,
     } satisfies FlowMatched['data'],
   ]),
+  [
+    'TrafficDataDeleted',
+    {
+      deletionId: 'del-1',
+      category: 'flows',
+      store: 'acd.traffic.flows.v1',
+      retentionDays: 7,
+      cutoff: T0 - 7 * 86_400_000,
+      count: 12_345_678_901,
+      deletedAt: T0,
+    } satisfies TrafficDataDeleted['data'],
+  ],
 ];
 
 /** Field names that would carry what a connection said rather than how it ran. */
@@ -114,8 +127,15 @@ describe('the jp.acd.traffic schemas', () => {
     expect([...TOPICS.trafficEvents.values]).toEqual(
       TRAFFIC_EVENT_TYPES.map((t) => `${TRAFFIC_NAMESPACE}.${t}`),
     );
+    expect([...TOPICS.trafficRetention.values]).toEqual([
+      `${TRAFFIC_NAMESPACE}.TrafficDataDeleted`,
+    ]);
     expect(set.names().filter((n) => n.startsWith(`${TRAFFIC_NAMESPACE}.`))).toEqual(
-      [...TOPICS.trafficFlows.values, ...TOPICS.trafficEvents.values].sort(),
+      [
+        ...TOPICS.trafficFlows.values,
+        ...TOPICS.trafficEvents.values,
+        ...TOPICS.trafficRetention.values,
+      ].sort(),
     );
   });
 

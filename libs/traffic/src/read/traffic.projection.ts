@@ -1,11 +1,31 @@
 import type { Collection } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
-import type { TrafficConfig } from '../traffic.config';
 import type { TrafficEvent } from '../domain/traffic.events';
 import { jstDayOf, type Projection } from '@acd/persistence';
 import type { FlowMatchDoc, FlowSubmissionDoc } from './traffic.read-model';
 
-const DAY_SECONDS = 86_400;
+const NAMESPACE_NOT_FOUND = 26;
+
+/**
+ * The index the retention sweeper queries by (`time: 1`), replacing the TTL index earlier versions
+ * created: MongoDB would delete through a TTL index without any record, and every deletion of
+ * acquired communications information is recorded first (`traffic-retention.ts`).
+ */
+async function sweepIndex(collection: Collection, field: 'receivedAt' | 'matchedAt') {
+  // A collection not yet created has no index (and listIndexes fails: "ns does not exist").
+  const indexes = await collection
+    .listIndexes()
+    .toArray()
+    .catch((err: { code?: number }) => {
+      if (err.code === NAMESPACE_NOT_FOUND) return [];
+      throw err;
+    });
+  const ttl = indexes.find(
+    (i) => i.expireAfterSeconds !== undefined && Object.keys(i.key as object)[0] === field,
+  );
+  if (ttl) await collection.dropIndex(String(ttl.name));
+  await collection.createIndex({ [field]: 1 });
+}
 
 export function evolveFlowSubmission(
   doc: FlowSubmissionDoc | null,
@@ -67,6 +87,7 @@ export const flowSubmissionProjection: Projection<TrafficEvent, FlowSubmissionDo
   evolve: evolveFlowSubmission,
   documentIdOf: ({ event }) => (event.type === 'FlowBatchReceived' ? event.data.batchId : null),
   async createIndexes(collection: Collection<FlowSubmissionDoc>) {
+    await sweepIndex(collection as unknown as Collection, 'receivedAt');
     await collection.createIndex({ telecomOrgId: 1, receivedAt: 1, _id: 1 });
   },
   // Submissions per Japanese day and telecom operator, for the dashboards (kept when retention
@@ -96,43 +117,7 @@ export const flowMatchProjection: Projection<TrafficEvent, FlowMatchDoc> = {
   evolve: evolveFlowMatch,
   documentIdOf: ({ event }) => (event.type === 'FlowMatched' ? event.data.matchId : null),
   async createIndexes(collection: Collection<FlowMatchDoc>) {
+    await sweepIndex(collection as unknown as Collection, 'matchedAt');
     await collection.createIndex({ indicatorId: 1, matchedAt: 1, _id: 1 });
   },
 };
-
-export type TrafficRetention = Pick<
-  TrafficConfig,
-  'ACD_TRAFFIC_SUBMISSIONS_RETENTION_DAYS' | 'ACD_TRAFFIC_MATCHES_RETENTION_DAYS'
->;
-
-/**
- * Both read models with their expiry: a TTL index on MongoDB, and the retention sweeper
- * everywhere (FerretDB v1.24 refuses `expireAfterSeconds`: "Index option is not implemented
- * yet"). The retention comes from the caller's configuration; the projection reads none itself.
- */
-export function expiringTrafficProjections(
-  retention: TrafficRetention,
-): [Projection<TrafficEvent, FlowSubmissionDoc>, Projection<TrafficEvent, FlowMatchDoc>] {
-  const submissionDays = retention.ACD_TRAFFIC_SUBMISSIONS_RETENTION_DAYS;
-  const matchDays = retention.ACD_TRAFFIC_MATCHES_RETENTION_DAYS;
-  return [
-    {
-      ...flowSubmissionProjection,
-      async createIndexes(collection) {
-        const ttl = { expireAfterSeconds: submissionDays * DAY_SECONDS };
-        await collection.createIndex({ receivedAt: 1 }, ttl);
-        await flowSubmissionProjection.createIndexes?.(collection);
-      },
-    },
-    {
-      ...flowMatchProjection,
-      async createIndexes(collection) {
-        await collection.createIndex(
-          { matchedAt: 1 },
-          { expireAfterSeconds: matchDays * DAY_SECONDS },
-        );
-        await flowMatchProjection.createIndexes?.(collection);
-      },
-    },
-  ];
-}
