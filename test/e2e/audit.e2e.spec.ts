@@ -145,7 +145,14 @@ describe('audit log end to end', () => {
   });
 
   it('records a re-identification', async () => {
-    const res = await bus.post(`/v1/indicators/${redId}/reidentify`, nco, {
+    // RED is for named recipients only: the office re-identifies what it was given.
+    const namedToOffice = await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '203.0.113.42',
+      tlp: 'RED',
+      audience: { orgs: ['op-tokai-rail', 'gov-nco'] },
+    });
+    const res = await bus.post(`/v1/indicators/${namedToOffice}/reidentify`, nco, {
       reason: 'court order for the investigation',
     });
     expect(res.status).toBe(200);
