@@ -180,8 +180,11 @@ describe('aggregates and console endpoints under attack', () => {
         kind: 'operator',
         sector: attacker.sector,
       },
-      member: null,
+      member: 'duty-officer',
     });
+    // The organisation's own token names no one.
+    const own = await bus.get('/v1/whoami', { ...attacker, token: attacker.adminToken! });
+    expect(own.body.member).toBeNull();
     const commission = bus.org((o) => o.kind === 'oversight-commission');
     const member = await bus.get('/v1/whoami', bus.commissionMember(0));
     expect(member.body.member).toBe(commission.members![0]!.id);
