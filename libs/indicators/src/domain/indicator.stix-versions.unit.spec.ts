@@ -135,9 +135,9 @@ describe('which versions of a STIX object a reader gets', () => {
     const office = DEMO_ORGANISATIONS.find((o) => o.kind === 'cabinet-office') as Organisation;
     const named = (a: StixAccess) => a.ao.includes(office.id);
     const withOffice = history.chain((h) =>
-      fc.array(fc.boolean(), { minLength: h.length, maxLength: h.length }).map((adds) =>
-        h.map((a, k) => (adds[k] ? { ...a, ao: [...a.ao, office.id] } : a)),
-      ),
+      fc
+        .array(fc.boolean(), { minLength: h.length, maxLength: h.length })
+        .map((adds) => h.map((a, k) => (adds[k] ? { ...a, ao: [...a.ao, office.id] } : a))),
     );
     fc.assert(
       fc.property(withOffice, (h) => {
