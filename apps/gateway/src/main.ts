@@ -47,7 +47,8 @@ async function bootstrap(): Promise<void> {
   // connections after 4 s, browsers and load balancers within 60 s; the server waits longer.
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.headersTimeout = Math.min(66_000, cfg.ACD_REQUEST_TIMEOUT_MS);
+  server.requestTimeout = cfg.ACD_REQUEST_TIMEOUT_MS;
   await app.listen(cfg.PORT, cfg.HOST);
   app.get(Logger).log(`gateway listening on http://${cfg.HOST}:${cfg.PORT} (OpenAPI at /docs)`);
   if (!existsSync(path.join(cfg.ACD_DASHBOARD_DIR, 'index.html')))

@@ -58,6 +58,11 @@ export const mongoSchema = z.object({
 export const gatewaySchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Longest a client may take to send a whole request, headers and body; then 408 and the
+   * connection closes, so a slow body cannot hold a connection (Node's own default is 5 min).
+   */
+  ACD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   /** Largest JSON body accepted; larger answers 413 before parsing. */
   ACD_MAX_BODY: z
     .string()

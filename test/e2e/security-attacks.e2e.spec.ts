@@ -1,0 +1,235 @@
+import { connect } from 'node:net';
+import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+
+jest.setTimeout(300_000);
+
+/**
+ * Issue 16, item 10: the attacks of the MISP and OpenCTI CVE history, as request sequences.
+ * Each must answer the expected status, never a 5xx, and never stall.
+ */
+describe('attacks on the API edge', () => {
+  let bus: BusUnderTest;
+  let kanto: DemoOrg;
+  let tokai: DemoOrg;
+  let incidentId: string;
+  let indicatorId: string;
+
+  const raw = async (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; text: string }> => {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 30_000);
+    try {
+      const res = await fetch(`${bus.base}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: ctl.signal,
+      });
+      return { status: res.status, text: await res.text() };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const auth = (o: DemoOrg) => ({ authorization: `Bearer ${o.token}` });
+
+  beforeAll(async () => {
+    bus = await BusUnderTest.start('atk', { ACD_REQUEST_TIMEOUT_MS: '3000' });
+    kanto = bus.byId('op-kanto-electric');
+    tokai = bus.byId('op-tokai-rail');
+    const opened = await bus.post('/v1/incidents', kanto, {
+      title: 'Intrusion',
+      awareAt: new Date().toISOString(),
+      impact: 'low',
+    });
+    expect(opened.status).toBe(201);
+    incidentId = String(opened.body.incidentId);
+    indicatorId = await bus.publish(kanto, {
+      type: 'ipv4',
+      value: '203.0.113.201',
+      tlp: 'RED',
+      audience: { orgs: ['gov-nco'] },
+    });
+    await waitFor(
+      'incident projected',
+      async () => (await bus.get(`/v1/incidents/${incidentId}`, kanto)).status === 200,
+      60_000,
+    );
+  });
+
+  afterAll(async () => {
+    await bus?.stop();
+  });
+
+  it('Given another organisation’s ids, when used on every :id route, then each answers as if it did not exist', async () => {
+    const ghost = '00000000-0000-4000-8000-000000000000';
+    for (const [path, ghostPath] of <[string, string][]>[
+      [`/v1/incidents/${incidentId}`, `/v1/incidents/${ghost}`],
+      [`/v1/incidents/${incidentId}/timeline`, `/v1/incidents/${ghost}/timeline`],
+      [`/v1/indicators/${indicatorId}`, `/v1/indicators/${ghost}`],
+      [`/v1/compliance/${kanto.id}`, '/v1/compliance/op-no-such-operator'],
+    ]) {
+      const theirs = await bus.get(path, tokai);
+      const none = await bus.get(ghostPath, tokai);
+      expect({ path, status: theirs.status }).toEqual({ path, status: 404 });
+      expect(theirs.body).toEqual(none.body);
+    }
+    const revoke = await bus.post(`/v1/indicators/${indicatorId}/revoke`, tokai, {
+      reason: 'mine now',
+    });
+    expect(revoke.status).toBe(404);
+    expect((await bus.get(`/v1/indicators/${indicatorId}`, kanto)).body.status).not.toBe('revoked');
+  });
+
+  it('Given methods a route does not define, then 404 or 405, never a write and never a 5xx', async () => {
+    for (const [method, path] of <[string, string][]>[
+      ['PUT', `/v1/indicators/${indicatorId}`],
+      ['PATCH', `/v1/indicators/${indicatorId}`],
+      ['DELETE', `/v1/indicators/${indicatorId}`],
+      ['PUT', `/v1/incidents/${incidentId}`],
+      ['DELETE', '/v1/audit/head'],
+      ['POST', '/v1/whoami'],
+    ]) {
+      const res = await raw(
+        method,
+        path,
+        { ...auth(kanto), 'content-type': 'application/json' },
+        '{}',
+      );
+      expect({ method, path, ok: [404, 405].includes(res.status) }).toEqual({
+        method,
+        path,
+        ok: true,
+      });
+    }
+    expect((await bus.get(`/v1/indicators/${indicatorId}`, kanto)).status).toBe(200);
+  });
+
+  it('Given client-supplied internal headers, then none is trusted', async () => {
+    const res = await raw(
+      'POST',
+      '/v1/indicators',
+      {
+        ...auth(tokai),
+        'content-type': 'application/json',
+        'org-id': kanto.id,
+        'org-kind': 'cabinet-office',
+        actor: 'someone-else',
+        'command-id': '11111111-1111-4111-8111-111111111111',
+        'reply-to': 'evil',
+        'expected-version': '99',
+        'x-forwarded-for': '127.0.0.1',
+      },
+      JSON.stringify({ type: 'ipv4', value: '203.0.113.202', tlp: 'GREEN', audience: {} }),
+    );
+    expect(res.status).toBe(201);
+    const created = JSON.parse(res.text) as { id: string };
+    await waitFor(
+      'published',
+      async () => (await bus.get(`/v1/indicators/${created.id}`, tokai)).status === 200,
+      60_000,
+    );
+    const view = await bus.get(`/v1/indicators/${created.id}`, tokai);
+    // Published by the token's organisation, whatever the headers said: Kanto, whose id the
+    // headers claimed, is not the publisher (the item is GREEN, so it is visible and 403).
+    expect(
+      (await bus.post(`/v1/indicators/${created.id}/revoke`, kanto, { reason: 'x' })).status,
+    ).toBe(403);
+    expect(view.body.version).toBe(1);
+    // The demo picker ignores a forwarded-for that claims this machine.
+    const picker = await raw('GET', '/v1/demo/organisations', { 'x-forwarded-for': '127.0.0.1' });
+    expect(picker.status).toBe(404);
+  });
+
+  it('Given tokens of the wrong shape, empty, padded or in a query string, then 401 and nothing else', async () => {
+    for (const authorization of [
+      '',
+      'Bearer',
+      'Bearer ',
+      `Bearer  ${kanto.token}`,
+      `bearer${kanto.token}`,
+      `Bearer ${kanto.token}=`,
+      `Bearer ${'a'.repeat(5000)}`,
+      'Basic Og==',
+      `Token ${kanto.token}`,
+    ]) {
+      const res = await raw('GET', '/v1/indicators', authorization ? { authorization } : {});
+      expect({ authorization: authorization.slice(0, 20), status: res.status }).toEqual({
+        authorization: authorization.slice(0, 20),
+        status: 401,
+      });
+      expect(res.text).not.toContain(kanto.token);
+    }
+    const inQuery = await raw('GET', `/v1/indicators?access_token=${kanto.token}`, {});
+    expect(inQuery.status).toBe(401);
+  });
+
+  it('Given hostile bodies, then 400 or 413 naming the problem, never a 5xx', async () => {
+    const deep = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+    const cases: [string, string][] = [
+      ['oversized', JSON.stringify({ type: 'ipv4', value: 'x'.repeat(5_000_000) })],
+      ['deeply nested', deep],
+      [
+        '__proto__',
+        '{"type":"ipv4","value":"203.0.113.9","tlp":"GREEN","audience":{},"__proto__":{"admin":true}}',
+      ],
+      [
+        'constructor',
+        '{"type":"ipv4","value":"203.0.113.9","tlp":"GREEN","audience":{"constructor":{"prototype":{"x":1}}}}',
+      ],
+      [
+        'NUL',
+        JSON.stringify({ type: 'domain', value: 'evil\u0000.example', tlp: 'GREEN', audience: {} }),
+      ],
+      [
+        'CR/LF',
+        JSON.stringify({
+          type: 'domain',
+          value: 'evil\r\nX-Injected: 1.example',
+          tlp: 'GREEN',
+          audience: {},
+        }),
+      ],
+      ['not JSON', '{"type":'],
+    ];
+    for (const [name, body] of cases) {
+      const res = await raw(
+        'POST',
+        '/v1/indicators',
+        { ...auth(kanto), 'content-type': 'application/json' },
+        body,
+      );
+      expect({ name, ok: [400, 413].includes(res.status) }).toEqual({ name, ok: true });
+    }
+    // Still serving.
+    expect((await bus.get('/v1/whoami', kanto)).status).toBe(200);
+  });
+
+  it('Given a body sent slowly, then the gateway gives up on it within its request timeout, and serves others meanwhile', async () => {
+    const url = new URL(bus.base);
+    const started = Date.now();
+    const closed = await new Promise<{ ms: number; answer: string }>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /v1/indicators HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${kanto.token}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"type":',
+        );
+      });
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString('utf8')));
+      socket.on('close', () => resolve({ ms: Date.now() - started, answer }));
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('the gateway kept a slow body open for 60 s'));
+      }, 60_000);
+    });
+    // The timer fires at the next check after the timeout (Node checks every 30 s at most).
+    expect(closed.ms).toBeLessThan(45_000);
+    expect(closed.answer === '' || closed.answer.startsWith('HTTP/1.1 408')).toBe(true);
+    expect((await bus.get('/v1/whoami', kanto)).status).toBe(200);
+  });
+});
