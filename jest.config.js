@@ -1,6 +1,7 @@
 /**
- * Four tiers, named by file suffix: .unit.spec.ts beside the code; .int.spec.ts, .e2e.spec.ts and
- * .browser.spec.ts (a real Chromium through playwright-core, test/support/browser.ts) in test/.
+ * Five tiers, named by file suffix: .unit.spec.ts beside the code; .int.spec.ts, .e2e.spec.ts,
+ * .browser.spec.ts (a real Chromium through playwright-core, test/support/browser.ts) and
+ * .chaos.spec.ts (faults and attacks on a three-broker cluster, `npm run chaos`) in test/.
  */
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -44,6 +45,13 @@ module.exports = {
       ...servers,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser.spec.ts'],
+    },
+    {
+      ...base,
+      globalSetup: '<rootDir>/test/chaos/support/chaos-global-setup.ts',
+      globalTeardown: '<rootDir>/test/chaos/support/chaos-global-teardown.ts',
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'],
     },
   ],
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on a fresh clone. Installs what is missing, lints, type-checks,
-// builds (the web console too), provisions the real servers, then runs unit, integration, e2e
-// and browser tests, in that order (the jest global setup starts an isolated Kafka + FerretDB on
+// builds (the web console too), provisions the real servers, then runs unit, integration, e2e,
+// chaos (quick sizes, on a cluster of three brokers of its own; docs/reliability.md) and browser
+// tests, in that order (the jest global setup starts an isolated Kafka + FerretDB on
 // free ports, or uses KAFKA_BROKERS and MONGODB_URI when given). Ends with one line
 // "N passed, N failed, N skipped". `node scripts/test.mjs <tier>` runs one tier.
 // The integration and e2e tiers also get the Python tools the TAXII/STIX tests drive (a venv in
@@ -10,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { readFigures, readResults, textTable } from './lib/chaos-report.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { buildDashboard } from './lib/dashboard.mjs';
 import { ensureDependencies } from './lib/dependencies.mjs';
@@ -17,7 +19,7 @@ import { ensurePythonTools } from './lib/python-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const TIERS = ['unit', 'integration', 'e2e', 'browser'];
+const TIERS = ['unit', 'integration', 'e2e', 'chaos', 'browser'];
 const only = args.find((a) => TIERS.includes(a));
 const passthrough = args.filter((a) => a !== only);
 const projects = only ? [only] : TIERS;
@@ -59,7 +61,7 @@ if (sh('build', 'npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   }
   console.log(`  (web console: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
-if (projects.includes('integration') || projects.includes('e2e')) {
+if (['integration', 'e2e', 'chaos'].some((t) => projects.includes(t))) {
   if (process.env.ACD_PYTHON) {
     console.log(`\n\u25b6 python tools: using ACD_PYTHON=${process.env.ACD_PYTHON}`);
   } else {
@@ -103,28 +105,40 @@ if (!external && only !== 'unit') {
 }
 
 mkdirSync(path.join(ROOT, '.local'), { recursive: true });
-// The browser tier runs after the others, in a jest run of its own (one run interleaves its
-// projects' files, slowest first); a path pattern given for the others may match none of it.
-const runs =
-  projects.includes('browser') && projects.length > 1
-    ? [projects.filter((p) => p !== 'browser'), ['browser']]
-    : [projects];
+// The chaos and browser tiers run after the others, each in a jest run of its own (one run
+// interleaves its projects' files, slowest first, and shares one global setup, while the chaos
+// tier needs a cluster of three brokers); a path pattern given for one tier may match none of
+// another's files.
+const OWN_RUN = ['chaos', 'browser'];
+const runs = [
+  projects.filter((p) => !OWN_RUN.includes(p)),
+  ...OWN_RUN.filter((p) => projects.includes(p)).map((p) => [p]),
+].filter((r) => r.length > 0);
+const CHAOS_FIGURES = path.join(ROOT, '.local', 'chaos', 'figures-quick.jsonl');
+rmSync(CHAOS_FIGURES, { force: true });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const [i, tiers] of runs.entries()) {
   const results = path.join(ROOT, '.local', `jest-results${i === 0 ? '' : `-${tiers[0]}`}.json`);
   rmSync(results, { force: true });
-  const jestStatus = sh(`jest: ${tiers.join(', ')}`, 'npx', [
-    'jest',
-    '--selectProjects',
-    ...tiers,
-    '--runInBand',
-    '--json',
-    `--outputFile=${results}`,
-    ...(i > 0 ? ['--passWithNoTests'] : []),
-    ...passthrough,
-  ]);
+  const jestStatus = sh(
+    `jest: ${tiers.join(', ')}`,
+    'npx',
+    [
+      'jest',
+      '--selectProjects',
+      ...tiers,
+      '--runInBand',
+      '--json',
+      `--outputFile=${results}`,
+      ...(i > 0 ? ['--passWithNoTests'] : []),
+      ...passthrough,
+    ],
+    tiers[0] === 'chaos'
+      ? { env: { ...process.env, ACD_CHAOS_SCALE: 'quick', ACD_CHAOS_FIGURES: CHAOS_FIGURES } }
+      : {},
+  );
   let runFailed = 0;
   try {
     const r = JSON.parse(readFileSync(results, 'utf8'));
@@ -135,6 +149,10 @@ for (const [i, tiers] of runs.entries()) {
     runFailed = 1;
   }
   failed += jestStatus !== 0 && runFailed === 0 ? 1 : runFailed;
+  if (tiers[0] === 'chaos') {
+    console.log('\nchaos scenarios (quick sizes; `npm run chaos` for the full ones):');
+    console.log(textTable(readResults(results), readFigures(CHAOS_FIGURES)));
+  }
 }
 failed += failedSteps.length;
 if (failedSteps.length > 0) console.log(`\nfailed checks: ${failedSteps.join(', ')}`);

@@ -359,6 +359,18 @@ running_pid() {
 
 port_busy() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
+# port_free_within <port> <seconds>: true once nothing accepts on the port. A SIGKILLed process's
+# listening socket outlives it for a moment while the kernel tears it down, so a restart right
+# after a kill (the chaos suite's broker kills) waits for it rather than failing.
+port_free_within() {
+  local port="$1" i
+  for i in $(seq 1 $(($2 * 10))); do
+    port_busy "$port" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # launch <proc-name> <logfile> <cmd...>: detached (own session), stdio to files, pid to pids/<name>.pid
 launch() {
   local name="$1" out="$2"
@@ -461,9 +473,9 @@ format_kafka() {
 
 check_kafka_ports() {
   local id="$1"
-  port_busy "$(broker_port "$id")" && die "port $(broker_port "$id") (Kafka node $id) is already in use by another process"
-  port_busy "$(controller_port "$id")" && die "port $(controller_port "$id") (Kafka controller $id) is already in use by another process"
-  port_busy "$(sasl_port "$id")" && die "port $(sasl_port "$id") (Kafka SASL listener $id) is already in use by another process"
+  port_free_within "$(broker_port "$id")" 10 || die "port $(broker_port "$id") (Kafka node $id) is already in use by another process"
+  port_free_within "$(controller_port "$id")" 10 || die "port $(controller_port "$id") (Kafka controller $id) is already in use by another process"
+  port_free_within "$(sasl_port "$id")" 10 || die "port $(sasl_port "$id") (Kafka SASL listener $id) is already in use by another process"
   return 0
 }
 
@@ -616,7 +628,7 @@ cmd_start() {
   for name in "${to_start[@]}"; do
     case "$name" in
       kafka-*) check_kafka_ports "${name#kafka-}" ;;
-      ferretdb) port_busy "$MPORT" && die "port $MPORT (FerretDB) is already in use by another process" ;;
+      ferretdb) port_free_within "$MPORT" 10 || die "port $MPORT (FerretDB) is already in use by another process" ;;
     esac
   done
   for name in "${to_start[@]}"; do

@@ -21,7 +21,10 @@ interface ServicesModule {
     name: string,
     env: NodeJS.ProcessEnv,
     logDir: string,
-    opts?: { restart?: boolean },
+    opts?: {
+      restart?: boolean;
+      onExit?: (name: string, code: number | null, signal: string | null) => void;
+    },
   ) => ServiceHandle;
   runApp(
     entry: string,
@@ -100,20 +103,38 @@ export function isolatedEnv(tag: string, extra: NodeJS.ProcessEnv = {}): NodeJS.
   };
 }
 
+export interface BusOptions {
+  /**
+   * Restart a service that dies on its own, as `npm start` does (the chaos suite); by default a
+   * death stays visible to the test.
+   */
+  supervised?: boolean;
+}
+
 export class BusUnderTest {
   readonly services = new Map<ServiceName, ServiceHandle>();
   orgs: DemoOrg[] = [];
   base = '';
   readonly logDir: string;
+  /** Every exit of a service process: a kill by the test, a crash, or a clean stop. */
+  readonly exits: { name: string; code: number | null; signal: string | null; at: number }[] = [];
 
-  constructor(readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly options: BusOptions = {},
+  ) {
     this.logDir = mkdtempSync(join(tmpdir(), 'acd-e2e-'));
   }
 
-  static async start(tag: string, extra: NodeJS.ProcessEnv = {}): Promise<BusUnderTest> {
+  static async start(
+    tag: string,
+    extra: NodeJS.ProcessEnv = {},
+    options: BusOptions = {},
+  ): Promise<BusUnderTest> {
     const port = await freePort();
     const bus = new BusUnderTest(
       isolatedEnv(tag, { PORT: String(port), HOST: '127.0.0.1', ...extra }),
+      options,
     );
     bus.base = `http://127.0.0.1:${port}`;
     await bus.seed();
@@ -146,7 +167,10 @@ export class BusUnderTest {
     // test's own ACD_DEMO_ORGS_FILE wins.
     const env =
       name === 'gateway' ? { ACD_DEMO_ORGS_FILE: this.demoOrgsFile, ...this.env } : this.env;
-    const s = new Service(name, env, this.logDir, { restart: false }).start();
+    const s = new Service(name, env, this.logDir, {
+      restart: this.options.supervised === true,
+      onExit: (n, code, signal) => this.exits.push({ name: n, code, signal, at: Date.now() }),
+    }).start();
     this.services.set(name, s);
     return s;
   }

@@ -128,9 +128,41 @@ function close(server: Server): Promise<void> {
 }
 
 /**
+ * The kernel's ephemeral port range (where it picks clients' local ports), or undefined where it
+ * cannot be read.
+ */
+function ephemeralRange(): [number, number] | undefined {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return low && high ? [low, high] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A random first port below the ephemeral range, or 0 (the kernel's choice) where there is no
+ * room. A server on an ephemeral port can lose it while it is down: a client retrying
+ * 127.0.0.1:<port> may be given that very port as its own and connect to itself (TCP
+ * simultaneous open), and the restarted broker then finds its port taken. The chaos suite, which
+ * restarts brokers under load, met exactly that.
+ */
+function candidateStart(count: number): number {
+  const low = ephemeralRange()?.[0] ?? 0;
+  const from = 15_000;
+  const to = low - count - 1;
+  if (to <= from) return 0;
+  return from + Math.floor(Math.random() * (to - from));
+}
+
+/**
  * Finds `counts.length` runs of consecutive free loopback ports (run i has counts[i] ports) and
  * returns the first port of each run. All ports are held until every run is found, so runs never
- * overlap; the kernel picks the start of each run (bind to port 0).
+ * overlap; each run starts below the kernel's ephemeral range where there is room (see
+ * candidateStart), else where the kernel puts it (bind to port 0).
  */
 export async function findFreePortRanges(counts: number[]): Promise<number[]> {
   const held: Server[] = [];
@@ -139,7 +171,7 @@ export async function findFreePortRanges(counts: number[]): Promise<number[]> {
     for (const count of counts) {
       let found: number | null = null;
       for (let attempt = 0; attempt < 50 && found === null; attempt++) {
-        const first = await listen(0);
+        const first = await listen(candidateStart(count));
         if (!first) continue;
         const address = first.address();
         if (address === null || typeof address === 'string') {

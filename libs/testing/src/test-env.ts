@@ -272,8 +272,14 @@ export async function setupTestEnv(): Promise<TestEnv> {
   } else {
     await reapStaleTestStacks();
     const name = `test-${process.pid}-${randomId(6)}`;
-    note(`starting local stack ${name} (deploy/local/stack.sh; logs in .local/stacks/${name}/)`);
-    const stack = await startLocalStack({ name });
+    const kafkaNodes = kafkaNodesWanted();
+    note(
+      `starting local stack ${name} with ${kafkaNodes} Kafka node(s) ` +
+        `(deploy/local/stack.sh; logs in .local/stacks/${name}/)`,
+    );
+    const stack = await startLocalStack({ name, kafkaNodes });
+    // Topics the services create get every node as a replica (min.insync.replicas is 2 there).
+    if (kafkaNodes === 3) process.env.ACD_REPLICATION_FACTOR ??= '3';
     env = {
       source: 'local',
       kafkaBrokers: stack.kafkaBrokers,
@@ -299,6 +305,17 @@ export async function setupTestEnv(): Promise<TestEnv> {
       `ACD_TOPIC_PREFIX=${env.topicPrefix}`,
   );
   return env;
+}
+
+/**
+ * Kafka nodes of a local test stack: ACD_TEST_KAFKA_NODES (1, the default, or 3: the chaos suite
+ * kills brokers, so it needs replicas to lose).
+ */
+export function kafkaNodesWanted(env: NodeJS.ProcessEnv = process.env): 1 | 3 {
+  const v = env.ACD_TEST_KAFKA_NODES;
+  if (v === undefined || v === '' || v === '1') return 1;
+  if (v === '3') return 3;
+  throw new Error(`ACD_TEST_KAFKA_NODES must be 1 or 3 (got '${v}')`);
 }
 
 /** Deletes the run's database and prefixed topics on servers this run does not own. */

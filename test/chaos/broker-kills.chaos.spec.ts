@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import { createKafka, TopicNames } from '@acd/messaging';
+import { killBroker, startBroker } from '@acd/testing';
+import { BusUnderTest, type DemoOrg } from '../support/bus';
+import {
+  auditLog,
+  busDb,
+  digestDiff,
+  readModelDigest,
+  recordFigures,
+  runLoad,
+  size,
+  sleep,
+  waitProjected,
+} from './support/chaos';
+
+/**
+ * Issue 16, scenario 1: commands through the gateway while one of three brokers is SIGKILLed and
+ * restarted every 20 s. Every acknowledged command's event is in the log exactly once, and every
+ * read model equals a rebuild from that log.
+ */
+const COMMANDS = size('COMMANDS', 1_500, 100_000);
+const CONCURRENCY = size('CONCURRENCY', 8, 24);
+const KILL_EVERY_MS = size('KILL_EVERY_S', 20, 20) * 1000;
+
+jest.setTimeout(60 * 60_000);
+
+describe('scenario 1: broker hard kills under load', () => {
+  let bus: BusUnderTest;
+  let kafka: Kafka;
+  let topics: TopicNames;
+  let op: DemoOrg;
+  const stack = process.env.ACD_TEST_STACK;
+
+  beforeAll(async () => {
+    bus = await BusUnderTest.start('bk', {}, { supervised: true });
+    const cfg = loadConfig(kafkaSchema, bus.env);
+    kafka = createKafka(cfg, 'chaos');
+    topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
+    op = bus.byId('op-kanto-electric');
+  });
+  afterAll(async () => {
+    await bus?.stop();
+  });
+
+  it('every acknowledged command is in the log exactly once and the read models equal a rebuild', async () => {
+    if (!stack) throw new Error('the chaos suite needs its local stack (ACD_TEST_STACK)');
+    const run = randomBytes(3).toString('hex');
+    let loading = true;
+    const kills: { node: number; downMs: number }[] = [];
+    const killer = (async () => {
+      const t0 = Date.now();
+      for (let n = 0; loading; n += 1) {
+        const due = t0 + (n + 1) * KILL_EVERY_MS;
+        while (loading && Date.now() < due) await sleep(250);
+        if (!loading) break;
+        const node = (n % 3) + 1;
+        const t = Date.now();
+        await killBroker(stack, node);
+        await startBroker(stack, node);
+        kills.push({ node, downMs: Date.now() - t });
+      }
+    })();
+    let load;
+    try {
+      load = await runLoad({
+        bus,
+        who: op,
+        count: COMMANDS,
+        concurrency: CONCURRENCY,
+        key: (i) => `bk-${run}-${i}`,
+        command: (i) => ({
+          path: '/v1/indicators',
+          body: { type: 'domain', value: `c${i}.${run}.chaos.example`, tlp: 'GREEN' },
+        }),
+      });
+    } finally {
+      loading = false;
+      await killer;
+    }
+
+    const audit = await auditLog(kafka, topics.of('indicatorEvents'), load.acked);
+    const { db, close } = await busDb(bus);
+    try {
+      const catchUpMs = await waitProjected(
+        db,
+        'indicators',
+        topics.of('indicatorEvents'),
+        audit.ends,
+        10 * 60_000,
+      );
+      const live = await readModelDigest(db);
+      await bus.runApp('dist/apps/projector/src/main.js', ['rebuild']);
+      const rebuilt = await readModelDigest(db);
+      const differ = digestDiff(live, rebuilt);
+      const crashes = bus.exits.filter((e) => e.signal !== 'SIGTERM').length;
+      recordFigures('1 broker hard kills', {
+        commands: load.sent,
+        acknowledged: load.acked.length,
+        'broker kills': kills.length,
+        'max broker down (ms)': Math.max(0, ...kills.map((k) => k.downMs)),
+        'retryable answers':
+          Object.entries(load.retryable)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ') || 'none',
+        'gave up': load.gaveUp.length,
+        refused: load.refused.length,
+        'events in log': audit.records,
+        lost: audit.lost,
+        duplicated: audit.duplicated,
+        'unacknowledged events': audit.unacknowledged,
+        'service restarts': crashes,
+        'commands/s': Math.round(load.acked.length / (load.ms / 1000)),
+        'projector catch-up (ms)': catchUpMs,
+        'read models ≠ rebuild': differ.join(' ') || 0,
+      });
+      expect(load.refused).toEqual([]);
+      expect(load.gaveUp).toEqual([]);
+      expect(kills.length).toBeGreaterThan(0);
+      expect({ lost: audit.lost, duplicated: audit.duplicated }).toEqual({
+        lost: 0,
+        duplicated: 0,
+      });
+      expect(audit.unacknowledged).toBe(0);
+      expect(differ).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,5 @@
+import { teardownTestEnv } from '../../../libs/testing/src/test-env';
+
+export default async function globalTeardown(): Promise<void> {
+  await teardownTestEnv();
+}

@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { MongoClient, type Db } from 'mongodb';
+import { H, readLogToEnd } from '@acd/messaging';
+import { repoRoot } from '@acd/testing';
+import type { BusUnderTest, DemoOrg } from '../../support/bus';
+
+/**
+ * The chaos suite's shared parts: sizes (quick in `npm test`, full in `npm run chaos`), the
+ * figures each scenario records for the table and docs/reliability.md, a load generator that
+ * behaves as a careful client (retries with the same Idempotency-Key), the log audit (every
+ * acknowledged event exactly once) and the read-model digest compared against a rebuild.
+ */
+
+export type Scale = 'quick' | 'full';
+export const SCALE: Scale = process.env.ACD_CHAOS_SCALE === 'full' ? 'full' : 'quick';
+
+/** A size: ACD_CHAOS_<NAME> if set, else the scale's default. */
+export function size(name: string, quick: number, full: number): number {
+  const raw = process.env[`ACD_CHAOS_${name}`];
+  if (raw !== undefined && raw !== '') {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`ACD_CHAOS_${name} must be a number ≥ 0`);
+    return n;
+  }
+  return SCALE === 'full' ? full : quick;
+}
+
+export type Figure = number | string | boolean;
+
+/** Where the figures go: one JSON line per scenario, read by scripts/chaos.mjs. */
+export function figuresFile(): string {
+  return process.env.ACD_CHAOS_FIGURES ?? join(repoRoot(), '.local', 'chaos', 'figures.jsonl');
+}
+
+/** Records a scenario's figures (measured whether or not its assertions then pass). */
+export function recordFigures(scenario: string, figures: Record<string, Figure>): void {
+  const file = figuresFile();
+  mkdirSync(dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify({ scenario, scale: SCALE, at: new Date(), figures })}\n`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------------------------------------
+// load: commands through the gateway as a careful client sends them
+// ------------------------------------------------------------------------------------------------
+
+export interface Ack {
+  key: string;
+  status: number;
+  eventIds: string[];
+  id?: string;
+}
+
+export interface LoadResult {
+  sent: number;
+  acked: Ack[];
+  /** Commands refused for good (4xx other than 409/429): a defect in the scenario. */
+  refused: { key: string; status: number; body: string }[];
+  /** Commands still without an answer when their retry budget ran out. */
+  gaveUp: string[];
+  /** Attempts answered with a retryable error (5xx, 429, network), by status ('net' for none). */
+  retryable: Record<string, number>;
+  /** Attempts after the first, over all commands. */
+  retries: number;
+  ms: number;
+}
+
+export interface LoadOptions {
+  bus: BusUnderTest;
+  who: DemoOrg;
+  count: number;
+  concurrency: number;
+  /** The request for command i: method, path, JSON body. */
+  command: (i: number) => { path: string; body: unknown };
+  /** Idempotency-Key for command i (one per command; retries reuse it). */
+  key: (i: number) => string;
+  /** Retry budget per command. */
+  retryForMs?: number;
+  onProgress?: (done: number) => void;
+  /** Stop starting new commands when this returns true. */
+  stop?: () => boolean;
+}
+
+const RETRYABLE = (status: number) => status >= 500 || status === 429 || status === 409;
+
+/**
+ * Sends `count` commands with `concurrency` in flight. A retryable answer (5xx, 429, a network
+ * error, or 409 for a command still in flight elsewhere) is retried with the same key and a
+ * growing pause, as the API documents; anything else is final.
+ */
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const started = Date.now();
+  const result: LoadResult = {
+    sent: 0,
+    acked: [],
+    refused: [],
+    gaveUp: [],
+    retryable: {},
+    retries: 0,
+    ms: 0,
+  };
+  let next = 0;
+  const budget = opts.retryForMs ?? 180_000;
+  const one = async (i: number): Promise<void> => {
+    const key = opts.key(i);
+    const { path, body } = opts.command(i);
+    const deadline = Date.now() + budget;
+    let pause = 100;
+    for (let attempt = 0; ; attempt += 1) {
+      if (attempt > 0) result.retries += 1;
+      let status = 0;
+      let text = '';
+      try {
+        const ctl = AbortSignal.timeout(60_000);
+        const res = await fetch(`${opts.bus.base}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${opts.who.token}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify(body),
+          signal: ctl,
+        });
+        status = res.status;
+        text = await res.text();
+      } catch {
+        status = 0;
+      }
+      if (status >= 200 && status < 300) {
+        const parsed = JSON.parse(text) as { eventIds?: string[]; id?: string };
+        result.acked.push({
+          key,
+          status,
+          eventIds: parsed.eventIds ?? [],
+          ...(parsed.id ? { id: String(parsed.id) } : {}),
+        });
+        return;
+      }
+      if (status !== 0 && !RETRYABLE(status)) {
+        result.refused.push({ key, status, body: text.slice(0, 300) });
+        return;
+      }
+      const label = status === 0 ? 'net' : String(status);
+      result.retryable[label] = (result.retryable[label] ?? 0) + 1;
+      if (Date.now() > deadline) {
+        result.gaveUp.push(key);
+        return;
+      }
+      await sleep(pause);
+      pause = Math.min(pause * 2, 3_000);
+    }
+  };
+  const worker = async () => {
+    while (next < opts.count && !opts.stop?.()) {
+      const i = next;
+      next += 1;
+      result.sent += 1;
+      await one(i);
+      opts.onProgress?.(result.acked.length + result.refused.length + result.gaveUp.length);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, () => worker()));
+  result.ms = Date.now() - started;
+  return result;
+}
+
+// ------------------------------------------------------------------------------------------------
+// the log: every acknowledged event exactly once
+// ------------------------------------------------------------------------------------------------
+
+export interface LogAudit {
+  /** Records in the log (committed, decodable or not). */
+  records: number;
+  /** Distinct event ids. */
+  distinct: number;
+  /** Records whose event id an earlier record already had. */
+  duplicated: number;
+  /** Acknowledged event ids not in the log. */
+  lost: number;
+  /** Events in the log no acknowledged command named (a command whose answer never arrived). */
+  unacknowledged: number;
+  /** Highest data offset + 1 per partition (what a projector must have checkpointed). */
+  ends: Map<number, bigint>;
+}
+
+/** Reads `topic` (committed records only) to its end and checks it against the acknowledgements. */
+export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promise<LogAudit> {
+  const counts = new Map<string, number>();
+  const ends = new Map<number, bigint>();
+  let records = 0;
+  await readLogToEnd(kafka, topic, 'chaos-audit', (batch) => {
+    for (const m of batch.messages) {
+      records += 1;
+      const id = m.headers?.[H.eventId]?.toString() ?? `no-id@${batch.partition}:${m.offset}`;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      const end = BigInt(m.offset) + 1n;
+      if (end > (ends.get(batch.partition) ?? 0n)) ends.set(batch.partition, end);
+    }
+  });
+  const ackedIds = new Set(acked.flatMap((a) => a.eventIds));
+  let lost = 0;
+  for (const id of ackedIds) if (!counts.has(id)) lost += 1;
+  let unacknowledged = 0;
+  for (const id of counts.keys()) if (!ackedIds.has(id)) unacknowledged += 1;
+  return {
+    records,
+    distinct: counts.size,
+    duplicated: records - counts.size,
+    lost,
+    unacknowledged,
+    ends,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// read models: a canonical digest, compared against a rebuild
+// ------------------------------------------------------------------------------------------------
+
+/** Sorted-key JSON: the same document always gives the same text. */
+export function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (value instanceof Date) return `{"$date":${JSON.stringify(value.toISOString())}}`;
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof (value as { toHexString?: unknown }).toHexString === 'function')
+    return JSON.stringify(String(value));
+  if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('base64'));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/**
+ * One digest per read-model collection of the database: the sha256 of its documents in `_id`
+ * order, canonically serialised. Collections of a generation (`…-g<n>`) are named without it, so
+ * a rebuild's fresh generation compares with the one it replaced. The projector's own
+ * bookkeeping (checkpoints, the generation table) is left out: it differs by design.
+ */
+export async function readModelDigest(db: Db): Promise<Record<string, string>> {
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((n) => !['checkpoints', 'projections'].includes(n) && !n.startsWith('system.'))
+    .filter((n) => !/-rebuild-|\.rebuild\.|^rebuild/.test(n))
+    .sort();
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const h = createHash('sha256');
+    let n = 0;
+    for await (const doc of db.collection(name).find({}).sort({ _id: 1 })) {
+      h.update(canonical(doc));
+      h.update('\n');
+      n += 1;
+    }
+    if (n === 0) continue; // an empty collection and a missing one are the same state
+    out[name.replace(/-g\d+$/, '')] = `${n}:${h.digest('hex').slice(0, 16)}`;
+  }
+  return out;
+}
+
+/** The names whose digests differ between two snapshots (a missing side counts). */
+export function digestDiff(a: Record<string, string>, b: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => a[k] !== b[k]).sort();
+}
+
+/** A client on the bus's own database (the test owns its lifetime). */
+export async function busDb(bus: BusUnderTest): Promise<{ db: Db; close(): Promise<void> }> {
+  const client = new MongoClient(String(bus.env.MONGODB_URI), { serverSelectionTimeoutMS: 30_000 });
+  await client.connect();
+  return { db: client.db(), close: () => client.close() };
+}
+
+/**
+ * Waits until the named projection has checkpointed every partition up to `ends` (from
+ * auditLog): the read model then holds every event of the log.
+ */
+export async function waitProjected(
+  db: Db,
+  projection: string,
+  topic: string,
+  ends: Map<number, bigint>,
+  timeoutMs: number,
+): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const docs = await db
+      .collection<{ partition: number; offset: string }>('checkpoints')
+      .find({ projection, topic })
+      .toArray();
+    const at = new Map(docs.map((d) => [d.partition, BigInt(d.offset)]));
+    const behind = [...ends.entries()].filter(([p, end]) => (at.get(p) ?? 0n) < end);
+    if (behind.length === 0) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `${projection} still behind on ${topic} after ${timeoutMs} ms: ` +
+          behind.map(([p, e]) => `p${p} at ${at.get(p) ?? 0n} of ${e}`).join(', '),
+      );
+    await sleep(500);
+  }
+}
+
+/** Percentile of a list of numbers (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
