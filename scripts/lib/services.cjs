@@ -102,6 +102,25 @@ class Service {
     if (this.child) this.child.kill(signal);
   }
 
+  /**
+   * A crash and an immediate restart (the chaos suite's kills): the process gets `signal`
+   * (SIGKILL: no clean-up at all) and is started again as soon as it is gone, without the
+   * supervisor's back-off. Resolves with the new process started.
+   */
+  crashAndRestart(signal = 'SIGKILL') {
+    const child = this.child;
+    if (!child) return Promise.resolve(this.start());
+    return new Promise((resolve) => {
+      const restart = this.restart;
+      this.restart = false; // the exit handler of start() must not schedule a restart of its own
+      child.once('exit', () => {
+        this.restart = restart;
+        resolve(this.stopped ? this : this.start());
+      });
+      child.kill(signal);
+    });
+  }
+
   stop(timeoutMs = 10_000) {
     this.stopped = true;
     const child = this.child;

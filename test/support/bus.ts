@@ -13,6 +13,7 @@ interface ServiceHandle {
   start(): ServiceHandle;
   stop(timeoutMs?: number): Promise<void>;
   kill(signal?: string): void;
+  crashAndRestart(signal?: string): Promise<ServiceHandle>;
   pid: number | undefined;
 }
 interface ServicesModule {
@@ -113,6 +114,8 @@ export interface BusOptions {
 
 export class BusUnderTest {
   readonly services = new Map<ServiceName, ServiceHandle>();
+  /** More instances of a service (scale-out), started by startInstance. */
+  readonly instances: ServiceHandle[] = [];
   orgs: DemoOrg[] = [];
   base = '';
   readonly logDir: string;
@@ -175,18 +178,31 @@ export class BusUnderTest {
     return s;
   }
 
+  /**
+   * One more instance of a service beside the first (processors and the projector share their
+   * partitions through their consumer group); never restarted, stopped with the bus.
+   */
+  startInstance(name: ServiceName, extra: NodeJS.ProcessEnv = {}): ServiceHandle {
+    const s = new Service(name, { ...this.env, ...extra }, this.logDir, {
+      restart: false,
+      onExit: (n, code, signal) => this.exits.push({ name: n, code, signal, at: Date.now() }),
+    }).start();
+    this.instances.push(s);
+    return s;
+  }
+
   async ready(): Promise<void> {
     await waitFor(
       'gateway health',
       async () => (await fetch(`${this.base}/health`)).ok,
-      90_000,
+      180_000, // a busy machine (npm start beside npm test) starts nine processes slowly
       300,
     );
     const op = this.org((o) => o.kind === 'operator');
     await waitFor(
       'demo organisations projected',
       async () => (await this.get('/v1/indicators?limit=1', op)).status === 200,
-      60_000,
+      120_000,
       300,
     );
   }
@@ -269,6 +285,6 @@ export class BusUnderTest {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await Promise.all([...this.services.values(), ...this.instances].map((s) => s.stop()));
   }
 }

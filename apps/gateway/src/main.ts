@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { gatewaySchema, loadConfig } from '@acd/config';
 import { AppModule } from './app.module';
 import { consoleFiles } from './console/console-files';
+import { StoreUnavailableFilter } from './common/store-unavailable.filter';
 import { wellFormedPath } from './common/well-formed-unicode';
 import { sizeInBytes, taxiiEdge } from './taxii/taxii-edge';
 
@@ -29,6 +30,8 @@ async function bootstrap(): Promise<void> {
   app.useBodyParser('json', { limit: cfg.ACD_MAX_BODY });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  // The store down answers 503 with Retry-After (commands still go through: Kafka is the record).
+  app.useGlobalFilters(new StoreUnavailableFilter(app.getHttpAdapter()));
   const doc = new DocumentBuilder()
     .setTitle('ACD threat-sharing bus')
     .setDescription(

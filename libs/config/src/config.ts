@@ -63,6 +63,11 @@ export const gatewaySchema = z.object({
    * connection closes, so a slow body cannot hold a connection (Node's own default is 5 min).
    */
   ACD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  /**
+   * While the store is unreachable, a token the gateway resolved within this long still answers
+   * as it did (commands keep flowing: Kafka is the record); 0 turns it off.
+   */
+  ACD_TOKEN_STALE_MAX_S: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Largest JSON body accepted; larger answers 413 before parsing. */
   ACD_MAX_BODY: z
     .string()

@@ -7,3 +7,4 @@ export * from './projection-runner';
 export * from './stream';
 export * from './version-log';
 export * from './counters';
+export * from './store-unavailable';

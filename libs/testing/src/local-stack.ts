@@ -326,3 +326,34 @@ export async function stackStatus(stackName: string): Promise<string> {
   const { stdout } = await runStackScript(['status'], { ACD_STACK: stackName }, 60_000);
   return stdout;
 }
+
+/**
+ * SIGKILLs the stack's FerretDB (the store goes away without a goodbye, as a crashed host's
+ * would); resolves once the process is gone. `startStore` brings it back on the same port.
+ */
+export async function killStore(stackName: string): Promise<void> {
+  assertName(stackName);
+  const file = join(stackDir(stackName), 'pids', 'ferretdb.pid');
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no FerretDB pid in ${file}`);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`FerretDB (pid ${pid}) did not die`);
+}
+
+/** Starts whatever of the stack is not running (after killStore: FerretDB); waits until healthy. */
+export async function startStore(stackName: string): Promise<void> {
+  assertName(stackName);
+  await runStackScript(['start'], { ACD_STACK: stackName }, BROKER_TIMEOUT_MS);
+}

@@ -81,8 +81,8 @@ export interface LoadOptions {
   /** Retry budget per command. */
   retryForMs?: number;
   onProgress?: (done: number) => void;
-  /** Stop starting new commands when this returns true. */
-  stop?: () => boolean;
+  /** Stop starting new commands when this returns true (given the number sent so far). */
+  stop?: (sent: number) => boolean;
 }
 
 const RETRYABLE = (status: number) => status >= 500 || status === 429 || status === 409;
@@ -156,7 +156,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
   };
   const worker = async () => {
-    while (next < opts.count && !opts.stop?.()) {
+    while (next < opts.count && !opts.stop?.(result.sent)) {
       const i = next;
       next += 1;
       result.sent += 1;

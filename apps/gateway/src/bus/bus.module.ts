@@ -130,8 +130,9 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     {
       provide: OrganisationDirectory,
-      inject: [RUNTIME],
-      useFactory: (rt: Runtime) => new OrganisationDirectory(rt.db),
+      inject: [RUNTIME, GATEWAY_CONFIG],
+      useFactory: (rt: Runtime, cfg: GatewayConfig) =>
+        new OrganisationDirectory(rt.db, 5_000, cfg.ACD_TOKEN_STALE_MAX_S * 1000),
     },
     BusLifecycle,
   ],

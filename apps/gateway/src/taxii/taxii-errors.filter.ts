@@ -8,6 +8,7 @@ import {
 import type { Response } from 'express';
 import { sendTaxii, taxiiError } from './taxii.media';
 import { StaleStixCursor } from '@acd/indicators';
+import { isStoreUnavailable, STORE_RETRY_AFTER_S } from '@acd/persistence';
 import { TaxiiQueryError } from './taxii-query';
 
 const TITLES: Record<number, string> = {
@@ -44,6 +45,10 @@ export class TaxiiErrorsFilter implements ExceptionFilter {
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       description = describe(exception.getResponse());
+    } else if (isStoreUnavailable(exception)) {
+      status = 503;
+      description = 'the read store is unavailable at the moment; retry later';
+      res.setHeader('Retry-After', String(STORE_RETRY_AFTER_S));
     } else {
       this.logger.error(exception instanceof Error ? exception.message : String(exception));
     }

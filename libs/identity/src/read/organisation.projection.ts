@@ -1,3 +1,4 @@
+import { StaleIfUnavailable } from './stale-if-unavailable';
 import type { Collection, Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { hashToken } from '../domain/token';
@@ -106,14 +107,20 @@ export function toOrganisation(doc: OrganisationDoc): Organisation {
   } as Organisation;
 }
 
-/** Resolves bearer tokens; a short cache keeps the hot path off the database. */
+/**
+ * Resolves bearer tokens; a short cache keeps the hot path off the database, and answers for a
+ * token it has seen while the store is unreachable (at most `staleMs`, see StaleIfUnavailable).
+ */
 export class OrganisationDirectory {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cache: StaleIfUnavailable<Principal | null>;
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 5_000,
-  ) {}
+    ttlMs = 5_000,
+    staleMs = 10 * 60_000,
+  ) {
+    this.cache = new StaleIfUnavailable(ttlMs, staleMs);
+  }
 
   private get collection() {
     return this.db.collection<OrganisationDoc>(organisationProjection.collection);
@@ -125,12 +132,10 @@ export class OrganisationDirectory {
 
   async principalByToken(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > Date.now()) return hit.principal;
-    const principal = (await this.organisationToken(hash)) ?? (await this.memberToken(hash));
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: Date.now() + this.ttlMs });
-    return principal;
+    return this.cache.get(
+      hash,
+      async () => (await this.organisationToken(hash)) ?? (await this.memberToken(hash)),
+    );
   }
 
   /** Forgets a token at once (this gateway revoked it); other gateways forget it within the TTL. */
