@@ -81,6 +81,8 @@ export interface LoadOptions {
   /** Retry budget per command. */
   retryForMs?: number;
   onProgress?: (done: number) => void;
+  /** Called at each acknowledgement. */
+  onAck?: (ack: Ack) => void;
   /** Stop starting new commands when this returns true (given the number sent so far). */
   stop?: (sent: number) => boolean;
 }
@@ -133,12 +135,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       }
       if (status >= 200 && status < 300) {
         const parsed = JSON.parse(text) as { eventIds?: string[]; id?: string };
-        result.acked.push({
+        const ack: Ack = {
           key,
           status,
           eventIds: parsed.eventIds ?? [],
           ...(parsed.id ? { id: String(parsed.id) } : {}),
-        });
+        };
+        result.acked.push(ack);
+        opts.onAck?.(ack);
         return;
       }
       if (status !== 0 && !RETRYABLE(status)) {
@@ -182,10 +186,31 @@ export interface LogAudit {
   duplicated: number;
   /** Acknowledged event ids not in the log. */
   lost: number;
+  /** The first few of them. */
+  lostIds: string[];
   /** Events in the log no acknowledged command named (a command whose answer never arrived). */
   unacknowledged: number;
   /** Highest data offset + 1 per partition (what a projector must have checkpointed). */
   ends: Map<number, bigint>;
+}
+
+/**
+ * auditLog, read again (up to `tries` times, 2 s apart) while acknowledged events are missing: a
+ * transaction's commit becomes visible partition by partition, so a command's reply can be read
+ * a moment before its events are. What is still missing after that is lost; the count of reads
+ * it took is in `reads`.
+ */
+export async function settledAuditLog(
+  kafka: Kafka,
+  topic: string,
+  acked: Ack[],
+  tries = 5,
+): Promise<LogAudit & { reads: number }> {
+  for (let reads = 1; ; reads += 1) {
+    const audit = await auditLog(kafka, topic, acked);
+    if (audit.lost === 0 || reads >= tries) return { ...audit, reads };
+    await sleep(2_000);
+  }
 }
 
 /** Reads `topic` (committed records only) to its end and checks it against the acknowledgements. */
@@ -203,8 +228,8 @@ export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promi
     }
   });
   const ackedIds = new Set(acked.flatMap((a) => a.eventIds));
-  let lost = 0;
-  for (const id of ackedIds) if (!counts.has(id)) lost += 1;
+  const lostIds = [...ackedIds].filter((id) => !counts.has(id));
+  const lost = lostIds.length;
   let unacknowledged = 0;
   for (const id of counts.keys()) if (!ackedIds.has(id)) unacknowledged += 1;
   return {
@@ -212,6 +237,7 @@ export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promi
     distinct: counts.size,
     duplicated: records - counts.size,
     lost,
+    lostIds: lostIds.slice(0, 5),
     unacknowledged,
     ends,
   };
@@ -235,37 +261,109 @@ export function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
+/** Every document of every read-model collection, canonically serialised, by collection and id. */
+export type ReadModelSnapshot = Map<string, Map<string, string>>;
+
 /**
- * One digest per read-model collection of the database: the sha256 of its documents in `_id`
- * order, canonically serialised. Collections of a generation (`…-g<n>`) are named without it, so
- * a rebuild's fresh generation compares with the one it replaced. The projector's own
- * bookkeeping (checkpoints, the generation table) is left out: it differs by design.
+ * Every read-model collection of the database, each document canonically serialised (keyed by
+ * `_id`). Collections of a generation (`…-g<n>`) are named without it, so a rebuild's fresh
+ * generation compares with the one it replaced. The projector's own bookkeeping (checkpoints,
+ * the generation table) is left out: it differs by design. Large models keep a digest per
+ * document instead of its text.
  */
-export async function readModelDigest(db: Db): Promise<Record<string, string>> {
+export async function readModelSnapshot(db: Db): Promise<ReadModelSnapshot> {
   const names = (await db.listCollections({}, { nameOnly: true }).toArray())
     .map((c) => c.name)
     .filter((n) => !['checkpoints', 'projections'].includes(n) && !n.startsWith('system.'))
     .filter((n) => !/-rebuild-|\.rebuild\.|^rebuild/.test(n))
     .sort();
-  const out: Record<string, string> = {};
+  const out: ReadModelSnapshot = new Map();
+  const keep = (docs: Map<string, string>, id: string, text: string) =>
+    docs.set(id, text.length > 2_000 ? createHash('sha256').update(text).digest('hex') : text);
   for (const name of names) {
-    const h = createHash('sha256');
-    let n = 0;
-    for await (const doc of db.collection(name).find({}).sort({ _id: 1 })) {
-      h.update(canonical(doc));
-      h.update('\n');
-      n += 1;
+    const docs = new Map<string, string>();
+    const bare = name.replace(/-g\d+$/, '');
+    const index = /-(feed|log|counts)$/.exec(bare)?.[1];
+    // A change feed's pages hold one entry per document and slice, so how its entries fall into
+    // pages depends on how the log was sliced (live batches, a rebuild's): what a reader gets
+    // from it is each document's latest entry, and that is what is compared.
+    const latest = new Map<string, { v: number; text: string }>();
+    for await (const doc of db.collection(name).find({})) {
+      // The indexes' meta documents are bookkeeping: a log's own id, when counting began.
+      if (index && String(doc._id) === 'meta') continue;
+      if (index === 'feed') {
+        for (const e of (doc.entries ?? []) as { id: string; v: number; t: number; f: unknown }[]) {
+          const seen = latest.get(e.id);
+          if (!seen || e.v >= seen.v)
+            latest.set(e.id, { v: e.v, text: canonical({ v: e.v, t: e.t, f: e.f }) });
+        }
+        continue;
+      }
+      keep(docs, canonical(doc._id), canonical(doc));
     }
-    if (n === 0) continue; // an empty collection and a missing one are the same state
-    out[name.replace(/-g\d+$/, '')] = `${n}:${h.digest('hex').slice(0, 16)}`;
+    for (const [id, { text }] of latest) keep(docs, `entry ${id}`, text);
+    if (docs.size === 0) continue; // an empty collection and a missing one are the same state
+    out.set(bare, docs);
   }
   return out;
+}
+
+/**
+ * What differs between two snapshots: per collection, the number of documents that differ and
+ * the first one of each side (for the failure message).
+ */
+export function snapshotDiff(a: ReadModelSnapshot, b: ReadModelSnapshot): string[] {
+  const out: string[] = [];
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const x = a.get(name) ?? new Map<string, string>();
+    const y = b.get(name) ?? new Map<string, string>();
+    const ids = [...new Set([...x.keys(), ...y.keys()])].filter((id) => x.get(id) !== y.get(id));
+    if (ids.length === 0) continue;
+    const first = ids.sort()[0] as string;
+    const cut = (t: string | undefined) => (t === undefined ? '(none)' : t.slice(0, 600));
+    out.push(
+      `${name}: ${ids.length} of ${Math.max(x.size, y.size)} differ; first ${first}\n` +
+        `    live:    ${cut(x.get(first))}\n    rebuilt: ${cut(y.get(first))}`,
+    );
+  }
+  return out;
+}
+
+/** One digest per collection of a snapshot ("<documents>:<sha256 prefix>"). */
+export function snapshotDigest(snapshot: ReadModelSnapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, docs] of snapshot) {
+    const h = createHash('sha256');
+    for (const id of [...docs.keys()].sort()) h.update(`${id}\u0000${docs.get(id)}\n`);
+    out[name] = `${docs.size}:${h.digest('hex').slice(0, 16)}`;
+  }
+  return out;
+}
+
+/** The snapshot's digest (see readModelSnapshot). */
+export async function readModelDigest(db: Db): Promise<Record<string, string>> {
+  return snapshotDigest(await readModelSnapshot(db));
 }
 
 /** The names whose digests differ between two snapshots (a missing side counts). */
 export function digestDiff(a: Record<string, string>, b: Record<string, string>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((k) => a[k] !== b[k]).sort();
+}
+
+/**
+ * The read models now, then after `projector rebuild`: the collections that differ (empty when
+ * the read models equal a rebuild of the log), with the first differing document of each.
+ */
+export async function compareWithRebuild(
+  bus: BusUnderTest,
+  db: Db,
+): Promise<{ differ: string[]; details: string[] }> {
+  const live = await readModelSnapshot(db);
+  await bus.runApp('dist/apps/projector/src/main.js', ['rebuild']);
+  const rebuilt = await readModelSnapshot(db);
+  const details = snapshotDiff(live, rebuilt);
+  return { differ: details.map((d) => d.slice(0, d.indexOf(':'))), details };
 }
 
 /** A client on the bus's own database (the test owns its lifetime). */
