@@ -132,6 +132,7 @@ describe('scenario 1: broker hard kills under load', () => {
         lost: audit.lost,
         'log reads to settle': audit.reads,
         duplicated: audit.duplicated,
+        ...(audit.duplicates.length ? { 'duplicated events': audit.duplicates.join(' ; ') } : {}),
         'unacknowledged events': audit.unacknowledged,
         'service restarts': crashes,
         'commands/s': Math.round(load.acked.length / (load.ms / 1000)),

@@ -53,6 +53,11 @@ export const mongoSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
     .default('mongodb://127.0.0.1:27017/acd'),
+  /**
+   * How long an operation waits for a reachable store before it fails: a read the store cannot
+   * serve answers 503 after this long, not after the driver's 30 s.
+   */
+  ACD_STORE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
 });
 
 export const gatewaySchema = z.object({

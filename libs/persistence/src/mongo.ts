@@ -6,9 +6,9 @@ import { MongoClient, type Db } from 'mongodb';
  * projector's write path mongoose's `insertMany` cost 1.6–2.9× the driver's wall time and 6.7–15×
  * its CPU per document (`npm run bench:driver`, bench/RESULTS.md).
  */
-export async function connectMongo(uri: string): Promise<MongoClient> {
+export async function connectMongo(uri: string, timeoutMs = 10_000): Promise<MongoClient> {
   return new MongoClient(uri, {
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: timeoutMs,
     // FerretDB v1 has no retryable-writes support; the projector's writes are idempotent anyway.
     retryWrites: false,
   }).connect();

@@ -35,7 +35,7 @@ export async function openRuntime(
   await withAdmin(kafka, (admin) =>
     ensureTopics(admin, topics, kafkaConfig.ACD_REPLICATION_FACTOR),
   );
-  const mongo = await connectMongo(mongoConfig.MONGODB_URI);
+  const mongo = await connectMongo(mongoConfig.MONGODB_URI, mongoConfig.ACD_STORE_TIMEOUT_MS);
   const db = mongo.db();
   return {
     kafkaConfig,

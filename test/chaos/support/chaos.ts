@@ -188,6 +188,8 @@ export interface LogAudit {
   lost: number;
   /** The first few of them. */
   lostIds: string[];
+  /** The first few duplicated events, with where each copy is (partition, offset, command). */
+  duplicates: string[];
   /** Events in the log no acknowledged command named (a command whose answer never arrived). */
   unacknowledged: number;
   /** Highest data offset + 1 per partition (what a projector must have checkpointed). */
@@ -216,6 +218,7 @@ export async function settledAuditLog(
 /** Reads `topic` (committed records only) to its end and checks it against the acknowledgements. */
 export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promise<LogAudit> {
   const counts = new Map<string, number>();
+  const where = new Map<string, string[]>();
   const ends = new Map<number, bigint>();
   let records = 0;
   await readLogToEnd(kafka, topic, 'chaos-audit', (batch) => {
@@ -223,6 +226,8 @@ export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promi
       records += 1;
       const id = m.headers?.[H.eventId]?.toString() ?? `no-id@${batch.partition}:${m.offset}`;
       counts.set(id, (counts.get(id) ?? 0) + 1);
+      const at = `p${batch.partition}@${m.offset} cmd ${m.headers?.[H.causationId]?.toString() ?? '?'} ${m.timestamp}`;
+      where.set(id, [...(where.get(id) ?? []), at]);
       const end = BigInt(m.offset) + 1n;
       if (end > (ends.get(batch.partition) ?? 0n)) ends.set(batch.partition, end);
     }
@@ -238,6 +243,10 @@ export async function auditLog(kafka: Kafka, topic: string, acked: Ack[]): Promi
     duplicated: records - counts.size,
     lost,
     lostIds: lostIds.slice(0, 5),
+    duplicates: [...where.entries()]
+      .filter(([, at]) => at.length > 1)
+      .slice(0, 5)
+      .map(([id, at]) => `${id}: ${at.join(' | ')}`),
     unacknowledged,
     ends,
   };
