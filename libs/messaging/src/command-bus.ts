@@ -30,6 +30,17 @@ export class CommandTimeoutError extends Error {
   }
 }
 
+/**
+ * Kafka did not take the command within the command timeout (the brokers lost their quorum, say):
+ * the command was not accepted. The producer may still deliver it later, so a retry with the same
+ * Idempotency-Key is the way to learn what became of it.
+ */
+export class CommandNotAcceptedError extends Error {
+  constructor(readonly commandId: string) {
+    super(`Kafka did not take command ${commandId} in time`);
+  }
+}
+
 /** Most commands the gateway puts in one produce request (well under the broker's size limit). */
 const MAX_COMMANDS_PER_REQUEST = 500;
 
@@ -142,8 +153,13 @@ export class CommandBus {
     // The timer may reject the outcome while the send below is still queued (a busy producer):
     // that rejection is the caller's, once it awaits; it must not crash the process meanwhile.
     outcome.catch(() => undefined);
+    // The produce is not awaited on its own: when Kafka cannot take the command (no quorum, the
+    // producer retrying), the caller still has its answer when the command timeout is up.
+    let accepted = false;
+    let t1 = t0;
+    let out: Outgoing;
     try {
-      await this.produce(producer, {
+      out = {
         topic: this.topics.of(cmd.topic),
         message: {
           key: cmd.aggregateId,
@@ -166,14 +182,28 @@ export class CommandBus {
               : {}),
           },
         },
-      });
+      };
     } catch (err) {
+      // not encodable: the caller learns it now, as a failure of this command
       this.fail(cmd.commandId, err instanceof Error ? err : new Error(String(err)));
+      return outcome;
     }
-    const t1 = performance.now();
-    this.timings.record('produce (queued + request)', t1 - t0);
-    if (!this.timings.enabled) return outcome;
-    return outcome.finally(() => {
+    void this.produce(producer, out).then(
+      () => {
+        accepted = true;
+        t1 = performance.now();
+        this.timings.record('produce (queued + request)', t1 - t0);
+      },
+      (err: unknown) =>
+        this.fail(cmd.commandId, err instanceof Error ? err : new Error(String(err))),
+    );
+    const answer = outcome.catch((err: unknown) => {
+      throw err instanceof CommandTimeoutError && !accepted
+        ? new CommandNotAcceptedError(cmd.commandId)
+        : err;
+    });
+    if (!this.timings.enabled) return answer;
+    return answer.finally(() => {
       const t2 = performance.now();
       this.timings.record('produced to reply', t2 - t1);
       this.timings.record('send total', t2 - t0);

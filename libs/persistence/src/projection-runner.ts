@@ -151,6 +151,12 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
             partition: payload.batch.partition,
             error: err instanceof Error ? err.message : String(err),
           });
+          // What this process remembers of the store (the feed's and the version log's head
+          // pages, where the partition stands) may be ahead of what a failed write left there:
+          // the retry reads it all again from the store and starts at the stored checkpoint.
+          this.feed?.forget();
+          this.log?.forget();
+          this.positioned.delete(payload.batch.partition);
           throw err;
         }
       },

@@ -1,5 +1,5 @@
 import { GatewayTimeoutException, HttpException, NotFoundException } from '@nestjs/common';
-import { CommandTimeoutError, type CommandReply } from '@acd/messaging';
+import { CommandNotAcceptedError, CommandTimeoutError, type CommandReply } from '@acd/messaging';
 import { NOT_FOUND, refusalAnswer } from './refusal-answer';
 
 export interface Accepted {
@@ -40,6 +40,18 @@ export function commandFailure(err: unknown): HttpException {
         'the command was sent but its outcome is not known yet; retry with the same Idempotency-Key to learn it without publishing twice',
       commandId: err.commandId,
     });
+  }
+  if (err instanceof CommandNotAcceptedError) {
+    return new HttpException(
+      {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message:
+          'Kafka did not take the command in time; retry later with the same Idempotency-Key (if it was written after all, the retry answers its outcome)',
+        commandId: err.commandId,
+      },
+      503,
+    );
   }
   return new HttpException(
     { statusCode: 503, error: 'Service Unavailable', message: 'the bus is unavailable' },
