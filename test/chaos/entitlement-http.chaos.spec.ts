@@ -85,7 +85,6 @@ describe('scenario 9: entitlement over HTTP at scale', () => {
   const advisories: IssuedAdvisory[] = [];
   const byStixId = new Map<string, { kind: 'indicator' | 'report' | 'coa'; id: string }>();
   let requests = 0;
-  let requestMs = 0;
   let maxMs = 0;
   const run = randomBytes(3).toString('hex');
 
@@ -124,7 +123,6 @@ describe('scenario 9: entitlement over HTTP at scale', () => {
         continue;
       }
       const ms = Date.now() - t0;
-      requestMs += ms;
       maxMs = Math.max(maxMs, ms);
       let parsed: Body = {};
       try {
@@ -867,7 +865,6 @@ describe('scenario 9: entitlement over HTTP at scale', () => {
     await seed();
     const seededMs = Date.now() - t0;
     const requestsBefore = requests;
-    requestMs = 0;
     maxMs = 0;
     const weighted = PATHS.flatMap(([name, w, check]) =>
       Array.from({ length: w }, () => [name, check] as const),
