@@ -159,7 +159,7 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
     bus = await BusUnderTest.start(
       'atk',
       { ACD_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
-      { supervised: true },
+      { supervised: true, readyTimeoutMs: 300_000 },
     );
     const cfg = loadConfig(kafkaSchema, bus.env);
     kafka = createKafka(cfg, 'chaos-attacks');

@@ -109,6 +109,11 @@ export interface BusOptions {
    * death stays visible to the test.
    */
   supervised?: boolean;
+  /**
+   * How long the gateway may take to answer its health check (default 90 s); the chaos suite
+   * allows more, as it runs beside other work on a loaded machine.
+   */
+  readyTimeoutMs?: number;
 }
 
 export class BusUnderTest {
@@ -179,14 +184,14 @@ export class BusUnderTest {
     await waitFor(
       'gateway health',
       async () => (await fetch(`${this.base}/health`)).ok,
-      90_000,
+      this.options.readyTimeoutMs ?? 90_000,
       300,
     );
     const op = this.org((o) => o.kind === 'operator');
     await waitFor(
       'demo organisations projected',
       async () => (await this.get('/v1/indicators?limit=1', op)).status === 200,
-      60_000,
+      Math.max(60_000, this.options.readyTimeoutMs ?? 0),
       300,
     );
   }
