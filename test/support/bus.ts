@@ -144,7 +144,13 @@ export class BusUnderTest {
     bus.base = `http://127.0.0.1:${port}`;
     await bus.seed();
     for (const name of SERVICES) bus.startService(name);
-    await bus.ready();
+    try {
+      await bus.ready();
+    } catch (err) {
+      // The caller never gets the bus to stop: stop its services here, or they outlive the test.
+      await bus.stop();
+      throw err;
+    }
     return bus;
   }
 
