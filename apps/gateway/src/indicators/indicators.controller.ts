@@ -1,4 +1,5 @@
 import {
+  All,
   Body,
   Controller,
   Get,
@@ -13,6 +14,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiExcludeEndpoint,
   ApiOperation,
   ApiParam,
   ApiQuery,
@@ -151,6 +153,21 @@ export class IndicatorsController {
       }),
     );
     return { results };
+  }
+
+  /**
+   * `batch` is a POST-only route: without this, `GET /v1/indicators/batch` would be taken for
+   * an indicator id and refused as a malformed one (400). Declared before `:id`, so it wins.
+   */
+  @All('batch')
+  @ApiExcludeEndpoint()
+  batchOtherMethods(@Res() res: Response): void {
+    res.setHeader('Allow', 'POST');
+    res.status(405).json({
+      statusCode: 405,
+      error: 'Method Not Allowed',
+      message: 'POST /v1/indicators/batch only',
+    });
   }
 
   @Get()
