@@ -37,7 +37,11 @@ describe('attacks on the API edge', () => {
   const auth = (o: DemoOrg) => ({ authorization: `Bearer ${o.token}` });
 
   beforeAll(async () => {
-    bus = await BusUnderTest.start('atk', { ACD_REQUEST_TIMEOUT_MS: '3000' });
+    bus = await BusUnderTest.start(
+      'atk',
+      { ACD_REQUEST_TIMEOUT_MS: '3000' },
+      { readyTimeoutMs: 300_000 },
+    );
     kanto = bus.byId('op-kanto-electric');
     tokai = bus.byId('op-tokai-rail');
     const opened = await bus.post('/v1/incidents', kanto, {
