@@ -37,7 +37,11 @@ describe('attacks on the API edge', () => {
   const auth = (o: DemoOrg) => ({ authorization: `Bearer ${o.token}` });
 
   beforeAll(async () => {
-    bus = await BusUnderTest.start('atk', { ACD_REQUEST_TIMEOUT_MS: '3000' });
+    bus = await BusUnderTest.start(
+      'atk',
+      { ACD_REQUEST_TIMEOUT_MS: '3000' },
+      { readyTimeoutMs: 300_000 },
+    );
     kanto = bus.byId('op-kanto-electric');
     tokai = bus.byId('op-tokai-rail');
     const opened = await bus.post('/v1/incidents', kanto, {
@@ -206,6 +210,132 @@ describe('attacks on the API edge', () => {
     }
     // Still serving.
     expect((await bus.get('/v1/whoami', kanto)).status).toBe(200);
+  });
+
+  it('Given a body nested 40,000 levels deep, or any body, on a route that takes none, then 400, never a 5xx (chaos scenario 10)', async () => {
+    const deep = '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000);
+    const arrays = '['.repeat(40_000) + ']'.repeat(40_000);
+    const ghost = '00000000-0000-4000-8000-000000000000';
+    for (const body of [deep, arrays, '{"__proto__":{"polluted":"yes"}}', '{"x":"a\\u0000b"}']) {
+      const ack = await raw(
+        'POST',
+        `/v1/advisories/${ghost}/acknowledgements`,
+        { ...auth(kanto), 'content-type': 'application/json' },
+        body,
+      );
+      expect(ack.status).toBe(400);
+      expect(JSON.parse(ack.text)).toMatchObject({ issues: [{ field: '(body)' }] });
+      const mint = await raw(
+        'POST',
+        '/v1/organisation/members/duty-officer/tokens',
+        { authorization: `Bearer ${kanto.adminToken}`, 'content-type': 'application/json' },
+        body,
+      );
+      expect(mint.status).toBe(400);
+    }
+    // No body, or an empty one, is still no body.
+    const none = await raw('POST', `/v1/advisories/${ghost}/acknowledgements`, auth(kanto));
+    expect(none.status).toBe(404);
+    const empty = await raw(
+      'POST',
+      `/v1/advisories/${ghost}/acknowledgements`,
+      { ...auth(kanto), 'content-type': 'application/json' },
+      '{}',
+    );
+    expect(empty.status).toBe(404);
+    expect((await bus.get('/v1/whoami', kanto)).status).toBe(200);
+  });
+
+  it('Given NUL in any string of a body or query, then 400 naming the field, and nothing is published (chaos scenario 10)', async () => {
+    const res = await raw(
+      'POST',
+      '/v1/indicators',
+      { ...auth(kanto), 'content-type': 'application/json' },
+      JSON.stringify({
+        type: 'domain',
+        value: 'nul-free.example',
+        tlp: 'GREEN',
+        description: 'a\u0000b',
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text)).toMatchObject({
+      issues: [{ field: 'description', reason: 'contains a NUL character (U+0000)' }],
+    });
+    const query = await raw('GET', '/v1/indicators?type=domain&value=a%00b.example', auth(kanto));
+    expect(query.status).toBe(400);
+    expect(
+      (await bus.get('/v1/indicators?type=domain&value=nul-free.example', kanto)).body.items,
+    ).toEqual([]);
+    // Line breaks are text: a multi-line description is taken.
+    const lines = await bus.post('/v1/indicators', kanto, {
+      type: 'domain',
+      value: 'multi-line.example',
+      tlp: 'GREEN',
+      description: 'first line\r\nsecond line',
+    });
+    expect(lines.status).toBe(201);
+  });
+
+  it("Given another organisation's member token id, when revoking it, then the API's one 404, the same as for a made-up id (chaos scenario 10)", async () => {
+    const theirs = await bus.request('GET', '/v1/organisation/members', {
+      ...kanto,
+      token: kanto.adminToken ?? '',
+    });
+    const tokenId = (theirs.body.tokens as { tokenId: string }[])[0]!.tokenId;
+    const tokaiOwn = { authorization: `Bearer ${tokai.adminToken}` };
+    const other = await raw('DELETE', `/v1/organisation/tokens/${tokenId}`, tokaiOwn);
+    const made = await raw(
+      'DELETE',
+      '/v1/organisation/tokens/00000000-0000-4000-8000-000000000000',
+      tokaiOwn,
+    );
+    expect(other.status).toBe(404);
+    expect(other.text).toBe(made.text);
+    expect(JSON.parse(other.text)).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'not found',
+    });
+    expect((await bus.get('/v1/whoami', kanto)).status).toBe(200);
+  });
+
+  it('Given a method a route does not define on a literal path beside an :id route, or a POST to a TAXII route that answers GET, then 405 (chaos scenario 10)', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await raw(method, '/v1/indicators/batch', auth(kanto));
+      expect({ method, status: res.status }).toEqual({ method, status: 405 });
+    }
+    for (const path of [
+      '/taxii2/',
+      '/taxii2/api/collections/',
+      '/taxii2/api/collections/indicators/manifest/',
+    ]) {
+      const res = await raw(
+        'POST',
+        path,
+        {
+          ...auth(kanto),
+          'content-type': 'application/json',
+          accept: 'application/taxii+json;version=2.1',
+        },
+        '{}',
+      );
+      expect({ path, status: res.status }).toEqual({ path, status: 405 });
+    }
+  });
+
+  it('Given a republish that changes nothing of an indicator still at version 1, then 200 unchanged, not 201 (chaos scenario 9)', async () => {
+    const body = { type: 'domain', value: 'unchanged-v1.example', tlp: 'GREEN' };
+    const first = await bus.post('/v1/indicators', kanto, body);
+    expect(first.status).toBe(201);
+    const again = await bus.post('/v1/indicators', kanto, body);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      id: first.body.id,
+      version: 1,
+      duplicate: false,
+      eventIds: [],
+    });
   });
 
   it('Given a body sent slowly, then the gateway gives up on it within its request timeout, and serves others meanwhile', async () => {

@@ -110,6 +110,11 @@ export interface BusOptions {
    * death stays visible to the test.
    */
   supervised?: boolean;
+  /**
+   * How long the gateway may take to answer its health check (default 90 s); the chaos suite
+   * allows more, as it runs beside other work on a loaded machine.
+   */
+  readyTimeoutMs?: number;
 }
 
 export class BusUnderTest {
@@ -145,7 +150,7 @@ export class BusUnderTest {
     try {
       await bus.ready();
     } catch (err) {
-      // The caller never gets the bus to stop: stop it here, or its processes outlive the test.
+      // The caller never gets the bus to stop: stop its services here, or they outlive the test.
       await bus.stop();
       throw err;
     }
@@ -201,14 +206,14 @@ export class BusUnderTest {
     await waitFor(
       'gateway health',
       async () => (await fetch(`${this.base}/health`)).ok,
-      180_000, // a busy machine (npm start beside npm test) starts nine processes slowly
+      this.options.readyTimeoutMs ?? 180_000, // a busy machine starts nine processes slowly
       300,
     );
     const op = this.org((o) => o.kind === 'operator');
     await waitFor(
       'demo organisations projected',
       async () => (await this.get('/v1/indicators?limit=1', op)).status === 200,
-      120_000,
+      Math.max(120_000, this.options.readyTimeoutMs ?? 0),
       300,
     );
   }

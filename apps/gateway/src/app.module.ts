@@ -11,6 +11,7 @@ import { IndicatorsController } from './indicators/indicators.controller';
 import { ReidentificationController } from './indicators/reidentification.controller';
 import { CommandSender } from './common/command-sender';
 import { WellFormedUnicodeInterceptor } from './common/well-formed-unicode.interceptor';
+import { NoBodyInterceptor } from './common/no-body.interceptor';
 import { AssetsController } from './reporting/assets.controller';
 import { ComplianceController } from './reporting/compliance.controller';
 import { IncidentsController } from './reporting/incidents.controller';
@@ -77,7 +78,9 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     TaxiiCollections,
     TaxiiStatusStore,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
-    // Every string a request carries is well-formed Unicode, or the request answers 400.
+    // A route that takes no body refuses one that carries anything (400).
+    { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
+    // Every string a request carries is well-formed Unicode without NUL, or the request answers 400.
     { provide: APP_INTERCEPTOR, useClass: WellFormedUnicodeInterceptor },
     // Reads of confidential data are on the audit log, naming the member, before they leave.
     { provide: APP_INTERCEPTOR, useClass: ConfidentialReadInterceptor },

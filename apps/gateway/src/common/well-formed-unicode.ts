@@ -14,6 +14,23 @@ export function isWellFormed(s: string): boolean {
   return !LONE_SURROGATE.test(s);
 }
 
+/**
+ * NUL (U+0000) is a Unicode character, but no text the bus holds has a use for one, and several
+ * stores cannot hold it: PostgreSQL, under FerretDB's PostgreSQL backend, refuses `\u0000` in
+ * JSON, so a projector writing it would stop on that event. Refused at the edge like a lone
+ * surrogate. (Line breaks are text: summaries, descriptions and notes may span lines, and the
+ * fields that may not, identifiers, enums, indicator values, are refused by their own schemas.)
+ */
+
+export const NUL_REASON = 'contains a NUL character (U+0000)';
+
+/** Why the gateway refuses a string, or null when it takes it. */
+export function refusedString(s: string): string | null {
+  if (!isWellFormed(s)) return MALFORMED_REASON;
+  if (s.includes('\u0000')) return NUL_REASON;
+  return null;
+}
+
 /** A place in a value: its key under its parent, and the parent's place (null at the root). */
 interface Place {
   key: string;
@@ -33,18 +50,32 @@ const pathOf = (place: Place | null): string[] => {
  * nor costs more than its size.
  */
 export function firstMalformed(value: unknown): { path: string[]; key: boolean } | null {
+  const found = firstRefused(value, (s) => (isWellFormed(s) ? null : MALFORMED_REASON));
+  return found && { path: found.path, key: found.key };
+}
+
+/**
+ * The path to the first string (or object key) that `refuse` gives a reason for, with the
+ * reason, or null. Iterative, as `firstMalformed` explains.
+ */
+export function firstRefused(
+  value: unknown,
+  refuse: (s: string) => string | null = refusedString,
+): { path: string[]; key: boolean; reason: string } | null {
   const stack: { value: unknown; place: Place | null }[] = [{ value, place: null }];
   while (stack.length > 0) {
     const { value: v, place } = stack.pop() as { value: unknown; place: Place | null };
     if (typeof v === 'string') {
-      if (!isWellFormed(v)) return { path: pathOf(place), key: false };
+      const reason = refuse(v);
+      if (reason) return { path: pathOf(place), key: false, reason };
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i -= 1)
         stack.push({ value: v[i], place: { key: String(i), parent: place } });
     } else if (v !== null && typeof v === 'object') {
       const entries = Object.entries(v as Record<string, unknown>);
       for (const [k] of entries) {
-        if (!isWellFormed(k)) return { path: pathOf({ key: k, parent: place }), key: true };
+        const reason = refuse(k);
+        if (reason) return { path: pathOf({ key: k, parent: place }), key: true, reason };
       }
       for (let i = entries.length - 1; i >= 0; i -= 1) {
         const [k, child] = entries[i] as [string, unknown];
@@ -80,12 +111,12 @@ export function malformedIssue(req: Request): FieldIssue | null {
     ['body', req.body],
   ];
   for (const [source, value] of sources) {
-    const found = firstMalformed(value);
+    const found = firstRefused(value);
     if (!found) continue;
     const field = fieldName(found.path, source === 'body' ? '(body)' : source);
     return {
       field,
-      reason: found.key ? `its name ${MALFORMED_REASON}` : MALFORMED_REASON,
+      reason: found.key ? `its name ${found.reason}` : found.reason,
     };
   }
   return null;

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import type { Request } from 'express';
-import { firstMalformed, isWellFormed, malformedIssue, pathDecodes } from './well-formed-unicode';
+import {
+  firstMalformed,
+  isWellFormed,
+  malformedIssue,
+  pathDecodes,
+  refusedString,
+} from './well-formed-unicode';
 
 const LONE = ['\ud800', '\udbff', '\udc00', '\udfff'];
 
@@ -79,6 +85,30 @@ describe('well-formed Unicode at the edge', () => {
       field: 'k\\ud800',
       reason: 'its name is not well-formed Unicode (a lone UTF-16 surrogate)',
     });
+  });
+
+  it('refuses NUL in any string or key of a request, naming the field, and nothing else printable', () => {
+    const req = (over: Partial<Request>) =>
+      ({ params: {}, query: {}, headers: {}, body: undefined, ...over }) as Request;
+    expect(malformedIssue(req({ body: { summary: 'two\r\nlines\tand a tab' } }))).toBeNull();
+    expect(malformedIssue(req({ body: { items: [{ description: 'a\u0000b' }] } }))).toEqual({
+      field: 'items.0.description',
+      reason: 'contains a NUL character (U+0000)',
+    });
+    expect(malformedIssue(req({ body: { ['k\u0000']: 1 } }))).toMatchObject({
+      reason: 'its name contains a NUL character (U+0000)',
+    });
+    expect(malformedIssue(req({ query: { value: 'x\u0000' } as never }))).toMatchObject({
+      field: 'value',
+    });
+    expect(malformedIssue(req({ params: { id: '\u0000' } }))).toMatchObject({ field: 'id' });
+    fc.assert(
+      fc.property(wellFormed, wellFormed, (before, after) => {
+        const s = `${before}\u0000${after}`;
+        expect(refusedString(s)).toBe('contains a NUL character (U+0000)');
+        expect(refusedString(`${before}${after}`.replaceAll('\u0000', ''))).toBeNull();
+      }),
+    );
   });
 
   it('refuses a path whose percent-encoding is not UTF-8, as the router would decode it', () => {

@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Inject,
-  NotFoundException,
   Param,
   Post,
   Res,
@@ -32,6 +31,7 @@ import { RUNTIME } from '../bus/bus.module';
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { OrganisationTokenOnly } from '../auth/token-kind';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { notFound } from '../common/command-outcome';
 
 const memberIdPipe = new ZodValidationPipe(
   z
@@ -133,7 +133,8 @@ export class MembersController implements OnModuleInit, OnApplicationShutdown {
     await this.send(memberTokenRevoked(this.rt.codec, org.id, tokenId, 'organisation'));
     const doc = await this.tokens.one(org.id, tokenId);
     if (!doc?.issuedAt)
-      throw new NotFoundException(`your organisation has no member token ${tokenId}`);
+      // The one 404 of the API: the same for a token id of another organisation and a made-up one.
+      throw notFound();
     // Answer once this gateway refuses the token: the read model has the revocation.
     const until = Date.now() + VISIBLE_WITHIN_MS;
     while (!(await this.tokens.one(org.id, tokenId))?.revokedAt && Date.now() < until)

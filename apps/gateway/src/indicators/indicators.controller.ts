@@ -1,4 +1,5 @@
 import {
+  All,
   Body,
   Controller,
   Get,
@@ -13,6 +14,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiExcludeEndpoint,
   ApiOperation,
   ApiParam,
   ApiQuery,
@@ -90,7 +92,7 @@ export class IndicatorsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const accepted = await this.commands.publish(org, body, commandOptions(req, key, ifMatch));
-    res.status(accepted.version === 1 && !accepted.duplicate ? 201 : 200);
+    res.status(createdBy(accepted) ? 201 : 200);
     res.setHeader('Location', `/v1/indicators/${accepted.id}`);
     return accepted;
   }
@@ -140,7 +142,7 @@ export class IndicatorsController {
           );
           return {
             index,
-            status: accepted.version === 1 && !accepted.duplicate ? 201 : 200,
+            status: createdBy(accepted) ? 201 : 200,
             id: accepted.id,
             version: accepted.version,
             duplicate: accepted.duplicate,
@@ -151,6 +153,21 @@ export class IndicatorsController {
       }),
     );
     return { results };
+  }
+
+  /**
+   * `batch` is a POST-only route: without this, `GET /v1/indicators/batch` would be taken for
+   * an indicator id and refused as a malformed one (400). Declared before `:id`, so it wins.
+   */
+  @All('batch')
+  @ApiExcludeEndpoint()
+  batchOtherMethods(@Res() res: Response): void {
+    res.setHeader('Allow', 'POST');
+    res.status(405).json({
+      statusCode: 405,
+      error: 'Method Not Allowed',
+      message: 'POST /v1/indicators/batch only',
+    });
   }
 
   @Get()
@@ -253,6 +270,15 @@ export class IndicatorsController {
   ) {
     return this.commands.sight(org, id, body, commandOptions(req, key, undefined));
   }
+}
+
+/**
+ * Whether this request made the indicator: its first event was written now. A republish of an
+ * indicator still at version 1 that changes nothing writes no event, and is 200 (unchanged) like
+ * any other unchanged republish; a retry is 200 with `duplicate`.
+ */
+function createdBy(accepted: { version: number; duplicate: boolean; eventIds: string[] }): boolean {
+  return accepted.version === 1 && !accepted.duplicate && accepted.eventIds.length > 0;
 }
 
 /** One item's answer in a batch: the status it would have had on its own, and why if refused. */

@@ -8,6 +8,20 @@ import {
   taxiiError,
 } from './taxii.media';
 
+/** The one route that takes a POST (add objects), relative to `/taxii2`. */
+const WRITABLE = /^\/api\/collections\/[^/]+\/objects\/?$/;
+/** The routes that answer GET only, relative to `/taxii2`. */
+const READ_ONLY = [
+  /^\/?$/,
+  /^\/api\/?$/,
+  /^\/api\/status\/[^/]+\/?$/,
+  /^\/api\/collections\/?$/,
+  /^\/api\/collections\/[^/]+\/?$/,
+  /^\/api\/collections\/[^/]+\/manifest\/?$/,
+  /^\/api\/collections\/[^/]+\/objects\/[^/]+\/?$/,
+  /^\/api\/collections\/[^/]+\/objects\/[^/]+\/versions\/?$/,
+];
+
 /**
  * The TAXII routes' edge, before anything else reads the request: the client must accept TAXII
  * 2.1 (406 otherwise), a POST must declare it (415), and its body must fit `max_content_length`
@@ -25,6 +39,16 @@ export function taxiiEdge(maxContentLength: number) {
     }
     if (req.method !== 'POST') {
       next();
+      return;
+    }
+    // Only a collection's objects take a POST: on any other route of ours it is the method that
+    // is wrong (405), whatever the body's media type; unknown paths go on to their 404.
+    const path = req.path;
+    if (!WRITABLE.test(path)) {
+      if (READ_ONLY.some((r) => r.test(path))) {
+        res.setHeader('Allow', 'GET');
+        fail(405, 'Method Not Allowed', 'this route answers GET only');
+      } else next();
       return;
     }
     if (!isTaxiiContentType(req.headers['content-type'])) {
