@@ -19,7 +19,16 @@
 
 function parseArgs(argv) {
   const [kind, target, ...rest] = argv;
-  const opts = { kind, target, expect: 1, node: undefined, timeout: 60, pids: [], users: undefined, credentials: undefined };
+  const opts = {
+    kind,
+    target,
+    expect: 1,
+    node: undefined,
+    timeout: 60,
+    pids: [],
+    users: undefined,
+    credentials: undefined,
+  };
   for (let i = 0; i < rest.length; i += 2) {
     const key = rest[i];
     const value = rest[i + 1];
@@ -90,7 +99,8 @@ async function probeMongo(opts) {
   let auth = {};
   if (opts.credentials) {
     const { mongo } = JSON.parse(require('fs').readFileSync(opts.credentials, 'utf8'));
-    if (!mongo?.username || !mongo?.password) throw new Error(`no mongo user in ${opts.credentials}`);
+    if (!mongo?.username || !mongo?.password)
+      throw new Error(`no mongo user in ${opts.credentials}`);
     auth = { auth: { username: mongo.username, password: mongo.password }, authSource: 'admin' };
   }
   const client = new MongoClient(opts.target, {

@@ -60,7 +60,8 @@ function init(dir, services) {
   const stackFile = path.join(dir, 'stack.json');
   const stack = readJson(stackFile);
   let changed = !fs.existsSync(stackFile);
-  if (!stack.broker) ((stack.broker = { username: 'acd.broker', password: password() }), (changed = true));
+  if (!stack.broker)
+    ((stack.broker = { username: 'acd.broker', password: password() }), (changed = true));
   if (!stack.controller)
     ((stack.controller = { username: 'acd.controller', password: password() }), (changed = true));
   if (!stack.mongo) ((stack.mongo = { username: 'acd', password: password() }), (changed = true));
@@ -93,7 +94,9 @@ try {
   else if (cmd === 'get' && args.length === 2) get(args[0], args[1]);
   else if (cmd === 'scram-args' && args.length >= 2) scramArgs(args[0], args[1], args.slice(2));
   else {
-    console.error('usage: secrets.js init <dir> <service>... | get <file> <key> | scram-args <dir> <out> [user...]');
+    console.error(
+      'usage: secrets.js init <dir> <service>... | get <file> <key> | scram-args <dir> <out> [user...]',
+    );
     process.exit(2);
   }
 } catch (err) {

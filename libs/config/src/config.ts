@@ -56,7 +56,9 @@ export const kafkaSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   /** A file holding the password (first line; trailing white space ignored). */
   KAFKA_SASL_PASSWORD_FILE: z.string().min(1).optional(),
-  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['scram-sha-512', 'scram-sha-256', 'plain'])
+    .default('scram-sha-512'),
 });
 
 export const mongoSchema = z.object({
@@ -207,7 +209,8 @@ export interface KafkaSasl {
  */
 export function kafkaSasl(cfg: KafkaConfig): KafkaSasl | undefined {
   const username = cfg.KAFKA_SASL_USERNAME;
-  const hasPassword = cfg.KAFKA_SASL_PASSWORD !== undefined || cfg.KAFKA_SASL_PASSWORD_FILE !== undefined;
+  const hasPassword =
+    cfg.KAFKA_SASL_PASSWORD !== undefined || cfg.KAFKA_SASL_PASSWORD_FILE !== undefined;
   if (username === undefined) {
     if (hasPassword) {
       throw new ConfigError(
@@ -219,7 +222,9 @@ export function kafkaSasl(cfg: KafkaConfig): KafkaSasl | undefined {
   let password = cfg.KAFKA_SASL_PASSWORD;
   if (cfg.KAFKA_SASL_PASSWORD_FILE !== undefined) {
     try {
-      password = (readFileSync(cfg.KAFKA_SASL_PASSWORD_FILE, 'utf8').split('\n')[0] ?? '').trimEnd();
+      password = (
+        readFileSync(cfg.KAFKA_SASL_PASSWORD_FILE, 'utf8').split('\n')[0] ?? ''
+      ).trimEnd();
     } catch (err) {
       throw new ConfigError(
         `invalid configuration:\n  KAFKA_SASL_PASSWORD_FILE: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
