@@ -42,16 +42,49 @@ const names = new TopicNames(env.topicPrefix);
 const quiet: Partial<KafkaConfig> = {
   logLevel: logLevel.NOTHING,
   connectionTimeout: 3_000,
-  retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 },
+  // a refusal is final (kafkajs does not retry an authorization error); the retries are for a
+  // coordinator still loading on a busy machine, which the legitimate requests below may meet
+  retry: { retries: 6, initialRetryTime: 200, maxRetryTime: 2_000 },
 };
 
-function client(sasl?: KafkaUser, brokers = env.kafkaBrokers): Kafka {
+/**
+ * A kafkajs client as the attacker runs it. `coordinatorErrors` collects the brokers' reasons for
+ * refusing FindCoordinator: kafkajs reports a refused transactional id or group as a generic
+ * "Failed to find group coordinator", and only its debug log names the broker's answer.
+ */
+function client(
+  sasl?: KafkaUser,
+  brokers = env.kafkaBrokers,
+  coordinatorErrors: string[] = [],
+): Kafka {
   return new Kafka({
     ...quiet,
     clientId: `attacker-${randomId(4)}`,
     brokers,
     ...(sasl ? { sasl } : {}),
+    logLevel: logLevel.DEBUG,
+    logCreator:
+      () =>
+      ({ log }) => {
+        const error = (log as { error?: unknown }).error;
+        if (log.message === 'Tried to find group coordinator' && error) {
+          coordinatorErrors.push(errorKind(error));
+        }
+      },
   });
+}
+
+/** The kafkajs error type (e.g. TOPIC_AUTHORIZATION_FAILED) or class name, through wrappers. */
+function errorKind(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e; i++) {
+    const rec = e as { type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof rec.type === 'string' && rec.type !== 'UNKNOWN') return rec.type;
+    const next = rec.cause ?? rec.originalError;
+    if (!next) return typeof rec.name === 'string' ? rec.name : String(e);
+    e = next;
+  }
+  return String(err);
 }
 
 const user = (name: BusService): KafkaUser => {
@@ -138,10 +171,16 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
   }, 120_000);
 
   it('an unauthenticated client cannot connect, list topics or consume an event topic', async () => {
-    expect(await failure(client().admin().connect())).not.toBe('resolved');
-    const probe = client().admin();
-    expect(await failure(probe.connect().then(() => probe.listTopics()))).not.toBe('resolved');
-    await probe.disconnect().catch(() => {});
+    // (the TCP connection and ApiVersions are answered: SASL starts after them; nothing else is)
+    for (const ask of [
+      (a: ReturnType<Kafka['admin']>): Promise<unknown> => a.listTopics(),
+      (a: ReturnType<Kafka['admin']>) => a.describeCluster(),
+      (a: ReturnType<Kafka['admin']>) => a.fetchTopicOffsets(names.of('indicatorEvents')),
+    ]) {
+      const probe = client().admin();
+      expect(await failure(probe.connect().then(() => ask(probe)))).not.toBe('resolved');
+      await probe.disconnect().catch(() => {});
+    }
     for (const k of eventTopics) {
       const read = await tryToRead(
         client(),
@@ -184,22 +223,24 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
     await a.connect();
     try {
       const visible = await a.listTopics();
+      // it writes recorded reads (so it may see that topic's name), never the log itself
       expect(visible).not.toContain(names.of('auditLog'));
-      expect(visible).not.toContain(names.of('auditReads'));
+      expect(visible).not.toContain(names.of('oversightEvents'));
       expect(await failure(a.fetchTopicOffsets(names.of('auditLog')))).not.toBe('resolved');
     } finally {
       await a.disconnect();
     }
-    // in one of its own groups, so that only the topic can be what is refused
+    // in one of its own groups, so that only the topic can be what is refused; it writes
+    // recorded reads and flows, so it may see their metadata, and its fetch is what is refused
     for (const k of ['auditLog', 'auditReads', 'trafficFlows', 'reportingEvents'] as TopicKey[]) {
       const read = await tryToRead(
         gateway,
         names.of(k),
         names.group(`acd-gateway.stream.${randomId(6)}`),
-        1,
+        15_000,
       );
-      expect(read.records).toBe(0);
-      expect(read.error).toBeDefined();
+      expect({ k, records: read.records }).toEqual({ k, records: 0 });
+      expect(read.error).toMatch(/authoriz|Authoriz/);
     }
     // the projector's password reads no command and no audit record either
     const projector = client(user('projector'));
@@ -217,14 +258,16 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
 
   it('a service may not use another’s consumer group', async () => {
     // the gateway's user on the projector's group of a topic it may read
+    const refusals: string[] = [];
     const read = await tryToRead(
-      client(user('gateway')),
+      client(user('gateway'), env.kafkaBrokers, refusals),
       names.of('indicatorEvents'),
       names.group('acd.projector.indicators'),
       1,
     );
     expect(read.records).toBe(0);
     expect(read.error).toBeDefined();
+    expect(refusals).toContain('GROUP_AUTHORIZATION_FAILED');
   }, 60_000);
 
   it('the projector’s user cannot produce to a command topic or an events topic', async () => {
@@ -244,7 +287,8 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
   }, 60_000);
 
   it('a transactional producer outside its own transactional ids is refused', async () => {
-    const kafka = client(user('indicators'));
+    const refusals: string[] = [];
+    const kafka = client(user('indicators'), env.kafkaBrokers, refusals);
     const transactional = (id: string): Producer =>
       kafka.producer({
         transactionalId: names.group(id),
@@ -254,10 +298,10 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
       });
     // the reporting processor's id (and the audit appender's): refused at InitProducerId
     for (const id of ['acd.reporting.processor.0', 'acd.audit.appender', 'acd.indicator.other']) {
+      refusals.length = 0;
       const p = transactional(id);
-      expect(await failure(p.connect().then(() => p.transaction()))).toMatch(
-        /TRANSACTIONAL_ID_AUTHORIZATION_FAILED|[Nn]ot authorized|authoriz/,
-      );
+      expect(await failure(p.connect().then(() => p.transaction()))).not.toBe('resolved');
+      expect(refusals).toContain('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
       await p.disconnect().catch(() => {});
     }
     // its own: a transaction on its events topic commits
