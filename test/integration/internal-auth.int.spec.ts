@@ -56,6 +56,7 @@ function client(
   sasl?: KafkaUser,
   brokers = env.kafkaBrokers,
   coordinatorErrors: string[] = [],
+  anyErrors: string[] = [],
 ): Kafka {
   return new Kafka({
     ...quiet,
@@ -70,6 +71,7 @@ function client(
         if (log.message === 'Tried to find group coordinator' && error) {
           coordinatorErrors.push(errorKind(error));
         }
+        if (error) anyErrors.push(`${log.message}: ${errorKind(error)}`);
       },
   });
 }
@@ -232,15 +234,18 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
     }
     // in one of its own groups, so that only the topic can be what is refused; it writes
     // recorded reads and flows, so it may see their metadata, and its fetch is what is refused
+    // (kafkajs may report the refusal as something else: the brokers' answers are in its log)
     for (const k of ['auditLog', 'auditReads', 'trafficFlows', 'reportingEvents'] as TopicKey[]) {
+      const errors: string[] = [];
       const read = await tryToRead(
-        gateway,
+        client(user('gateway'), env.kafkaBrokers, [], errors),
         names.of(k),
         names.group(`acd-gateway.stream.${randomId(6)}`),
         15_000,
       );
       expect({ k, records: read.records }).toEqual({ k, records: 0 });
-      expect(read.error).toMatch(/authoriz|Authoriz/);
+      expect(read.error).toBeDefined();
+      expect({ k, refused: errors.some((e) => /authoriz/i.test(e)) }).toEqual({ k, refused: true });
     }
     // the projector's password reads no command and no audit record either
     const projector = client(user('projector'));
