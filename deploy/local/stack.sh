@@ -347,7 +347,13 @@ mongo_uri() {
   pass="$(secret stack.json mongo.password)"
   echo "mongodb://$user:$pass@127.0.0.1:$MPORT/?authSource=admin"
 }
-mongo_uri_public() { echo "mongodb://$(secret stack.json mongo.username):***@127.0.0.1:$MPORT/?authSource=admin"; }
+mongo_uri_public() {
+  if [[ -f "$SECRETS/stack.json" ]]; then
+    echo "mongodb://$(secret stack.json mongo.username):***@127.0.0.1:$MPORT/?authSource=admin"
+  else
+    echo "mongodb://127.0.0.1:$MPORT/ (no credentials yet: start the stack)"
+  fi
+}
 
 # secret <file> <key.path>: one value from the stack's private state (never echoed to a log)
 secret() { node "$SECRETS_JS" get "$SECRETS/$1" "$2"; }
