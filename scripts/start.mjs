@@ -43,8 +43,13 @@ if (external) {
     readFileSync(path.join(ROOT, '.local/stacks/dev/endpoints.json'), 'utf8'),
   );
   env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
-  env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, '/acd');
+  // the store's URI carries its credentials (and authSource); the bus's database is `acd`
+  const mongoUri = new URL(endpoints.mongoUri);
+  mongoUri.pathname = '/acd';
+  env.MONGODB_URI = mongoUri.toString();
   env.KAFKA_SASL_BROKERS = (endpoints.kafkaSaslBrokers ?? []).join(',');
+  // each service logs in to Kafka as its own SCRAM user (scripts/lib/services.cjs serviceEnv)
+  if (endpoints.kafkaUsersFile) env.ACD_KAFKA_USERS_FILE = endpoints.kafkaUsersFile;
 }
 
 // Publisher pseudonyms and the ids the gateway mints must stay stable across restarts: one
@@ -92,7 +97,14 @@ writeFileSync(
   ).export({ type: 'spki', format: 'pem' }),
 );
 
-const { Service, SERVICE_NAMES, runApp, nodeArgs } = require('./lib/services.cjs');
+const {
+  Service,
+  SERVICE_NAMES,
+  runApp,
+  nodeArgs,
+  serviceEnv,
+  adminEnv,
+} = require('./lib/services.cjs');
 const CLI = 'dist/apps/cli/src/main.js';
 const logDir = path.join(ROOT, '.local', 'logs');
 mkdirSync(logDir, { recursive: true });
@@ -100,16 +112,23 @@ const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const base = `http://${host}:${port}`;
 
+if (env.ACD_KAFKA_USERS_FILE) {
+  step("creating the bus's topics and each service's Kafka ACLs (acd service-access)");
+  await runApp(CLI, ['service-access'], adminEnv(env)).then(({ out }) => process.stdout.write(out));
+}
+
 step('registering demo organisations');
 const demoFile = path.join(ROOT, '.local', 'demo-orgs.json');
 // Before the services start, so they find the organisations (and the topics) at start-up.
-await runApp(CLI, ['seed-demo', '--organisations-only', '--out', demoFile], env).then(({ out }) =>
-  process.stdout.write(out),
-);
+await runApp(
+  CLI,
+  ['seed-demo', '--organisations-only', '--out', demoFile],
+  serviceEnv('cli', env),
+).then(({ out }) => process.stdout.write(out));
 if (!external) {
   step('creating Kafka users (SASL/SCRAM) and ACLs for the demo organisations');
   const args = ['kafka-access', '--orgs', demoFile, '--out', '.local/kafka-users.json'];
-  await runApp(CLI, args, env).then(({ out }) => process.stdout.write(out));
+  await runApp(CLI, args, adminEnv(env)).then(({ out }) => process.stdout.write(out));
 }
 
 step('starting services (logs in .local/logs/)');
@@ -160,7 +179,7 @@ const seedArgs = ['seed-demo', '--out', demoFile, '--url', base, '--journal', jo
 const seeded = await new Promise((resolve) => {
   const child = spawn(process.execPath, nodeArgs(CLI, [...seedArgs, '--summary', summaryFile]), {
     cwd: ROOT,
-    env,
+    env: serviceEnv('cli', env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code) => resolve(code === 0));
@@ -185,7 +204,7 @@ console.log(`
   demo tokens   .local/demo-orgs.json  (commission members: the "members" of ${demo.commissionId})
   audit key     .local/audit-public.pem  (the public key that checks the audit log's signed heads)
 ${external ? '' : `  Kafka users   .local/kafka-users.json  (own clients: SASL/SCRAM on ${env.KAFKA_SASL_BROKERS}; docs/wire-format.md)\n`}  logs          .local/logs/  (Kafka and FerretDB: .local/stacks/dev/)
-${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}\n  MongoDB       ${env.MONGODB_URI}\n`}
+${external ? '' : `  Kafka         ${env.KAFKA_BROKERS}  (SASL/SCRAM; users in .local/stacks/dev/secrets/, mode 0600)\n  MongoDB       ${env.MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}\n`}
   try:  TOKEN=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${demo.operatorId}').token")
         curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/indicators
         NCO=$(node -p "require('./.local/demo-orgs.json').find(o => o.id === '${demo.ncoId}').token")

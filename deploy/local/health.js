@@ -8,6 +8,10 @@
  *   node deploy/local/health.js mongo <mongodb-uri> [--timeout SEC]
  *       waits until the server answers { ping: 1 }.
  *   --pids P1,P2   give up at once when one of these processes has exited
+ *   --users FILE   (kafka) log in with SASL/SCRAM-SHA-512 as the `admin` entry of this
+ *                  kafka-users.json (the stack's private state): no password on the command line
+ *   --credentials FILE   (mongo) log in as the `mongo` entry of this stack.json, and list the
+ *                  databases (a command that needs the login), not only ping
  *
  * Exit code 0 when healthy, 1 on timeout or exited process (last error on stderr), 2 on usage errors.
  */
@@ -15,7 +19,16 @@
 
 function parseArgs(argv) {
   const [kind, target, ...rest] = argv;
-  const opts = { kind, target, expect: 1, node: undefined, timeout: 60, pids: [] };
+  const opts = {
+    kind,
+    target,
+    expect: 1,
+    node: undefined,
+    timeout: 60,
+    pids: [],
+    users: undefined,
+    credentials: undefined,
+  };
   for (let i = 0; i < rest.length; i += 2) {
     const key = rest[i];
     const value = rest[i + 1];
@@ -24,6 +37,8 @@ function parseArgs(argv) {
     else if (key === '--node') opts.node = Number(value);
     else if (key === '--timeout') opts.timeout = Number(value);
     else if (key === '--pids') opts.pids = value.split(',').filter(Boolean).map(Number);
+    else if (key === '--users') opts.users = value;
+    else if (key === '--credentials') opts.credentials = value;
     else throw new Error(`unknown option ${key}`);
   }
   if (!kind || !target) throw new Error('usage: health.js <kafka|mongo> <target> [options]');
@@ -42,6 +57,13 @@ function exited(pid) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function adminUser(file) {
+  const users = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+  const { username, password } = users.admin ?? {};
+  if (!username || !password) throw new Error(`no admin user in ${file}`);
+  return { username, password };
+}
+
 async function probeKafka(opts) {
   const { Kafka, logLevel } = require('kafkajs');
   const kafka = new Kafka({
@@ -51,6 +73,7 @@ async function probeKafka(opts) {
     connectionTimeout: 1000,
     requestTimeout: 3000,
     retry: { retries: 0 },
+    ...(opts.users ? { sasl: { mechanism: 'scram-sha-512', ...adminUser(opts.users) } } : {}),
   });
   const admin = kafka.admin();
   try {
@@ -73,7 +96,15 @@ async function probeKafka(opts) {
 
 async function probeMongo(opts) {
   const { MongoClient } = require('mongodb');
+  let auth = {};
+  if (opts.credentials) {
+    const { mongo } = JSON.parse(require('fs').readFileSync(opts.credentials, 'utf8'));
+    if (!mongo?.username || !mongo?.password)
+      throw new Error(`no mongo user in ${opts.credentials}`);
+    auth = { auth: { username: mongo.username, password: mongo.password }, authSource: 'admin' };
+  }
   const client = new MongoClient(opts.target, {
+    ...auth,
     serverSelectionTimeoutMS: 1000,
     connectTimeoutMS: 1000,
     directConnection: true,
@@ -81,6 +112,7 @@ async function probeMongo(opts) {
   try {
     await client.connect();
     await client.db('admin').command({ ping: 1 });
+    if (opts.credentials) await client.db('admin').command({ listDatabases: 1, nameOnly: true });
   } finally {
     await client.close().catch(() => undefined);
   }

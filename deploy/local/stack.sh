@@ -13,18 +13,31 @@
 #   start-broker <id>      start one Kafka node again and wait until it is registered
 #   list                   list stacks under .local/stacks
 #   kafka-user <name>      create or update the SCRAM-SHA-512 user <name> (password on stdin, one
-#                          line) through the internal listener, with Kafka's own ConfigCommand;
-#                          the broker list is KAFKA_BROKERS if set, else the stack's own
+#                          line) through the internal listener, with Kafka's own ConfigCommand, as
+#                          the stack's administrator; with KAFKA_BROKERS set, those brokers, as
+#                          KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD[_FILE] if given
 #
-# Kafka listeners (all on 127.0.0.1):
-#   PLAINTEXT  ACD_KAFKA_PORT+       the bus's own services and inter-broker traffic. No
-#                                    authentication: its principal (User:ANONYMOUS) is a super user.
-#                                    Loopback is the bus's private network here; production puts
-#                                    mTLS or SASL on this listener too.
-#   EXTERNAL   ACD_KAFKA_SASL_PORT+  SASL_PLAINTEXT with SCRAM-SHA-512 for outside organisations;
-#                                    the StandardAuthorizer lets each user do only what its ACLs
-#                                    allow (allow.everyone.if.no.acl.found=false).
-#   CONTROLLER ACD_KAFKA_CONTROLLER_PORT+  KRaft quorum (PLAINTEXT, super user as above)
+# Kafka listeners (all on 127.0.0.1); no listener accepts an unauthenticated client:
+#   INTERNAL   ACD_KAFKA_PORT+       SASL_PLAINTEXT, SCRAM-SHA-512: the bus's own services (one
+#                                    user each, acd.<service>, allowed exactly its work by ACLs
+#                                    that `acd service-access` applies), the administrator
+#                                    (acd.admin, a super user) and inter-broker traffic
+#                                    (acd.broker, a super user).
+#   EXTERNAL   ACD_KAFKA_SASL_PORT+  SASL_PLAINTEXT, SCRAM-SHA-512, for outside organisations; one
+#                                    user each, allowed what `acd kafka-access` grants.
+#   CONTROLLER ACD_KAFKA_CONTROLLER_PORT+  KRaft quorum: SASL_PLAINTEXT with PLAIN (KRaft cannot
+#                                    use SCRAM on the controller listener), one user,
+#                                    acd.controller, known only to the nodes' own configuration.
+# The StandardAuthorizer denies whatever no ACL allows (allow.everyone.if.no.acl.found=false);
+# the super users are acd.broker, acd.controller and acd.admin, never User:ANONYMOUS.
+#
+# Credentials: generated once at the first start (deploy/local/secrets.js), kept in
+# .local/stacks/<name>/secrets/ (mode 0700, files 0600): kafka-users.json (acd.admin and one user
+# per service), stack.json (broker, controller, FerretDB). The SCRAM users exist from the first
+# moment: they are written into the metadata when the storage is formatted (kafka-storage format
+# --add-scram, through a private java @argfile, never a command line). FerretDB runs with its new
+# authentication (SCRAM-SHA-256) and a user created at its first start; MONGODB_URI in
+# endpoints.json (mode 0600) carries it.
 #
 # Environment:
 #   ACD_STACK                   stack name (default dev); state in .local/stacks/<name>/
@@ -55,6 +68,9 @@ FERRETDB_BIN="$LOCAL/bin/ferretdb"
 ID_INDEX_SRC="$SCRIPT_DIR/ferretdb-id-index"
 ID_INDEX_BIN="$LOCAL/bin/ferretdb-id-index"
 HEALTH="$SCRIPT_DIR/health.js"
+SECRETS_JS="$SCRIPT_DIR/secrets.js"
+# The bus's own Kafka clients, one SCRAM user each (libs/messaging/src/service-access.ts BUS_SERVICES)
+SERVICE_USERS=(projector indicators reporting advisories oversight scheduler audit traffic gateway cli)
 
 STACK="${ACD_STACK:-dev}"
 if [[ ! "$STACK" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
@@ -62,6 +78,7 @@ if [[ ! "$STACK" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
   exit 2
 fi
 SDIR="$LOCAL/stacks/$STACK"
+SECRETS="$SDIR/secrets"
 
 log() { echo "[stack:$STACK] $*"; }
 die() {
@@ -323,22 +340,44 @@ kafka_sasl_brokers_csv() {
   for id in $(node_ids); do out+="${out:+,}127.0.0.1:$(sasl_port "$id")"; done
   echo "$out"
 }
-mongo_uri() { echo "mongodb://127.0.0.1:$MPORT/"; }
+# with the credentials (endpoints.json only); mongo_uri_public for anything printed
+mongo_uri() {
+  local user pass
+  user="$(secret stack.json mongo.username)"
+  pass="$(secret stack.json mongo.password)"
+  echo "mongodb://$user:$pass@127.0.0.1:$MPORT/?authSource=admin"
+}
+mongo_uri_public() {
+  if [[ -f "$SECRETS/stack.json" ]]; then
+    echo "mongodb://$(secret stack.json mongo.username):***@127.0.0.1:$MPORT/?authSource=admin"
+  else
+    echo "mongodb://127.0.0.1:$MPORT/ (no credentials yet: start the stack)"
+  fi
+}
+
+# secret <file> <key.path>: one value from the stack's private state (never echoed to a log)
+secret() { node "$SECRETS_JS" get "$SECRETS/$1" "$2"; }
+
+# Creates the stack's credentials that do not exist yet (passwords generated once); prints the
+# Kafka usernames it added.
+init_secrets() { (umask 077 && node "$SECRETS_JS" init "$SECRETS" "${SERVICE_USERS[@]}"); }
 
 write_endpoints() {
   local id json="" sasl=""
   for id in $(node_ids); do json+="${json:+,}\"127.0.0.1:$(broker_port "$id")\""; done
   for id in $(node_ids); do sasl+="${sasl:+,}\"127.0.0.1:$(sasl_port "$id")\""; done
-  printf '{"kafkaBrokers":[%s],"kafkaSaslBrokers":[%s],"mongoUri":"%s"}\n' "$json" "$sasl" "$(mongo_uri)" \
-    > "$SDIR/endpoints.json.tmp"
+  # mode 0600: the MongoDB URI carries the store's password
+  rm -f "$SDIR/endpoints.json.tmp"
+  (umask 077 && printf '{"kafkaBrokers":[%s],"kafkaSaslBrokers":[%s],"kafkaSaslMechanism":"scram-sha-512","kafkaUsersFile":"%s","mongoUri":"%s"}\n' \
+    "$json" "$sasl" "$SECRETS/kafka-users.json" "$(mongo_uri)" > "$SDIR/endpoints.json.tmp")
   mv "$SDIR/endpoints.json.tmp" "$SDIR/endpoints.json"
 }
 
 print_endpoints() {
-  echo "  KAFKA_BROKERS=$(kafka_brokers_csv)"
+  echo "  KAFKA_BROKERS=$(kafka_brokers_csv)  (SASL/SCRAM-SHA-512: the bus's services, one user each)"
   echo "  KAFKA_SASL_BROKERS=$(kafka_sasl_brokers_csv)  (SASL/SCRAM-SHA-512, for outside organisations)"
-  echo "  MONGODB_URI=$(mongo_uri)"
-  echo "  (written to .local/stacks/$STACK/endpoints.json)"
+  echo "  MONGODB_URI=$(mongo_uri_public)"
+  echo "  (written to .local/stacks/$STACK/endpoints.json, mode 0600; Kafka users in secrets/kafka-users.json)"
 }
 
 # pid of a running process of this stack, or nothing (checks that the pid really is ours).
@@ -419,27 +458,40 @@ write_kafka_config() {
     isr=2
   fi
   mkdir -p "$ndir/logs" "$ndir/data"
-  cat > "$ndir/server.properties" << EOF
+  local broker_pw controller_pw
+  broker_pw="$(secret stack.json broker.password)"
+  controller_pw="$(secret stack.json controller.password)"
+  # mode 0600: it holds the broker's and the controller's passwords
+  rm -f "$ndir/server.properties"
+  (umask 077 && cat > "$ndir/server.properties") << EOF
 # generated by deploy/local/stack.sh for stack '$STACK' (node $id of $NODES)
 process.roles=broker,controller
 node.id=$id
 controller.quorum.voters=$voters
-# PLAINTEXT: the bus's own services and inter-broker traffic, bound to loopback, which is the
-# bus's private network here (production: mTLS or SASL on this listener as well). Its principal,
-# like the controller listener's, is User:ANONYMOUS, the super user below.
+# INTERNAL: SASL_PLAINTEXT with SCRAM-SHA-512 for the bus's own services (one user each, with
+# ACLs for exactly its work), the administrator and inter-broker traffic (acd.broker).
 # EXTERNAL: SASL_PLAINTEXT with SCRAM-SHA-512 for outside organisations; one user per
 # organisation (stack.sh kafka-user), allowed exactly what its ACLs say.
-listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id"),CONTROLLER://127.0.0.1:$(controller_port "$id")
-advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id")
+# CONTROLLER: the KRaft quorum, SASL_PLAINTEXT with PLAIN (SCRAM cannot serve the controller
+# listener: its credentials live in the metadata the controllers serve); one user, acd.controller.
+# No listener accepts an unauthenticated client; User:ANONYMOUS has no rights at all.
+listeners=INTERNAL://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id"),CONTROLLER://127.0.0.1:$(controller_port "$id")
+advertised.listeners=INTERNAL://127.0.0.1:$(broker_port "$id"),EXTERNAL://127.0.0.1:$(sasl_port "$id")
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
+inter.broker.listener.name=INTERNAL
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.internal.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="acd.broker" password="$broker_pw";
 listener.name.external.sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="acd.controller" password="$controller_pw" user_acd.controller="$controller_pw";
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
-super.users=User:ANONYMOUS
+super.users=User:acd.broker;User:acd.controller;User:acd.admin
 log.dirs=$ndir/data
 num.partitions=1
 default.replication.factor=$rf
@@ -462,13 +514,22 @@ new_cluster_id() {
   echo "$id"
 }
 
+# Formats a node's storage with the SCRAM users already in its bootstrap metadata (the broker's
+# own, the administrator's, every service's), so none needs creating once Kafka runs. The
+# passwords reach the JVM in a java @argfile readable only by us, deleted afterwards, never on a
+# command line.
 format_kafka() {
   local id="$1" ndir="$SDIR/kafka-$1"
   [[ -f "$ndir/data/meta.properties" ]] && return 0
   java_argv "$ndir"
+  local args="$SECRETS/format-$id.args"
+  node "$SECRETS_JS" scram-args "$SECRETS" "$args" || die "could not write the SCRAM users for node $id"
   "${JAVA_ARGV[@]}" kafka.tools.StorageTool format --ignore-formatted \
-    -t "$CLUSTER_ID" -c "$ndir/server.properties" > "$ndir/logs/format.out" 2>&1 ||
+    -t "$CLUSTER_ID" -c "$ndir/server.properties" "@$args" > "$ndir/logs/format.out" 2>&1 || {
+    rm -f "$args"
     die "formatting Kafka storage of node $id failed (see $ndir/logs/format.out)"
+  }
+  rm -f "$args"
 }
 
 check_kafka_ports() {
@@ -487,13 +548,20 @@ start_kafka_node() {
   launch "kafka-$id" "$ndir/logs/kafka.out" "${JAVA_ARGV[@]}" kafka.Kafka "$ndir/server.properties"
 }
 
+# FerretDB's new authentication (--test-enable-new-auth, v1.24 on SQLite): every command but the
+# handshake (hello, ping, saslStart/saslContinue, buildInfo...) needs a SCRAM-SHA-256 login. The
+# user is created at the first start (--setup-*: only while the admin database does not exist),
+# its password handed over in the environment (FERRETDB_SETUP_PASSWORD), never on a command line.
 start_ferretdb() {
-  local fdir="$SDIR/ferretdb"
+  local fdir="$SDIR/ferretdb" user pass
   mkdir -p "$fdir/data" "$fdir/state"
-  log "starting FerretDB on 127.0.0.1:$MPORT, log $fdir/ferretdb.log"
-  launch ferretdb "$fdir/ferretdb.log" "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$fdir/data/" \
-    --listen-addr="127.0.0.1:$MPORT" --telemetry=disable --debug-addr=- --state-dir="$fdir/state" \
-    --log-level=info
+  user="$(secret stack.json mongo.username)"
+  pass="$(secret stack.json mongo.password)"
+  log "starting FerretDB on 127.0.0.1:$MPORT (SCRAM-SHA-256, user $user), log $fdir/ferretdb.log"
+  FERRETDB_SETUP_PASSWORD="$pass" launch ferretdb "$fdir/ferretdb.log" "$FERRETDB_BIN" --handler=sqlite \
+    --sqlite-url="file:$fdir/data/" --listen-addr="127.0.0.1:$MPORT" --telemetry=disable --debug-addr=- \
+    --state-dir="$fdir/state" --log-level=info --test-enable-new-auth --setup-database=admin \
+    --setup-username="$user"
 }
 
 start_id_index() {
@@ -508,17 +576,20 @@ start_id_index() {
 # only reachable on its port once it has caught up; the cluster may still list it before that).
 wait_kafka() {
   local timeout="${ACD_START_TIMEOUT:-120}" pids
+  local users="$SECRETS/kafka-users.json"
   if [[ $# -gt 0 ]]; then
     pids="$(pids_of "kafka-$1")"
-    node "$HEALTH" kafka "127.0.0.1:$(broker_port "$1")" --node "$1" --timeout "$timeout" --pids "$pids"
+    node "$HEALTH" kafka "127.0.0.1:$(broker_port "$1")" --node "$1" --timeout "$timeout" --pids "$pids" --users "$users"
   else
     pids="$(pids_of $(node_ids | sed 's/^/kafka-/'))"
-    node "$HEALTH" kafka "$(kafka_brokers_csv)" --expect "$NODES" --timeout "$timeout" --pids "$pids"
+    node "$HEALTH" kafka "$(kafka_brokers_csv)" --expect "$NODES" --timeout "$timeout" --pids "$pids" --users "$users"
   fi
 }
 
+# logs in (the credentials from the stack's private state, not the command line) and lists databases
 wait_mongo() {
-  node "$HEALTH" mongo "$(mongo_uri)" --timeout "${ACD_START_TIMEOUT:-120}" --pids "$(pids_of ferretdb)"
+  node "$HEALTH" mongo "mongodb://127.0.0.1:$MPORT/" --timeout "${ACD_START_TIMEOUT:-120}" \
+    --pids "$(pids_of ferretdb)" --credentials "$SECRETS/stack.json"
 }
 
 # comma-separated pids recorded for the given process names
@@ -590,7 +661,7 @@ cmd_start() {
   if external_servers; then
     log "KAFKA_BROKERS and MONGODB_URI are set: using existing servers, starting nothing"
     echo "  KAFKA_BROKERS=$KAFKA_BROKERS"
-    echo "  MONGODB_URI=$MONGODB_URI"
+    echo "  MONGODB_URI=$(printf '%s' "$MONGODB_URI" | sed -E 's#//[^@/]*@#//***@#')"
     return 0
   fi
   need java "install a JDK (17+) to run Kafka"
@@ -598,6 +669,12 @@ cmd_start() {
   cmd_provision
   stack_lock
   load_settings
+  if [[ -f "$SDIR/kafka-1/data/meta.properties" && ! -f "$SECRETS/kafka-users.json" ]]; then
+    die "stack '$STACK' was created before its internal listener required authentication, so its Kafka has no users; run 'ACD_STACK=$STACK $0 stop --purge' and start it again (this deletes its data)"
+  fi
+  chmod 700 "$SDIR"
+  local added_users
+  added_users="$(init_secrets)" || die "could not create the stack's credentials in $SECRETS"
 
   local to_start=() name
   for name in $(all_proc_names); do
@@ -623,6 +700,11 @@ cmd_start() {
     fi
   done
   for id in "${fpids[@]}"; do wait "$id" || die "formatting Kafka storage failed (see $SDIR/kafka-*/logs/format.out)"; done
+  # users that did not exist when the storage was formatted (a node formatted now has them all)
+  local late_users=()
+  if [[ -n "$added_users" && ${#fpids[@]} -eq 0 ]]; then
+    mapfile -t late_users <<< "$added_users"
+  fi
 
   # all ports first, so a busy port fails before anything was launched
   for name in "${to_start[@]}"; do
@@ -648,9 +730,22 @@ cmd_start() {
     stop_procs 5 "${started[@]}"
     die "Kafka did not become healthy; see $SDIR/kafka-*/logs/server.log and kafka.out"
   fi
+  local u
+  for u in "${late_users[@]}"; do
+    [[ -n "$u" ]] || continue
+    scram_set "$(kafka_brokers_csv)" "$u" "$(user_password "$u")" ||
+      die "could not create the Kafka user $u"
+    log "created the SCRAM user $u"
+  done
   write_endpoints
   log "healthy after $((SECONDS - t0))s"
   print_endpoints
+}
+
+# user_password <username>: its password from the stack's kafka-users.json
+user_password() {
+  node -e 'const u=Object.values(require(process.argv[1])).find((x)=>x.username===process.argv[2]);if(!u)process.exit(1);process.stdout.write(u.password)' \
+    "$SECRETS/kafka-users.json" "$1"
 }
 
 cmd_stop() {
@@ -687,7 +782,7 @@ cmd_status() {
   if external_servers; then
     log "using existing servers"
     echo "  KAFKA_BROKERS=$KAFKA_BROKERS"
-    echo "  MONGODB_URI=$MONGODB_URI"
+    echo "  MONGODB_URI=$(printf '%s' "$MONGODB_URI" | sed -E 's#//[^@/]*@#//***@#')"
     return 0
   fi
   if [[ ! -f "$SDIR/stack.env" ]]; then
@@ -755,10 +850,53 @@ broker_cmd() {
   esac
 }
 
-# kafka-user <name>: SCRAM-SHA-512 credentials for an outside organisation's user, created or
-# replaced (rotation) with Kafka's ConfigCommand (kafka-configs) over the internal listener. The
-# password comes on stdin, so it never shows in a process list; it goes to the JVM in a file
-# readable only by us, deleted afterwards. ACLs are separate (libs/messaging/src/kafka-access.ts).
+# scram_set <bootstrap> <name> <password>: creates or replaces (rotation) the user's SCRAM-SHA-512
+# credentials with Kafka's ConfigCommand (kafka-configs) over the internal listener, logged in as
+# an administrator: KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD[_FILE] when KAFKA_BROKERS names other
+# brokers (none: plaintext), else the stack's acd.admin. Passwords reach the JVM in files readable
+# only by us, deleted afterwards, never on a command line.
+scram_set() {
+  local bootstrap="$1" name="$2" password="$3" admin_user="" admin_pw=""
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+    admin_user="${KAFKA_SASL_USERNAME:-}"
+    if [[ -n "${KAFKA_SASL_PASSWORD_FILE:-}" ]]; then
+      admin_pw="$(head -n 1 "$KAFKA_SASL_PASSWORD_FILE")"
+    else
+      admin_pw="${KAFKA_SASL_PASSWORD:-}"
+    fi
+  else
+    admin_user="$(secret kafka-users.json admin.username)"
+    admin_pw="$(secret kafka-users.json admin.password)"
+  fi
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 700 "$tmp"
+  (umask 077 && printf 'SCRAM-SHA-512=password=%s\n' "$password" > "$tmp/scram.properties")
+  local client=()
+  if [[ -n "$admin_user" ]]; then
+    (umask 077 && printf '%s\n' "security.protocol=SASL_PLAINTEXT" "sasl.mechanism=$(printf %s "${KAFKA_SASL_MECHANISM:-scram-sha-512}" | tr a-z A-Z)" \
+      "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$admin_user\" password=\"$admin_pw\";" \
+      > "$tmp/client.properties")
+    client=(--command-config "$tmp/client.properties")
+  fi
+  local cds=() jsa out rc=0
+  kafka_cds_file > /dev/null
+  jsa="$KAFKA_CDS"
+  [[ -f "$jsa" ]] && cds=("-XX:SharedArchiveFile=$jsa" -Xshare:auto)
+  out="$(java -Xms64m -Xmx256m "${cds[@]}" -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$KAFKA_LOG4J" \
+    "-Dkafka.logs.dir=$tmp" -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand --bootstrap-server "$bootstrap" "${client[@]}" \
+    --alter --entity-type users --entity-name "$name" --add-config-file "$tmp/scram.properties" 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    echo "$out" >&2
+    tail -n 20 "$tmp/server.log" >&2 2> /dev/null || true
+  fi
+  rm -rf "$tmp"
+  return "$rc"
+}
+
+# kafka-user <name>: SCRAM-SHA-512 credentials for an outside organisation's user (scram_set).
+# The password comes on stdin, so it never shows in a process list. ACLs are separate
+# (libs/identity/src/kafka/kafka-access.ts).
 cmd_kafka_user() {
   local name="${1:-}" bootstrap password
   [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || die "usage: stack.sh kafka-user <name> (letters, digits, . _ -), password on stdin"
@@ -774,6 +912,7 @@ cmd_kafka_user() {
     bootstrap="$KAFKA_BROKERS"
   else
     [[ -f "$SDIR/stack.env" ]] || die "stack '$STACK' does not exist and KAFKA_BROKERS is not set"
+    [[ -f "$SECRETS/kafka-users.json" ]] || die "stack '$STACK' has no administrator credentials (start it first)"
     load_settings
     bootstrap="$(kafka_brokers_csv)"
   fi
@@ -781,23 +920,7 @@ cmd_kafka_user() {
   # SCRAM config syntax: a comma, bracket or '=' would end the value early
   [[ ${#password} -ge 12 && "$password" =~ ^[A-Za-z0-9._~-]+$ ]] ||
     die "kafka-user: the password (stdin) must be 12+ characters of letters, digits, . _ ~ -"
-  local tmp
-  tmp="$(mktemp -d)"
-  chmod 700 "$tmp"
-  # shellcheck disable=SC2064
-  trap "rm -rf '$tmp'" EXIT
-  (umask 077 && printf 'SCRAM-SHA-512=password=%s\n' "$password" > "$tmp/scram.properties")
-  local cds=() jsa out
-  kafka_cds_file > /dev/null
-  jsa="$KAFKA_CDS"
-  [[ -f "$jsa" ]] && cds=("-XX:SharedArchiveFile=$jsa" -Xshare:auto)
-  if ! out="$(java -Xms64m -Xmx256m "${cds[@]}" -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$KAFKA_LOG4J" \
-    "-Dkafka.logs.dir=$tmp" -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand --bootstrap-server "$bootstrap" --alter \
-    --entity-type users --entity-name "$name" --add-config-file "$tmp/scram.properties" 2>&1)"; then
-    echo "$out" >&2
-    tail -n 20 "$tmp/server.log" >&2 2> /dev/null || true
-    die "kafka-user: ConfigCommand failed for '$name' (bootstrap $bootstrap)"
-  fi
+  scram_set "$bootstrap" "$name" "$password" || die "kafka-user: ConfigCommand failed for '$name' (bootstrap $bootstrap)"
   log "SCRAM-SHA-512 credentials set for user '$name'"
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const { runApp, nodeArgs } = require('./services.cjs');
+const { runApp, nodeArgs, serviceEnv, adminEnv } = require('./services.cjs');
 
 /** Runs a command from the repository root; a failure ends the benchmark with its status. */
 export function sh(cmd, args, opts = {}) {
@@ -38,17 +38,30 @@ export async function openBenchStack({ stack, kafkaPort, mongoPort, database, en
       readFileSync(path.join(ROOT, `.local/stacks/${stack}/endpoints.json`), 'utf8'),
     );
     env.KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
-    env.MONGODB_URI = endpoints.mongoUri.replace(/\/?$/, `/${database}`);
+    // the store's URI carries its credentials (and authSource)
+    const mongoUri = new URL(endpoints.mongoUri);
+    mongoUri.pathname = `/${database}`;
+    env.MONGODB_URI = mongoUri.toString();
+    // the services (services.cjs) log in as their own users, the benchmark itself as the admin
+    if (endpoints.kafkaUsersFile) env.ACD_KAFKA_USERS_FILE = endpoints.kafkaUsersFile;
   }
   const logDir = mkdtempSync(path.join(tmpdir(), `acd-${stack}-`));
   const orgsFile = path.join(logDir, 'orgs.json');
+  if (env.ACD_KAFKA_USERS_FILE) {
+    await runApp('dist/apps/cli/src/main.js', ['service-access'], adminEnv(env));
+  }
   await runApp(
     'dist/apps/cli/src/main.js',
     ['seed-demo', '--organisations-only', '--out', orgsFile],
-    env,
+    serviceEnv('cli', env),
   );
+  // the benchmark's own clients are the stack's administrator; each service started from this
+  // environment (services.cjs) is handed its own user instead
+  const benchEnv = env.ACD_KAFKA_USERS_FILE
+    ? { ...adminEnv(env), ACD_KAFKA_USERS_FILE: env.ACD_KAFKA_USERS_FILE }
+    : env;
   return {
-    env,
+    env: benchEnv,
     external,
     logDir,
     orgsFile,

@@ -20,6 +20,32 @@ const SERVICES = {
 };
 const SERVICE_NAMES = Object.keys(SERVICES);
 
+/**
+ * The environment of one of the bus's Kafka clients (a service, or `cli` for the command line):
+ * the bus's, logged in as that client's own SCRAM user when ACD_KAFKA_USERS_FILE names the
+ * stack's users (deploy/local/stack.sh writes it; its ACLs come from `acd service-access`). The
+ * users file and anyone else's password (the administrator's included) are left out, so a
+ * service holds only its own. Without the file the environment is returned as it is (external
+ * brokers: their credentials, if any, come from KAFKA_SASL_*).
+ */
+function serviceEnv(name, env) {
+  const file = env.ACD_KAFKA_USERS_FILE;
+  if (!file) return env;
+  const users = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const user = users[name];
+  if (!user || !user.username || !user.password)
+    throw new Error(`no Kafka user '${name}' in ${file}`);
+  const out = { ...env, KAFKA_SASL_USERNAME: user.username, KAFKA_SASL_PASSWORD: user.password };
+  delete out.KAFKA_SASL_PASSWORD_FILE;
+  delete out.ACD_KAFKA_USERS_FILE;
+  return out;
+}
+
+/** The same for the stack's administrator (a super user): `acd service-access`, `acd kafka-access`. */
+function adminEnv(env) {
+  return serviceEnv('admin', env);
+}
+
 function nodeArgs(entry, args) {
   return [
     // Extra flags for every service, e.g. ACD_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'
@@ -63,7 +89,8 @@ function runApp(entry, args, env, opts = {}) {
 class Service {
   constructor(name, env, logDir, opts = {}) {
     this.name = name;
-    this.env = env;
+    // each service logs in to Kafka as its own user (when the stack has users)
+    this.env = serviceEnv(name, env);
     this.logFile = path.join(logDir, `${name}.log`);
     this.restart = opts.restart !== false;
     this.stopped = false;
@@ -153,4 +180,14 @@ async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
   );
 }
 
-module.exports = { ROOT, SERVICES, SERVICE_NAMES, Service, runApp, waitFor, nodeArgs };
+module.exports = {
+  ROOT,
+  SERVICES,
+  SERVICE_NAMES,
+  Service,
+  runApp,
+  waitFor,
+  nodeArgs,
+  serviceEnv,
+  adminEnv,
+};

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { testKafkaSasl } from '@acd/testing';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { seedAdvisories } from '../../apps/cli/src/demo/demo-advisories';
 import { runDemoStep } from '../support/demo';
@@ -387,6 +388,7 @@ describe('advisories: audiences, acknowledgements and the per-audience topics', 
       clientId: 'advisories-e2e',
       brokers: String(bus.env.KAFKA_BROKERS).split(','),
       logLevel: logLevel.NOTHING,
+      ...testKafkaSasl(bus.env),
     });
     const admin = kafka.admin();
     await admin.connect();

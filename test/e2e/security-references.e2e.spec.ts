@@ -7,7 +7,7 @@ import { kafkaSchema, loadConfig } from '@acd/config';
 import type { Organisation } from '@acd/identity';
 import { createKafka, SchemaSet, schemasDir, TopicNames } from '@acd/messaging';
 import { IdentityAdmin, revokeOrgAcls, type KafkaCredentials } from '@acd/identity';
-import { getTestEnv, randomId } from '@acd/testing';
+import { getTestEnv, randomId, testKafkaSasl } from '@acd/testing';
 import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { streamUntil, type StreamEvent } from '../support/sse';
@@ -118,6 +118,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
         clientId: 'secref-cleanup',
         brokers: String(bus.env.KAFKA_BROKERS).split(','),
         logLevel: logLevel.NOTHING,
+        ...testKafkaSasl(bus.env),
       });
       const admin = internal.admin();
       await admin.connect();
@@ -339,6 +340,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
       clientId: 'secref-public-reader',
       brokers: String(bus.env.KAFKA_BROKERS).split(','),
       logLevel: logLevel.NOTHING,
+      ...testKafkaSasl(bus.env),
     });
     const reader = internal.consumer({
       groupId: `${String(bus.env.ACD_TOPIC_PREFIX)}secref-public`,

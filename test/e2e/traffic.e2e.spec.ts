@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { testKafkaSasl } from '@acd/testing';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { seedTraffic } from '../../apps/cli/src/demo/demo-traffic';
 import { runDemoStep } from '../support/demo';
@@ -100,6 +101,7 @@ describe('traffic: flow metadata under a collection authorisation', () => {
     const kafka = new Kafka({
       brokers: String(bus.env.KAFKA_BROKERS).split(','),
       logLevel: logLevel.NOTHING,
+      ...testKafkaSasl(bus.env),
     });
     const admin = kafka.admin();
     await admin.connect();

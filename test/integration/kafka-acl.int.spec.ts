@@ -6,7 +6,7 @@ import { Consumer, Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs
 import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
 import { accessPlanFor, aclsOf, revokeOrgAcls, type KafkaCredentials } from '@acd/identity';
 import { TopicNames } from '@acd/messaging';
-import { getTestEnv, randomId } from '@acd/testing';
+import { getTestEnv, randomId, testKafkaSasl } from '@acd/testing';
 
 /**
  * Broker-enforced access, tested the way an outside organisation meets it: its own kafkajs client
@@ -128,7 +128,12 @@ describeWithSasl('per-organisation Kafka users and ACLs (SASL/SCRAM + StandardAu
   const dir = mkdtempSync(join(tmpdir(), 'acd-kafka-acl-'));
   const orgsFile = join(dir, 'orgs.json');
   const outFile = join(dir, 'kafka-users.json');
-  const internal = new Kafka({ ...quiet, clientId: 'kafka-acl-int', brokers: env.kafkaBrokers });
+  const internal = new Kafka({
+    ...quiet,
+    clientId: 'kafka-acl-int',
+    brokers: env.kafkaBrokers,
+    ...testKafkaSasl(),
+  });
   let admin: Admin;
   let credsA: KafkaCredentials;
   let credsB: KafkaCredentials;

@@ -6,7 +6,9 @@ import {
   killBroker,
   LocalStack,
   randomId,
+  readKafkaUsers,
   startLocalStack,
+  testKafkaSasl,
   testTopic,
 } from '@acd/testing';
 
@@ -17,12 +19,14 @@ import {
 
 const env = getTestEnv();
 
-function kafkaFor(brokers: string[], clientId: string): Kafka {
+/** A client logged in as the administrator (the global setup's, or another stack's own). */
+function kafkaFor(brokers: string[], clientId: string, sasl = testKafkaSasl()): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    ...sasl,
   });
 }
 
@@ -119,7 +123,13 @@ describeLocal('a 3-broker local KRaft cluster', () => {
     stack = await startLocalStack({ name: `t3-${process.pid}-${randomId(6)}`, kafkaNodes: 3 });
     expect(stack.kafkaBrokers).toHaveLength(3);
 
-    const kafka = kafkaFor(stack.kafkaBrokers, 'local-stack-3');
+    // its own users: the administrator of this stack, not of the global setup's
+    const users = stack.kafkaUsersFile ? readKafkaUsers(stack.kafkaUsersFile) : {};
+    const kafka = kafkaFor(
+      stack.kafkaBrokers,
+      'local-stack-3',
+      users.admin ? { sasl: users.admin } : {},
+    );
     const admin = kafka.admin();
     await admin.connect();
     const topic = 'fault.rf3';

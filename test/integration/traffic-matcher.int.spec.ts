@@ -14,7 +14,7 @@ import {
   type FlowsAccepted,
 } from '@acd/traffic';
 import { buildFlowCorpus } from '../../libs/traffic/src/domain/testing/flow-corpus';
-import { isolatedEnv, waitFor } from '../support/bus';
+import { isolatedEnv, provisionBusAccess, waitFor } from '../support/bus';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Service } = require('../../scripts/lib/services.cjs') as {
   Service: new (
@@ -54,6 +54,8 @@ describe('flow matcher on real Kafka', () => {
 
   beforeAll(async () => {
     rt = await openRuntime('trf-int', env);
+    // the traffic service runs as its own Kafka user: its ACLs for this prefix
+    await provisionBusAccess(env);
     producer = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
 

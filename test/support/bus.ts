@@ -3,11 +3,19 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import {
+  createKafka,
+  ensureTopics,
+  provisionServiceAccess,
+  TopicNames,
+  withAdmin,
+} from '@acd/messaging';
 // The same supervisor `npm start` uses, so e2e runs exactly what users run.
 const services =
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('../../scripts/lib/services.cjs') as ServicesModule;
-const { Service, SERVICE_NAMES, runApp, waitFor } = services;
+const { Service, SERVICE_NAMES, runApp, waitFor, serviceEnv } = services;
 
 interface ServiceHandle {
   start(): ServiceHandle;
@@ -38,6 +46,7 @@ interface ServicesModule {
     timeoutMs: number,
     intervalMs?: number,
   ): Promise<T>;
+  serviceEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 }
 
 export interface DemoOrg {
@@ -117,6 +126,25 @@ export interface BusOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * The administrator's step of a bus, as `npm start` runs it (`acd service-access`): the bus's
+ * topics, and on a stack with users each service's ACLs for the bus's prefix. The test process is
+ * the administrator (the global setup exported its credentials); the services and the CLI then
+ * log in as their own users (services.cjs serviceEnv). Tests that start a service by itself call
+ * it too.
+ */
+export async function provisionBusAccess(env: NodeJS.ProcessEnv): Promise<void> {
+  const cfg = loadConfig(kafkaSchema, env);
+  const names = new TopicNames(cfg.ACD_TOPIC_PREFIX);
+  await withAdmin(createKafka(cfg, 'bus-access'), async (admin) => {
+    if (env.ACD_KAFKA_USERS_FILE) {
+      await provisionServiceAccess({ admin, names, replicationFactor: cfg.ACD_REPLICATION_FACTOR });
+    } else {
+      await ensureTopics(admin, names, cfg.ACD_REPLICATION_FACTOR);
+    }
+  });
+}
+
 export class BusUnderTest {
   readonly services = new Map<ServiceName, ServiceHandle>();
   /** More instances of a service (scale-out), started by startInstance. */
@@ -145,6 +173,7 @@ export class BusUnderTest {
       options,
     );
     bus.base = `http://127.0.0.1:${port}`;
+    await bus.provisionAccess();
     await bus.seed();
     for (const name of SERVICES) bus.startService(name);
     try {
@@ -162,18 +191,39 @@ export class BusUnderTest {
     return join(this.logDir, 'demo-orgs.json');
   }
 
+  /**
+   * The administrator's step, as `npm start` runs it (`acd service-access`): the bus's topics,
+   * and on a stack with users each service's ACLs for this bus's prefix. The test process is the
+   * administrator (the global setup exported its credentials); each service and the CLI then
+   * log in as their own users (services.cjs serviceEnv).
+   */
+  async provisionAccess(): Promise<void> {
+    await provisionBusAccess(this.env);
+  }
+
+  /** The environment one of the bus's Kafka clients runs with: its own user when there are users. */
+  envOf(name: ServiceName | 'cli'): NodeJS.ProcessEnv {
+    return serviceEnv(name, this.env);
+  }
+
   async seed(): Promise<void> {
     await runApp(
       'dist/apps/cli/src/main.js',
       ['seed-demo', '--organisations-only', '--out', this.demoOrgsFile],
-      this.env,
+      this.envOf('cli'),
     );
     this.orgs = JSON.parse(readFileSync(this.demoOrgsFile, 'utf8')) as DemoOrg[];
   }
 
-  /** Runs one of the compiled apps to its end with the bus's environment (e.g. a rebuild). */
+  /**
+   * Runs one of the compiled apps to its end with the bus's environment (e.g. a rebuild), as
+   * that app's own Kafka user (`dist/apps/<name>/...`).
+   */
   runApp(entry: string, args: string[]): Promise<{ out: string; err: string }> {
-    return runApp(entry, args, this.env);
+    const app = /(?:^|\/)apps\/([a-z]+)\//.exec(entry)?.[1];
+    const name =
+      app && (SERVICES as readonly string[]).concat('cli').includes(app) ? app : undefined;
+    return runApp(entry, args, name ? serviceEnv(name, this.env) : this.env);
   }
 
   startService(name: ServiceName): ServiceHandle {

@@ -9,6 +9,15 @@ const kafka = new Kafka({
   clientId: 'echo-worker',
   brokers: env.KAFKA_BROKERS.split(','),
   logLevel: logLevel.NOTHING,
+  ...(env.KAFKA_SASL_USERNAME
+    ? {
+        sasl: {
+          mechanism: 'scram-sha-512',
+          username: env.KAFKA_SASL_USERNAME,
+          password: env.KAFKA_SASL_PASSWORD,
+        },
+      }
+    : {}),
 });
 const worker = new TransactionalWorker(kafka, {
   name: 'echo worker',

@@ -16,6 +16,7 @@ import { IndicatorsPublishCommand } from './indicators-publish.command';
 import { IndicatorsCommand } from './indicators.command';
 import { KafkaAccessCommand } from './kafka-access.command';
 import { SeedDemoCommand } from './seed-demo.command';
+import { ServiceAccessCommand } from './service-access.command';
 
 /** The `acd` commands (docs/api.md, "Command line"). */
 const ACD_COMMANDS = [
@@ -34,7 +35,7 @@ const ACD_COMMANDS = [
 ];
 
 @Module({
-  providers: [SeedDemoCommand, KafkaAccessCommand, ...ACD_COMMANDS],
+  providers: [SeedDemoCommand, KafkaAccessCommand, ServiceAccessCommand, ...ACD_COMMANDS],
 })
 class CliModule {}
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -46,6 +46,19 @@ export const kafkaSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
     .default('0'),
+  /**
+   * The SASL user this process logs in as on the brokers' internal listener (the local stack
+   * gives each service its own SCRAM-SHA-512 user, with ACLs for exactly its work). Unset: no
+   * SASL, plaintext as an unsecured cluster expects.
+   */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  /** Its password; prefer KAFKA_SASL_PASSWORD_FILE, which keeps it out of the environment. */
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** A file holding the password (first line; trailing white space ignored). */
+  KAFKA_SASL_PASSWORD_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['scram-sha-512', 'scram-sha-256', 'plain'])
+    .default('scram-sha-512'),
 });
 
 export const mongoSchema = z.object({
@@ -180,6 +193,51 @@ export function loadConfig<T extends z.ZodTypeAny>(
 }
 
 export type KafkaConfig = z.infer<typeof kafkaSchema>;
+
+/** SASL credentials of a Kafka client, as kafkajs takes them. */
+export interface KafkaSasl {
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  username: string;
+  password: string;
+}
+
+/**
+ * The SASL credentials the configuration names, or undefined when it names none (plaintext).
+ * The password comes from KAFKA_SASL_PASSWORD_FILE when set, else KAFKA_SASL_PASSWORD. A user
+ * without a password, or a password without a user, stops start-up: a half-configured client
+ * would otherwise fall back to plaintext and fail somewhere less clear.
+ */
+export function kafkaSasl(cfg: KafkaConfig): KafkaSasl | undefined {
+  const username = cfg.KAFKA_SASL_USERNAME;
+  const hasPassword =
+    cfg.KAFKA_SASL_PASSWORD !== undefined || cfg.KAFKA_SASL_PASSWORD_FILE !== undefined;
+  if (username === undefined) {
+    if (hasPassword) {
+      throw new ConfigError(
+        'invalid configuration:\n  KAFKA_SASL_USERNAME: required when a SASL password is given',
+      );
+    }
+    return undefined;
+  }
+  let password = cfg.KAFKA_SASL_PASSWORD;
+  if (cfg.KAFKA_SASL_PASSWORD_FILE !== undefined) {
+    try {
+      password = (
+        readFileSync(cfg.KAFKA_SASL_PASSWORD_FILE, 'utf8').split('\n')[0] ?? ''
+      ).trimEnd();
+    } catch (err) {
+      throw new ConfigError(
+        `invalid configuration:\n  KAFKA_SASL_PASSWORD_FILE: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (!password) {
+    throw new ConfigError(
+      'invalid configuration:\n  KAFKA_SASL_PASSWORD: required with KAFKA_SASL_USERNAME (or KAFKA_SASL_PASSWORD_FILE)',
+    );
+  }
+  return { mechanism: cfg.KAFKA_SASL_MECHANISM, username, password };
+}
 export type MongoConfig = z.infer<typeof mongoSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
 export type ProjectorConfig = z.infer<typeof projectorSchema>;

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, gatewaySchema, kafkaSchema, loadConfig } from './config';
+import { ConfigError, gatewaySchema, kafkaSasl, kafkaSchema, loadConfig } from './config';
 
 describe('configuration', () => {
   it('splits a broker list and applies defaults', () => {
@@ -40,5 +41,49 @@ describe('configuration', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it('logs in to Kafka with SASL only when a user is named, with its password from the env or a file', () => {
+    expect(kafkaSasl(loadConfig(kafkaSchema, {}))).toBeUndefined();
+    expect(
+      kafkaSasl(
+        loadConfig(kafkaSchema, {
+          KAFKA_SASL_USERNAME: 'acd.gateway',
+          KAFKA_SASL_PASSWORD: 'pw-1',
+        }),
+      ),
+    ).toEqual({ mechanism: 'scram-sha-512', username: 'acd.gateway', password: 'pw-1' });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'acd-cfg-')), 'pw');
+    writeFileSync(file, 'from-file\n', { mode: 0o600 });
+    expect(
+      kafkaSasl(
+        loadConfig(kafkaSchema, {
+          KAFKA_SASL_USERNAME: 'acd.cli',
+          KAFKA_SASL_PASSWORD: 'ignored',
+          KAFKA_SASL_PASSWORD_FILE: file,
+          KAFKA_SASL_MECHANISM: 'scram-sha-256',
+        }),
+      ),
+    ).toEqual({ mechanism: 'scram-sha-256', username: 'acd.cli', password: 'from-file' });
+    // half a configuration stops start-up, naming the variable and never the password
+    expect(() => kafkaSasl(loadConfig(kafkaSchema, { KAFKA_SASL_USERNAME: 'acd.x' }))).toThrow(
+      /KAFKA_SASL_PASSWORD/,
+    );
+    expect(() => kafkaSasl(loadConfig(kafkaSchema, { KAFKA_SASL_PASSWORD: 'secret-1' }))).toThrow(
+      /KAFKA_SASL_USERNAME/,
+    );
+    try {
+      kafkaSasl(loadConfig(kafkaSchema, { KAFKA_SASL_PASSWORD: 'secret-1' }));
+    } catch (err) {
+      expect(String(err)).not.toContain('secret-1');
+    }
+    expect(() =>
+      kafkaSasl(
+        loadConfig(kafkaSchema, {
+          KAFKA_SASL_USERNAME: 'u',
+          KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw',
+        }),
+      ),
+    ).toThrow(/KAFKA_SASL_PASSWORD_FILE/);
   });
 });

@@ -14,3 +14,4 @@ export * from './avro';
 export * from './schemas-dir';
 export * from './transactional-worker';
 export * from './stage-timings';
+export * from './service-access';

@@ -5,7 +5,7 @@ import {
   type ITopicConfig,
   type KafkaConfig as KafkaJsConfig,
 } from 'kafkajs';
-import type { KafkaConfig } from '@acd/config';
+import { kafkaSasl, type KafkaConfig } from '@acd/config';
 import { TopicNames, type TopicSpec } from './topics';
 
 export interface BusLogger {
@@ -20,14 +20,21 @@ export const consoleLogger: BusLogger = {
   error: (msg, meta) => console.error(JSON.stringify({ level: 'error', msg, ...meta })),
 };
 
+/**
+ * A kafkajs client for the configured brokers. With KAFKA_SASL_USERNAME set it logs in with
+ * SASL (SCRAM-SHA-512 by default) on the internal listener, as the user the configuration names:
+ * on the local stack every service has its own, allowed exactly its work (service-access.ts).
+ */
 export function createKafka(
   cfg: KafkaConfig,
   clientSuffix: string,
   extra: Partial<KafkaJsConfig> = {},
 ): Kafka {
+  const sasl = kafkaSasl(cfg);
   return new Kafka({
     clientId: `${cfg.KAFKA_CLIENT_ID}-${clientSuffix}`,
     brokers: cfg.KAFKA_BROKERS,
+    ...(sasl ? { sasl: sasl as KafkaJsConfig['sasl'] } : {}),
     // kafkajs logs every retriable hiccup at ERROR; our own logs say what matters.
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },

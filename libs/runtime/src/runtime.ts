@@ -3,7 +3,9 @@ import type { Db, MongoClient } from 'mongodb';
 import { kafkaSchema, loadConfig, mongoSchema, type KafkaConfig } from '@acd/config';
 import {
   createKafka,
+  ensureServiceTopics,
   ensureTopics,
+  serviceOfRole,
   SchemaSet,
   schemasDir,
   TopicNames,
@@ -32,8 +34,14 @@ export async function openRuntime(
   const codec = await SchemaSet.load(schemasDir());
   const kafka = createKafka(kafkaConfig, role);
   const topics = new TopicNames(kafkaConfig.ACD_TOPIC_PREFIX);
+  // Only the topics this service touches: its user may see no others (service-access.ts). On a
+  // provisioned bus they exist already, created by the administrator, and nothing is created; on
+  // an open cluster (no SASL, no authorizer) the first service to start creates its own.
+  const service = serviceOfRole(role);
   await withAdmin(kafka, (admin) =>
-    ensureTopics(admin, topics, kafkaConfig.ACD_REPLICATION_FACTOR),
+    service
+      ? ensureServiceTopics(admin, topics, service, kafkaConfig.ACD_REPLICATION_FACTOR)
+      : ensureTopics(admin, topics, kafkaConfig.ACD_REPLICATION_FACTOR),
   );
   const mongo = await connectMongo(mongoConfig.MONGODB_URI, mongoConfig.ACD_STORE_TIMEOUT_MS);
   const db = mongo.db();

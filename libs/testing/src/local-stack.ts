@@ -34,8 +34,16 @@ export interface LocalStack {
   kafkaBrokers: string[];
   /** SASL_PLAINTEXT (SCRAM-SHA-512) listener for outside organisations' own clients. */
   kafkaSaslBrokers: string[];
-  /** mongodb://127.0.0.1:<port>/ (no database in the path). */
+  /**
+   * mongodb://<user>:<password>@127.0.0.1:<port>/?authSource=admin (no database in the path):
+   * FerretDB refuses every command that reads or writes without the login.
+   */
   mongoUri: string;
+  /**
+   * The stack's private kafka-users.json (mode 0600): `admin` (a super user) and one SCRAM user
+   * per service, `{username, password}` each. Undefined for a stack from before authentication.
+   */
+  kafkaUsersFile?: string;
   /** Absolute path of .local/stacks/<name>/ (logs under it). */
   dir: string;
   stop(opts?: StopOptions): Promise<void>;
@@ -46,6 +54,27 @@ export interface StackEndpoints {
   /** Empty for a stack written before the SASL listener existed. */
   kafkaSaslBrokers: string[];
   mongoUri: string;
+  kafkaUsersFile?: string;
+}
+
+/** A SCRAM user of the stack, as kafkajs' `sasl` takes it. */
+export interface KafkaUser {
+  mechanism: 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+/** The users of a stack's kafka-users.json, by name (`admin`, `projector`, ...). */
+export function readKafkaUsers(file: string): Record<string, KafkaUser> {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const out: Record<string, KafkaUser> = {};
+  for (const [name, v] of Object.entries(parsed)) {
+    const u = v as { username?: unknown; password?: unknown };
+    if (typeof u.username === 'string' && typeof u.password === 'string') {
+      out[name] = { mechanism: 'scram-sha-512', username: u.username, password: u.password };
+    }
+  }
+  return out;
 }
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -92,6 +121,9 @@ export function runStackScript(
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.KAFKA_BROKERS;
   delete childEnv.MONGODB_URI;
+  delete childEnv.KAFKA_SASL_USERNAME;
+  delete childEnv.KAFKA_SASL_PASSWORD;
+  delete childEnv.KAFKA_SASL_PASSWORD_FILE;
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
@@ -226,7 +258,13 @@ export function readEndpoints(name: string): StackEndpoints {
   const sasl: unknown = 'kafkaSaslBrokers' in parsed ? parsed.kafkaSaslBrokers : [];
   const kafkaSaslBrokers =
     Array.isArray(sasl) && sasl.every((b): b is string => typeof b === 'string') ? sasl : [];
-  return { kafkaBrokers: parsed.kafkaBrokers, kafkaSaslBrokers, mongoUri: parsed.mongoUri };
+  const usersFile: unknown = 'kafkaUsersFile' in parsed ? parsed.kafkaUsersFile : undefined;
+  return {
+    kafkaBrokers: parsed.kafkaBrokers,
+    kafkaSaslBrokers,
+    mongoUri: parsed.mongoUri,
+    ...(typeof usersFile === 'string' ? { kafkaUsersFile: usersFile } : {}),
+  };
 }
 
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
@@ -275,6 +313,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     kafkaBrokers: endpoints.kafkaBrokers,
     kafkaSaslBrokers: endpoints.kafkaSaslBrokers,
     mongoUri: endpoints.mongoUri,
+    ...(endpoints.kafkaUsersFile ? { kafkaUsersFile: endpoints.kafkaUsersFile } : {}),
     dir: stackDir(opts.name),
     stop: (stopOpts?: StopOptions) => stopLocalStack(opts.name, stopOpts),
   };

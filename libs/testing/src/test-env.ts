@@ -4,7 +4,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 
-import { findFreePort, repoRoot, startLocalStack, stackDir, stopLocalStack } from './local-stack';
+import {
+  findFreePort,
+  readKafkaUsers,
+  repoRoot,
+  startLocalStack,
+  stackDir,
+  stopLocalStack,
+  type KafkaUser,
+} from './local-stack';
 
 /**
  * Where the integration and e2e tests find Kafka and MongoDB, decided once per jest invocation by
@@ -33,6 +41,14 @@ export interface TestEnv {
   topicPrefix: string;
   /** Name of the local stack when source is "local". */
   stackName?: string;
+  /**
+   * The local stack's kafka-users.json: its `admin` (a super user) is who the tests are on
+   * Kafka (exported as KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD), and test/support/bus.ts gives
+   * each service of a bus its own user from it. External servers: ACD_KAFKA_USERS_FILE if given.
+   */
+  kafkaUsersFile?: string;
+  /** The SASL user the tests log in as (the admin), when the brokers require one. */
+  kafkaSasl?: KafkaUser;
 }
 
 /** Environment variables the global setup exports to the test processes. */
@@ -44,7 +60,20 @@ export const TEST_ENV_VARS = {
   source: 'ACD_TEST_SERVERS',
   stackName: 'ACD_TEST_STACK',
   stateFile: 'ACD_TEST_ENV_FILE',
+  kafkaUsersFile: 'ACD_KAFKA_USERS_FILE',
+  kafkaSaslUsername: 'KAFKA_SASL_USERNAME',
+  kafkaSaslPassword: 'KAFKA_SASL_PASSWORD',
 } as const;
+
+/**
+ * The `sasl` option for a kafkajs client of the tests on the internal listener: the admin the
+ * global setup exported, or nothing when the brokers take plaintext.
+ */
+export function testKafkaSasl(env: NodeJS.ProcessEnv = process.env): { sasl?: KafkaUser } {
+  const username = env[TEST_ENV_VARS.kafkaSaslUsername];
+  const password = env[TEST_ENV_VARS.kafkaSaslPassword];
+  return username && password ? { sasl: { mechanism: 'scram-sha-512', username, password } } : {};
+}
 
 /** Lower-case letters and digits (valid in database names, topic names, stack names). */
 export function randomId(length = 10): string {
@@ -97,6 +126,10 @@ export function getTestEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
     mongoDbName: databaseOf(mongoUri) ?? 'test',
     topicPrefix: env[TEST_ENV_VARS.topicPrefix] ?? '',
     ...(stackName ? { stackName } : {}),
+    ...(env[TEST_ENV_VARS.kafkaUsersFile]
+      ? { kafkaUsersFile: env[TEST_ENV_VARS.kafkaUsersFile] }
+      : {}),
+    ...(testKafkaSasl(env).sasl ? { kafkaSasl: testKafkaSasl(env).sasl } : {}),
   };
 }
 
@@ -144,6 +177,15 @@ function exportEnv(env: TestEnv, stateFile: string | undefined): void {
   process.env[TEST_ENV_VARS.source] = env.source;
   if (env.stackName) process.env[TEST_ENV_VARS.stackName] = env.stackName;
   if (stateFile) process.env[TEST_ENV_VARS.stateFile] = stateFile;
+  if (env.kafkaUsersFile) process.env[TEST_ENV_VARS.kafkaUsersFile] = env.kafkaUsersFile;
+  // The local stack's administrator: every test client (createKafka reads these) logs in as it.
+  if (env.source === 'local' && env.kafkaUsersFile) {
+    const admin = readKafkaUsers(env.kafkaUsersFile).admin;
+    if (!admin) throw new Error(`no admin user in ${env.kafkaUsersFile}`);
+    process.env[TEST_ENV_VARS.kafkaSaslUsername] = admin.username;
+    process.env[TEST_ENV_VARS.kafkaSaslPassword] = admin.password;
+    delete process.env.KAFKA_SASL_PASSWORD_FILE;
+  }
 }
 
 /** True when `docker info` exits 0 within a few seconds. */
@@ -250,8 +292,10 @@ export async function setupTestEnv(): Promise<TestEnv> {
   let stateFile: string | undefined;
 
   if (givenBrokers && givenMongo) {
+    const givenUsers = process.env[TEST_ENV_VARS.kafkaUsersFile];
     env = {
       source: 'external',
+      ...(givenUsers ? { kafkaUsersFile: givenUsers } : {}),
       kafkaBrokers: givenBrokers.split(',').map((b) => b.trim()),
       ...(givenSasl ? { kafkaSaslBrokers: givenSasl.split(',').map((b) => b.trim()) } : {}),
       mongoUri: withDatabase(givenMongo, mongoDbName),
@@ -288,9 +332,13 @@ export async function setupTestEnv(): Promise<TestEnv> {
       mongoDbName,
       topicPrefix,
       stackName: name,
+      ...(stack.kafkaUsersFile ? { kafkaUsersFile: stack.kafkaUsersFile } : {}),
     };
     stateFile = join(stack.dir, 'test-env.json');
-    writeFileSync(stateFile, `${JSON.stringify({ ...env, ownerPid: process.pid }, null, 2)}\n`);
+    // mode 0600: the MongoDB URI carries the store's password
+    writeFileSync(stateFile, `${JSON.stringify({ ...env, ownerPid: process.pid }, null, 2)}\n`, {
+      mode: 0o600,
+    });
   }
 
   setState({ env, refs: 1, startedAt: t0, containers, ...(stateFile ? { stateFile } : {}) });
@@ -301,7 +349,7 @@ export async function setupTestEnv(): Promise<TestEnv> {
       (env.kafkaSaslBrokers?.length
         ? `KAFKA_SASL_BROKERS=${env.kafkaSaslBrokers.join(',')} `
         : '') +
-      `MONGODB_URI=${env.mongoUri} ` +
+      `MONGODB_URI=${env.mongoUri.replace(/\/\/[^@/]*@/, '//***@')} ` +
       `ACD_TOPIC_PREFIX=${env.topicPrefix}`,
   );
   return env;
@@ -326,6 +374,7 @@ async function cleanupSharedServers(env: TestEnv): Promise<void> {
     clientId: 'acd-test-teardown',
     brokers: env.kafkaBrokers,
     logLevel: logLevel.NOTHING,
+    ...testKafkaSasl(),
   }).admin();
   try {
     await admin.connect();

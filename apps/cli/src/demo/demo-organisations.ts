@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DEMO_ORGANISATIONS, IdentityAdmin } from '@acd/identity';
 import {
   createKafka,
-  ensureTopics,
+  ensureServiceTopics,
   SchemaSet,
   schemasDir,
   TopicNames,
@@ -25,7 +25,9 @@ export async function registerDemoOrganisations(file: string): Promise<DemoOrgRe
   const { ACD_COMMISSION_MEMBERS } = loadConfig(oversightSchema);
   const kafka = createKafka(cfg, 'cli');
   const topics = new TopicNames(cfg.ACD_TOPIC_PREFIX);
-  await withAdmin(kafka, (admin) => ensureTopics(admin, topics, cfg.ACD_REPLICATION_FACTOR));
+  await withAdmin(kafka, (admin) =>
+    ensureServiceTopics(admin, topics, 'cli', cfg.ACD_REPLICATION_FACTOR),
+  );
   const codec = await SchemaSet.load(schemasDir());
   const admin = new IdentityAdmin(kafka, topics, codec);
   const previous = readDemoOrganisations(file);

@@ -17,7 +17,8 @@ import { createTopics, ADVISORY_FANOUT_SPEC, TopicNames } from '@acd/messaging';
  * Each organisation gets one SCRAM-SHA-512 user named after its id, and ACLs that let it read
  * exactly its advisory topics (public, its sector's, its own) and use consumer groups under its
  * own prefix. Nothing else: no WRITE anywhere, no other topic, no cluster or transactional rights.
- * The bus's own services use the internal listener, whose principal is a super user.
+ * The bus's own services use the internal listener, each as its own user with ACLs of its own
+ * (libs/messaging/src/service-access.ts).
  *
  * kafkajs manages the ACLs; it cannot create SCRAM credentials (no AlterUserScramCredentials),
  * so that part is a {@link ScramUserWriter}, by default Kafka's own ConfigCommand run through
@@ -172,7 +173,7 @@ export type ScramUserWriter = (username: string, password: string) => Promise<vo
  */
 export function stackScriptScramWriter(opts: {
   script: string;
-  /** Internal (super-user) listener the tool connects to. */
+  /** Internal listener the tool connects to (as the administrator: KAFKA_SASL_* of the env). */
   bootstrap: readonly string[];
   timeoutMs?: number;
 }): ScramUserWriter {
