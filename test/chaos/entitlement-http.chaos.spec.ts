@@ -33,9 +33,9 @@ import {
  * A leak: an answer holds, or counts, an item (or version, or event) the viewer may not read.
  * A miss: a path that promises completeness leaves out one the viewer may read.
  */
-const CASES = size('ENTITLEMENT_CASES', 400, 10_000);
-const INDICATORS = size('ENTITLEMENT_INDICATORS', 120, 400);
-const ADVISORIES = size('ENTITLEMENT_ADVISORIES', 24, 80);
+const CASES = size('ENTITLEMENT_CASES', 200, 10_000);
+const INDICATORS = size('ENTITLEMENT_INDICATORS', 60, 400);
+const ADVISORIES = size('ENTITLEMENT_ADVISORIES', 12, 80);
 const EXTRA_ORGS = size('ENTITLEMENT_ORGS', 3, 8);
 const WORKERS = size('ENTITLEMENT_WORKERS', 4, 4);
 const SEED = Number(process.env.ACD_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
