@@ -23,6 +23,7 @@ import {
 } from './support/chaos';
 import {
   auditStoreOffset,
+  COMMITTING_CONSUMERS,
   countLogLines,
   largestAccepted,
   plausibleHeaders,
@@ -48,35 +49,6 @@ const CONCURRENCY = size('CONCURRENCY', 8, 24);
 
 jest.setTimeout(30 * 60_000);
 
-/** Which committing consumer groups read each topic (without the deployment prefix). */
-const CONSUMERS: Record<string, TopicKey[]> = {
-  'acd.indicator.processor': ['indicatorCommands'],
-  'acd.reporting.processor': ['reportingCommands'],
-  'acd.advisory.processor': ['advisoryCommands'],
-  'acd.oversight.processor': ['oversightCommands'],
-  'acd.advisory.fanout': ['advisoryEvents'],
-  'acd.traffic.matcher': ['trafficFlows'],
-  'acd.audit.appender': [
-    'oversightEvents',
-    'trafficEvents',
-    'trafficRetention',
-    'indicatorEvents',
-    'reportingEvents',
-    'auditReads',
-  ],
-  'acd.projector.organisations': ['identityEvents'],
-  'acd.projector.member-tokens': ['identityEvents'],
-  'acd.projector.indicators': ['indicatorEvents'],
-  'acd.projector.stix-indicators': ['indicatorEvents'],
-  'acd.projector.incidents': ['reportingEvents'],
-  'acd.projector.assets': ['reportingEvents'],
-  'acd.projector.reporting-files': ['reportingEvents'],
-  'acd.projector.advisories': ['advisoryEvents'],
-  'acd.projector.oversight-requests': ['oversightEvents'],
-  'acd.projector.flow-submissions': ['trafficEvents'],
-  'acd.projector.flow-matches': ['trafficEvents'],
-};
-
 describe('scenario 6: poison records on every topic', () => {
   let bus: BusUnderTest;
   let kafka: Kafka;
@@ -88,7 +60,6 @@ describe('scenario 6: poison records on every topic', () => {
   let kanto: DemoOrg;
   let tokai: DemoOrg;
   let police: DemoOrg;
-  let commission: DemoOrg;
 
   beforeAll(async () => {
     bus = await BusUnderTest.start('pz', {}, { supervised: true });
@@ -105,7 +76,6 @@ describe('scenario 6: poison records on every topic', () => {
     kanto = bus.byId('op-kanto-electric');
     tokai = bus.byId('op-tokai-rail');
     police = bus.byId('gov-npa');
-    commission = bus.org((o) => o.kind === 'oversight-commission');
   });
   afterAll(async () => {
     await producer?.disconnect();
@@ -142,23 +112,57 @@ describe('scenario 6: poison records on every topic', () => {
         for (const p of smallPoisons(codec, k)) {
           const r = await writeOne(producer, topic, partition, p.value, p.headers);
           if ('refused' in r) throw new Error(`${topic}: small poison refused: ${r.refused}`);
-          poison.push({ kind: p.kind, topicKey: k, topic, partition, offset: r.offset, bytes: p.value.length });
+          poison.push({
+            kind: p.kind,
+            topicKey: k,
+            topic,
+            partition,
+            offset: r.offset,
+            bytes: p.value.length,
+          });
         }
       }
       const type = String(TOPICS[k].values[0]).replace(/^.*\./, '');
       // The largest record the brokers take: its dead letter, with the DLQ headers, is larger.
       const max = await largestAccepted(producer, topic, 0, plausibleHeaders(k, type));
       nearMax = max.bytes;
-      poison.push({ kind: 'near-max', topicKey: k, topic, partition: 0, offset: max.offset, bytes: max.bytes });
+      poison.push({
+        kind: 'near-max',
+        topicKey: k,
+        topic,
+        partition: 0,
+        offset: max.offset,
+        bytes: max.bytes,
+      });
       // Three in a row on one partition: dead letters of one slice go to the DLQ's one partition.
       for (let i = 0; i < 3; i += 1) {
-        const r = await writeOne(producer, topic, 0, randomBytes(400_000), plausibleHeaders(k, type));
+        const r = await writeOne(
+          producer,
+          topic,
+          0,
+          randomBytes(400_000),
+          plausibleHeaders(k, type),
+        );
         if ('refused' in r) throw new Error(`${topic}: 400 KB refused: ${r.refused}`);
-        poison.push({ kind: 'large-run', topicKey: k, topic, partition: 0, offset: r.offset, bytes: 400_000 });
+        poison.push({
+          kind: 'large-run',
+          topicKey: k,
+          topic,
+          partition: 0,
+          offset: r.offset,
+          bytes: 400_000,
+        });
       }
       const huge = await writeOne(producer, topic, 0, randomBytes(10 * 1024 * 1024), {});
       if ('offset' in huge) {
-        poison.push({ kind: 'near-max', topicKey: k, topic, partition: 0, offset: huge.offset, bytes: 10 * 1024 * 1024 });
+        poison.push({
+          kind: 'near-max',
+          topicKey: k,
+          topic,
+          partition: 0,
+          offset: huge.offset,
+          bytes: 10 * 1024 * 1024,
+        });
       } else refused.push({ topic: k, bytes: 10 * 1024 * 1024, error: huge.refused });
     }
     const poisonWrittenMs = Date.now() - tPoison;
@@ -196,7 +200,7 @@ describe('scenario 6: poison records on every topic', () => {
 
       // Every committing consumer of every topic past its poison.
       const expected = new Map<string, TopicKey[]>(
-        Object.entries(CONSUMERS).map(([g, ks]) => [topics.group(g), ks]),
+        Object.entries(COMMITTING_CONSUMERS).map(([g, ks]) => [topics.group(g), ks]),
       );
       const past = await waitPastPoison(
         admin,
@@ -244,12 +248,16 @@ describe('scenario 6: poison records on every topic', () => {
           (l) => l.sourceTopic === p.topic && l.partition === p.partition && l.offset === p.offset,
         );
         if (found.length === 0) missing.push(`${p.topicKey}/${p.partition}@${p.offset} ${p.kind}`);
-        for (const l of found) if (!l.reason || !l.error) noReason.push(`${p.topicKey}@${p.offset}`);
+        for (const l of found)
+          if (!l.reason || !l.error) noReason.push(`${p.topicKey}@${p.offset}`);
       }
 
       const logs = readdirSync(bus.logDir)
         .filter((f) => f.endsWith('.log'))
-        .map((f) => ({ name: f.replace(/\.log$/, ''), text: readFileSync(join(bus.logDir, f), 'utf8') }));
+        .map((f) => ({
+          name: f.replace(/\.log$/, ''),
+          text: readFileSync(join(bus.logDir, f), 'utf8'),
+        }));
       const workerRestarts = countLogLines(logs, /transaction failed; restarting/);
       const batchRetries = countLogLines(logs, /batch failed; it will be retried|consumer crashed/);
       const crashes = bus.exits.filter((e) => e.signal !== 'SIGTERM');
@@ -293,7 +301,10 @@ describe('scenario 6: poison records on every topic', () => {
       expect([advisory.status, asset.status]).toEqual([201, 201]);
       expect(first.refused.concat(after.refused)).toEqual([]);
       expect(first.gaveUp.concat(after.gaveUp)).toEqual([]);
-      expect({ lost: audit.lost, duplicated: audit.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+      expect({ lost: audit.lost, duplicated: audit.duplicated }).toEqual({
+        lost: 0,
+        duplicated: 0,
+      });
       expect(projectedMs).toBeGreaterThanOrEqual(0);
       // The brokers refuse 10 MB: the bus's records stay below their 1 MiB default.
       expect(refused.length).toBe(keys.length);

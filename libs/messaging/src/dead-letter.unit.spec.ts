@@ -4,7 +4,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { DEAD_LETTER_KEPT_BYTES, deadLetter } from './dead-letter';
 import { H } from './headers';
 import { MAX_REQUEST_BYTES, recordBytes, requestsOf } from './record-size';
-import { produceRequests } from './transactional-worker';
+import { produceRequests, retryConcurrentTransactions } from './transactional-worker';
 
 const source = { topic: 'acd.indicator.events.v1', partition: 2, consumerGroup: 'g' };
 const record = (value: Buffer | null, headers: KafkaMessage['headers'] = {}, key?: Buffer) =>
@@ -42,9 +42,7 @@ describe('deadLetter', () => {
     expect(recordBytes(letter)).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
     expect(letter.value).toHaveLength(DEAD_LETTER_KEPT_BYTES);
     expect(letter.headers[H.dlqValueBytes]).toBe(String(value.length));
-    expect(letter.headers[H.dlqValueSha256]).toBe(
-      createHash('sha256').update(value).digest('hex'),
-    );
+    expect(letter.headers[H.dlqValueSha256]).toBe(createHash('sha256').update(value).digest('hex'));
     expect(letter.headers[H.dlqReason]).toBe('unknown-fingerprint');
     expect(letter.headers['event-type']).toBe('X');
   });
@@ -117,5 +115,53 @@ describe('produceRequests', () => {
       const bytes = request.flatMap((o) => o.messages).reduce((s, m) => s + recordBytes(m), 0);
       expect(bytes).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
     }
+  });
+});
+
+describe('retryConcurrentTransactions', () => {
+  const concurrent = () =>
+    Object.assign(new Error('concurrent'), { type: 'CONCURRENT_TRANSACTIONS' });
+  const noWait = () => Promise.resolve();
+
+  it('retries while the coordinator is still completing the previous transaction', async () => {
+    let calls = 0;
+    const result = await retryConcurrentTransactions(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw concurrent();
+        return 'sent';
+      },
+      8,
+      noWait,
+    );
+    expect({ result, calls }).toEqual({ result: 'sent', calls: 3 });
+  });
+
+  it('throws anything else at once, and gives up after its attempts', async () => {
+    let calls = 0;
+    const fenced = Object.assign(new Error('fenced'), { type: 'PRODUCER_FENCED' });
+    await expect(
+      retryConcurrentTransactions(
+        async () => {
+          calls += 1;
+          throw fenced;
+        },
+        8,
+        noWait,
+      ),
+    ).rejects.toBe(fenced);
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(
+      retryConcurrentTransactions(
+        async () => {
+          calls += 1;
+          throw concurrent();
+        },
+        4,
+        noWait,
+      ),
+    ).rejects.toMatchObject({ type: 'CONCURRENT_TRANSACTIONS' });
+    expect(calls).toBe(4);
   });
 });

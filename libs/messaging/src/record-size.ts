@@ -24,7 +24,8 @@ export function headerBytes(headers: IHeaders | undefined): number {
   let n = 0;
   for (const [name, raw] of Object.entries(headers ?? {})) {
     const values = Array.isArray(raw) ? raw : [raw];
-    for (const v of values) n += Buffer.byteLength(name, 'utf8') + bytesOf(v as Buffer | string) + 4;
+    for (const v of values)
+      n += Buffer.byteLength(name, 'utf8') + bytesOf(v as Buffer | string) + 4;
   }
   return n;
 }

@@ -389,6 +389,29 @@ export function produceRequests(
 }
 
 /**
+ * Retries `op` while the transaction coordinator answers CONCURRENT_TRANSACTIONS: it is still
+ * completing this producer's previous transaction (writing its markers), which a transaction
+ * that only moves offsets, right after a commit, often meets. The Java client retries it;
+ * kafkajs retries it for records but not for the offsets' AddOffsetsToTxn, and a failed
+ * transaction costs the loop a restart from the log. Anything else is thrown at once.
+ */
+export async function retryConcurrentTransactions<T>(
+  op: () => Promise<T>,
+  attempts = 8,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await op();
+    } catch (err) {
+      const type = (err as { type?: unknown } | undefined)?.type;
+      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= attempts) throw err;
+      await wait(Math.min(20 * 2 ** (attempt - 1), 1_000));
+    }
+  }
+}
+
+/**
  * Produces the outputs and commits the slices' positions in one transaction: both become
  * visible or neither. On failure the transaction is aborted and the error rethrown.
  */
@@ -403,7 +426,9 @@ async function produceInTransaction(
     for (const topicMessages of produceRequests(outputs)) {
       await transaction.sendBatch({ topicMessages, acks: -1 });
     }
-    await transaction.sendOffsets({ consumerGroupId, topics: positionsAfter(slices) });
+    await retryConcurrentTransactions(() =>
+      transaction.sendOffsets({ consumerGroupId, topics: positionsAfter(slices) }),
+    );
     await transaction.commit();
   } catch (err) {
     await transaction.abort().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { H, readLogToEnd, TOPICS, type SchemaSet, type TopicKey, type TopicNames } from '@acd/messaging';
+import { H, readLogToEnd, TOPICS, type SchemaSet, type TopicKey } from '@acd/messaging';
 import { sleep } from './chaos';
 
 /**
@@ -25,6 +25,35 @@ export interface WrittenPoison {
   offset: bigint;
   bytes: number;
 }
+
+/** Which committing consumer groups read each topic (without the deployment prefix). */
+export const COMMITTING_CONSUMERS: Record<string, TopicKey[]> = {
+  'acd.indicator.processor': ['indicatorCommands'],
+  'acd.reporting.processor': ['reportingCommands'],
+  'acd.advisory.processor': ['advisoryCommands'],
+  'acd.oversight.processor': ['oversightCommands'],
+  'acd.advisory.fanout': ['advisoryEvents'],
+  'acd.traffic.matcher': ['trafficFlows'],
+  'acd.audit.appender': [
+    'oversightEvents',
+    'trafficEvents',
+    'trafficRetention',
+    'indicatorEvents',
+    'reportingEvents',
+    'auditReads',
+  ],
+  'acd.projector.organisations': ['identityEvents'],
+  'acd.projector.member-tokens': ['identityEvents'],
+  'acd.projector.indicators': ['indicatorEvents'],
+  'acd.projector.stix-indicators': ['indicatorEvents'],
+  'acd.projector.incidents': ['reportingEvents'],
+  'acd.projector.assets': ['reportingEvents'],
+  'acd.projector.reporting-files': ['reportingEvents'],
+  'acd.projector.advisories': ['advisoryEvents'],
+  'acd.projector.oversight-requests': ['oversightEvents'],
+  'acd.projector.flow-submissions': ['trafficEvents'],
+  'acd.projector.flow-matches': ['trafficEvents'],
+};
 
 export const isCommandTopic = (k: TopicKey): boolean => k.endsWith('Commands');
 
@@ -189,7 +218,10 @@ export async function waitPastPoison(
           ([partition, offset]) => (at?.get(partition) ?? -1n) <= offset,
         );
         if (behind.length === 0) passedMs.set(key, Date.now() - since);
-        else stuck.push(`${key}: ${behind.map(([p, o]) => `p${p}@${at?.get(p) ?? 'none'}≤${o}`).join(' ')}`);
+        else
+          stuck.push(
+            `${key}: ${behind.map(([p, o]) => `p${p}@${at?.get(p) ?? 'none'}≤${o}`).join(' ')}`,
+          );
       }
     }
     if (stuck.length === 0 || Date.now() > deadline) return { passedMs, stuck };
