@@ -18,7 +18,7 @@ import {
   type WireCodec,
   type WorkerSlice,
 } from '@acd/messaging';
-import { decodeLogRecord, encodeLogRecord } from './audit-log-record';
+import { encodeLogRecord, readLogRecord } from './audit-log-record';
 
 /**
  * What the audit log records, by source topic: every oversight event (votes, decisions,
@@ -133,7 +133,9 @@ export class AuditAppender {
           // A re-fetched batch (after a rebalance of the reader) must not count twice.
           if (BigInt(message.offset) <= seen) continue;
           seen = BigInt(message.offset);
-          const { entry, head } = decodeLogRecord(this.codec, message);
+          const record = readLogRecord(this.codec, message, this.opts.logger);
+          if (!record) continue;
+          const { entry, head } = record;
           if (entry.index !== range.size)
             throw new Error(
               `audit log holds entry ${entry.index} where ${range.size} belongs (offset ${message.offset}); run acd audit verify --source topic`,

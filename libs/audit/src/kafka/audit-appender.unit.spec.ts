@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { entryJson, entryOf } from '../domain/audit-entry';
+import { SchemaSet, schemasDir } from '@acd/messaging';
 import { AUDITED_SOURCES, UNDECODABLE_KEPT_BYTES, undecodableFact } from './audit-appender';
+import { readLogRecord } from './audit-log-record';
 
 const source = { topic: 'acd.audit.reads.v1', partition: 1, offset: '7' };
 
@@ -54,5 +56,24 @@ describe('AUDITED_SOURCES', () => {
     expect(AUDITED_SOURCES.filter((s) => s.deadLetters).map((s) => s.topic)).toEqual([
       'auditReads',
     ]);
+  });
+});
+
+describe('readLogRecord', () => {
+  it('passes over a record of the log topic that is not a log record, saying so', () => {
+    const errors: string[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (msg: string) => void errors.push(msg),
+    };
+    const codec = SchemaSet.load(schemasDir());
+    for (const value of [
+      Buffer.from('not avro'),
+      Buffer.from([0xc3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8]),
+    ])
+      expect(readLogRecord(codec, { value, offset: '3' }, logger)).toBeUndefined();
+    expect(readLogRecord(codec, { value: null, offset: '4' }, logger)).toBeUndefined();
+    expect(errors).toHaveLength(3);
   });
 });
