@@ -139,7 +139,14 @@ export class BusUnderTest {
     bus.base = `http://127.0.0.1:${port}`;
     await bus.seed();
     for (const name of SERVICES) bus.startService(name);
-    await bus.ready();
+    try {
+      await bus.ready();
+    } catch (err) {
+      // The caller never gets the bus to stop: without this its supervised services (restarted
+      // whenever they die) outlive the failed test, and jest never exits.
+      await bus.stop();
+      throw err;
+    }
     return bus;
   }
 
