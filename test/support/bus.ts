@@ -179,7 +179,8 @@ export class BusUnderTest {
     try {
       await bus.ready();
     } catch (err) {
-      // The caller never gets the bus to stop: stop its services here, or they outlive the test.
+      // The caller never gets the bus to stop: without this its supervised services (restarted
+      // whenever they die) outlive the failed test, and jest never exits.
       await bus.stop();
       throw err;
     }
@@ -256,7 +257,8 @@ export class BusUnderTest {
     await waitFor(
       'gateway health',
       async () => (await fetch(`${this.base}/health`)).ok,
-      this.options.readyTimeoutMs ?? 180_000, // a busy machine starts nine processes slowly
+      // A busy machine (npm start beside npm test, the chaos suite) starts nine processes slowly.
+      this.options.readyTimeoutMs ?? Number(process.env.ACD_TEST_READY_TIMEOUT_MS ?? 180_000),
       300,
     );
     const op = this.org((o) => o.kind === 'operator');

@@ -8,7 +8,7 @@ import {
   type Refusal,
 } from '@acd/event-sourcing';
 import type { BoundedContext, Message } from './bounded-context';
-import { decodeEnvelope } from './envelope-codec';
+import { decodeEnvelope, decodeTyped } from './envelope-codec';
 import { eventHeaders, H, header, requireHeader } from './headers';
 import type { BusLogger } from './kafka';
 import { readLogToEnd } from './log-reader';
@@ -212,7 +212,11 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     try {
       if (!message.value)
         throw Object.assign(new Error('empty command'), { reason: 'empty-value' });
-      const { fullName, value } = this.codec.decode(message.value);
+      const { fullName, value } = decodeTyped(
+        this.codec,
+        message.value,
+        header(message.headers, H.commandType),
+      );
       command = { type: shortName(fullName), data: value } as C;
       requireHeader(message.headers, H.commandId);
       issuer = {

@@ -27,6 +27,13 @@ export const H = {
   dlqPartition: 'dlq-source-partition',
   dlqOffset: 'dlq-source-offset',
   dlqConsumer: 'dlq-consumer-group',
+  /** On a dead letter whose value was cut to fit: the original's length and SHA-256 (hex). */
+  dlqValueBytes: 'dlq-value-bytes',
+  dlqValueSha256: 'dlq-value-sha256',
+  /** On a dead letter whose key was cut, the original key's length. */
+  dlqKeyBytes: 'dlq-key-bytes',
+  /** On a dead letter that could not carry all the source headers: how many were left out. */
+  dlqHeadersDropped: 'dlq-headers-dropped',
 } as const;
 
 export function header(headers: IHeaders | undefined, name: string): string | undefined {

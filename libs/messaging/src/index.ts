@@ -3,6 +3,7 @@ export * from './headers';
 export * from './kafka';
 export * from './wire-codec';
 export * from './dead-letter';
+export * from './record-size';
 export * from './envelope-codec';
 export * from './log-reader';
 export * from './bounded-context';

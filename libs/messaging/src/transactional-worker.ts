@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { deadLetter } from './dead-letter';
 import type { BusLogger } from './kafka';
+import { MAX_REQUEST_BYTES, recordBytes, requestsOf } from './record-size';
 import { dlqName } from './topics';
 
 /**
@@ -366,6 +367,51 @@ export function isFenced(err: unknown): boolean {
 }
 
 /**
+ * The produce requests of a transaction's outputs: one for all of them when they fit in
+ * `maxBytes` (the usual case), else per topic in runs of at most `maxBytes`
+ * (see `MAX_REQUEST_BYTES`: a batch the brokers refuse fails the transaction every time it is
+ * tried). Empty outputs are left out; order within a topic is kept.
+ */
+export function produceRequests(
+  outputs: readonly SliceOutput[],
+  maxBytes: number = MAX_REQUEST_BYTES,
+): SliceOutput[][] {
+  const topicMessages = outputs.filter((o) => o.messages.length > 0);
+  if (topicMessages.length === 0) return [];
+  const total = topicMessages.reduce(
+    (n, o) => n + o.messages.reduce((m, r) => m + recordBytes(r), 0),
+    0,
+  );
+  if (total <= maxBytes) return [topicMessages];
+  return topicMessages.flatMap(({ topic, messages }) =>
+    requestsOf(messages, maxBytes).map((run) => [{ topic, messages: run }]),
+  );
+}
+
+/**
+ * Retries `op` while the transaction coordinator answers CONCURRENT_TRANSACTIONS: it is still
+ * completing this producer's previous transaction (writing its markers), which a transaction
+ * that only moves offsets, right after a commit, often meets. The Java client retries it;
+ * kafkajs retries it for records but not for the offsets' AddOffsetsToTxn, and a failed
+ * transaction costs the loop a restart from the log. Anything else is thrown at once.
+ */
+export async function retryConcurrentTransactions<T>(
+  op: () => Promise<T>,
+  attempts = 8,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await op();
+    } catch (err) {
+      const type = (err as { type?: unknown } | undefined)?.type;
+      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= attempts) throw err;
+      await wait(Math.min(20 * 2 ** (attempt - 1), 1_000));
+    }
+  }
+}
+
+/**
  * Produces the outputs and commits the slices' positions in one transaction: both become
  * visible or neither. On failure the transaction is aborted and the error rethrown.
  */
@@ -375,11 +421,14 @@ async function produceInTransaction(
   slices: readonly WorkerSlice[],
   outputs: readonly SliceOutput[],
 ): Promise<void> {
-  const topicMessages = outputs.filter((o) => o.messages.length > 0);
   const transaction = await producer.transaction();
   try {
-    if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
-    await transaction.sendOffsets({ consumerGroupId, topics: positionsAfter(slices) });
+    for (const topicMessages of produceRequests(outputs)) {
+      await transaction.sendBatch({ topicMessages, acks: -1 });
+    }
+    await retryConcurrentTransactions(() =>
+      transaction.sendOffsets({ consumerGroupId, topics: positionsAfter(slices) }),
+    );
     await transaction.commit();
   } catch (err) {
     await transaction.abort().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import { CompactRange } from '../domain/compact-range';
 import { entryLeafHash, type AuditedFact } from '../domain/audit-entry';
@@ -10,13 +11,14 @@ import {
   readLogToEnd,
   TransactionalWorker,
   type BusLogger,
+  type PoisonRecord,
   type SliceWork,
   type TopicKey,
   type TopicNames,
   type WireCodec,
   type WorkerSlice,
 } from '@acd/messaging';
-import { decodeLogRecord, encodeLogRecord } from './audit-log-record';
+import { encodeLogRecord, readLogRecord } from './audit-log-record';
 
 /**
  * What the audit log records, by source topic: every oversight event (votes, decisions,
@@ -25,17 +27,31 @@ import { decodeLogRecord, encodeLogRecord } from './audit-log-record';
  * (and legacy penalties of old logs), and every recorded read or metadata query. `undefined`
  * means every event type of the topic.
  */
-export const AUDITED_SOURCES: readonly { topic: TopicKey; eventTypes?: readonly string[] }[] = [
+export const AUDITED_SOURCES: readonly {
+  topic: TopicKey;
+  eventTypes?: readonly string[];
+  /**
+   * The appender is the topic's only reader, so it also dead-letters what it cannot decode
+   * (elsewhere the projector does). Every record is appended all the same.
+   */
+  deadLetters?: boolean;
+}[] = [
   { topic: 'oversightEvents' },
   { topic: 'trafficEvents', eventTypes: ['FlowBatchReceived'] },
+  // No DLQ: every record of it is appended, undecodable ones too, and the topic keeps them.
   { topic: 'trafficRetention' },
   { topic: 'indicatorEvents', eventTypes: ['PublisherReidentified'] },
   {
     topic: 'reportingEvents',
     eventTypes: ['CaseReferredToProsecutors', 'ProsecutionOutcomeRecorded', 'PenaltyAssessed'],
   },
-  { topic: 'auditReads' },
+  { topic: 'auditReads', deadLetters: true },
 ];
+
+/** Bytes of an undecodable audited value kept in its entry (with its length and SHA-256). */
+export const UNDECODABLE_KEPT_BYTES = 4 * 1024;
+/** Longest header-derived string of an undecodable audited record kept in its entry. */
+const UNDECODABLE_HEADER_CHARS = 256;
 
 export interface AuditAppenderOptions {
   logger: BusLogger;
@@ -59,6 +75,7 @@ export class AuditAppender {
   readonly transactionalId: string;
   private appender: LogAppender;
   private readonly sources: Map<string, readonly string[] | undefined>;
+  private readonly deadLettered: Set<string>;
   private readonly logTopic: string;
   private readonly worker: TransactionalWorker;
 
@@ -73,6 +90,9 @@ export class AuditAppender {
     this.transactionalId = topics.group('acd.audit.appender');
     this.appender = new LogAppender(key);
     this.sources = new Map(AUDITED_SOURCES.map((s) => [topics.of(s.topic), s.eventTypes]));
+    this.deadLettered = new Set(
+      AUDITED_SOURCES.filter((s) => s.deadLetters).map((s) => topics.of(s.topic)),
+    );
     this.logTopic = topics.of('auditLog');
     this.worker = new TransactionalWorker(kafka, {
       name: 'audit appender',
@@ -113,7 +133,9 @@ export class AuditAppender {
           // A re-fetched batch (after a rebalance of the reader) must not count twice.
           if (BigInt(message.offset) <= seen) continue;
           seen = BigInt(message.offset);
-          const { entry, head } = decodeLogRecord(this.codec, message);
+          const record = readLogRecord(this.codec, message, this.opts.logger);
+          if (!record) continue;
+          const { entry, head } = record;
           if (entry.index !== range.size)
             throw new Error(
               `audit log holds entry ${entry.index} where ${range.size} belongs (offset ${message.offset}); run acd audit verify --source topic`,
@@ -136,51 +158,84 @@ export class AuditAppender {
     const next = this.appender.fork();
     const now = this.opts.now ?? Date.now;
     const out: Message[] = [];
+    const poison: PoisonRecord[] = [];
     for (const { topic, partition, messages } of slices) {
       const wanted = this.sources.get(topic);
       for (const message of messages) {
         const type = header(message.headers, H.eventType);
         if (wanted && (!type || !wanted.includes(type))) continue;
-        const { entry, head } = next.append(this.factOf(topic, partition, message), now());
+        const { fact, error } = this.factOf(topic, partition, message);
+        if (error !== undefined && this.deadLettered.has(topic))
+          poison.push({ topic, partition, message, error });
+        const { entry, head } = next.append(fact, now());
         out.push(encodeLogRecord(this.codec, { entry, head }, this.key.keyId));
       }
     }
     return {
       outputs: [{ topic: this.logTopic, messages: out }],
+      poison,
       afterCommit: () => (this.appender = next),
     };
   }
 
   /** Generic: metadata from the envelope, the value as JSON; undecodable events are kept too. */
-  private factOf(topic: string, partition: number, message: KafkaMessage): AuditedFact {
+  private factOf(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): { fact: AuditedFact; error?: unknown } {
     const source = { topic, partition, offset: message.offset };
     try {
       const { metadata, event } = decodeEnvelope<{ type: string; data: unknown }>(
         this.codec,
         message,
       );
-      return { metadata, data: event.data, source };
+      return { fact: { metadata, data: event.data, source } };
     } catch (err) {
-      // An audited act that cannot be decoded is still an act: recorded with its raw bytes.
+      // An audited act that cannot be decoded is still an act: recorded with what identifies it.
       const reason = err instanceof Error ? err.message : String(err);
-      this.opts.logger.warn('audited event undecodable; appended with its raw value', {
+      this.opts.logger.warn('audited event undecodable; appended with its value digest', {
         topic,
         partition,
         offset: message.offset,
         error: reason,
       });
-      const at = new Date(Number(message.timestamp));
-      return {
-        metadata: {
-          eventType: header(message.headers, H.eventType) ?? 'Undecodable',
-          eventId: header(message.headers, H.eventId) ?? `${topic}/${partition}/${message.offset}`,
-          orgId: header(message.headers, H.orgId) ?? '',
-          aggregateId: message.key?.toString('utf8') ?? '',
-          occurredAt: Number.isNaN(at.getTime()) ? new Date(0) : at,
-        },
-        data: { undecodable: reason, value: message.value ?? null },
-        source,
-      };
+      return { fact: undecodableFact(source, message, reason), error: err };
     }
   }
+}
+
+/**
+ * The entry of an audited record that cannot be decoded: its headers' claims (cut short), and of
+ * its value the first `UNDECODABLE_KEPT_BYTES`, its length and SHA-256. Never the whole value: a
+ * record as large as the brokers take would make an entry larger than they take, and the log
+ * would stop at it for good. The whole record stays at `source` in its topic (and, for a topic
+ * the appender alone reads, in its DLQ).
+ */
+export function undecodableFact(
+  source: AuditedFact['source'],
+  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'timestamp'>,
+  reason: string,
+): AuditedFact {
+  const cut = (v: string | undefined) => v?.slice(0, UNDECODABLE_HEADER_CHARS);
+  const at = new Date(Number(message.timestamp));
+  const value = message.value ?? null;
+  return {
+    metadata: {
+      eventType: cut(header(message.headers, H.eventType)) ?? 'Undecodable',
+      eventId:
+        cut(header(message.headers, H.eventId)) ??
+        `${source.topic}/${source.partition}/${source.offset}`,
+      orgId: cut(header(message.headers, H.orgId)) ?? '',
+      aggregateId: cut(message.key?.toString('utf8')) ?? '',
+      occurredAt: Number.isNaN(at.getTime()) ? new Date(0) : at,
+    },
+    data: {
+      undecodable: reason.slice(0, 1000),
+      value: value === null ? null : value.subarray(0, UNDECODABLE_KEPT_BYTES),
+      valueBytes: value?.length ?? 0,
+      valueSha256: value === null ? null : createHash('sha256').update(value).digest('hex'),
+    },
+    source,
+  };
 }

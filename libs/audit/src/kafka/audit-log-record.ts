@@ -3,7 +3,7 @@ import { entryJson, type AuditEntry } from '../domain/audit-entry';
 import { type JsonValue } from '../domain/canonical-json';
 import { type LogRecord } from '../domain/log-verifier';
 import { type SignedTreeHead } from '../domain/tree-head';
-import { eventHeaders, type WireCodec } from '@acd/messaging';
+import { eventHeaders, type BusLogger, type WireCodec } from '@acd/messaging';
 
 export const AUDIT_ENTRY_RECORD = 'jp.acd.audit.AuditEntryAppended';
 export const AUDIT_LOG_AGGREGATE = 'audit-log';
@@ -80,6 +80,30 @@ export function decodeLogRecord(
     },
     keyId: v.keyId,
   };
+}
+
+/**
+ * A record of the log topic as its writer (rebuilding its frontier) and its store read it: one
+ * that is not even a log record is not part of the log (anyone with producer access can write
+ * to the topic; only the appender's records hold entries), so it is passed over, logged, and
+ * `undefined` returned; stopping at it would stop the log for good, since a Kafka record cannot
+ * be removed. `acd audit verify --source topic` still names it.
+ */
+export function readLogRecord(
+  codec: WireCodec,
+  message: Pick<KafkaMessage, 'value' | 'offset'>,
+  logger: BusLogger,
+): (LogRecord & { keyId: string }) | undefined {
+  try {
+    return decodeLogRecord(codec, message);
+  } catch (err) {
+    if (!(err instanceof BadLogRecordError)) throw err;
+    logger.error('audit log record passed over: not a log record', {
+      offset: message.offset,
+      error: err.message,
+    });
+    return undefined;
+  }
 }
 
 /** The entry inside a record; the structural checks keep a malformed one from crashing a reader. */

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { entryLeafHash } from '../domain/audit-entry';
 import { type CompactRange, type PerfectNode } from '../domain/compact-range';
 import type { BusLogger, TopicNames, WireCodec } from '@acd/messaging';
-import { decodeLogRecord } from './audit-log-record';
+import { readLogRecord } from './audit-log-record';
 import type { AuditStore } from '../read/audit.store';
 
 /**
@@ -86,8 +86,8 @@ export class AuditStoreProjector {
     const nodes: PerfectNode[] = [];
     for (const message of batch.messages) {
       if (BigInt(message.offset) < BigInt(state.nextOffset)) continue;
-      const record = decodeLogRecord(this.codec, message);
-      if (record.entry.index < range.size) continue;
+      const record = readLogRecord(this.codec, message, this.opts.logger);
+      if (!record || record.entry.index < range.size) continue;
       if (record.entry.index > range.size)
         throw new Error(`audit log skips from entry ${range.size} to ${record.entry.index}`);
       nodes.push(...range.append(entryLeafHash(record.entry)));
