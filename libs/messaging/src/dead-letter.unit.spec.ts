@@ -16,7 +16,7 @@ const record = (value: Buffer | null, headers: KafkaMessage['headers'] = {}, key
     timestamp: '0',
     attributes: 0,
     size: 0,
-  }) as KafkaMessage;
+  }) as unknown as KafkaMessage;
 const err = Object.assign(new Error('no writer schema'), { reason: 'unknown-fingerprint' });
 
 describe('deadLetter', () => {
