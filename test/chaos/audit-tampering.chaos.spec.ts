@@ -34,7 +34,7 @@ import {
 } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { runCli, type CliRun } from './support/cli';
-import { busDb, recordFigures, size, sleep } from './support/chaos';
+import { busDb, recordFigures, size } from './support/chaos';
 
 /**
  * Issue 16, scenario 11: audited activity through the API, then the audit log is tampered with,

@@ -179,7 +179,8 @@ export class BusUnderTest {
     await waitFor(
       'gateway health',
       async () => (await fetch(`${this.base}/health`)).ok,
-      90_000,
+      // Generous: on a loaded machine (other runs, a three-broker cluster) the first start is slow.
+      Number(process.env.ACD_TEST_READY_TIMEOUT_MS ?? 90_000),
       300,
     );
     const op = this.org((o) => o.kind === 'operator');
