@@ -104,7 +104,7 @@ describe('scenario 5: replay twice', () => {
           type: 'domain',
           value: `r${i}.${run}.replay.example`,
           tlp: i % 4 === 3 ? 'AMBER' : 'GREEN',
-          ...(i % 4 === 3 ? { audience: { sectors: ['railway', 'electricity'] } } : {}),
+          ...(i % 4 === 3 ? { audience: { sectors: ['railways', 'electricity'] } } : {}),
         },
       }),
     });

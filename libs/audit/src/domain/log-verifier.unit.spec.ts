@@ -317,7 +317,7 @@ describe('any single tampering with a log is named at its first bad entry (prope
           expect((result as { checked: number }).checked).toBeLessThanOrEqual(first);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 150 },
     );
   });
 
@@ -334,7 +334,7 @@ describe('any single tampering with a log is named at its first bad entry (prope
           });
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 150 },
     );
   });
 
