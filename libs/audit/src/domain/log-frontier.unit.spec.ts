@@ -27,7 +27,7 @@ function logOf(n: number, signer = key, from: LogRecord[] = []): LogRecord[] {
   for (const r of from) extendFrontier(range, key.publicKey, r);
   const appender = new LogAppender(signer, range);
   return Array.from({ length: n }, (_, i) => {
-    const { entry, head } = appender.append(fact(from.length + i), 1_800_000_000_000 + i);
+    const { entry, head } = appender.append(fact(from.length + i), 1_800_000_000_000 + from.length + i);
     return { entry, head, leafData: entryJson(entry) };
   });
 }
