@@ -335,6 +335,7 @@ describe('audit log on real Kafka and MongoDB', () => {
     expect((await store.state()).size).toBe(0);
     projector = new AuditStoreProjector(rt.kafka, rt.topics, rt.codec, store, {
       logger: quiet,
+      publicKeyPem: key.publicKeyPem(),
       onFatal: (err) => {
         throw err;
       },

@@ -6,3 +6,4 @@ export * from './audit-entry';
 export * from './log-appender';
 export * from './log-verifier';
 export * from './read-proof';
+export * from './log-frontier';

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { entryJson, type AuditedFact } from './audit-entry';
+import { CompactRange } from './compact-range';
 import { LogAppender } from './log-appender';
 import { LogVerifier, verifyLog, type LogRecord } from './log-verifier';
 import {
@@ -200,5 +201,161 @@ describe('the log verifier', () => {
     expect(failures.slice(0, 3)).toEqual([undefined, undefined, undefined]);
     expect(failures[3]).toMatchObject({ index: 3, reason: expect.stringMatching(/signature/) });
     expect(v.finish()).toMatchObject({ ok: false, index: 3 });
+  });
+});
+
+describe('any single tampering with a log is named at its first bad entry (properties)', () => {
+  const forger = AuditSigningKey.parse(Buffer.alloc(32, 3).toString('base64'));
+  type Tamper =
+    | { kind: 'change'; at: number; field: string }
+    | { kind: 'delete'; at: number }
+    | { kind: 'reorder'; from: number; to: number }
+    | { kind: 'repeat'; at: number; to: number }
+    | { kind: 'forge'; at: number }
+    | { kind: 'truncate'; to: number };
+
+  const fields = [
+    'entry.index',
+    'entry.eventType',
+    'entry.eventId',
+    'entry.orgId',
+    'entry.actor',
+    'entry.aggregateId',
+    'entry.occurredAt',
+    'entry.source',
+    'entry.payload',
+    'head.treeSize',
+    'head.timestamp',
+    'head.rootHash',
+    'head.signature',
+  ];
+
+  const tamper = (n: number): fc.Arbitrary<Tamper> =>
+    fc.oneof(
+      fc.record({
+        kind: fc.constant('change' as const),
+        at: fc.nat(n - 1),
+        field: fc.constantFrom(...fields),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(n - 1) }),
+      fc
+        .tuple(fc.nat(n - 1), fc.nat(n - 1))
+        .filter(([a, b]) => a !== b)
+        .map(([from, to]) => ({ kind: 'reorder' as const, from, to })),
+      fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(n - 1), to: fc.nat(n) }),
+      fc.record({ kind: fc.constant('forge' as const), at: fc.nat(n) }),
+      fc.record({ kind: fc.constant('truncate' as const), to: fc.nat(n - 1) }),
+    );
+
+  /** The log after one tampering, and the index of the first entry that is no longer intact. */
+  function apply(log: LogRecord[], t: Tamper): { log: LogRecord[]; first: number } {
+    const out = clone(log);
+    switch (t.kind) {
+      case 'change': {
+        const [part, name] = t.field.split('.') as ['entry' | 'head', string];
+        const target = out[t.at]![part] as unknown as Record<string, unknown>;
+        const was = target[name];
+        target[name] =
+          typeof was === 'number'
+            ? was + 1
+            : name === 'rootHash'
+              ? (was as string).replace(/^./, (c) => (c === '0' ? '1' : '0'))
+              : name === 'signature'
+                ? forger.keyId.slice(0, 8) + (was as string).slice(8)
+                : name === 'actor' && was === undefined
+                  ? 'someone'
+                  : name === 'source'
+                    ? { topic: 't', partition: 9, offset: '1' }
+                    : name === 'payload'
+                      ? { n: -1 }
+                      : `${String(was)}x`;
+        return { log: out, first: t.at };
+      }
+      case 'delete':
+        return { log: out.filter((_, i) => i !== t.at), first: t.at };
+      case 'reorder': {
+        const [moved] = out.splice(t.from, 1);
+        out.splice(t.to, 0, moved!);
+        return { log: out, first: Math.min(t.from, t.to) };
+      }
+      case 'repeat':
+        out.splice(t.to, 0, clone([log[t.at]!])[0]!);
+        // Written again where it already stood, the copy is the next one's place.
+        return { log: out, first: t.to === t.at ? t.at + 1 : t.to };
+      case 'forge': {
+        // Someone without the key writes entry `at` (replacing it, or as the next one): the
+        // leaves before it are genuine, its root is recomputed, its head signed with their key.
+        const forged = new LogAppender(forger, CompactRange.empty());
+        for (const r of log.slice(0, t.at))
+          forged.append(
+            {
+              metadata: { ...r.entry, occurredAt: new Date(r.entry.occurredAt) },
+              data: r.entry.payload,
+              source: r.entry.source,
+            },
+            r.head.timestamp,
+          );
+        const { entry, head } = forged.append(fact(1_000 + t.at), 1_900_000_000_000);
+        out.splice(t.at, t.at < log.length ? 1 : 0, { entry, head });
+        return { log: out, first: t.at };
+      }
+      case 'truncate':
+        return { log: out.slice(0, t.to), first: t.to };
+    }
+  }
+
+  it('is detected, and the index reported is the first bad one, with a pinned head', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }).chain((n) => fc.tuple(fc.constant(n), tamper(n))),
+        ([n, t]) => {
+          const log = logOf(n);
+          const { log: tampered, first } = apply(log, t);
+          const pinned = { treeSize: n, rootHash: log[n - 1]!.head.rootHash };
+          const result = verifyLog(tampered, key.publicKey, { pinned });
+          expect(result).toMatchObject({ ok: false, index: first });
+          expect((result as { checked: number }).checked).toBeLessThanOrEqual(first);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('and without a pin, against the newest head the store publishes (kept apart from its entries)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }).chain((n) => fc.tuple(fc.constant(n), tamper(n))),
+        ([n, t]) => {
+          const log = logOf(n);
+          const { log: tampered, first } = apply(log, t);
+          expect(verifyLog(tampered, key.publicKey, { newest: log[n - 1]!.head })).toMatchObject({
+            ok: false,
+            index: first,
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a truncated log that agrees with itself passes without a pin, as it must, and fails with one', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }).chain((n) => fc.tuple(fc.constant(n), fc.nat(n - 2))),
+        ([n, cut]) => {
+          const log = logOf(n);
+          const kept = log.slice(0, cut + 1);
+          expect(verifyLog(kept, key.publicKey, { newest: kept[cut]!.head })).toMatchObject({
+            ok: true,
+          });
+          expect(
+            verifyLog(kept, key.publicKey, {
+              newest: kept[cut]!.head,
+              pinned: { treeSize: n, rootHash: log[n - 1]!.head.rootHash },
+            }),
+          ).toMatchObject({ ok: false, index: cut + 1 });
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import { CompactRange } from '../domain/compact-range';
-import { entryLeafHash, type AuditedFact } from '../domain/audit-entry';
+import { type AuditedFact } from '../domain/audit-entry';
 import { LogAppender } from '../domain/log-appender';
 import { type AuditSigningKey } from '../domain/tree-head';
 import {
@@ -18,7 +18,7 @@ import {
   type WireCodec,
   type WorkerSlice,
 } from '@acd/messaging';
-import { encodeLogRecord, readLogRecord } from './audit-log-record';
+import { encodeLogRecord, frontierStep } from './audit-log-record';
 
 /**
  * What the audit log records, by source topic: every oversight event (votes, decisions,
@@ -68,7 +68,8 @@ export interface AuditAppenderOptions {
  * the consumed offsets, so every audited fact is appended exactly once, in one order. The
  * transactional id is fixed: a second appender fences the first, whose next commit fails and
  * which then stops. On start it fences, then reads the log to its end (read-committed) to learn
- * the frontier and the next index, checking every record's head as it goes.
+ * the frontier and the next index, checking every record's head as it goes: a record its key did
+ * not sign, or an entry written again, is passed over (`extendFrontier`), never signed over.
  */
 export class AuditAppender {
   readonly groupId: string;
@@ -133,19 +134,16 @@ export class AuditAppender {
           // A re-fetched batch (after a rebalance of the reader) must not count twice.
           if (BigInt(message.offset) <= seen) continue;
           seen = BigInt(message.offset);
-          const record = readLogRecord(this.codec, message, this.opts.logger);
-          if (!record) continue;
-          const { entry, head } = record;
-          if (entry.index !== range.size)
-            throw new Error(
-              `audit log holds entry ${entry.index} where ${range.size} belongs (offset ${message.offset}); run acd audit verify --source topic`,
-            );
-          range.append(entryLeafHash(entry));
-          if (head.rootHash !== range.root().toString('hex'))
-            throw new Error(
-              `audit log entry ${entry.index} does not match its signed head; run acd audit verify --source topic`,
-            );
-          lastTimestamp = head.timestamp;
+          const step = frontierStep(range, this.key.publicKey, this.codec, message);
+          if (step.kind === 'passed-over') {
+            // Written by someone else, or again: never part of the tree this writer signs.
+            this.opts.logger.error('audit log record passed over: not part of the signed log', {
+              offset: message.offset,
+              reason: step.reason,
+            });
+            continue;
+          }
+          lastTimestamp = step.head.timestamp;
         }
       },
     );

@@ -1,6 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { entryJson, type AuditEntry } from '../domain/audit-entry';
 import { type JsonValue } from '../domain/canonical-json';
+import { type CompactRange } from '../domain/compact-range';
+import { extendFrontier, LogGapError, type FrontierStep } from '../domain/log-frontier';
 import { type LogRecord } from '../domain/log-verifier';
 import { type SignedTreeHead } from '../domain/tree-head';
 import { eventHeaders, type BusLogger, type WireCodec } from '@acd/messaging';
@@ -134,3 +137,38 @@ export function parseEntryJson(text: string, fallbackIndex: number): AuditEntry 
 }
 
 export type { SignedTreeHead };
+
+/**
+ * One record of the log topic against the frontier (`extendFrontier`): a record that does not
+ * even decode is passed over too (no producer can stop the log with garbage); a gap throws,
+ * naming the offset.
+ */
+export function frontierStep(
+  range: CompactRange,
+  publicKey: KeyObject,
+  codec: WireCodec,
+  message: Pick<KafkaMessage, 'value' | 'offset'>,
+):
+  | (Extract<FrontierStep, { kind: 'appended' }> & {
+      record: LogRecord & { keyId: string };
+      head: SignedTreeHead;
+    })
+  | Extract<FrontierStep, { kind: 'passed-over' }> {
+  let record: LogRecord & { keyId: string };
+  try {
+    record = decodeLogRecord(codec, message);
+  } catch (err) {
+    if (!(err instanceof BadLogRecordError)) throw err;
+    return { kind: 'passed-over', reason: err.message };
+  }
+  let step: FrontierStep;
+  try {
+    step = extendFrontier(range, publicKey, record);
+  } catch (err) {
+    if (!(err instanceof LogGapError)) throw err;
+    throw new LogGapError(
+      `${err.message} (offset ${message.offset}); run acd audit verify --source topic`,
+    );
+  }
+  return step.kind === 'appended' ? { ...step, record, head: record.head } : step;
+}

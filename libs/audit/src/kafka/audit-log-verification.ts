@@ -44,7 +44,10 @@ export async function verifyLogTopic(
           broken = { ok: false, index: verifier.size, reason: err.message, checked: verifier.size };
           return;
         }
-        broken = verifier.push(record);
+        const failure = verifier.push(record);
+        // On a topic the record is also named by its offset (a forged one may claim any index).
+        if (failure)
+          broken = { ...failure, reason: `${failure.reason} (record at offset ${message.offset})` };
       }
     },
     (p) => opts.onProgress?.({ checked: verifier.size, total: p.total, unit: 'offsets' }),

@@ -1,12 +1,14 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { entryLeafHash } from '../domain/audit-entry';
+import type { KeyObject } from 'node:crypto';
+import { parsePublicKey } from '../domain/tree-head';
 import { type CompactRange, type PerfectNode } from '../domain/compact-range';
 import type { BusLogger, TopicNames, WireCodec } from '@acd/messaging';
-import { readLogRecord } from './audit-log-record';
+import { frontierStep } from './audit-log-record';
 import type { AuditStore } from '../read/audit.store';
 
 /**
- * Copies acd.audit.log.v1 into the audit store (entries, perfect-subtree nodes, state). The
+ * Copies acd.audit.log.v1 into the audit store (entries, perfect-subtree nodes, state): the
+ * records that extend the log the bus's key signed (`extendFrontier`), none other. The
  * state (size and next offset) is written after the batch's entries and nodes; on restart,
  * anything beyond it is dropped and the topic is read again from the stored offset.
  */
@@ -15,6 +17,7 @@ export class AuditStoreProjector {
   private range?: CompactRange;
   private positioned = false;
   private readonly topic: string;
+  private readonly publicKey: KeyObject;
 
   constructor(
     private readonly kafka: Kafka,
@@ -23,11 +26,13 @@ export class AuditStoreProjector {
     private readonly store: AuditStore,
     private readonly opts: {
       logger: BusLogger;
-      publicKeyPem?: string;
+      /** The bus's public key: records its heads do not verify with never enter the store. */
+      publicKeyPem: string;
       onFatal(err: unknown): void;
     },
   ) {
     this.topic = topics.of('auditLog');
+    this.publicKey = parsePublicKey(opts.publicKeyPem);
   }
 
   async start(): Promise<void> {
@@ -86,19 +91,24 @@ export class AuditStoreProjector {
     const nodes: PerfectNode[] = [];
     for (const message of batch.messages) {
       if (BigInt(message.offset) < BigInt(state.nextOffset)) continue;
-      const record = readLogRecord(this.codec, message, this.opts.logger);
-      if (!record || record.entry.index < range.size) continue;
-      if (record.entry.index > range.size)
-        throw new Error(`audit log skips from entry ${range.size} to ${record.entry.index}`);
-      nodes.push(...range.append(entryLeafHash(record.entry)));
-      records.push(record);
+      const step = frontierStep(range, this.publicKey, this.codec, message);
+      if (step.kind === 'passed-over') {
+        // Not the bus's: the store keeps the log the key signed (the verifier names the record).
+        this.opts.logger.error('audit log record passed over: not part of the signed log', {
+          offset: message.offset,
+          reason: step.reason,
+        });
+        continue;
+      }
+      nodes.push(...step.nodes);
+      records.push(step.record);
     }
     const nextOffset = (BigInt(last.offset) + 1n).toString();
     try {
       await this.store.append(records, nodes, {
         size: range.size,
         nextOffset,
-        publicKeyPem: this.opts.publicKeyPem ?? null,
+        publicKeyPem: this.opts.publicKeyPem,
       });
     } catch (err) {
       // Start over from what the store holds; the batch is fetched again from there.
