@@ -297,9 +297,33 @@ export async function readModelSnapshot(db: Db): Promise<ReadModelSnapshot> {
     // pages depends on how the log was sliced (live batches, a rebuild's): what a reader gets
     // from it is each document's latest entry, and that is what is compared.
     const latest = new Map<string, { v: number; text: string }>();
+    // A version log's pages, too, fill as the log was sliced (a small head page is rewritten
+    // with what follows), so an entry is compared by what it is (object and version) with the
+    // later version marked on it, never by its page and place; a document's `_log` keeps only
+    // the versions it lists, not where they sit.
+    const logEntries = new Map<string, { key: string; entry: Record<string, unknown> }>();
+    const logMarks: { page: string; data: Record<string, unknown> }[] = [];
     for await (const doc of db.collection(name).find({})) {
       // The indexes' meta documents are bookkeeping: a log's own id, when counting began.
       if (index && String(doc._id) === 'meta') continue;
+      if (index === 'log') {
+        const id = String(doc._id);
+        const data = JSON.parse(String(doc.data ?? 'null')) as unknown;
+        if (id.startsWith('p') && Array.isArray(data)) {
+          (data as Record<string, unknown>[]).forEach((entry, i) =>
+            logEntries.set(`${id.slice(1)}#${i}`, {
+              key: `${String(entry.id)}@${String(entry.av)}`,
+              entry,
+            }),
+          );
+          continue;
+        }
+        if (id.startsWith('x') && data && typeof data === 'object') {
+          logMarks.push({ page: id.slice(1), data: data as Record<string, unknown> });
+          continue;
+        }
+      }
+      if (Array.isArray(doc._log)) doc._log = (doc._log as { av: number }[]).map((l) => l.av);
       if (index === 'feed') {
         for (const e of (doc.entries ?? []) as { id: string; v: number; t: number; f: unknown }[]) {
           const seen = latest.get(e.id);
@@ -311,6 +335,16 @@ export async function readModelSnapshot(db: Db): Promise<ReadModelSnapshot> {
       keep(docs, canonical(doc._id), canonical(doc));
     }
     for (const [id, { text }] of latest) keep(docs, `entry ${id}`, text);
+    const later = new Map<string, unknown>();
+    for (const { page, data } of logMarks)
+      for (const [i, mark] of Object.entries(data)) {
+        const at = logEntries.get(`${page}#${i}`);
+        later.set(at ? at.key : `unplaced ${page}#${i}`, mark);
+      }
+    for (const { key, entry } of logEntries.values())
+      keep(docs, `entry ${key}`, canonical({ ...entry, later: later.get(key) ?? null }));
+    for (const [key, mark] of later)
+      if (key.startsWith('unplaced')) keep(docs, key, canonical(mark));
     if (docs.size === 0) continue; // an empty collection and a missing one are the same state
     out.set(bare, docs);
   }
