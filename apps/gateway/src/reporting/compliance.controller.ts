@@ -203,7 +203,11 @@ export class ComplianceController {
   async penalty(
     @CurrentOrg() org: Organisation,
     @Param('operatorId', operatorPipe) operatorId: string,
+    // The old route took a penalty; an old client still sends one. It is read by nobody, but the
+    // route answers 410 (or 404) for it rather than 400 for a body it does not take.
+    @Body() legacyPenalty: unknown,
   ): Promise<never> {
+    void legacyPenalty;
     return this.commands.penaltyGone(org, operatorId);
   }
 }
