@@ -6,6 +6,7 @@ import {
   type KafkaConfig as KafkaJsConfig,
 } from 'kafkajs';
 import { kafkaSasl, type KafkaConfig } from '@acd/config';
+import { assertKafkajsPatched } from './produce-check';
 import { TopicNames, type TopicSpec } from './topics';
 
 export interface BusLogger {
@@ -24,12 +25,14 @@ export const consoleLogger: BusLogger = {
  * A kafkajs client for the configured brokers. With KAFKA_SASL_USERNAME set it logs in with
  * SASL (SCRAM-SHA-512 by default) on the internal listener, as the user the configuration names:
  * on the local stack every service has its own, allowed exactly its work (service-access.ts).
+ * Refuses an unpatched kafkajs (see `assertKafkajsPatched`).
  */
 export function createKafka(
   cfg: KafkaConfig,
   clientSuffix: string,
   extra: Partial<KafkaJsConfig> = {},
 ): Kafka {
+  assertKafkajsPatched();
   const sasl = kafkaSasl(cfg);
   return new Kafka({
     clientId: `${cfg.KAFKA_CLIENT_ID}-${clientSuffix}`,

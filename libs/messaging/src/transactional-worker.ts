@@ -1,6 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { deadLetter } from './dead-letter';
 import type { BusLogger } from './kafka';
+import {
+  PartitionCounts,
+  placeRecords,
+  UnconfirmedWriteError,
+  writeProblems,
+} from './produce-check';
 import { MAX_REQUEST_BYTES, recordBytes, requestsOf } from './record-size';
 import { dlqName } from './topics';
 
@@ -115,6 +121,7 @@ export class TransactionalWorker {
   private producer?: Producer;
   private consumer?: Consumer;
   private readonly committer: GroupCommitter<PendingSlice>;
+  private readonly partitionCounts: PartitionCounts;
   private readonly maxPerTransaction: number;
   private stale = false;
   /** Set once a transaction failed: nothing is written until the restart clears it. */
@@ -128,6 +135,7 @@ export class TransactionalWorker {
   ) {
     this.maxPerTransaction = opts.maxPerTransaction ?? 500;
     this.committer = new GroupCommitter(this.maxPerTransaction, (slices) => this.commit(slices));
+    this.partitionCounts = new PartitionCounts(kafka);
   }
 
   async start(): Promise<void> {
@@ -183,6 +191,7 @@ export class TransactionalWorker {
     await this.recovery?.catch(() => undefined);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    await this.partitionCounts.close();
   }
 
   private async consume(payload: EachBatchPayload): Promise<void> {
@@ -220,10 +229,16 @@ export class TransactionalWorker {
     const work = await this.opts.handle(live);
     const poison = work.poison ?? [];
     try {
-      await produceInTransaction(producer, this.opts.groupId, live, [
-        ...work.outputs,
-        ...deadLetterOutputs(poison, this.opts.groupId),
-      ]);
+      const outputs = [...work.outputs, ...deadLetterOutputs(poison, this.opts.groupId)].filter(
+        (o) => o.messages.length > 0,
+      );
+      const partitionsOf = await this.partitionCounts.of(outputs.map((o) => o.topic));
+      await produceInTransaction(
+        producer,
+        this.opts.groupId,
+        live,
+        placeRecords(outputs, partitionsOf),
+      );
     } catch (err) {
       this.transactionFailed(err, live);
       throw err;
@@ -412,8 +427,10 @@ export async function retryConcurrentTransactions<T>(
 }
 
 /**
- * Produces the outputs and commits the slices' positions in one transaction: both become
- * visible or neither. On failure the transaction is aborted and the error rethrown.
+ * Produces the outputs (each record placed in its partition) and commits the slices' positions
+ * in one transaction: both become visible or neither. A send whose answers do not show each
+ * partition written exactly once fails it (see `UnconfirmedWriteError`). On failure the
+ * transaction is aborted and the error rethrown.
  */
 async function produceInTransaction(
   producer: Producer,
@@ -424,7 +441,9 @@ async function produceInTransaction(
   const transaction = await producer.transaction();
   try {
     for (const topicMessages of produceRequests(outputs)) {
-      await transaction.sendBatch({ topicMessages, acks: -1 });
+      const answers = await transaction.sendBatch({ topicMessages, acks: -1 });
+      const problems = writeProblems(topicMessages, answers);
+      if (problems.length > 0) throw new UnconfirmedWriteError(problems);
     }
     await retryConcurrentTransactions(() =>
       transaction.sendOffsets({ consumerGroupId, topics: positionsAfter(slices) }),
