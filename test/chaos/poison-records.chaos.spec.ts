@@ -2,15 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { kafkaSchema, loadConfig } from '@acd/config';
-import {
-  createKafka,
-  SchemaSet,
-  schemasDir,
-  TopicNames,
-  TOPICS,
-  type TopicKey,
-} from '@acd/messaging';
+import { SchemaSet, TopicNames, TOPICS, type TopicKey } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import {
   auditLog,
@@ -33,6 +25,8 @@ import {
   writeOne,
   type DeadLetterSeen,
   type WrittenPoison,
+  busAndRawWriter,
+  type BusAndRawWriter,
 } from './support/poison';
 
 /**
@@ -61,26 +55,17 @@ describe('scenario 6: poison records on every topic', () => {
   let tokai: DemoOrg;
   let police: DemoOrg;
 
+  let raw: BusAndRawWriter;
   beforeAll(async () => {
-    bus = await BusUnderTest.start('pz', {}, { supervised: true });
-    const cfg = loadConfig(kafkaSchema, bus.env);
-    kafka = createKafka(cfg, 'chaos-poison');
-    prefix = cfg.ACD_TOPIC_PREFIX;
-    topics = new TopicNames(prefix);
-    codec = SchemaSet.load(schemasDir());
-    admin = kafka.admin();
-    await admin.connect();
     // A plain producer: a refused record must come back refused, not be retried for minutes.
-    producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
-    await producer.connect();
+    raw = await busAndRawWriter('pz', { allowAutoTopicCreation: false, retry: { retries: 2 } });
+    ({ bus, kafka, admin, producer, topics, codec, prefix } = raw);
     kanto = bus.byId('op-kanto-electric');
     tokai = bus.byId('op-tokai-rail');
     police = bus.byId('gov-npa');
   });
   afterAll(async () => {
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await bus?.stop();
+    await raw?.stop();
   });
 
   const indicatorLoad = (run: string, from: number, count: number): Promise<LoadResult> =>

@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { kafkaSchema, loadConfig } from '@acd/config';
-import {
-  createKafka,
-  SchemaSet,
-  schemasDir,
-  TopicNames,
-  TOPICS,
-  type TopicKey,
-} from '@acd/messaging';
+import { SchemaSet, TopicNames, TOPICS, type TopicKey } from '@acd/messaging';
 import { BusUnderTest, SERVICES, type DemoOrg } from '../support/bus';
 import { auditLog, busDb, recordFigures, runLoad, size, waitProjected } from './support/chaos';
 import {
@@ -19,6 +11,8 @@ import {
   writeOne,
   type DeadLetterSeen,
   type WrittenPoison,
+  busAndRawWriter,
+  type BusAndRawWriter,
 } from './support/poison';
 
 /**
@@ -45,23 +39,14 @@ describe('scenario 7: schema drift', () => {
   let prefix: string;
   let kanto: DemoOrg;
 
+  let raw: BusAndRawWriter;
   beforeAll(async () => {
-    bus = await BusUnderTest.start('sd', {}, { supervised: true });
-    const cfg = loadConfig(kafkaSchema, bus.env);
-    kafka = createKafka(cfg, 'chaos-drift');
-    prefix = cfg.ACD_TOPIC_PREFIX;
-    topics = new TopicNames(prefix);
-    codec = SchemaSet.load(schemasDir());
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    raw = await busAndRawWriter('sd', { idempotent: true, maxInFlightRequests: 1 });
+    ({ bus, kafka, admin, producer, topics, codec, prefix } = raw);
     kanto = bus.byId('op-kanto-electric');
   });
   afterAll(async () => {
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await bus?.stop();
+    await raw?.stop();
   });
 
   /** Every schema the bus has, and for each name in `names` one version more. */

@@ -190,41 +190,46 @@ export class VersionLogWriter {
       laters.set(loc.n, m);
     };
     let startedNew = false;
-    for (const { doc, entries } of items) {
-      const locations = [...(doc._log ?? [])];
-      for (const entry of entries) {
-        let loc: LogLocation;
-        if (BigInt(entry.o) <= BigInt(head.doc.lastOffset)) {
-          // Appended before (a replayed slice): find where, so the document learns it again.
-          const found =
-            locations.find((l) => l.av === entry.av) ?? (await this.locate(head, entry));
-          if (!found) continue;
-          loc = found;
-        } else {
-          if (!startedNew && head.entries.length >= SMALL_PAGE) {
-            head = await this.next(head, written);
-          }
-          startedNew = true;
-          if (head.entries.length >= VERSION_LOG_PAGE_ENTRIES)
-            head = await this.next(head, written);
-          head.entries.push(entry);
-          if (head.entries.length === 1) head.doc.firstT = entry.t;
-          head.doc.lastT = Math.max(head.doc.lastT, entry.t);
-          head.doc.lastOffset = entry.o;
-          if (!written.includes(head)) written.push(head);
-          loc = { av: entry.av, n: head.doc.page, i: head.entries.length - 1 };
+    // Entries go in in offset order across documents (one document's versions can straddle
+    // another's in a slice): an entry at or below the head's last offset was appended before.
+    const locationsOf = new Map(items.map((item) => [item, [...(item.doc._log ?? [])]]));
+    const inOrder = items
+      .flatMap((item) => item.entries.map((entry) => ({ item, entry })))
+      .sort((a, b) => cmpOffset(a.entry.o, b.entry.o));
+    for (const { item, entry } of inOrder) {
+      const locations = locationsOf.get(item)!;
+      let loc: LogLocation;
+      if (BigInt(entry.o) <= BigInt(head.doc.lastOffset)) {
+        // Appended before (a replayed slice): find where, so the document learns it again.
+        const found = locations.find((l) => l.av === entry.av) ?? (await this.locate(head, entry));
+        if (!found) continue;
+        loc = found;
+      } else {
+        if (!startedNew && head.entries.length >= SMALL_PAGE) {
+          head = await this.next(head, written);
         }
-        if (!locations.some((l) => l.av === loc.av)) locations.push(loc);
+        startedNew = true;
+        if (head.entries.length >= VERSION_LOG_PAGE_ENTRIES) head = await this.next(head, written);
+        head.entries.push(entry);
+        if (head.entries.length === 1) head.doc.firstT = entry.t;
+        head.doc.lastT = Math.max(head.doc.lastT, entry.t);
+        head.doc.lastOffset = entry.o;
+        if (!written.includes(head)) written.push(head);
+        loc = { av: entry.av, n: head.doc.page, i: head.entries.length - 1 };
       }
+      if (!locations.some((l) => l.av === loc.av)) locations.push(loc);
+    }
+    for (const item of items) {
+      const locations = locationsOf.get(item)!;
       locations.sort((a, b) => a.av - b.av);
       const latest = locations[locations.length - 1];
-      const latestEntry = entries.find((e) => e.av === latest?.av);
+      const latestEntry = item.entries.find((e) => e.av === latest?.av);
       if (latest && latestEntry) {
         for (const l of locations) {
           if (l.av < latest.av) mark(l, { av: latest.av, g: latestEntry.g });
         }
       }
-      doc._log = locations;
+      item.doc._log = locations;
     }
     for (const page of written) {
       page.doc.count = page.entries.length;

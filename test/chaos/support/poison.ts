@@ -1,13 +1,63 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Admin, IHeaders, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { H, readLogToEnd, TOPICS, type SchemaSet, type TopicKey } from '@acd/messaging';
+import { kafkaSchema, loadConfig } from '@acd/config';
+import {
+  createKafka,
+  H,
+  readLogToEnd,
+  SchemaSet,
+  schemasDir,
+  TopicNames,
+  TOPICS,
+  type TopicKey,
+} from '@acd/messaging';
+import { BusUnderTest } from '../../support/bus';
 import { sleep } from './chaos';
 
 /**
  * Poison for the chaos suite: records no writer of the bus would produce, written straight to
  * Kafka, and the checks that every consumer moved past them and that each is in its topic's DLQ.
  */
+
+/** A supervised bus under test, and a raw Kafka client beside it writing as an outsider would. */
+export interface BusAndRawWriter {
+  bus: BusUnderTest;
+  kafka: Kafka;
+  admin: Admin;
+  producer: Producer;
+  topics: TopicNames;
+  codec: SchemaSet;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+export async function busAndRawWriter(
+  tag: string,
+  producerConfig: ProducerConfig,
+): Promise<BusAndRawWriter> {
+  const bus = await BusUnderTest.start(tag, {}, { supervised: true });
+  const cfg = loadConfig(kafkaSchema, bus.env);
+  const kafka = createKafka(cfg, `chaos-${tag}`);
+  const admin = kafka.admin();
+  const producer = kafka.producer(producerConfig);
+  const stop = async () => {
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    await bus.stop();
+  };
+  try {
+    await admin.connect();
+    await producer.connect();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const prefix = cfg.ACD_TOPIC_PREFIX;
+  const topics = new TopicNames(prefix);
+  const codec = SchemaSet.load(schemasDir());
+  return { bus, kafka, admin, producer, topics, codec, prefix, stop };
+}
 
 export type PoisonKind =
   | 'random-bytes'
