@@ -80,4 +80,37 @@ describe('reading the log to its end', () => {
     expect(values).toHaveLength(50);
     expect(new Set(values)).toEqual(new Set(['kept']));
   });
+
+  it('a transaction open when the read starts is waited for: its records are read once it commits', async () => {
+    // A processor reloading right after its own commit returned: the commit markers were not
+    // written yet, and a read that stopped at the last stable offset missed that transaction.
+    const topic = `${env.topicPrefix}log-reader.open.${randomId(6)}`;
+    await withAdmin(kafka, (admin) =>
+      admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] }),
+    );
+    const producer = kafka.producer({
+      transactionalId: `${env.topicPrefix}log-reader-open-${randomId(6)}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const first = await producer.transaction();
+    await first.send({ topic, messages: [{ value: 'before' }] });
+    await first.commit();
+    const open = await producer.transaction();
+    await open.send({ topic, messages: [{ value: 'pending-1' }, { value: 'pending-2' }] });
+
+    const values: string[] = [];
+    let finished = false;
+    const reading = readLogToEnd(kafka, topic, `${env.topicPrefix}log-reader`, (batch) => {
+      for (const m of batch.messages) values.push(m.value?.toString() ?? '');
+    }).then(() => (finished = true));
+    // The reader cannot finish while the transaction is open, however long that is.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(finished).toBe(false);
+    await open.commit();
+    await reading;
+    await producer.disconnect();
+    expect(values).toEqual(['before', 'pending-1', 'pending-2']);
+  });
 });

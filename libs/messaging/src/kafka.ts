@@ -2,6 +2,7 @@ import {
   Kafka,
   logLevel,
   type Admin,
+  type AdminConfig,
   type ITopicConfig,
   type KafkaConfig as KafkaJsConfig,
 } from 'kafkajs';
@@ -122,8 +123,12 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
   }
 }
 
-export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
+export async function withAdmin<T>(
+  kafka: Kafka,
+  fn: (admin: Admin) => Promise<T>,
+  config?: AdminConfig,
+): Promise<T> {
+  const admin = kafka.admin(config);
   await admin.connect();
   try {
     return await fn(admin);

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { withAdmin } from './kafka';
 
+/** kafkajs' isolation level for reading uncommitted records. */
+const READ_UNCOMMITTED = 0;
+
 export interface LogProgress {
   read: number;
   total: number;
@@ -13,6 +16,14 @@ export interface LogProgress {
  *
  * Why "end at start": the log keeps growing while we read; whoever reads to rebuild must
  * stop somewhere and then hand over to the live consumer, which continues from there.
+ *
+ * The end is each partition's high watermark, not its last stable offset: everything written,
+ * committed or not yet decided. The read (committed records only) therefore waits for a
+ * transaction still open at the start to commit or abort. A commit's markers are written after
+ * the commit has returned to its producer, so the last stable offset can stop short of a
+ * transaction its own writer already counts as done: a processor that reloaded its state that
+ * way, right after a rebalance, decided again commands it had just decided (events twice, seen
+ * by the chaos suite's scenario 1).
  */
 export async function readLogToEnd(
   kafka: Kafka,
@@ -21,7 +32,7 @@ export async function readLogToEnd(
   onBatch: (batch: EachBatchPayload['batch']) => Promise<void> | void,
   onProgress?: (p: LogProgress) => void,
 ): Promise<Map<number, string>> {
-  const ends = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  const ends = await highWatermarks(kafka, topic);
   const target = new Map<number, bigint>();
   const starts = new Map<number, bigint>();
   let total = 0;
@@ -97,4 +108,17 @@ export async function readLogToEnd(
     await consumer.disconnect();
   }
   return endOffsets;
+}
+
+/**
+ * Each partition's high watermark (`high`) and first offset (`low`): listed read-uncommitted
+ * (the kafkajs patch lets an admin do so; kafkajs' own admin lists the last stable offset).
+ */
+export async function highWatermarks(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ partition: number; high: string; low: string }[]> {
+  return withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic), {
+    isolationLevel: READ_UNCOMMITTED,
+  });
 }
