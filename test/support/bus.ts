@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import {
   createKafka,
@@ -126,6 +125,33 @@ export interface BusOptions {
   readyTimeoutMs?: number;
 }
 
+/** How many test runs' directories (service logs, demo tokens) are kept for a post-mortem. */
+const KEPT_TEST_RUNS = 60;
+
+/**
+ * A directory for one bus under test: its services' logs and its demo organisations' tokens.
+ * Under the project's `.local/test-runs/` (never the shared temporary directory, where tokens
+ * would outlive the run), private to this user; the oldest beyond KEPT_TEST_RUNS are removed.
+ */
+function testRunDir(): string {
+  const root = resolve(__dirname, '..', '..', '.local', 'test-runs');
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const runs = readdirSync(root)
+    .map((name) => {
+      try {
+        return { name, at: statSync(join(root, name)).mtimeMs };
+      } catch {
+        return null;
+      }
+    })
+    .filter((r): r is { name: string; at: number } => r !== null)
+    .sort((a, b) => b.at - a.at);
+  for (const old of runs.slice(KEPT_TEST_RUNS - 1)) {
+    rmSync(join(root, old.name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(root, 'bus-'));
+}
+
 /**
  * The administrator's step of a bus, as `npm start` runs it (`acd service-access`): the bus's
  * topics, and on a stack with users each service's ACLs for the bus's prefix. The test process is
@@ -159,7 +185,7 @@ export class BusUnderTest {
     readonly env: NodeJS.ProcessEnv,
     readonly options: BusOptions = {},
   ) {
-    this.logDir = mkdtempSync(join(tmpdir(), 'acd-e2e-'));
+    this.logDir = testRunDir();
   }
 
   static async start(
