@@ -128,6 +128,13 @@ export class TransactionalWorker {
   private failed: unknown;
   private recovery?: Promise<void>;
   private stopped = false;
+  /**
+   * Consumers this worker has let go (a restart, a stop). kafkajs restarts a crashed consumer on
+   * a timer it may set after our disconnect has run (a broker kill fails the transaction and
+   * crashes the consumer at the same moment): such a consumer must neither be restarted nor
+   * hand batches to this worker, or two consumers feed one producer and reload state at once.
+   */
+  private readonly retired = new WeakSet<Consumer>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -155,16 +162,18 @@ export class TransactionalWorker {
     this.stale = false;
     if (this.stopped) return;
 
-    const consumer = this.kafka.consumer({
+    const consumer: Consumer = this.kafka.consumer({
       groupId: opts.groupId,
       readUncommitted: false,
       sessionTimeout: opts.sessionTimeout ?? 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
+      retry: { restartOnFailure: async () => !this.retired.has(consumer) && !this.stopped },
     });
     this.consumer = consumer;
     let firstJoin = true;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.retired.has(consumer)) return;
       if (!firstJoin && opts.prepareAfterRebalance) this.stale = true;
       firstJoin = false;
     });
@@ -173,8 +182,11 @@ export class TransactionalWorker {
         error: payload.error.message,
         restart: payload.restart,
       });
-      // Without a consumer the loop does nothing; kafkajs restarts it unless it gave up.
-      if (!payload.restart && !this.stopped) this.fatal(payload.error);
+      // Without a consumer the loop does nothing; kafkajs restarts it unless it gave up (or we
+      // let it go, and another consumer has taken its place).
+      if (!payload.restart && !this.stopped && !this.retired.has(consumer)) {
+        this.fatal(payload.error);
+      }
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...opts.topics], fromBeginning: true });
@@ -182,13 +194,16 @@ export class TransactionalWorker {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
-      eachBatch: (payload) => this.consume(payload),
+      eachBatch: async (payload) => {
+        if (!this.retired.has(consumer)) await this.consume(payload);
+      },
     });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.recovery?.catch(() => undefined);
+    if (this.consumer) this.retired.add(this.consumer);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.partitionCounts.close();
@@ -271,6 +286,7 @@ export class TransactionalWorker {
     if (this.recovery || this.stopped) return Promise.resolve();
     this.recovery = (async () => {
       try {
+        if (this.consumer) this.retired.add(this.consumer);
         await this.consumer?.disconnect().catch(() => undefined);
         await this.producer?.disconnect().catch(() => undefined);
         await new Promise((r) => setTimeout(r, 1_000));
