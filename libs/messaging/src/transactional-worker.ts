@@ -281,25 +281,37 @@ export class TransactionalWorker {
     else setTimeout(() => void this.restart(), 0);
   }
 
-  /** The same as a process restart, without one. */
+  /**
+   * The same as a process restart, without one. A start that fails (a broker still down) is
+   * tried again, waiting longer each time, before the process gives up: a process that exits
+   * leaves its group member behind, and its partitions wait out the session timeout.
+   */
   private restart(): Promise<void> {
     if (this.recovery || this.stopped) return Promise.resolve();
     this.recovery = (async () => {
-      try {
-        if (this.consumer) this.retired.add(this.consumer);
-        await this.consumer?.disconnect().catch(() => undefined);
-        await this.producer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1_000));
-        if (this.stopped) return;
-        this.failed = undefined;
-        await this.start();
-        this.opts.logger.info(`${this.opts.name} resumed`);
-      } catch (err) {
-        if (!this.stopped) this.fatal(err);
-      } finally {
-        this.recovery = undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          if (this.consumer) this.retired.add(this.consumer);
+          await this.consumer?.disconnect().catch(() => undefined);
+          await this.producer?.disconnect().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, restartPause(attempt)));
+          if (this.stopped) return;
+          this.failed = undefined;
+          await this.start();
+          this.opts.logger.info(`${this.opts.name} resumed`, { attempt });
+          return;
+        } catch (err) {
+          if (this.stopped) return;
+          if (isFenced(err) || attempt >= RESTART_ATTEMPTS) return this.fatal(err);
+          this.opts.logger.warn(`${this.opts.name} could not restart yet; trying again`, {
+            attempt,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
       }
-    })();
+    })().finally(() => {
+      this.recovery = undefined;
+    });
     return this.recovery;
   }
 
@@ -310,6 +322,14 @@ export class TransactionalWorker {
     });
     process.exit(1);
   }
+}
+
+/** How many times a failed loop tries to start again in-process before its process exits. */
+export const RESTART_ATTEMPTS = 6;
+
+/** The pause before a restart attempt: 1 s, doubling, at most 16 s (31 s over five failures). */
+export function restartPause(attempt: number): number {
+  return Math.min(1_000 * 2 ** (attempt - 1), 16_000);
 }
 
 /** Consecutive runs of at most `max` records: one transaction each, at most. */

@@ -6,6 +6,8 @@ import {
   decodeSlice,
   GroupCommitter,
   positionsAfter,
+  RESTART_ATTEMPTS,
+  restartPause,
   slicesOf,
 } from './transactional-worker';
 
@@ -165,5 +167,14 @@ describe('after a failed transaction', () => {
   it('while stopping, nothing: the next start reads the log anyway', () => {
     expect(afterFailedTransaction(fenced, true)).toBe('none');
     expect(afterFailedTransaction(new Error('gone'), true)).toBe('none');
+  });
+});
+
+describe('restartPause', () => {
+  it('waits 1 s first, doubling up to 16 s, so a loop outlasts a broker restart before its process exits', () => {
+    const pauses = Array.from({ length: RESTART_ATTEMPTS }, (_, i) => restartPause(i + 1));
+    expect(pauses).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 16_000]);
+    // A broker here restarts in about 15 s; the attempts together wait well past that.
+    expect(pauses.reduce((a, b) => a + b, 0)).toBeGreaterThan(30_000);
   });
 });
