@@ -10,7 +10,13 @@ import {
   type AclEntry,
   type Admin,
 } from 'kafkajs';
-import { createTopics, ADVISORY_FANOUT_SPEC, TopicNames } from '@acd/messaging';
+import {
+  aclKey,
+  aclsOfPrincipal,
+  createTopics,
+  ADVISORY_FANOUT_SPEC,
+  TopicNames,
+} from '@acd/messaging';
 
 /**
  * Broker-enforced access for outside organisations (ARCHITECTURE property 4 on the Kafka path).
@@ -82,38 +88,8 @@ export function accessPlanFor(names: TopicNames, org: AccessSubject): OrgAccessP
   return { orgId: org.id, username, principal, topics, groupPrefix, acls };
 }
 
-const aclKey = (a: AclEntry): string =>
-  [
-    a.resourceType,
-    a.resourceName,
-    a.resourcePatternType,
-    a.principal,
-    a.host,
-    a.operation,
-    a.permissionType,
-  ].join('\u0000');
-
 /** Every ACL the brokers hold for one principal, on any resource. */
-export async function aclsOf(admin: Admin, principal: string): Promise<AclEntry[]> {
-  const res = await admin.describeAcls({
-    resourceType: AclResourceTypes.ANY,
-    resourcePatternType: ResourcePatternTypes.ANY,
-    principal,
-    operation: AclOperationTypes.ANY,
-    permissionType: AclPermissionTypes.ANY,
-  });
-  return res.resources.flatMap((r) =>
-    r.acls.map((a) => ({
-      resourceType: r.resourceType,
-      resourceName: r.resourceName,
-      resourcePatternType: r.resourcePatternType,
-      principal: a.principal,
-      host: a.host,
-      operation: a.operation,
-      permissionType: a.permissionType,
-    })),
-  );
-}
+export const aclsOf = aclsOfPrincipal;
 
 /**
  * Makes the principal's ACLs exactly the plan's: creates what is missing, deletes anything else
