@@ -21,6 +21,7 @@ const TOOLS: Record<string, string> = {
   prettier: 'npm run lint / format',
   typescript: 'tsc: build and type-check',
   'pino-http': 'peer dependency of nestjs-pino',
+  'patch-package': 'postinstall: applies patches/ (decision 0040), production installs included',
 };
 
 interface Use {
