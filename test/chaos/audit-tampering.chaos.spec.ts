@@ -33,7 +33,7 @@ import {
   type WireCodec,
 } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
-import { runCli, type CliRun } from './support/cli';
+import { runCli, type CliRun } from '../support/cli';
 import { busDb, recordFigures, size } from './support/chaos';
 
 /**

@@ -58,6 +58,8 @@ describe('scenario 1: broker hard kills under load', () => {
     // previous broker came back: on a busy machine recovery can take longer than the interval,
     // and kills faster than recovery would measure nothing but an outage. The figures give the
     // intervals and recovery times as they were.
+    // Each kill's watch for the next acknowledgement; all end when the load does.
+    const watchers: Promise<void>[] = [];
     const killer = (async () => {
       let previous = { at: Date.now(), back: Date.now() };
       for (let n = 0; loading; n += 1) {
@@ -72,10 +74,12 @@ describe('scenario 1: broker hard kills under load', () => {
         const kill = { node, restartMs: back - at, recoveredMs: -1, at };
         kills.push(kill);
         previous = { at, back };
-        void (async () => {
-          while (loading && lastAckAt <= back) await sleep(200);
-          if (lastAckAt > back) kill.recoveredMs = lastAckAt - at;
-        })();
+        watchers.push(
+          (async () => {
+            while (loading && lastAckAt <= back) await sleep(200);
+            if (lastAckAt > back) kill.recoveredMs = lastAckAt - at;
+          })(),
+        );
       }
     })();
     const key = (i: number) => `bk-${run}-${i}`;
@@ -100,6 +104,7 @@ describe('scenario 1: broker hard kills under load', () => {
     } finally {
       loading = false;
       await killer;
+      await Promise.all(watchers);
     }
     // A caller whose patience ran out while brokers kept dying asks again, with the same key,
     // once they stop: it must get its command's one outcome, never a second event.

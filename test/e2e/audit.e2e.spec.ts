@@ -1,36 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { AuditSigningKey } from '@acd/audit';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { nodeArgs, ROOT } = require('../../scripts/lib/services.cjs') as {
-  nodeArgs(entry: string, args: string[]): string[];
-  ROOT: string;
-};
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs the compiled CLI and keeps both streams and the exit code, whatever it is. */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, nodeArgs('dist/apps/cli/src/main.js', args), {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+import { runCli } from '../support/cli';
 
 jest.setTimeout(240_000);
 

@@ -1,37 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { AuditSigningKey } from '@acd/audit';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { nodeArgs, ROOT } = require('../../scripts/lib/services.cjs') as {
-  nodeArgs(entry: string, args: string[]): string[];
-  ROOT: string;
-};
-
-jest.setTimeout(300_000);
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, nodeArgs('dist/apps/cli/src/main.js', args), {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+import { runCli } from '../support/cli';
 
 interface ReadRow {
   index: number;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { nodeArgs, ROOT } = require('../../../scripts/lib/services.cjs') as {
+const { nodeArgs, ROOT } = require('../../scripts/lib/services.cjs') as {
   nodeArgs(entry: string, args: string[]): string[];
   ROOT: string;
 };
