@@ -1,5 +1,6 @@
 import {
   Injectable,
+  SetMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -7,7 +8,13 @@ import {
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { badRequest } from './zod-validation.pipe';
-import { bodyHasContent, handlerTakesBody, ROUTE_ARGS } from './no-body';
+import { bodyHasContent, handlerTakesBody, IGNORES_BODY, ROUTE_ARGS } from './no-body';
+
+/**
+ * A route kept for old clients that still send a body it no longer reads (a gone route answers
+ * 410 whatever it is sent): the body is accepted and read by nobody.
+ */
+export const IgnoresBody = () => SetMetadata(IGNORES_BODY, true);
 
 /**
  * A REST route that takes no body (an acknowledgement, issuing a member token, a revocation)
@@ -29,6 +36,7 @@ export class NoBodyInterceptor implements NestInterceptor {
       if (
         req.path.startsWith('/v1/') &&
         !handlerTakesBody(args) &&
+        Reflect.getMetadata(IGNORES_BODY, context.getHandler()) !== true &&
         bodyHasContent(req.body as unknown)
       )
         throw badRequest([{ field: '(body)', reason: 'this route takes no body' }]);

@@ -1,5 +1,8 @@
 /** Pure parts of NoBodyInterceptor (unit tests cannot import Nest). */
 
+/** Metadata of a handler that accepts a body and reads none of it (`@IgnoresBody()`). */
+export const IGNORES_BODY = 'acd:ignores-body';
+
 /** Where Nest keeps a handler's parameter decorators (`@nestjs/common` ROUTE_ARGS_METADATA). */
 export const ROUTE_ARGS = '__routeArguments__';
 /** `@Body()` and `@RawBody()` (RouteParamtypes.BODY, RAW_BODY): their keys are `<type>:<index>`. */

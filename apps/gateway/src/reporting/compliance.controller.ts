@@ -24,6 +24,7 @@ import { jst, presentFile } from './reporting.presenter';
 import { ReportingCommands } from './reporting-commands.service';
 import { notFound } from '../common/command-outcome';
 import { PersonalTokenOnly } from '../auth/token-kind';
+import { IgnoresBody } from '../common/no-body.interceptor';
 import { eachOf, param, RecordsReads } from '../audit/confidential-read';
 
 const operatorPipe = new ZodValidationPipe(orgIdSchema);
@@ -200,14 +201,13 @@ export class ComplianceController {
     deprecated: true,
   })
   @ApiResponse({ status: 410, description: 'Always, for a reader of the file; 404 otherwise' })
+  // The old route took a penalty, and an old client still sends one: it answers 410 (or 404)
+  // for it rather than 400 for a body it does not take.
+  @IgnoresBody()
   async penalty(
     @CurrentOrg() org: Organisation,
     @Param('operatorId', operatorPipe) operatorId: string,
-    // The old route took a penalty; an old client still sends one. It is read by nobody, but the
-    // route answers 410 (or 404) for it rather than 400 for a body it does not take.
-    @Body() legacyPenalty: unknown,
   ): Promise<never> {
-    void legacyPenalty;
     return this.commands.penaltyGone(org, operatorId);
   }
 }
