@@ -5,14 +5,13 @@ import { createKafka, TopicNames } from '@acd/messaging';
 import { killBroker, startBroker } from '@acd/testing';
 import { BusUnderTest, type DemoOrg } from '../support/bus';
 import {
-  settledAuditLog,
+  auditedAndProjected,
   busDb,
   compareWithRebuild,
   recordFigures,
   runLoad,
   size,
   sleep,
-  waitProjected,
 } from './support/chaos';
 
 /**
@@ -121,15 +120,13 @@ describe('scenario 1: broker hard kills under load', () => {
     const intervals = kills.slice(1).map((k, i) => k.at - (kills[i]?.at ?? k.at));
     const recovered = kills.map((k) => k.recoveredMs).filter((ms) => ms >= 0);
 
-    const audit = await settledAuditLog(kafka, topics.of('indicatorEvents'), acked);
     const { db, close } = await busDb(bus);
     try {
-      const catchUpMs = await waitProjected(
+      const { audit, catchUpMs } = await auditedAndProjected(
+        kafka,
         db,
-        'indicators',
         topics.of('indicatorEvents'),
-        audit.ends,
-        10 * 60_000,
+        acked,
       );
       const { differ, details } = await compareWithRebuild(bus, db);
       const crashes = bus.exits.filter((e) => e.signal !== 'SIGTERM').length;

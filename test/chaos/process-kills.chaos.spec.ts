@@ -7,14 +7,13 @@ import { kafkaSchema, loadConfig } from '@acd/config';
 import { createKafka, TopicNames } from '@acd/messaging';
 import { BusUnderTest, type DemoOrg } from '../support/bus';
 import {
-  settledAuditLog,
+  auditedAndProjected,
   busDb,
   compareWithRebuild,
   recordFigures,
   runLoad,
   size,
   sleep,
-  waitProjected,
   type Ack,
   type LoadResult,
 } from './support/chaos';
@@ -100,13 +99,11 @@ describe('processes killed under load', () => {
 
   /** The log against every acknowledgement so far, the projector caught up, and a rebuild. */
   const verify = async () => {
-    const audit = await settledAuditLog(kafka, topics.of('indicatorEvents'), acked);
-    const catchUpMs = await waitProjected(
+    const { audit, catchUpMs } = await auditedAndProjected(
+      kafka,
       db,
-      'indicators',
       topics.of('indicatorEvents'),
-      audit.ends,
-      10 * 60_000,
+      acked,
     );
     const counted = new Map<string, number>();
     for (const d of await db

@@ -5,6 +5,7 @@ import { createKafka, TopicNames } from '@acd/messaging';
 import { killBroker, killStore, startBroker, startStore } from '@acd/testing';
 import { BusUnderTest, type DemoOrg } from '../support/bus';
 import {
+  auditedAndProjected,
   settledAuditLog,
   busDb,
   compareWithRebuild,
@@ -12,7 +13,6 @@ import {
   runLoad,
   size,
   sleep,
-  waitProjected,
   type Ack,
 } from './support/chaos';
 
@@ -106,17 +106,15 @@ describe('scenario 8: store and quorum loss', () => {
     const load = await loadDone;
     acked.push(...load.acked);
     const acceptedWhileDown = ackTimes.filter((t) => t > downSince + 2_000 && t < upAgainAt).length;
-    const audit = await settledAuditLog(kafka, topics.of('indicatorEvents'), load.acked);
-    baseline = audit.unacknowledged;
     const { db, close } = await busDb(bus);
     try {
-      const catchUpMs = await waitProjected(
+      const { audit, catchUpMs } = await auditedAndProjected(
+        kafka,
         db,
-        'indicators',
         topics.of('indicatorEvents'),
-        audit.ends,
-        10 * 60_000,
+        load.acked,
       );
+      baseline = audit.unacknowledged;
       const { differ, details } = await compareWithRebuild(bus, db);
       const statuses = reads.reduce<Record<string, number>>((m, r) => {
         m[r.status] = (m[r.status] ?? 0) + 1;

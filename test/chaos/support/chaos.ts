@@ -417,6 +417,21 @@ export async function busDb(bus: BusUnderTest): Promise<{ db: Db; close(): Promi
 }
 
 /**
+ * The indicators' events topic audited against `acked` (read again until it settles), then the
+ * indicators projection waited for up to that log's end: what every load scenario checks first.
+ */
+export async function auditedAndProjected(
+  kafka: Kafka,
+  db: Db,
+  eventsTopic: string,
+  acked: Ack[],
+): Promise<{ audit: LogAudit & { reads: number }; catchUpMs: number }> {
+  const audit = await settledAuditLog(kafka, eventsTopic, acked);
+  const catchUpMs = await waitProjected(db, 'indicators', eventsTopic, audit.ends, 10 * 60_000);
+  return { audit, catchUpMs };
+}
+
+/**
  * Waits until the named projection has checkpointed every partition up to `ends` (from
  * auditLog): the read model then holds every event of the log.
  */
