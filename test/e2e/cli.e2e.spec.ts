@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { runAcd as acd } from '../support/cli';
 
 jest.setTimeout(600_000);
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-  ms: number;
-}
-
-/** Runs the compiled `acd` (scripts/acd.js) as a user would, and never rejects on its exit code. */
-function acd(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/acd.js'), ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out, err, ms: Date.now() - started }));
-  });
-}
 
 type Kind = 'good' | 'type' | 'value' | 'audience' | 'tlp' | '(row)';
 
