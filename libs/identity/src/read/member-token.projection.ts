@@ -106,7 +106,6 @@ export const memberTokenProjection: Projection<{ type: string; data: unknown }, 
       ? metadata.aggregateId
       : null,
   async createIndexes(collection: Collection<MemberTokenDoc>) {
-    await collection.createIndex({ tokenHash: 1 });
     await collection.createIndex({ orgId: 1, memberId: 1 });
   },
 };
@@ -148,10 +147,5 @@ export class MemberTokens {
 
   async one(orgId: string, tokenId: string): Promise<MemberTokenDoc | null> {
     return this.collection.findOne({ _id: memberTokenAggregateId(orgId, tokenId) });
-  }
-
-  /** The live (unrevoked) token with this hash, if any. */
-  async liveByHash(hash: string): Promise<MemberTokenDoc | null> {
-    return this.collection.findOne({ tokenHash: hash, revokedAt: null });
   }
 }
