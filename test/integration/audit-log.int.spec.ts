@@ -261,6 +261,17 @@ describe('audit log on real Kafka and MongoDB', () => {
         ),
       ).toBe(true);
     }
+    // A page of who-read answers takes its entries and proofs together: the same as one by one.
+    const several = [0, 5, 31, 66, 67];
+    const [records, proofs] = await Promise.all([
+      store.entriesAt([...several, 1_000]),
+      store.inclusionProofs(several, 68),
+    ]);
+    expect([...records.keys()].sort((a, b) => a - b)).toEqual(several);
+    for (const index of several) {
+      expect(records.get(index)).toEqual(await store.entry(index));
+      expect(proofs.get(index)).toEqual(await store.inclusionProof(index, 68));
+    }
     for (const [first, second] of [
       [1, 68],
       [13, 64],

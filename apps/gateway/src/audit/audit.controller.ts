@@ -106,18 +106,18 @@ export class AuditController {
     const size = head.treeSize;
     const hits = await this.store.readsOf(q.item, q.from, q.limit + 1, size);
     const page = hits.slice(0, q.limit);
-    const reads = await Promise.all(
-      page.map(async (hit) => {
-        const [record, proof] = await Promise.all([
-          this.store.entry(hit.index),
-          this.store.inclusionProof(hit.index, size),
-        ]);
-        return { hit, record, proof: proof.map((p) => p.toString('hex')) };
-      }),
-    );
-    const proven = reads
-      .filter((r) => r.record !== null)
-      .map((r) => ({ index: r.hit.index, entry: (r.record as LogRecord).entry, proof: r.proof }));
+    // Two queries for the page, whatever its length: its entries, and every node their proofs read.
+    const indexes = page.map((hit) => hit.index);
+    const [records, proofs] = await Promise.all([
+      this.store.entriesAt(indexes),
+      this.store.inclusionProofs(indexes, size),
+    ]);
+    const proven = indexes.flatMap((index) => {
+      const record = records.get(index);
+      if (!record) return [];
+      const proof = (proofs.get(index) ?? []).map((p) => p.toString('hex'));
+      return [{ index, entry: record.entry, proof }];
+    });
     const checks = checkProvenReads(parsePublicKey(state.publicKeyPem), head, q.item, proven);
     return {
       item: q.item,

@@ -256,6 +256,18 @@ export class AuditStore {
     return this.withNodes((h) => inclusionProof(h, index, size));
   }
 
+  /** The entries at these indexes that the store holds, in one query. */
+  async entriesAt(indexes: readonly number[]): Promise<Map<number, LogRecord>> {
+    const docs = await this.entries.find({ _id: { $in: [...indexes] } }).toArray();
+    return new Map(docs.map((d) => [d._id, fromDoc(d)]));
+  }
+
+  /** Inclusion proofs of several entries in the tree of `size`: their nodes read together. */
+  async inclusionProofs(indexes: readonly number[], size: number): Promise<Map<number, Buffer[]>> {
+    const proofs = await this.withNodes((h) => indexes.map((i) => inclusionProof(h, i, size)));
+    return new Map(indexes.map((index, k) => [index, proofs[k] ?? []]));
+  }
+
   async consistencyProof(first: number, second: number): Promise<Buffer[]> {
     return this.withNodes((h) => consistencyProof(h, first, second));
   }
