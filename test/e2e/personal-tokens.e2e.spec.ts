@@ -5,6 +5,8 @@ import { AuditSigningKey } from '@acd/audit';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { runCli } from '../support/cli';
 
+jest.setTimeout(300_000);
+
 interface ReadRow {
   index: number;
   orgId: string;
