@@ -1,5 +1,12 @@
 import { createRequire } from 'node:module';
-import { Partitioners, type Admin, type Kafka, type Message, type RecordMetadata } from 'kafkajs';
+import {
+  Partitioners,
+  type Admin,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type RecordMetadata,
+} from 'kafkajs';
 
 export interface TopicRecords {
   topic: string;
@@ -46,6 +53,17 @@ export class UnconfirmedWriteError extends Error {
 
 const slot = (topic: string, partition: number): string => `${topic} partition ${partition}`;
 
+/** What kafkajs' partitioner is told of a topic of `count` partitions (all with a leader). */
+export function partitionsNamed(count: number): PartitionMetadata[] {
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+}
+
 /**
  * Each record with the partition kafkajs' default partitioner gives it (the same for a keyed
  * record as kafkajs would choose itself; a record that already names one keeps it).
@@ -58,14 +76,7 @@ export function placeRecords(
   > = Partitioners.DefaultPartitioner(),
 ): TopicRecords[] {
   return requests.map(({ topic, messages }) => {
-    const count = partitionsOf(topic);
-    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    }));
+    const partitionMetadata = partitionsNamed(partitionsOf(topic));
     return {
       topic,
       messages: messages.map((message) =>

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Partitioners, type Message, type RecordMetadata } from 'kafkajs';
 import {
   assertKafkajsPatched,
+  partitionsNamed,
   placeRecords,
   writeProblems,
   type TopicRecords,
@@ -38,13 +39,7 @@ describe('placeRecords', () => {
           }));
           const [placed] = placeRecords([{ topic: TOPIC, messages }], () => count);
           const reference = Partitioners.DefaultPartitioner();
-          const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
-            partitionId,
-            leader: 0,
-            partitionErrorCode: 0,
-            replicas: [0],
-            isr: [0],
-          }));
+          const partitionMetadata = partitionsNamed(count);
           placed!.messages.forEach((m, i) => {
             expect(m.value).toBe(messages[i]!.value);
             if (named !== null && i === 0) return expect(m.partition).toBe(named);
