@@ -23,6 +23,7 @@ import {
   testKafkaSasl,
   type KafkaUser,
 } from '@acd/testing';
+import { collectKafkaErrors } from '../support/kafka-errors';
 
 /**
  * Issue 16, item 12: "No unauthenticated way in on the host", written as the requests of a
@@ -67,29 +68,8 @@ function client(
     brokers,
     ...(sasl ? { sasl } : {}),
     logLevel: logLevel.DEBUG,
-    logCreator:
-      () =>
-      ({ log }) => {
-        const error = (log as { error?: unknown }).error;
-        if (log.message === 'Tried to find group coordinator' && error) {
-          coordinatorErrors.push(errorKind(error));
-        }
-        if (error) anyErrors.push(`${log.message}: ${errorKind(error)}`);
-      },
+    logCreator: collectKafkaErrors(coordinatorErrors, anyErrors),
   });
-}
-
-/** The kafkajs error type (e.g. TOPIC_AUTHORIZATION_FAILED) or class name, through wrappers. */
-function errorKind(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    const rec = e as { type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown };
-    if (typeof rec.type === 'string' && rec.type !== 'UNKNOWN') return rec.type;
-    const next = rec.cause ?? rec.originalError;
-    if (!next) return typeof rec.name === 'string' ? rec.name : String(e);
-    e = next;
-  }
-  return String(err);
 }
 
 const user = (name: BusService): KafkaUser => {

@@ -7,6 +7,7 @@ import { runKafkaAccess } from '../../apps/cli/src/kafka-access';
 import { accessPlanFor, aclsOf, revokeOrgAcls, type KafkaCredentials } from '@acd/identity';
 import { TopicNames } from '@acd/messaging';
 import { getTestEnv, randomId, testKafkaSasl } from '@acd/testing';
+import { collectKafkaErrors, errorKind } from '../support/kafka-errors';
 
 /**
  * Broker-enforced access, tested the way an outside organisation meets it: its own kafkajs client
@@ -45,28 +46,8 @@ function orgClient(
     brokers: c.brokers,
     sasl: { mechanism: 'scram-sha-512', username: c.username, password },
     logLevel: logLevel.DEBUG,
-    logCreator:
-      () =>
-      ({ log }) => {
-        const error = (log as { error?: unknown }).error;
-        if (log.message === 'Tried to find group coordinator' && error) {
-          findCoordinatorErrors.push(errorKind(error));
-        }
-      },
+    logCreator: collectKafkaErrors(findCoordinatorErrors),
   });
-}
-
-/** The kafkajs error type (e.g. TOPIC_AUTHORIZATION_FAILED) or class name, through wrappers. */
-function errorKind(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    const rec = e as { type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown };
-    if (typeof rec.type === 'string' && rec.type !== 'UNKNOWN') return rec.type;
-    const next = rec.cause ?? rec.originalError;
-    if (!next) return typeof rec.name === 'string' ? rec.name : String(e);
-    e = next;
-  }
-  return String(err);
 }
 
 async function eventually(fn: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
