@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { commandIdFor } from '@acd/event-sourcing';
 import type { Organisation } from '@acd/identity';
 import { indicatorIdFor, indicatorProjection, IndicatorQueries } from '@acd/indicators';
-import { CommandBus, CommandProcessor, consoleLogger, type BusLogger } from '@acd/messaging';
+import type { Consumer } from 'kafkajs';
+import {
+  CommandBus,
+  CommandProcessor,
+  consoleLogger,
+  withAdmin,
+  type BusLogger,
+} from '@acd/messaging';
 import { IdentityAdmin } from '@acd/identity';
 import {
   CheckpointStore,
@@ -133,6 +140,37 @@ describe('indicator flow on real Kafka and MongoDB', () => {
       version: 0,
       eventIds: [],
     });
+  });
+
+  it('a projector whose consumer jumps past unapplied records goes back to its checkpoint and skips none', async () => {
+    // The client's position is not the projector's to trust: after a broker kill, a crashed and
+    // restarted consumer, or a rebalance, kafkajs has handed over batches that did not begin at
+    // the stored checkpoint. Here the jump is made on purpose: each partition holding at least
+    // two new transactions is sought two offsets past its checkpoint (past a record or a
+    // marker and a record) while the new events wait there; a later record is still to come,
+    // so the projector sees where its next batch begins.
+    const runner = projectors.runners.find((r) => r.groupId.endsWith('acd.projector.indicators'));
+    const consumer = (runner as unknown as { consumer: Consumer }).consumer;
+    const topic = rt.topics.of('indicatorEvents');
+    const checkpoints = new CheckpointStore(rt.db);
+    consumer.pause([{ topic }]);
+    const replies = [];
+    // Twelve commands, one transaction each, on six partitions: some partition gets two.
+    for (let i = 0; i < 12; i += 1) replies.push(await publish(`jump-${i}.int.example`));
+    expect(replies.every((r) => r.outcome === 'ACCEPTED')).toBe(true);
+    const ends = await withAdmin(rt.kafka, (admin) => admin.fetchTopicOffsets(topic));
+    let jumped = 0;
+    for (const { partition, high, low } of ends) {
+      const at = (await checkpoints.offset('indicators', topic, partition)) ?? low;
+      if (BigInt(high) - BigInt(at) < 4n) continue;
+      consumer.seek({ topic, partition, offset: String(BigInt(at) + 2n) });
+      jumped += 1;
+    }
+    expect(jumped).toBeGreaterThan(0);
+    consumer.resume([{ topic }]);
+    for (const r of replies) {
+      await waitFor('projected', () => queries.findVisible(publisher, r.aggregateId), 30_000, 100);
+    }
   });
 
   it('rebuild replays into a fresh collection, swaps it in, and the live projector carries on', async () => {

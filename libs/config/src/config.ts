@@ -59,6 +59,11 @@ export const kafkaSchema = z.object({
   KAFKA_SASL_MECHANISM: z
     .enum(['scram-sha-512', 'scram-sha-256', 'plain'])
     .default('scram-sha-512'),
+  /**
+   * kafkajs' own log, to standard error: off by default (it logs every retried hiccup as an
+   * error); `info` or `debug` to see what the client does while brokers fail.
+   */
+  ACD_KAFKA_LOG_LEVEL: z.enum(['nothing', 'error', 'warn', 'info', 'debug']).default('nothing'),
 });
 
 export const mongoSchema = z.object({

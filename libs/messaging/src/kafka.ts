@@ -22,6 +22,14 @@ export const consoleLogger: BusLogger = {
   error: (msg, meta) => console.error(JSON.stringify({ level: 'error', msg, ...meta })),
 };
 
+const KAFKAJS_LOG_LEVELS: Record<NonNullable<KafkaConfig['ACD_KAFKA_LOG_LEVEL']>, logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
 /**
  * A kafkajs client for the configured brokers. With KAFKA_SASL_USERNAME set it logs in with
  * SASL (SCRAM-SHA-512 by default) on the internal listener, as the user the configuration names:
@@ -39,8 +47,8 @@ export function createKafka(
     clientId: `${cfg.KAFKA_CLIENT_ID}-${clientSuffix}`,
     brokers: cfg.KAFKA_BROKERS,
     ...(sasl ? { sasl: sasl as KafkaJsConfig['sasl'] } : {}),
-    // kafkajs logs every retriable hiccup at ERROR; our own logs say what matters.
-    logLevel: logLevel.NOTHING,
+    // kafkajs logs every retriable hiccup at ERROR; our own logs say what matters unless asked.
+    logLevel: KAFKAJS_LOG_LEVELS[cfg.ACD_KAFKA_LOG_LEVEL ?? 'nothing'],
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
     connectionTimeout: 5_000,
     ...extra,

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import {
@@ -39,7 +39,14 @@ import {
 export class ProjectionRunner<E, D extends ReadModelDoc> {
   private consumer?: Consumer;
   private generation = 0;
-  private readonly positioned = new Set<number>();
+  /**
+   * Per partition, the stored checkpoint as this process last read or wrote it: where the next
+   * batch must begin. Forgotten at every group join (another instance may have moved it).
+   */
+  private readonly expected = new Map<number, string>();
+  /** Partitions this process has sought back to their checkpoint, and to which offset. */
+  private readonly sought = new Map<number, string>();
+  private admin?: Admin;
   readonly groupId: string;
   private readonly checkpoints: CheckpointStore;
 
@@ -122,7 +129,8 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.positioned.clear();
+      this.expected.clear();
+      this.sought.clear();
       // Another projector may have appended to a partition's feed meanwhile.
       this.feed?.forget();
       this.log?.forget();
@@ -156,7 +164,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
           // the retry reads it all again from the store and starts at the stored checkpoint.
           this.feed?.forget();
           this.log?.forget();
-          this.positioned.delete(payload.batch.partition);
+          this.expected.delete(payload.batch.partition);
           throw err;
         }
       },
@@ -212,12 +220,80 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+    await this.admin?.disconnect();
   }
 
-  private async reposition(partition: number, stored?: string): Promise<void> {
-    const offset =
-      stored ?? (await this.checkpoints.offset(this.projection.name, this.topic, partition));
-    this.consumer?.seek({ topic: this.topic, partition, offset: offset ?? '0' });
+  /** Reads the stored checkpoint again and seeks there. */
+  private async reposition(partition: number): Promise<void> {
+    const offset = await this.checkpoints.offset(this.projection.name, this.topic, partition);
+    if (offset === undefined) this.expected.delete(partition);
+    else this.expected.set(partition, offset);
+    this.seek(partition, offset ?? '0');
+  }
+
+  private seek(partition: number, offset: string): void {
+    this.sought.set(partition, offset);
+    this.consumer?.seek({ topic: this.topic, partition, offset });
+  }
+
+  /**
+   * Whether a batch may be applied: it must begin exactly at the partition's stored checkpoint,
+   * so that every record between the checkpoint and the batch is one the consumer filtered out
+   * (a transaction marker, an aborted record). A batch that begins anywhere else (a restarted
+   * consumer reading from Kafka's committed offset, a fetch that raced a crash or a rebalance,
+   * a marker kafkajs passed over on its own) is not applied: the partition is sought back to
+   * its checkpoint and read again from there. Nothing is skipped, whatever the client did.
+   */
+  private async atCheckpoint(batch: Batch): Promise<boolean> {
+    const { partition } = batch;
+    const fetched = fetchedOffsetOf(batch);
+    let expected = this.expected.get(partition);
+    if (expected === undefined) {
+      // No checkpoint: nothing of the partition is applied yet; it begins where its log does.
+      expected =
+        (await this.checkpoints.offset(this.projection.name, this.topic, partition)) ??
+        (await this.logStart(partition));
+      if (expected === undefined) return true; // the brokers could not say; this batch decides
+      this.expected.set(partition, expected);
+    }
+    if (fetched === expected) {
+      this.sought.delete(partition);
+      return true;
+    }
+    if (this.sought.get(partition) === expected && BigInt(fetched) > BigInt(expected)) {
+      // Sought there already and still later: accepted only when the log no longer holds the
+      // checkpoint's offset (retention removed it), which is said loudly.
+      const start = await this.logStart(partition);
+      if (start !== undefined && BigInt(start) > BigInt(expected)) {
+        this.logger.warn('the log no longer holds records after the checkpoint; continuing', {
+          projection: this.projection.name,
+          partition,
+          checkpoint: expected,
+          logStart: start,
+        });
+        this.sought.delete(partition);
+        return true;
+      }
+    }
+    this.logger.info('batch does not begin at the checkpoint; reading again from it', {
+      projection: this.projection.name,
+      partition,
+      batchFrom: fetched,
+      checkpoint: expected,
+    });
+    this.seek(partition, expected);
+    return false;
+  }
+
+  private async logStart(partition: number): Promise<string | undefined> {
+    try {
+      this.admin ??= this.kafka.admin();
+      await this.admin.connect();
+      const offsets = await this.admin.fetchTopicOffsets(this.topic);
+      return offsets.find((o) => o.partition === partition)?.low;
+    } catch {
+      return undefined;
+    }
   }
 
   private async handleBatch({
@@ -228,37 +304,32 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
     isStale,
   }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale()) return;
-    const first = batch.messages[0];
-    if (!first) return;
-
-    if (!this.positioned.has(batch.partition)) {
-      this.positioned.add(batch.partition);
-      const stored = await this.checkpoints.offset(
-        this.projection.name,
-        this.topic,
-        batch.partition,
-      );
-      if (stored !== undefined && stored !== first.offset) {
-        await this.reposition(batch.partition, stored);
-        return;
-      }
-    }
+    if (batch.messages.length === 0) return;
+    if (!(await this.atCheckpoint(batch))) return;
 
     // A large fetch is applied slice by slice, each slice checkpointed after its data, so a
-    // crash costs at most one slice and nothing fetched is fetched twice.
+    // crash costs at most one slice and nothing fetched is fetched twice. The last slice's
+    // checkpoint is past the batch's end, transaction markers after its last record included:
+    // the next batch begins there (kafkajs resolves the same offset).
     for (let i = 0; i < batch.messages.length; i += this.maxBatch) {
       if (!isRunning() || isStale()) return;
       const slice = batch.messages.slice(i, i + this.maxBatch);
-      if (!(await this.applySlice(batch.partition, slice, heartbeat))) return;
-      resolveOffset(slice[slice.length - 1]!.offset);
+      const last = slice[slice.length - 1]!;
+      const end = i + this.maxBatch >= batch.messages.length ? batch.lastOffset() : last.offset;
+      if (!(await this.applySlice(batch.partition, slice, end, heartbeat))) return;
+      resolveOffset(last.offset);
       await heartbeat();
     }
   }
 
-  /** Applies one slice and checkpoints it; false when a rebuild moved the model meanwhile. */
+  /**
+   * Applies one slice and checkpoints the offset after `end`; false when a rebuild moved the
+   * model meanwhile.
+   */
   private async applySlice(
     partition: number,
     messages: EachBatchPayload['batch']['messages'],
+    end: string,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
     const last = messages[messages.length - 1];
@@ -299,7 +370,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
         this.countersCollection(),
       ),
     });
-    const next = (BigInt(last.offset) + 1n).toString();
+    const next = (BigInt(end) + 1n).toString();
     const saved = await this.checkpoints.save(
       this.projection.name,
       this.topic,
@@ -337,6 +408,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       await this.reposition(partition);
       return false;
     }
+    this.expected.set(partition, next);
     // Kafka's committed offset only mirrors the checkpoint (for lag monitoring); losing group
     // membership mid-batch must not fail a batch whose checkpoint is already stored.
     await this.consumer
@@ -349,6 +421,19 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       );
     return true;
   }
+}
+
+/**
+ * The offset a kafkajs batch was fetched from: every record from there to its first message
+ * that the batch does not hold was filtered out by the client (markers, aborted records).
+ * kafkajs keeps it on the batch without typing it; an upgrade that drops it must fail loudly.
+ */
+export function fetchedOffsetOf(batch: Batch): string {
+  const fetched = (batch as Batch & { fetchedOffset?: unknown }).fetchedOffset;
+  if (typeof fetched !== 'string' && typeof fetched !== 'number' && typeof fetched !== 'bigint') {
+    throw new Error('this kafkajs gives no fetched offset on a batch (kafkajs 2.2.4 does)');
+  }
+  return String(fetched);
 }
 
 /**
