@@ -93,6 +93,12 @@ export class CommandBus {
       groupId: this.topics.group(`acd.gateway.replies.${this.instanceId}`),
       readUncommitted: false,
       maxWaitTimeInMs: 50,
+      // kafkajs restarts a consumer that lost its broker as a new group member; the old one
+      // stays until its session times out, and the new one cannot join before that. Replies
+      // wait meanwhile, so the session is as short as the brokers allow (their
+      // group.min.session.timeout.ms is 6 s by default). The handler below never blocks.
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
     });
     await this.consumer.connect();
     await this.consumer.subscribe({
@@ -108,9 +114,12 @@ export class CommandBus {
       });
     });
     await this.consumer.run({
-      // The group is this instance's own and starts at the end of the log every time, so a
-      // committed position would never be read: committing would only add a round trip per fetch.
-      autoCommit: false,
+      // The group is this instance's own and starts at the end of the log. Its position is
+      // committed every second so that a consumer kafkajs restarts (after a broker died, say)
+      // goes on from there: from the end it would miss the replies written meanwhile, and
+      // their callers would wait out the command timeout. A reply read twice is ignored.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
       eachMessage: async ({ message }) => {
         if (header(message.headers, H.replyTo) !== this.instanceId || !message.value) return;
         try {

@@ -16,3 +16,4 @@ export * from './schemas-dir';
 export * from './transactional-worker';
 export * from './stage-timings';
 export * from './service-access';
+export * from './batch-position';

@@ -49,7 +49,9 @@ export function createKafka(
     ...(sasl ? { sasl: sasl as KafkaJsConfig['sasl'] } : {}),
     // kafkajs logs every retriable hiccup at ERROR; our own logs say what matters unless asked.
     logLevel: KAFKAJS_LOG_LEVELS[cfg.ACD_KAFKA_LOG_LEVEL ?? 'nothing'],
-    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+    // About 20 s of retries in all, but never more than 2 s between two: after a broker dies,
+    // a client learns of the new leaders within 2 s of their election.
+    retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 2_000 },
     connectionTimeout: 5_000,
     ...extra,
   });

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { BatchPositions } from './batch-position';
 import { deadLetter } from './dead-letter';
 import type { BusLogger } from './kafka';
 import {
@@ -29,6 +30,11 @@ export interface WorkerSlice {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly KafkaMessage[];
+  /**
+   * The last offset the slice covers, when past its last message: a batch's last slice ends
+   * after the transaction markers that follow its last record (what kafkajs resolves too).
+   */
+  readonly end?: string;
 }
 
 export interface SliceOutput {
@@ -135,6 +141,8 @@ export class TransactionalWorker {
    * hand batches to this worker, or two consumers feed one producer and reload state at once.
    */
   private readonly retired = new WeakSet<Consumer>();
+  /** Where each partition's next batch must begin: the group's committed offset. */
+  private readonly positions: BatchPositions;
 
   constructor(
     private readonly kafka: Kafka,
@@ -143,6 +151,9 @@ export class TransactionalWorker {
     this.maxPerTransaction = opts.maxPerTransaction ?? 500;
     this.committer = new GroupCommitter(this.maxPerTransaction, (slices) => this.commit(slices));
     this.partitionCounts = new PartitionCounts(kafka);
+    this.positions = new BatchPositions(kafka, opts.name, opts.logger, (topic, partition) =>
+      this.positions.committed(opts.groupId, topic, partition),
+    );
   }
 
   async start(): Promise<void> {
@@ -174,6 +185,7 @@ export class TransactionalWorker {
     let firstJoin = true;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (this.retired.has(consumer)) return;
+      this.positions.forget();
       if (!firstJoin && opts.prepareAfterRebalance) this.stale = true;
       firstJoin = false;
     });
@@ -207,17 +219,33 @@ export class TransactionalWorker {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.partitionCounts.close();
+    await this.positions.close();
   }
 
   private async consume(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale, resolveOffset, heartbeat } = payload;
-    for (const messages of slicesOf(batch.messages, this.maxPerTransaction)) {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    // Taken only from exactly the committed offset (see BatchPositions): no command is passed
+    // over, whatever position the client had.
+    const verdict = await this.positions.check(batch);
+    if (!verdict.take) {
+      this.positions.seeking(batch.topic, batch.partition, verdict.seekTo);
+      this.consumer?.seek({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: verdict.seekTo,
+      });
+      return;
+    }
+    const slices = slicesOf(batch.messages, this.maxPerTransaction);
+    for (const [i, messages] of slices.entries()) {
       const last = messages[messages.length - 1];
       if (!last || !isRunning() || isStale()) return;
       const slice: PendingSlice = {
         topic: batch.topic,
         partition: batch.partition,
         messages,
+        ...(i === slices.length - 1 ? { end: batch.lastOffset() } : {}),
         isRunning,
         isStale,
         committed: false,
@@ -257,6 +285,10 @@ export class TransactionalWorker {
     } catch (err) {
       this.transactionFailed(err, live);
       throw err;
+    }
+    for (const { topic, partitions } of positionsAfter(live)) {
+      for (const { partition, offset } of partitions)
+        this.positions.moved(topic, partition, offset);
     }
     if (poison.length > 0) {
       this.opts.logger.warn(`${this.opts.name}: records dead-lettered`, { count: poison.length });
@@ -373,17 +405,17 @@ export function deadLetterOutputs(
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** The group's next position in each consumed partition: the offset after its last record. */
+/** The group's next position in each consumed partition: the offset after its slices' ends. */
 export function positionsAfter(
   slices: readonly WorkerSlice[],
 ): { topic: string; partitions: { partition: number; offset: string }[] }[] {
   const positions = new Map<string, Map<number, bigint>>();
-  for (const { topic, partition, messages } of slices) {
-    const last = messages[messages.length - 1];
-    if (!last) continue;
+  for (const { topic, partition, messages, end } of slices) {
+    const last = end ?? messages[messages.length - 1]?.offset;
+    if (last === undefined) continue;
     const byPartition = positions.get(topic) ?? new Map<number, bigint>();
     positions.set(topic, byPartition);
-    const next = BigInt(last.offset) + 1n;
+    const next = BigInt(last) + 1n;
     const known = byPartition.get(partition);
     if (known === undefined || next > known) byPartition.set(partition, next);
   }

@@ -149,6 +149,12 @@ describe('offsets committed with a transaction', () => {
       { topic: 'b', partitions: [{ partition: 0, offset: '42' }] },
     ]);
   });
+
+  it('past the transaction markers that end a batch, where its last slice says it ends', () => {
+    expect(
+      positionsAfter([{ topic: 'a', partition: 0, messages: [record(3), record(4)], end: '6' }]),
+    ).toEqual([{ topic: 'a', partitions: [{ partition: 0, offset: '7' }] }]);
+  });
 });
 
 describe('after a failed transaction', () => {

@@ -1,7 +1,8 @@
-import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import {
+  BatchPositions,
   deadLetter,
   decodeEnvelope,
   readLogToEnd,
@@ -39,14 +40,8 @@ import {
 export class ProjectionRunner<E, D extends ReadModelDoc> {
   private consumer?: Consumer;
   private generation = 0;
-  /**
-   * Per partition, the stored checkpoint as this process last read or wrote it: where the next
-   * batch must begin. Forgotten at every group join (another instance may have moved it).
-   */
-  private readonly expected = new Map<number, string>();
-  /** Partitions this process has sought back to their checkpoint, and to which offset. */
-  private readonly sought = new Map<number, string>();
-  private admin?: Admin;
+  /** Where each partition's next batch must begin: its stored checkpoint. */
+  private readonly positions: BatchPositions;
   readonly groupId: string;
   private readonly checkpoints: CheckpointStore;
 
@@ -67,6 +62,9 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
   ) {
     this.checkpoints = checkpoints;
     this.groupId = topics.group(`acd.projector.${projection.name}`);
+    this.positions = new BatchPositions(kafka, `projector ${projection.name}`, logger, (topic, p) =>
+      checkpoints.offset(projection.name, topic, p),
+    );
   }
 
   private get topic(): string {
@@ -124,13 +122,15 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       readUncommitted: false,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      // A crashed projector's partitions are handed over after this long, not kafkajs' 30 s.
-      sessionTimeout: 30_000,
+      // A crashed projector's partitions are handed over after this long, and a consumer that
+      // kafkajs restarts as a new member (after a broker died, say) joins after its old self
+      // expires: kafkajs' default of 30 s held read models back that long. Heartbeats go out
+      // between the writes of a slice, each bounded by the store timeout.
+      sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.expected.clear();
-      this.sought.clear();
+      this.positions.forget();
       // Another projector may have appended to a partition's feed meanwhile.
       this.feed?.forget();
       this.log?.forget();
@@ -164,7 +164,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
           // the retry reads it all again from the store and starts at the stored checkpoint.
           this.feed?.forget();
           this.log?.forget();
-          this.expected.delete(payload.batch.partition);
+          this.positions.forget(this.topic, payload.batch.partition);
           throw err;
         }
       },
@@ -220,80 +220,20 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
-    await this.admin?.disconnect();
+    await this.positions.close();
   }
 
   /** Reads the stored checkpoint again and seeks there. */
   private async reposition(partition: number): Promise<void> {
     const offset = await this.checkpoints.offset(this.projection.name, this.topic, partition);
-    if (offset === undefined) this.expected.delete(partition);
-    else this.expected.set(partition, offset);
+    if (offset === undefined) this.positions.forget(this.topic, partition);
+    else this.positions.moved(this.topic, partition, offset);
     this.seek(partition, offset ?? '0');
   }
 
   private seek(partition: number, offset: string): void {
-    this.sought.set(partition, offset);
+    this.positions.seeking(this.topic, partition, offset);
     this.consumer?.seek({ topic: this.topic, partition, offset });
-  }
-
-  /**
-   * Whether a batch may be applied: it must begin exactly at the partition's stored checkpoint,
-   * so that every record between the checkpoint and the batch is one the consumer filtered out
-   * (a transaction marker, an aborted record). A batch that begins anywhere else (a restarted
-   * consumer reading from Kafka's committed offset, a fetch that raced a crash or a rebalance,
-   * a marker kafkajs passed over on its own) is not applied: the partition is sought back to
-   * its checkpoint and read again from there. Nothing is skipped, whatever the client did.
-   */
-  private async atCheckpoint(batch: Batch): Promise<boolean> {
-    const { partition } = batch;
-    const fetched = fetchedOffsetOf(batch);
-    let expected = this.expected.get(partition);
-    if (expected === undefined) {
-      // No checkpoint: nothing of the partition is applied yet; it begins where its log does.
-      expected =
-        (await this.checkpoints.offset(this.projection.name, this.topic, partition)) ??
-        (await this.logStart(partition));
-      if (expected === undefined) return true; // the brokers could not say; this batch decides
-      this.expected.set(partition, expected);
-    }
-    if (fetched === expected) {
-      this.sought.delete(partition);
-      return true;
-    }
-    if (this.sought.get(partition) === expected && BigInt(fetched) > BigInt(expected)) {
-      // Sought there already and still later: accepted only when the log no longer holds the
-      // checkpoint's offset (retention removed it), which is said loudly.
-      const start = await this.logStart(partition);
-      if (start !== undefined && BigInt(start) > BigInt(expected)) {
-        this.logger.warn('the log no longer holds records after the checkpoint; continuing', {
-          projection: this.projection.name,
-          partition,
-          checkpoint: expected,
-          logStart: start,
-        });
-        this.sought.delete(partition);
-        return true;
-      }
-    }
-    this.logger.info('batch does not begin at the checkpoint; reading again from it', {
-      projection: this.projection.name,
-      partition,
-      batchFrom: fetched,
-      checkpoint: expected,
-    });
-    this.seek(partition, expected);
-    return false;
-  }
-
-  private async logStart(partition: number): Promise<string | undefined> {
-    try {
-      this.admin ??= this.kafka.admin();
-      await this.admin.connect();
-      const offsets = await this.admin.fetchTopicOffsets(this.topic);
-      return offsets.find((o) => o.partition === partition)?.low;
-    } catch {
-      return undefined;
-    }
   }
 
   private async handleBatch({
@@ -305,7 +245,10 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
   }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale()) return;
     if (batch.messages.length === 0) return;
-    if (!(await this.atCheckpoint(batch))) return;
+    // Applied only from exactly the stored checkpoint (see BatchPositions): nothing is skipped,
+    // whatever position the client had.
+    const verdict = await this.positions.check(batch);
+    if (!verdict.take) return this.seek(batch.partition, verdict.seekTo);
 
     // A large fetch is applied slice by slice, each slice checkpointed after its data, so a
     // crash costs at most one slice and nothing fetched is fetched twice. The last slice's
@@ -408,7 +351,7 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       await this.reposition(partition);
       return false;
     }
-    this.expected.set(partition, next);
+    this.positions.moved(this.topic, partition, next);
     // Kafka's committed offset only mirrors the checkpoint (for lag monitoring); losing group
     // membership mid-batch must not fail a batch whose checkpoint is already stored.
     await this.consumer
@@ -421,19 +364,6 @@ export class ProjectionRunner<E, D extends ReadModelDoc> {
       );
     return true;
   }
-}
-
-/**
- * The offset a kafkajs batch was fetched from: every record from there to its first message
- * that the batch does not hold was filtered out by the client (markers, aborted records).
- * kafkajs keeps it on the batch without typing it; an upgrade that drops it must fail loudly.
- */
-export function fetchedOffsetOf(batch: Batch): string {
-  const fetched = (batch as Batch & { fetchedOffset?: unknown }).fetchedOffset;
-  if (typeof fetched !== 'string' && typeof fetched !== 'number' && typeof fetched !== 'bigint') {
-    throw new Error('this kafkajs gives no fetched offset on a batch (kafkajs 2.2.4 does)');
-  }
-  return String(fetched);
 }
 
 /**
