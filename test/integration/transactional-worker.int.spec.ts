@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { KafkaMessage } from 'kafkajs';
+import type { Consumer, KafkaMessage } from 'kafkajs';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import {
   createKafka,
@@ -231,6 +231,51 @@ describe('transactional worker on real Kafka', () => {
     expect(header(letter?.headers, H.dlqOffset)).toBe('2');
     expect(header(letter?.headers, H.dlqConsumer)).toBe(group);
     expect(header(letter?.headers, H.dlqError)).toBe('not a record of ours');
+  });
+
+  it('a consumer that jumps past uncommitted records is brought back to the committed offset: no input passed over', async () => {
+    // kafkajs has handed over batches that did not begin at the committed offset (a restarted
+    // consumer, a fetch racing a rebalance). Here the jump is made on purpose, while three new
+    // records wait: the partition is sought one past its committed offset.
+    const id = randomId(6);
+    const input = `${env.topicPrefix}tw.jump.in.${id}`;
+    const output = `${env.topicPrefix}tw.jump.out.${id}`;
+    await topicsOf(1, input, output);
+    const group = `${env.topicPrefix}tw.jump.${id}`;
+    const worker = workerOf({
+      groupId: group,
+      topics: [input],
+      handle: (slices) => ({
+        outputs: [
+          {
+            topic: output,
+            messages: slices.flatMap((sl) =>
+              sl.messages.map((m) => ({ value: (m.value?.toString() ?? '').toUpperCase() })),
+            ),
+          },
+        ],
+      }),
+    });
+    await produce(input, ['a', 'b'], 0);
+    await worker.start();
+    try {
+      await waitFor('a and b', async () => (await groupPosition(group, input)) >= 2, 60_000, 250);
+      const consumer = (worker as unknown as { consumer: Consumer }).consumer;
+      consumer.pause([{ topic: input }]);
+      await produce(input, ['c', 'd', 'e'], 0);
+      consumer.seek({ topic: input, partition: 0, offset: '3' });
+      consumer.resume([{ topic: input }]);
+      await waitFor('all five', async () => (await groupPosition(group, input)) >= 5, 60_000, 250);
+    } finally {
+      await worker.stop();
+    }
+    expect((await committed(output)).map((m) => m.value?.toString())).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+      'E',
+    ]);
   });
 
   it('a zombie fenced by a successor under its transactional id commits nothing, and stops', async () => {
