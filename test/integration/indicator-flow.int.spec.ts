@@ -7,6 +7,7 @@ import {
   CommandBus,
   CommandProcessor,
   consoleLogger,
+  H,
   withAdmin,
   type BusLogger,
 } from '@acd/messaging';
@@ -171,6 +172,60 @@ describe('indicator flow on real Kafka and MongoDB', () => {
     for (const r of replies) {
       await waitFor('projected', () => queries.findVisible(publisher, r.aggregateId), 30_000, 100);
     }
+  });
+
+  it('an indicator with an event this version cannot read takes no command until it can; the others do', async () => {
+    // An upgrade under way: a newer processor has written a version this one cannot decode.
+    // Deciding on the versions it could read would write a version 2 beside the unread one.
+    const published = await publish('unreadable.int.example');
+    expect(published).toMatchObject({ outcome: 'ACCEPTED', version: 1 });
+    const id = published.aggregateId;
+    const producer = rt.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({
+      topic: rt.topics.of('indicatorEvents'),
+      acks: -1,
+      messages: [
+        {
+          key: id,
+          // Avro single-object marker, then a fingerprint no schema of this version has.
+          value: Buffer.concat([
+            Buffer.from([0xc3, 0x01]),
+            Buffer.alloc(8, 0x5a),
+            Buffer.from('x'),
+          ]),
+          headers: {
+            [H.eventType]: 'IndicatorUpdated',
+            [H.eventId]: randomUUID(),
+            [H.aggregateId]: id,
+            [H.aggregateVersion]: '2',
+            [H.orgId]: publisher.id,
+            [H.occurredAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+    // A processor that starts now reads it, as a restarted or upgraded-beside one would.
+    await processor.stop();
+    processor = new CommandProcessor(rt.kafka, rt.topics, rt.codec, indicatorContext() as never, {
+      instanceId: 'int',
+      logger: quiet,
+    });
+    await processor.start();
+    const revoke = await bus.send({
+      topic: 'indicatorCommands',
+      schema: 'jp.acd.indicator.RevokeIndicator',
+      aggregateId: id,
+      commandId: commandIdFor(TEST_ID_KEY, { orgId: publisher.id }, randomUUID()),
+      data: { indicatorId: id, reason: 'integration' },
+      issuer: { orgId: publisher.id, kind: 'operator', sector: 'electricity' },
+      correlationId: randomUUID(),
+    });
+    expect(revoke).toMatchObject({ outcome: 'REFUSED', code: 'unavailable', eventIds: [] });
+    const readable = await publish('readable.int.example');
+    expect(readable).toMatchObject({ outcome: 'ACCEPTED' });
+    await waitFor('projected', () => queries.findVisible(publisher, readable.aggregateId), 20_000);
   });
 
   it('rebuild replays into a fresh collection, swaps it in, and the live projector carries on', async () => {

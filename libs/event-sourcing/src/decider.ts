@@ -5,8 +5,11 @@
  */
 
 export type Refusal = {
-  /** conflict → 409, invalid → 422, forbidden → 403, not-found → 404 */
-  code: 'conflict' | 'invalid' | 'forbidden' | 'not-found';
+  /**
+   * conflict → 409, invalid → 422, forbidden → 403, not-found → 404; unavailable → 503 (the
+   * processor's own, never a decider's: the item cannot be decided on by this version)
+   */
+  code: 'conflict' | 'invalid' | 'forbidden' | 'not-found' | 'unavailable';
   reason: string;
   field?: string;
 };

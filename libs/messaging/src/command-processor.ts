@@ -47,6 +47,11 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
    * an Idempotency-Key reused for a command on another aggregate is recognised as reuse.
    */
   private readonly commandOwners = new Map<string, string>();
+  /**
+   * Aggregates with an event this processor cannot decode (written with a newer schema
+   * version, during an upgrade): their state is not known, so no command on them is decided.
+   */
+  private readonly unreadable = new Set<string>();
   private readonly clock: () => Date;
   readonly groupId: string;
   private readonly timings: StageTimings;
@@ -93,6 +98,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
     const started = Date.now();
     this.aggregates.clear();
     this.commandOwners.clear();
+    this.unreadable.clear();
     let events = 0;
     await readLogToEnd(
       this.kafka,
@@ -101,7 +107,13 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       (batch) => {
         for (const m of batch.messages) {
           const envelope = this.decodeEvent(m);
-          if (!envelope) continue;
+          if (!envelope) {
+            // Its aggregate's state past this event is unknown (see `unreadable`); a record
+            // that names no aggregate is poison, not an event of ours.
+            const id = header(m.headers, H.aggregateId);
+            if (id) this.unreadable.add(id);
+            continue;
+          }
           const id = envelope.metadata.aggregateId;
           const current =
             this.aggregates.get(id) ?? emptyAggregate(this.context.decider.initialState);
@@ -119,6 +131,12 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       aggregates: this.aggregates.size,
       ms: Date.now() - started,
     });
+    if (this.unreadable.size > 0) {
+      this.opts.logger.warn(
+        'events this version cannot read (a newer schema version?): their aggregates take no commands until it can',
+        { context: this.context.name, aggregates: this.unreadable.size },
+      );
+    }
   }
 
   private decodeEvent(m: KafkaMessage): EventEnvelope<E> | null {
@@ -268,6 +286,20 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
       });
       return { events: [], ...(r ? { reply: r } : {}) };
     };
+
+    // Deciding on what could be read of such an aggregate would write a version it already has
+    // (or accept a command its unread events settled), so it takes none: retryable, since an
+    // upgraded processor reads it. Its id tells nothing to a caller who could not name it.
+    if (this.unreadable.has(aggregateId)) {
+      return refused(
+        {
+          code: 'unavailable',
+          reason:
+            'this item has events this version of the bus cannot read (written by a newer version); it takes commands again once the bus is upgraded',
+        },
+        0,
+      );
+    }
 
     // A stored outcome answers only the request that produced it: same principal, same command
     // type, aggregate and body (the gateway's fingerprint). Anything else that arrives under a

@@ -6,7 +6,7 @@ export interface CommandReply {
   version: number;
   eventIds: string[];
   duplicate: boolean;
-  code: 'conflict' | 'invalid' | 'forbidden' | 'not-found' | null;
+  code: 'conflict' | 'invalid' | 'forbidden' | 'not-found' | 'unavailable' | null;
   reason: string | null;
   field: string | null;
 }

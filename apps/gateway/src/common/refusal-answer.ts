@@ -47,6 +47,10 @@ export function refusalAnswer(reply: CommandReply): Answer {
       return { status: 403, body: { statusCode: 403, error: 'Forbidden', ...body } };
     case 'not-found':
       return NOT_FOUND;
+    case 'unavailable':
+      // Retryable: the item has events only a newer version reads (Retry-After is added to
+      // every 503).
+      return { status: 503, body: { statusCode: 503, error: 'Service Unavailable', ...body } };
     default:
       return {
         status: 422,

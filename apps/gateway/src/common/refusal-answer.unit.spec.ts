@@ -18,10 +18,10 @@ const refused = (over: Partial<CommandReply>): CommandReply => ({
 const answer = refusalAnswer;
 
 describe('the HTTP answer to a refused command', () => {
-  it('carries the version only in a conflict; never in 403, 404 or 422', () => {
+  it('carries the version only in a conflict; never in 403, 404, 422 or 503', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('conflict', 'forbidden', 'not-found', 'invalid', null),
+        fc.constantFrom('conflict', 'forbidden', 'not-found', 'invalid', 'unavailable', null),
         fc.nat(),
         fc.string(),
         fc.option(fc.string({ minLength: 1 }), { nil: null }),
@@ -33,7 +33,8 @@ describe('the HTTP answer to a refused command', () => {
             expect(status).toBe(409);
             expect(body.currentVersion).toBe(version);
           } else {
-            expect([403, 404, 422]).toContain(status);
+            expect([403, 404, 422, 503]).toContain(status);
+            expect(status === 503).toBe(code === 'unavailable');
             expect(body).not.toHaveProperty('currentVersion');
             expect(JSON.stringify(body)).not.toContain(`"version"`);
           }
