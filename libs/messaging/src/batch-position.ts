@@ -26,7 +26,8 @@ export type BatchVerdict =
  * filtered out, never one it skipped. A batch fetched from anywhere else (a restarted consumer,
  * a fetch that raced a crash or a rebalance, a marker kafkajs passed over on its own) is not
  * taken; the loop seeks back to the position and reads again from there. The one exception is
- * a position the log no longer holds (retention removed it), said loudly.
+ * a position the log does not hold (retention removed it, or the topic was recreated shorter),
+ * said loudly.
  *
  * `stored` reads a partition's position from where the loop keeps it (undefined: none yet, so
  * the partition begins where its log does).
@@ -85,15 +86,23 @@ export class BatchPositions {
       this.sought.delete(k);
       return { take: true };
     }
-    if (this.sought.get(k) === expected && BigInt(fetched) > BigInt(expected)) {
-      const start = await this.logStart(topic, partition).catch(() => undefined);
-      if (start !== undefined && BigInt(start) > BigInt(expected)) {
-        this.logger.warn(`${this.name}: the log no longer holds records after its position`, {
-          topic,
-          partition,
-          position: expected,
-          logStart: start,
-        });
+    if (this.sought.get(k) === expected) {
+      // Sought there already, and still elsewhere: taken only when the log does not hold the
+      // position any more (retention removed it, or the topic was recreated shorter), said
+      // loudly; otherwise sought again.
+      const ends = await this.ends(topic, partition).catch(() => undefined);
+      const at = BigInt(expected);
+      if (ends && (at < BigInt(ends.low) || at > BigInt(ends.high))) {
+        this.logger.warn(
+          `${this.name}: the log does not hold its position; going on from ${fetched}`,
+          {
+            topic,
+            partition,
+            position: expected,
+            logStart: ends.low,
+            logEnd: ends.high,
+          },
+        );
         this.sought.delete(k);
         this.positions.set(k, fetched);
         return { take: true };
@@ -115,14 +124,18 @@ export class BatchPositions {
   }
 
   private async logStart(topic: string, partition: number): Promise<string> {
+    return (await this.ends(topic, partition)).low;
+  }
+
+  private async ends(topic: string, partition: number): Promise<{ low: string; high: string }> {
     if (!this.admin) {
       this.admin = this.kafka.admin();
       await this.admin.connect();
     }
     const offsets = await this.admin.fetchTopicOffsets(topic);
-    const low = offsets.find((o) => o.partition === partition)?.low;
-    if (low === undefined) throw new Error(`no partition ${partition} in ${topic}`);
-    return low;
+    const found = offsets.find((o) => o.partition === partition);
+    if (!found) throw new Error(`no partition ${partition} in ${topic}`);
+    return { low: found.low, high: found.high };
   }
 
   /** The committed offset of `groupId` in a partition, if any (for loops that commit to Kafka). */
