@@ -157,18 +157,23 @@ describe('scenario 8: store and quorum loss', () => {
     await killBroker(stack, 3);
     const attempts: { status: number; ms: number }[] = [];
     try {
-      for (let i = 0; i < QUORUM_COMMANDS; i += 1) {
-        const r = await timed('/v1/indicators', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': `q-${run}-${i}` },
-          body: JSON.stringify({
-            type: 'domain',
-            value: `q${i}.${run}.chaos.example`,
-            tlp: 'GREEN',
-          }),
-        });
-        attempts.push(r);
-      }
+      // Four callers at a time: each waits out the command timeout for its 503.
+      let next = 0;
+      const caller = async () => {
+        for (let i = next++; i < QUORUM_COMMANDS; i = next++) {
+          const r = await timed('/v1/indicators', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': `q-${run}-${i}` },
+            body: JSON.stringify({
+              type: 'domain',
+              value: `q${i}.${run}.chaos.example`,
+              tlp: 'GREEN',
+            }),
+          });
+          attempts.push(r);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, caller));
     } finally {
       await startBroker(stack, 2);
       await startBroker(stack, 3);
