@@ -253,6 +253,11 @@ export class CommandBus {
           });
           for (const o of group) o.resolve();
         } catch (err) {
+          // The callers learn it as a 503 (retry with the same key); the operator learns why.
+          this.logger.warn('commands not taken by Kafka', {
+            commands: group.length,
+            error: err instanceof Error ? err.message : String(err),
+          });
           for (const o of group) o.reject(err instanceof Error ? err : new Error(String(err)));
         }
         this.timings.record('produce request', performance.now() - t0);

@@ -269,3 +269,97 @@ describe('kafkajs produce retried across brokers (patched)', () => {
     expect(writeProblems(placed, answers)).toEqual([]);
   });
 });
+
+/**
+ * kafkajs' idempotent producer (not transactional) after a send that failed for good: the
+ * brokers wrote the request, its answer was lost. Upstream kafkajs winds the partition's
+ * sequence back, so the next send, another record, carries the same producer id and sequence,
+ * and the brokers take it for the same batch sent again: acknowledged, never written. The patch
+ * gets a new producer id first.
+ */
+describe('kafkajs idempotent producer after a send that failed (patched)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const createMessageProducer = require('kafkajs/src/producer/messageProducer') as (
+    deps: unknown,
+  ) => { sendBatch: (request: unknown) => Promise<RecordMetadata[]> };
+
+  it('sends the next record under a new producer id, so the brokers write it', async () => {
+    const written: { producerId: number; value: string }[] = [];
+    const lastSequence = new Map<string, number>();
+    let producerId = 1;
+    let sequence = 0;
+    let calls = 0;
+    const broker = {
+      nodeId: 1,
+      async produce({
+        producerId: pid,
+        topicData,
+      }: {
+        producerId: number;
+        topicData: {
+          partitions: { partition: number; firstSequence: number; messages: { value: Buffer }[] }[];
+        }[];
+      }) {
+        calls += 1;
+        const { partition, firstSequence, messages } = topicData[0]!.partitions[0]!;
+        const key = `${pid}/${partition}`;
+        // The brokers' idempotence: the last batch of this producer id and sequence, again.
+        if (lastSequence.get(key) !== firstSequence) {
+          lastSequence.set(key, firstSequence);
+          written.push({ producerId: pid, value: String(messages[0]!.value) });
+        }
+        if (calls === 1) throw new KafkaJSConnectionError('Connection error'); // answer lost
+        return {
+          topics: [
+            { topicName: TOPIC, partitions: [{ partition, errorCode: 0, baseOffset: '0' }] },
+          ],
+        };
+      },
+    };
+    const eosManager = {
+      isTransactional: () => false,
+      getProducerId: () => producerId,
+      getProducerEpoch: () => 0,
+      getTransactionalId: () => undefined,
+      getSequence: () => sequence,
+      updateSequence: (_t: string, _p: number, n: number) => (sequence += n),
+      async initProducerId() {
+        producerId += 1;
+        sequence = 0;
+      },
+      acquireBrokerLock: async () => undefined,
+      releaseBrokerLock: () => undefined,
+    };
+    const cluster = {
+      retry: {},
+      refreshMetadataIfNecessary: async () => undefined,
+      refreshMetadata: async () => undefined,
+      addMultipleTargetTopics: async () => undefined,
+      removeBroker: () => undefined,
+      isConnected: () => true,
+      findTopicPartitionMetadata: () => [{ partitionId: 0, leader: 1 }],
+      findLeaderForPartitions: () => ({ 1: [0] }),
+      findBroker: async () => broker,
+    };
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const producer = createMessageProducer({
+      logger: quiet,
+      cluster,
+      partitioner: Partitioners.DefaultPartitioner(),
+      eosManager,
+      idempotent: true,
+      retrier: createRetry({ retries: 0 }),
+      getConnectionStatus: () => 'connected',
+    });
+    const one = (value: string) => ({
+      acks: -1,
+      topicMessages: [{ topic: TOPIC, messages: [{ value, partition: 0 }] }],
+    });
+    await expect(producer.sendBatch(one('first'))).rejects.toThrow();
+    await producer.sendBatch(one('second'));
+    expect(written).toEqual([
+      { producerId: 1, value: 'first' },
+      { producerId: 2, value: 'second' },
+    ]);
+  });
+});
