@@ -24,6 +24,29 @@ const { KafkaJSConnectionError } = require('kafkajs/src/errors') as {
 
 const TOPIC = 'acd.indicators.events.v1';
 
+/** The part of a kafkajs cluster its produce path asks for: leaders and brokers, as scripted. */
+function scriptedClusterOf(
+  leaders: () => Record<number, number>,
+  findBroker: (where: { nodeId: string }) => Promise<unknown>,
+) {
+  return {
+    retry: {},
+    refreshMetadataIfNecessary: async () => undefined,
+    refreshMetadata: async () => undefined,
+    addMultipleTargetTopics: async () => undefined,
+    removeBroker: () => undefined,
+    isConnected: () => true,
+    findTopicPartitionMetadata: () =>
+      Object.keys(leaders()).map((p) => ({ partitionId: Number(p), leader: leaders()[Number(p)] })),
+    findLeaderForPartitions: (_t: string, partitions: string[]) => {
+      const out: Record<string, number[]> = {};
+      for (const p of partitions.map(Number)) (out[leaders()[p]!] ??= []).push(p);
+      return out;
+    },
+    findBroker,
+  };
+}
+
 describe('placeRecords', () => {
   it('gives a keyed record the partition kafkajs would choose, and keeps a named one', () => {
     fc.assert(
@@ -173,22 +196,10 @@ describe('kafkajs produce retried across brokers (patched)', () => {
       },
     });
     const brokers = new Map([1, 2].map((id) => [id, broker(id)]));
-    const cluster = {
-      retry: {},
-      refreshMetadataIfNecessary: async () => undefined,
-      refreshMetadata: async () => undefined,
-      addMultipleTargetTopics: async () => undefined,
-      removeBroker: () => undefined,
-      isConnected: () => true,
-      findTopicPartitionMetadata: () =>
-        [0, 1].map((partitionId) => ({ partitionId, leader: leaders[partitionId] })),
-      findLeaderForPartitions: (_t: string, partitions: string[]) => {
-        const out: Record<string, number[]> = {};
-        for (const p of partitions.map(Number)) (out[leaders[p]!] ??= []).push(p);
-        return out;
-      },
-      findBroker: async ({ nodeId }: { nodeId: string }) => brokers.get(Number(nodeId)),
-    };
+    const cluster = scriptedClusterOf(
+      () => leaders,
+      async ({ nodeId }) => brokers.get(Number(nodeId)),
+    );
     const eosManager = {
       isTransactional: () => false,
       getProducerId: () => 1,
@@ -330,17 +341,10 @@ describe('kafkajs idempotent producer after a send that failed (patched)', () =>
       acquireBrokerLock: async () => undefined,
       releaseBrokerLock: () => undefined,
     };
-    const cluster = {
-      retry: {},
-      refreshMetadataIfNecessary: async () => undefined,
-      refreshMetadata: async () => undefined,
-      addMultipleTargetTopics: async () => undefined,
-      removeBroker: () => undefined,
-      isConnected: () => true,
-      findTopicPartitionMetadata: () => [{ partitionId: 0, leader: 1 }],
-      findLeaderForPartitions: () => ({ 1: [0] }),
-      findBroker: async () => broker,
-    };
+    const cluster = scriptedClusterOf(
+      () => ({ 0: 1 }),
+      async () => broker,
+    );
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const producer = createMessageProducer({
       logger: quiet,
