@@ -23,7 +23,23 @@ export function readFigures(file) {
 /** One row per test of jest's --json output: file, title, status, seconds, first failure line. */
 export function readResults(file) {
   if (!existsSync(file)) return [];
-  const r = JSON.parse(readFileSync(file, 'utf8'));
+  return rowsOf(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/**
+ * The test files that finished, from the chaos progress reporter's lines
+ * (scripts/lib/chaos-progress-reporter.cjs): what is known of a suite stopped at its bound.
+ */
+export function readProgress(file) {
+  if (!existsSync(file)) return [];
+  const testResults = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line));
+  return rowsOf({ testResults });
+}
+
+function rowsOf(r) {
   const rows = [];
   for (const suite of r.testResults ?? []) {
     const file = suite.name.replace(/^.*\/test\/chaos\//, '');
