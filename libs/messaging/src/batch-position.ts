@@ -59,7 +59,10 @@ export class BatchPositions {
     this.positions.set(key(topic, partition), next);
   }
 
-  /** The loop seeks a partition to `offset` (remembered, so a second miss can be told). */
+  /**
+   * The loop seeks a partition to `offset` (remembered, so a second miss can be told). Every
+   * seek a verdict asks for must be told here.
+   */
   seeking(topic: string, partition: number, offset: string): void {
     this.sought.set(key(topic, partition), offset);
   }
@@ -114,7 +117,6 @@ export class BatchPositions {
       batchFrom: fetched,
       position: expected,
     });
-    this.sought.set(k, expected);
     return { take: false, seekTo: expected, reason: 'not-at-position' };
   }
 
@@ -127,12 +129,16 @@ export class BatchPositions {
     return (await this.ends(topic, partition)).low;
   }
 
-  private async ends(topic: string, partition: number): Promise<{ low: string; high: string }> {
+  private async adminClient(): Promise<Admin> {
     if (!this.admin) {
       this.admin = this.kafka.admin();
       await this.admin.connect();
     }
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return this.admin;
+  }
+
+  private async ends(topic: string, partition: number): Promise<{ low: string; high: string }> {
+    const offsets = await (await this.adminClient()).fetchTopicOffsets(topic);
     const found = offsets.find((o) => o.partition === partition);
     if (!found) throw new Error(`no partition ${partition} in ${topic}`);
     return { low: found.low, high: found.high };
@@ -140,11 +146,7 @@ export class BatchPositions {
 
   /** The committed offset of `groupId` in a partition, if any (for loops that commit to Kafka). */
   async committed(groupId: string, topic: string, partition: number): Promise<string | undefined> {
-    if (!this.admin) {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
-    }
-    const [entry] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const [entry] = await (await this.adminClient()).fetchOffsets({ groupId, topics: [topic] });
     const offset = entry?.partitions.find((p) => p.partition === partition)?.offset;
     return offset === undefined || offset === '-1' ? undefined : offset;
   }

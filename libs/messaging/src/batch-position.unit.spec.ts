@@ -23,7 +23,17 @@ function positionsOver(log: Log, stored: Map<number, string>) {
       fetchTopicOffsets: async () => [{ partition: 0, offset: log.high, ...log }],
     }),
   } as unknown as Kafka;
-  const positions = new BatchPositions(kafka, 'test loop', logger, async (_t, p) => stored.get(p));
+  const real = new BatchPositions(kafka, 'test loop', logger, async (_t, p) => stored.get(p));
+  // As a loop uses it: every seek a verdict asks for is made, and told.
+  const positions = {
+    check: async (batch: Parameters<BatchPositions['check']>[0]) => {
+      const verdict = await real.check(batch);
+      if (!verdict.take) real.seeking(batch.topic, batch.partition, verdict.seekTo);
+      return verdict;
+    },
+    moved: real.moved.bind(real),
+    forget: real.forget.bind(real),
+  };
   const batchFrom = (offset: string) => ({ topic: 't', partition: 0, fetchedOffset: offset });
   return { positions, warnings, batchFrom };
 }
