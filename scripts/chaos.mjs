@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run chaos`: the fault and attack suite (test/chaos/*.chaos.spec.ts) on a local cluster of
 // three Kafka brokers and the real store, at full size by default (ACD_CHAOS_SCALE=quick for the
-// sizes `npm test` uses; ACD_CHAOS_<NAME> overrides one size, see docs/reliability.md). Bounded:
+// sizes `npm test` uses, large for 100,000 commands and the like with a longer bound;
+// ACD_CHAOS_<NAME> overrides one size, see docs/reliability.md). Bounded:
 // after ACD_CHAOS_MAX_MINUTES (30) the run is stopped and what did not finish counts as failed.
 // Prints a table, writes the figures into docs/reliability.md with the machine they ran on
 // (ACD_CHAOS_WRITE_DOCS=0 leaves the page alone), and ends with "N passed, M failed".
@@ -21,7 +22,12 @@ import { ensureDependencies } from './lib/dependencies.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const scale = process.env.ACD_CHAOS_SCALE === 'quick' ? 'quick' : 'full';
+const SCALES = ['quick', 'full', 'large'];
+const scale = process.env.ACD_CHAOS_SCALE ?? 'full';
+if (!SCALES.includes(scale)) {
+  console.error(`ACD_CHAOS_SCALE must be one of ${SCALES.join(', ')} (not "${scale}")`);
+  process.exit(2);
+}
 const maxMinutes = Number(process.env.ACD_CHAOS_MAX_MINUTES ?? 30);
 const startedAt = new Date();
 const OUT = path.join(ROOT, '.local', 'chaos');
@@ -81,6 +87,8 @@ function runJest() {
       'npx',
       [
         'jest',
+        // Patterns first: after --reporters jest would take them for more reporters.
+        ...args,
         '--selectProjects',
         'chaos',
         '--runInBand',
@@ -88,7 +96,6 @@ function runJest() {
         `--outputFile=${RESULTS}`,
         '--reporters=default',
         `--reporters=${path.join(ROOT, 'scripts', 'lib', 'chaos-progress-reporter.cjs')}`,
-        ...args,
       ],
       {
         cwd: ROOT,

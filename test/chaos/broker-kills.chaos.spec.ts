@@ -19,10 +19,10 @@ import {
  * restarted every 20 s. Every acknowledged command's event is in the log exactly once, and every
  * read model equals a rebuild from that log.
  */
-const COMMANDS = size('COMMANDS', 120, 100_000);
+const COMMANDS = size('COMMANDS', 120, 3_000, 100_000);
 /** The load goes on past COMMANDS until this many kills (a quick run is over in a minute). */
 const MIN_KILLS = size('BROKER_KILLS', 5, 10);
-const CONCURRENCY = size('CONCURRENCY', 8, 24);
+const CONCURRENCY = size('CONCURRENCY', 8, 24, 64);
 const KILL_EVERY_MS = size('KILL_EVERY_S', 20, 20) * 1000;
 
 jest.setTimeout(60 * 60_000);
@@ -52,6 +52,9 @@ describe('scenario 1: broker hard kills under load', () => {
     const run = randomBytes(3).toString('hex');
     let loading = true;
     let lastAckAt = 0;
+    // The longest stretch without any acknowledgement while the load ran: the outage a caller
+    // saw, whatever the broker's restart took.
+    let longestGapMs = 0;
     const kills: { node: number; restartMs: number; recoveredMs: number; at: number }[] = [];
     // A kill every KILL_EVERY_MS, but never before the bus has acknowledged a command since the
     // previous broker came back: on a busy machine recovery can take longer than the interval,
@@ -97,7 +100,9 @@ describe('scenario 1: broker hard kills under load', () => {
         key,
         command,
         onAck: () => {
-          lastAckAt = Date.now();
+          const now = Date.now();
+          if (lastAckAt > 0) longestGapMs = Math.max(longestGapMs, now - lastAckAt);
+          lastAckAt = now;
         },
       });
     } finally {
@@ -138,9 +143,12 @@ describe('scenario 1: broker hard kills under load', () => {
           ? `${(mean(intervals) / 1000).toFixed(1)} / ${(Math.max(...intervals) / 1000).toFixed(1)}`
           : 'n/a',
         'broker restart mean (s)': (mean(kills.map((k) => k.restartMs)) / 1000).toFixed(1),
-        'kill → next acknowledgement mean / max (s)': recovered.length
+        // From the SIGKILL to the first acknowledgement once the broker is back (so at least
+        // the restart): the bus is whole again.
+        'kill → first acknowledgement after the restart mean / max (s)': recovered.length
           ? `${(mean(recovered) / 1000).toFixed(1)} / ${(Math.max(...recovered) / 1000).toFixed(1)}`
           : 'n/a',
+        'longest stretch without an acknowledgement (s)': (longestGapMs / 1000).toFixed(1),
         'retryable answers':
           Object.entries(load.retryable)
             .map(([s, n]) => `${s}×${n}`)

@@ -38,7 +38,7 @@ import {
  * poison record of a topic with a DLQ must be there with its reason, no acknowledged command may
  * be lost, and no service may die.
  */
-const COMMANDS = size('POISON_COMMANDS', 120, 2_000);
+const COMMANDS = size('POISON_COMMANDS', 120, 1_000, 2_000);
 const CONCURRENCY = size('CONCURRENCY', 8, 24);
 
 jest.setTimeout(30 * 60_000);

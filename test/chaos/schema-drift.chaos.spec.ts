@@ -25,7 +25,7 @@ import {
  * after a restart that reads the drifted logs from the start (no crash loop), and later commands
  * must flow. The dead letter must be replayable: a reader that has the newer version reads it.
  */
-const COMMANDS = size('DRIFT_COMMANDS', 60, 1_000);
+const COMMANDS = size('DRIFT_COMMANDS', 60, 500, 1_000);
 
 jest.setTimeout(30 * 60_000);
 
