@@ -175,7 +175,23 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       opts.onProgress?.(result.acked.length + result.refused.length + result.gaveUp.length);
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency }, () => worker()));
+  // A long load says how far it is, once a minute (straight to stderr: jest holds console
+  // output back until a file ends, and a large run lasts an hour).
+  const progress = setInterval(() => {
+    const s = (Date.now() - started) / 1000;
+    const retried = Object.values(result.retryable).reduce((a, b) => a + b, 0);
+    process.stderr.write(
+      `[chaos] ${Math.round(s)} s: ${result.sent} sent, ${result.acked.length} acknowledged ` +
+        `(${(result.acked.length / s).toFixed(1)}/s), ${retried} retryable answers, ` +
+        `${result.gaveUp.length} gave up, ${result.refused.length} refused\n`,
+    );
+  }, 60_000);
+  progress.unref();
+  try {
+    await Promise.all(Array.from({ length: opts.concurrency }, () => worker()));
+  } finally {
+    clearInterval(progress);
+  }
   result.ms = Date.now() - started;
   return result;
 }
