@@ -92,6 +92,8 @@ function runJest() {
         '--selectProjects',
         'chaos',
         '--runInBand',
+        // A scenario that timed out leaves its load and kill loops running: jest must still end.
+        '--forceExit',
         '--json',
         `--outputFile=${RESULTS}`,
         '--reporters=default',

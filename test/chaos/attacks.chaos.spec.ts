@@ -9,7 +9,7 @@ import { seedDemoData } from '../../apps/cli/src/demo/seed-demo';
 import { castOf, type DemoOrgRecord } from '../../apps/cli/src/demo/demo-cast';
 import { demoOversightRequests } from '../../apps/cli/src/demo/demo-oversight';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
-import { recordFigures, size } from './support/chaos';
+import { recordFigures, scenarioTimeout, size } from './support/chaos';
 
 /**
  * Issue 16, scenario 10: attacks at the API edge, enumerated from the gateway's own OpenAPI
@@ -33,7 +33,7 @@ import { recordFigures, size } from './support/chaos';
 const REQUEST_TIMEOUT_MS = size('ATTACK_REQUEST_TIMEOUT_MS', 3_000, 3_000);
 const CLIENT_TIMEOUT_MS = 30_000;
 
-jest.setTimeout(30 * 60_000);
+jest.setTimeout(scenarioTimeout(30));
 
 type Json = Record<string, unknown>;
 interface Answer {

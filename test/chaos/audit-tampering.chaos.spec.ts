@@ -34,7 +34,7 @@ import {
 } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { runCli, type CliRun } from '../support/cli';
-import { busDb, recordFigures, size } from './support/chaos';
+import { busDb, recordFigures, scenarioTimeout, size } from './support/chaos';
 
 /**
  * Issue 16, scenario 11: audited activity through the API, then the audit log is tampered with,
@@ -49,7 +49,7 @@ import { busDb, recordFigures, size } from './support/chaos';
 const READS = size('AUDIT_READS', 300, 3_000, 10_000);
 const CONCURRENCY = 8;
 
-jest.setTimeout(30 * 60_000);
+jest.setTimeout(scenarioTimeout(30));
 
 interface Case {
   name: string;

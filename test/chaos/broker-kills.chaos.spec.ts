@@ -10,6 +10,7 @@ import {
   compareWithRebuild,
   recordFigures,
   runLoad,
+  scenarioTimeout,
   size,
   sleep,
 } from './support/chaos';
@@ -25,7 +26,7 @@ const MIN_KILLS = size('BROKER_KILLS', 5, 10);
 const CONCURRENCY = size('CONCURRENCY', 8, 24, 64);
 const KILL_EVERY_MS = size('KILL_EVERY_S', 20, 20) * 1000;
 
-jest.setTimeout(60 * 60_000);
+jest.setTimeout(scenarioTimeout(60));
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 

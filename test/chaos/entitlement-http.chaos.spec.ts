@@ -6,7 +6,15 @@ import { SECTORS, TLP_LEVELS, type Sector, type Tlp } from '@acd/identity';
 import { createKafka, TopicNames } from '@acd/messaging';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
 import { registerOperators } from '../support/many-operators';
-import { auditLog, busDb, recordFigures, size, sleep, waitProjected } from './support/chaos';
+import {
+  auditLog,
+  busDb,
+  recordFigures,
+  scenarioTimeout,
+  size,
+  sleep,
+  waitProjected,
+} from './support/chaos';
 import {
   courseOfActionStixId,
   decodePosition,
@@ -40,7 +48,7 @@ const EXTRA_ORGS = size('ENTITLEMENT_ORGS', 3, 8);
 const WORKERS = size('ENTITLEMENT_WORKERS', 4, 4);
 const SEED = Number(process.env.ACD_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-jest.setTimeout(60 * 60_000);
+jest.setTimeout(scenarioTimeout(60));
 
 type Body = Record<string, unknown> & { items?: Record<string, unknown>[] };
 interface Answer {

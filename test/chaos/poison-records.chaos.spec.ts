@@ -9,9 +9,10 @@ import {
   busDb,
   recordFigures,
   runLoad,
+  scenarioTimeout,
   size,
-  waitProjected,
   type LoadResult,
+  waitProjected,
 } from './support/chaos';
 import {
   auditStoreOffset,
@@ -41,7 +42,7 @@ import {
 const COMMANDS = size('POISON_COMMANDS', 120, 1_000, 2_000);
 const CONCURRENCY = size('CONCURRENCY', 8, 24);
 
-jest.setTimeout(30 * 60_000);
+jest.setTimeout(scenarioTimeout(30));
 
 describe('scenario 6: poison records on every topic', () => {
   let bus: BusUnderTest;

@@ -12,6 +12,7 @@ import {
   compareWithRebuild,
   recordFigures,
   runLoad,
+  scenarioTimeout,
   size,
   sleep,
   type Ack,
@@ -29,7 +30,7 @@ const CONCURRENCY = size('CONCURRENCY', 8, 24);
 const STORM_S = size('STORM_S', 40, 60, 120);
 const TARGETS = 20;
 
-jest.setTimeout(60 * 60_000);
+jest.setTimeout(scenarioTimeout(60));
 
 const random = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 

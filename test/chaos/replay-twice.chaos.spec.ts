@@ -8,11 +8,12 @@ import {
   digestDiff,
   readModelDigest,
   readModelSnapshot,
-  snapshotDiff,
   recordFigures,
   runLoad,
+  scenarioTimeout,
   size,
   sleep,
+  snapshotDiff,
 } from './support/chaos';
 
 /**
@@ -26,7 +27,7 @@ import {
 const INDICATORS = size('REPLAY_INDICATORS', 60, 1_000, 3_000);
 const CONCURRENCY = size('CONCURRENCY', 8, 24);
 
-jest.setTimeout(30 * 60_000);
+jest.setTimeout(scenarioTimeout(30));
 
 interface Rebuild {
   digest: Record<string, string>;

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { SchemaSet, TopicNames, TOPICS, type TopicKey } from '@acd/messaging';
 import { BusUnderTest, SERVICES, type DemoOrg } from '../support/bus';
-import { auditLog, busDb, recordFigures, runLoad, size, waitProjected } from './support/chaos';
+import {
+  auditLog,
+  busDb,
+  recordFigures,
+  runLoad,
+  scenarioTimeout,
+  size,
+  waitProjected,
+} from './support/chaos';
 import {
   COMMITTING_CONSUMERS,
   plausibleHeaders,
@@ -27,7 +35,7 @@ import {
  */
 const COMMANDS = size('DRIFT_COMMANDS', 60, 500, 1_000);
 
-jest.setTimeout(30 * 60_000);
+jest.setTimeout(scenarioTimeout(30));
 
 describe('scenario 7: schema drift', () => {
   let bus: BusUnderTest;

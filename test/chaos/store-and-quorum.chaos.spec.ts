@@ -6,11 +6,12 @@ import { killBroker, killStore, startBroker, startStore } from '@acd/testing';
 import { BusUnderTest, type DemoOrg } from '../support/bus';
 import {
   auditedAndProjected,
-  settledAuditLog,
   busDb,
   compareWithRebuild,
   recordFigures,
   runLoad,
+  scenarioTimeout,
+  settledAuditLog,
   size,
   sleep,
   type Ack,
@@ -24,7 +25,7 @@ import {
 const STORE_DOWN_S = size('STORE_DOWN_S', 30, 60);
 const QUORUM_COMMANDS = size('QUORUM_COMMANDS', 10, 40);
 
-jest.setTimeout(60 * 60_000);
+jest.setTimeout(scenarioTimeout(60));
 
 describe('scenario 8: store and quorum loss', () => {
   let bus: BusUnderTest;

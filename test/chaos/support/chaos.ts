@@ -24,6 +24,15 @@ export type Scale = 'quick' | 'full' | 'large';
 const SCALES: readonly Scale[] = ['quick', 'full', 'large'];
 export const SCALE: Scale = SCALES.find((s) => s === process.env.ACD_CHAOS_SCALE) ?? 'quick';
 
+/**
+ * A scenario's jest timeout: `minutes`, or the suite's bound (ACD_CHAOS_MAX_MINUTES) when that
+ * is longer, so a large run given a longer bound is not cut by a shorter test timeout.
+ */
+export function scenarioTimeout(minutes: number): number {
+  const bound = Number(process.env.ACD_CHAOS_MAX_MINUTES);
+  return Math.max(minutes, Number.isFinite(bound) ? bound : 0) * 60_000;
+}
+
 /** A size: ACD_CHAOS_<NAME> if set, else the scale's default (large defaults to full). */
 export function size(name: string, quick: number, full: number, large = full): number {
   const raw = process.env[`ACD_CHAOS_${name}`];
