@@ -46,7 +46,7 @@ import { busDb, recordFigures, scenarioTimeout, size } from './support/chaos';
  * deletion Kafka offers on a `delete` topic). A truncated tail is caught against a head pinned
  * earlier (`--save-head`, then `--trusted-head`).
  */
-const READS = size('AUDIT_READS', 300, 3_000, 10_000);
+const READS = size('AUDIT_READS', 300, 2_000, 10_000);
 const CONCURRENCY = 8;
 
 jest.setTimeout(scenarioTimeout(30));

@@ -20,7 +20,7 @@ import {
  * restarted every 20 s. Every acknowledged command's event is in the log exactly once, and every
  * read model equals a rebuild from that log.
  */
-const COMMANDS = size('COMMANDS', 120, 3_000, 100_000);
+const COMMANDS = size('COMMANDS', 120, 1_500, 100_000);
 /** The load goes on past COMMANDS until this many kills (a quick run is over in a minute). */
 const MIN_KILLS = size('BROKER_KILLS', 5, 10);
 const CONCURRENCY = size('CONCURRENCY', 8, 24, 64);

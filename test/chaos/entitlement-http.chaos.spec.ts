@@ -42,10 +42,10 @@ import {
  * A miss: a path that promises completeness leaves out one the viewer may read.
  */
 const CASES = size('ENTITLEMENT_CASES', 200, 10_000);
-const INDICATORS = size('ENTITLEMENT_INDICATORS', 60, 300, 400);
-const ADVISORIES = size('ENTITLEMENT_ADVISORIES', 12, 60, 80);
+const INDICATORS = size('ENTITLEMENT_INDICATORS', 60, 150, 400);
+const ADVISORIES = size('ENTITLEMENT_ADVISORIES', 12, 30, 80);
 const EXTRA_ORGS = size('ENTITLEMENT_ORGS', 3, 8);
-const WORKERS = size('ENTITLEMENT_WORKERS', 4, 4);
+const WORKERS = size('ENTITLEMENT_WORKERS', 4, 6, 4);
 const SEED = Number(process.env.ACD_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 jest.setTimeout(scenarioTimeout(60));

@@ -24,7 +24,7 @@ import {
  * (each scenario adds its load to the same log, and each ends with the read models compared
  * against a rebuild of the whole log).
  */
-const COMMANDS = size('PROC_COMMANDS', 150, 2_000, 5_000);
+const COMMANDS = size('PROC_COMMANDS', 150, 1_000, 5_000);
 const KILLS = size('KILLS', 20, 20);
 const CONCURRENCY = size('CONCURRENCY', 8, 24);
 const STORM_S = size('STORM_S', 40, 60, 120);

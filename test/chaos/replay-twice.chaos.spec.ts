@@ -24,7 +24,7 @@ import {
  * both equal the live read models: a projection depends on the log alone, never on when or how
  * often it runs.
  */
-const INDICATORS = size('REPLAY_INDICATORS', 60, 1_000, 3_000);
+const INDICATORS = size('REPLAY_INDICATORS', 60, 600, 3_000);
 const CONCURRENCY = size('CONCURRENCY', 8, 24);
 
 jest.setTimeout(scenarioTimeout(30));
