@@ -23,6 +23,8 @@ const { KafkaJSConnectionError } = require('kafkajs/src/errors') as {
 };
 
 const TOPIC = 'acd.indicators.events.v1';
+/** kafkajs' logger, silenced for the harnesses below. */
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The part of a kafkajs cluster its produce path asks for: leaders and brokers, as scripted. */
 function scriptedClusterOf(
@@ -217,7 +219,6 @@ describe('kafkajs produce retried across brokers (patched)', () => {
         releases.get(nodeId)?.();
       },
     };
-    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const send = createSendMessages({
       logger: quiet,
       cluster,
@@ -345,7 +346,6 @@ describe('kafkajs idempotent producer after a send that failed (patched)', () =>
       () => ({ 0: 1 }),
       async () => broker,
     );
-    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const producer = createMessageProducer({
       logger: quiet,
       cluster,

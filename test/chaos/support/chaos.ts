@@ -9,8 +9,7 @@ import type { BusUnderTest, DemoOrg } from '../../support/bus';
 
 /**
  * The chaos suite's shared parts: sizes (quick in `npm test`, full in `npm run chaos`, large on
- * request), the
- * figures each scenario records for the table and docs/reliability.md, a load generator that
+ * request), the figures each scenario records for the table and docs/reliability.md, a load generator that
  * behaves as a careful client (retries with the same Idempotency-Key), the log audit (every
  * acknowledged event exactly once) and the read-model digest compared against a rebuild.
  */
@@ -22,7 +21,15 @@ import type { BusUnderTest, DemoOrg } from '../../support/bus';
  */
 export type Scale = 'quick' | 'full' | 'large';
 const SCALES: readonly Scale[] = ['quick', 'full', 'large'];
-export const SCALE: Scale = SCALES.find((s) => s === process.env.ACD_CHAOS_SCALE) ?? 'quick';
+export const SCALE: Scale = scaleOf(process.env.ACD_CHAOS_SCALE);
+
+/** Unset is quick (a bare jest run); a misspelt scale is refused rather than run as quick. */
+function scaleOf(raw: string | undefined): Scale {
+  if (raw === undefined || raw === '') return 'quick';
+  const found = SCALES.find((s) => s === raw);
+  if (!found) throw new Error(`ACD_CHAOS_SCALE must be one of ${SCALES.join(', ')} (not "${raw}")`);
+  return found;
+}
 
 /**
  * A scenario's jest timeout: `minutes`, or the suite's bound (ACD_CHAOS_MAX_MINUTES) when that
