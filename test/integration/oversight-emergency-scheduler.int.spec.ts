@@ -19,11 +19,13 @@ import {
 } from '@acd/messaging';
 import {
   createOversightDecider,
+  oversightAggregateIdOf,
   EmergencyNotificationBook,
   OVERSIGHT_SCHEDULER_ISSUER,
   type OversightCommand,
   type OversightEvent,
   type OversightState,
+  type RequestCommand,
 } from '@acd/oversight';
 import { isolatedEnv, waitFor } from '../support/bus';
 import { recordEvents } from '../support/event-recorder';
@@ -100,7 +102,7 @@ describe('emergency notification scheduler across restarts', () => {
         quorum: 2,
         emergencyNotifyWithin: 'PT6H',
       }),
-      aggregateIdOf: (c) => c.data.requestId,
+      aggregateIdOf: oversightAggregateIdOf,
     };
     processor = new CommandProcessor(kafka, topics, codec, context, {
       instanceId: 'ovsched-int',
@@ -120,7 +122,7 @@ describe('emergency notification scheduler across restarts', () => {
     await processor?.stop();
   });
 
-  const send = async (command: OversightCommand) => {
+  const send = async (command: RequestCommand) => {
     const reply = await bus.send({
       topic: 'oversightCommands',
       schema: `jp.acd.oversight.${command.type}`,
@@ -137,7 +139,7 @@ describe('emergency notification scheduler across restarts', () => {
     send({ type: 'NotifyCommission', data: { requestId: id, summary: `notifying ${id}` } });
 
   const eventsOf = (type: OversightEvent['type'], id: string) =>
-    seen.filter((e) => e.event.type === type && e.event.data.requestId === id);
+    seen.filter((e) => e.event.type === type && 'requestId' in e.event.data && e.event.data.requestId === id);
 
   it('records every missed notification exactly once, and none made in time', async () => {
     await startScheduler('a');

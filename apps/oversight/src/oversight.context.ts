@@ -2,14 +2,16 @@ import type { OversightConfig } from '@acd/oversight';
 import type { BoundedContext } from '@acd/messaging';
 import {
   createOversightDecider,
+  oversightAggregateIdOf,
   type OversightCommand,
   type OversightEvent,
   type OversightState,
 } from '@acd/oversight';
 
 /**
- * One aggregate per authorisation request, keyed by request id; an operation lives in the
- * aggregate of the request that governs it.
+ * One aggregate per authorisation request, keyed by request id (an operation lives in the
+ * aggregate of the request that governs it), and one supervision file per agency, keyed by the
+ * agency's id.
  */
 export function oversightContext(
   config: OversightConfig,
@@ -24,6 +26,6 @@ export function oversightContext(
       quorum: config.ACD_COMMISSION_QUORUM,
       emergencyNotifyWithin: config.ACD_EMERGENCY_NOTIFY_WITHIN,
     }),
-    aggregateIdOf: (command) => command.data.requestId,
+    aggregateIdOf: oversightAggregateIdOf,
   };
 }

@@ -87,6 +87,13 @@ const oversightCommands = [
   'jp.acd.oversight.NotifyCommission',
   'jp.acd.oversight.MarkEmergencyNotificationMissed',
   'jp.acd.oversight.ReportOperation',
+  'jp.acd.oversight.OpenInspection',
+  'jp.acd.oversight.AnswerInspection',
+  'jp.acd.oversight.ConcludeInspection',
+  'jp.acd.oversight.IssueRecommendation',
+  'jp.acd.oversight.AnswerRecommendation',
+  'jp.acd.oversight.DemandDisciplinaryAction',
+  'jp.acd.oversight.ReportDisciplinaryAction',
 ] as const;
 const oversightEvents = [
   'jp.acd.oversight.CollectionAuthorisationRequested',
@@ -99,6 +106,13 @@ const oversightEvents = [
   'jp.acd.oversight.CommissionNotified',
   'jp.acd.oversight.EmergencyNotificationMissed',
   'jp.acd.oversight.OperationReported',
+  'jp.acd.oversight.InspectionOpened',
+  'jp.acd.oversight.InspectionAnswered',
+  'jp.acd.oversight.InspectionConcluded',
+  'jp.acd.oversight.RecommendationIssued',
+  'jp.acd.oversight.RecommendationAnswered',
+  'jp.acd.oversight.DisciplinaryActionDemanded',
+  'jp.acd.oversight.DisciplinaryActionReported',
 ] as const;
 
 // Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.
@@ -181,7 +195,7 @@ export const TOPICS = {
   },
   oversightCommands: {
     name: 'acd.oversight.commands.v1',
-    key: 'request id',
+    key: "request id, or the agency's id for its supervision file",
     values: oversightCommands,
     partitions: 3,
     retentionMs: 7 * DAY,
@@ -190,7 +204,7 @@ export const TOPICS = {
   },
   oversightEvents: {
     name: 'acd.oversight.events.v1',
-    key: 'request id',
+    key: "request id, or the agency's id for its supervision file",
     values: oversightEvents,
     partitions: 3,
     retentionMs: -1,

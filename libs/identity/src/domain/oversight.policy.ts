@@ -55,3 +55,22 @@ export function oversightReadFilter(viewer: Organisation): OversightFilter {
   }
   return { $or: clauses };
 }
+
+/**
+ * Who reads an agency's supervision file (the commission's inspections of it, its
+ * recommendations to it and its demands for disciplinary action): the commission, and the
+ * agency concerned. Nobody else, not the other agencies nor the cabinet office for the police.
+ */
+export function canReadSupervision(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+  item: { agencyId: string },
+): boolean {
+  return viewer.kind === 'oversight-commission' || viewer.id === item.agencyId;
+}
+
+/** The MongoDB filter selecting exactly the supervision documents `canReadSupervision` allows. */
+export function supervisionReadFilter(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+): Record<string, never> | { agencyId: string } {
+  return viewer.kind === 'oversight-commission' ? {} : { agencyId: viewer.id };
+}

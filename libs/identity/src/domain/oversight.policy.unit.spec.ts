@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
 import { ORG_KINDS, type Organisation } from './organisation';
-import { canReadOversight, oversightReadFilter, type OversightItem } from './oversight.policy';
+import {
+  canReadOversight,
+  canReadSupervision,
+  oversightReadFilter,
+  supervisionReadFilter,
+  type OversightItem,
+} from './oversight.policy';
 import { matches, type Doc } from './testing/mongo-matcher';
 
 // ---------------------------------------------------------------- arbitraries
@@ -101,6 +107,38 @@ describe('oversight policy properties', () => {
       }),
       runs,
     );
+  });
+});
+
+describe('supervision policy properties', () => {
+  it('supervisionReadFilter selects exactly the documents canReadSupervision allows', () => {
+    fc.assert(
+      fc.property(viewer, orgId, (v, agencyId) => {
+        const doc: Doc = { _id: 'x', kind: 'inspection', agencyId };
+        expect(matches(doc, supervisionReadFilter(v) as Doc)).toBe(
+          canReadSupervision(v, { agencyId }),
+        );
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("an agency's file is read by the agency and the commission, nobody else", () => {
+    fc.assert(
+      fc.property(viewer, orgId, (v, agencyId) => {
+        expect(canReadSupervision(v, { agencyId })).toBe(
+          v.kind === 'oversight-commission' || v.id === agencyId,
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('among the demo organisations, a police file is read by the police and the commission only', () => {
+    const readers = DEMO_ORGANISATIONS.filter((o) =>
+      canReadSupervision(o, { agencyId: DEMO_ORGS.npa.id }),
+    ).map((o) => o.id);
+    expect(readers.sort()).toEqual([DEMO_ORGS.npa.id, DEMO_ORGS.oversight.id].sort());
   });
 });
 

@@ -57,6 +57,13 @@ export class EmergencyNotificationBook {
       case 'RequestApproved':
       case 'RequestDenied':
       case 'OperationReported':
+      case 'InspectionOpened':
+      case 'InspectionAnswered':
+      case 'InspectionConcluded':
+      case 'RecommendationIssued':
+      case 'RecommendationAnswered':
+      case 'DisciplinaryActionDemanded':
+      case 'DisciplinaryActionReported':
         return;
       default: {
         const unhandled: never = event;

@@ -4,3 +4,7 @@ export * from './oversight.state';
 export * from './oversight.decider';
 export * from './target';
 export * from './emergency-book';
+export * from './supervision.events';
+export * from './supervision.commands';
+export * from './supervision.state';
+export * from './supervision.decider';

@@ -1,3 +1,8 @@
+import {
+  isSupervisionCommand,
+  SUPERVISION_COMMAND_TYPES,
+  type SupervisionCommand,
+} from './supervision.commands';
 import type {
   EvidenceLink,
   ExecutionOutcome,
@@ -109,7 +114,8 @@ export type ReportOperation = {
   data: OnRequest & { summary: string };
 };
 
-export type OversightCommand =
+/** The commands of one authorisation request and the operation it governs. */
+export type RequestCommand =
   | RequestCollectionAuthorisation
   | RequestOperationAuthorisation
   | RecordEmergencyOperation
@@ -119,6 +125,8 @@ export type OversightCommand =
   | NotifyCommission
   | MarkEmergencyNotificationMissed
   | ReportOperation;
+
+export type OversightCommand = RequestCommand | SupervisionCommand;
 
 export const OVERSIGHT_COMMAND_TYPES = [
   'RequestCollectionAuthorisation',
@@ -130,6 +138,7 @@ export const OVERSIGHT_COMMAND_TYPES = [
   'NotifyCommission',
   'MarkEmergencyNotificationMissed',
   'ReportOperation',
+  ...SUPERVISION_COMMAND_TYPES,
 ] as const satisfies readonly OversightCommand['type'][];
 
 /** The identity the bus's own deadline scheduler issues its commands under. */
@@ -138,3 +147,7 @@ export const OVERSIGHT_SCHEDULER_ISSUER = {
   kind: 'system',
   sector: null,
 } as const;
+
+/** The aggregate a command addresses: its request, or the supervision file of its agency. */
+export const oversightAggregateIdOf = (command: OversightCommand): string =>
+  isSupervisionCommand(command) ? command.data.agencyId : command.data.requestId;

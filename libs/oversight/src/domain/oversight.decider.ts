@@ -38,6 +38,7 @@ import {
   type OperationTarget,
   type OversightEvent,
   type PrimeMinisterOrder,
+  type RequestEvent,
   type ThresholdAttestation,
   type VoteCast,
 } from './oversight.events';
@@ -46,7 +47,14 @@ import {
   type OperationRequest,
   type OversightRequest,
   type OversightState,
+  type RequestState,
 } from './oversight.state';
+import {
+  decideSupervision,
+  evolveSupervision,
+} from './supervision.decider';
+import { isSupervisionCommand } from './supervision.commands';
+import { isSupervisionEvent } from './supervision.events';
 import { targetCovers, targetProblem } from './target';
 
 /** How far a stated time may lie ahead of the bus's clock (clocks of agencies drift). */
@@ -137,7 +145,7 @@ function itemOf(r: OversightRequest) {
  * The request as the issuer may address it: one it may not read does not exist for it (404,
  * exactly like a missing one), so a command never reveals what a read would hide.
  */
-function visibleRequest(state: OversightState, requestId: string, ctx: CommandContext) {
+function visibleRequest(state: RequestState, requestId: string, ctx: CommandContext) {
   if (state.kind === 'none') return null;
   return canReadOversight(issuerAsViewer(ctx.issuedBy), itemOf(state)) ? state : null;
 }
@@ -250,7 +258,7 @@ export function createOversightDecider(
 
   function requestCollection(
     { data: d }: RequestCollectionAuthorisation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     if (ctx.issuedBy.kind !== 'cabinet-office') {
@@ -288,7 +296,7 @@ export function createOversightDecider(
 
   function operationRequested(
     d: RequestOperationAuthorisation['data'],
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
     emergencyReason: string | null,
   ): OperationAuthorisationRequested | Result {
@@ -336,7 +344,7 @@ export function createOversightDecider(
 
   function requestOperation(
     { data: d }: RequestOperationAuthorisation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const requested = operationRequested(d, state, ctx, null);
@@ -460,7 +468,7 @@ export function createOversightDecider(
 
   function recordEmergency(
     { data: d }: RecordEmergencyOperation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const now = ctx.now.getTime();
@@ -496,7 +504,7 @@ export function createOversightDecider(
 
   function consult(
     { data: d }: RecordForeignMinisterConsultation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const found = visibleRequest(state, d.requestId, ctx);
@@ -525,7 +533,7 @@ export function createOversightDecider(
     });
   }
 
-  function vote({ data: d }: CastVote, state: OversightState, ctx: CommandContext): Result {
+  function vote({ data: d }: CastVote, state: RequestState, ctx: CommandContext): Result {
     const r = visibleRequest(state, d.requestId, ctx);
     if (!r) return notFound(d.requestId);
     if (ctx.issuedBy.kind !== 'oversight-commission') {
@@ -587,7 +595,7 @@ export function createOversightDecider(
 
   function execute(
     { data: d }: ExecuteOperation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const found = visibleRequest(state, d.requestId, ctx);
@@ -612,7 +620,7 @@ export function createOversightDecider(
 
   function notify(
     { data: d }: NotifyCommission,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const found = visibleRequest(state, d.requestId, ctx);
@@ -658,7 +666,7 @@ export function createOversightDecider(
 
   function markMissed(
     { data: d }: MarkEmergencyNotificationMissed,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     if (ctx.issuedBy.kind !== 'system') {
@@ -686,7 +694,7 @@ export function createOversightDecider(
 
   function report(
     { data: d }: ReportOperation,
-    state: OversightState,
+    state: RequestState,
     ctx: CommandContext,
   ): Result {
     const found = visibleRequest(state, d.requestId, ctx);
@@ -716,6 +724,15 @@ export function createOversightDecider(
   return {
     initialState: initialOversightState,
     decide(command, state, ctx) {
+      // Requests are keyed by request id and supervision files by agency id: ids of one never
+      // name the other, so an aggregate of the other sort is, for this command, missing.
+      if (isSupervisionCommand(command)) {
+        if (state.kind === 'collection' || state.kind === 'operation') {
+          return refuse('not-found', `no supervision file of ${command.data.agencyId}`);
+        }
+        return decideSupervision(command, state, ctx);
+      }
+      if (state.kind === 'supervision') return notFound(command.data.requestId);
       // The processor routes by request id, so this holds unless a caller hands in the wrong state.
       if (state.kind !== 'none' && command.data.requestId !== state.requestId) {
         return refuse('invalid', `this is request ${state.requestId}`, 'requestId');
@@ -743,13 +760,23 @@ export function createOversightDecider(
           return assertNever(command);
       }
     },
-    evolve: evolveRequest,
+    evolve: evolveOversight,
   };
 }
 
 // ------------------------------------------------------------------ evolve
 
-export function evolveRequest(state: OversightState, event: OversightEvent): OversightState {
+/** Folds any oversight event into the aggregate it belongs to; one of the other sort is ignored. */
+export function evolveOversight(state: OversightState, event: OversightEvent): OversightState {
+  if (isSupervisionEvent(event)) {
+    return state.kind === 'collection' || state.kind === 'operation'
+      ? state
+      : evolveSupervision(state, event);
+  }
+  return state.kind === 'supervision' ? state : evolveRequest(state, event);
+}
+
+export function evolveRequest(state: RequestState, event: RequestEvent): RequestState {
   switch (event.type) {
     case 'CollectionAuthorisationRequested': {
       const d = event.data;

@@ -9,6 +9,8 @@
  * commission notified and the request ratified (or not) by vote.
  */
 
+import { SUPERVISION_EVENT_TYPES, type SupervisionEvent } from './supervision.events';
+
 /** Epoch milliseconds, UTC: what Avro's timestamp-millis carries. */
 export type Millis = number;
 
@@ -245,7 +247,8 @@ export type OperationReported = {
   };
 };
 
-export type OversightEvent =
+/** The events of one authorisation request and the operation it governs. */
+export type RequestEvent =
   | CollectionAuthorisationRequested
   | OperationAuthorisationRequested
   | ForeignMinisterConsulted
@@ -256,6 +259,9 @@ export type OversightEvent =
   | CommissionNotified
   | EmergencyNotificationMissed
   | OperationReported;
+
+/** Every event of the oversight context: requests and operations, and agencies' supervision files. */
+export type OversightEvent = RequestEvent | SupervisionEvent;
 
 export const OVERSIGHT_EVENT_TYPES = [
   'CollectionAuthorisationRequested',
@@ -268,4 +274,5 @@ export const OVERSIGHT_EVENT_TYPES = [
   'CommissionNotified',
   'EmergencyNotificationMissed',
   'OperationReported',
+  ...SUPERVISION_EVENT_TYPES,
 ] as const satisfies readonly OversightEvent['type'][];

@@ -1,3 +1,4 @@
+import type { SupervisionFile } from './supervision.state';
 import type {
   Decision,
   EvidenceLink,
@@ -72,9 +73,12 @@ export interface OperationRequest extends RequestCommon {
 export type OversightRequest = CollectionRequest | OperationRequest;
 
 /** Nothing requested under this id yet, or the request and what followed it. */
-export type OversightState = { kind: 'none' } | OversightRequest;
+export type RequestState = { kind: 'none' } | OversightRequest;
 
-export const initialOversightState: OversightState = { kind: 'none' };
+/** An aggregate of the oversight context: a request, or an agency's supervision file. */
+export type OversightState = RequestState | SupervisionFile;
+
+export const initialOversightState: RequestState = { kind: 'none' };
 
 /** Where an operation stands: requested → executed → reported. */
 export const operationStage = (r: OperationRequest): 'requested' | 'executed' | 'reported' =>
