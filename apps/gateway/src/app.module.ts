@@ -20,6 +20,8 @@ import { AdvisoriesController } from './advisories/advisories.controller';
 import { AdvisoryCommands } from './advisories/advisory-commands.service';
 import { OversightController } from './oversight/oversight.controller';
 import { OversightCommands } from './oversight/oversight-commands.service';
+import { SupervisionController } from './oversight/supervision.controller';
+import { SupervisionCommands } from './oversight/supervision-commands.service';
 import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
 import { StreamController } from './stream/stream.controller';
 import { StreamHub } from './stream/stream-hub';
@@ -60,6 +62,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     ComplianceController,
     AdvisoriesController,
     OversightController,
+    SupervisionController,
     StreamController,
     TaxiiController,
     AggregatesController,
@@ -74,6 +77,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     ReportingCommands,
     AdvisoryCommands,
     OversightCommands,
+    SupervisionCommands,
     StreamHub,
     TaxiiCollections,
     TaxiiStatusStore,

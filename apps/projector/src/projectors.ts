@@ -3,7 +3,7 @@ import { advisoryProjection } from '@acd/advisories';
 import { CheckpointStore, ProjectionRunner } from '@acd/persistence';
 import { indicatorProjection, indicatorStixProjection } from '@acd/indicators';
 import { memberTokenProjection, organisationProjection } from '@acd/identity';
-import { oversightRequestProjection } from '@acd/oversight';
+import { oversightRequestProjection, supervisionProjection } from '@acd/oversight';
 import type { Projection, ReadModelDoc } from '@acd/persistence';
 import { assetProjection, incidentProjection, reportingFileProjection } from '@acd/reporting';
 import type { Runtime } from '@acd/runtime';
@@ -22,6 +22,7 @@ export const PROJECTIONS = [
   reportingFileProjection,
   advisoryProjection,
   oversightRequestProjection,
+  supervisionProjection,
   flowSubmissionProjection,
   flowMatchProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];

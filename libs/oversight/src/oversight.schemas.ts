@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   EVIDENCE_TYPES,
   EXECUTION_OUTCOMES,
+  INSPECTION_CONCLUSIONS,
   METADATA_CATEGORIES,
   OPERATING_AGENCY_KINDS,
   OPERATION_MEASURES,
@@ -213,3 +214,48 @@ export const listRequestsSchema = z
   })
   .strict();
 export type ListRequestsQuery = z.infer<typeof listRequestsSchema>;
+
+// ------------------------------------------------------------------ supervision of agencies
+
+/** Inspections, recommendations and demands are UUIDs derived from the creating command's id. */
+export const supervisionItemIdSchema = requestIdSchema;
+
+export const inspectionSchema = z.object({ scope: text(10_000) }).strict();
+export type InspectionBody = z.infer<typeof inspectionSchema>;
+
+export const findingsSchema = z
+  .object({ conclusion: z.enum(INSPECTION_CONCLUSIONS), findings: text(10_000) })
+  .strict();
+export type FindingsBody = z.infer<typeof findingsSchema>;
+
+export const recommendationSchema = z
+  .object({
+    recommendation: text(10_000),
+    /** An inspection of the same agency this recommendation follows from. */
+    inspectionId: supervisionItemIdSchema.optional(),
+  })
+  .strict();
+export type RecommendationBody = z.infer<typeof recommendationSchema>;
+
+export const disciplinaryDemandSchema = z
+  .object({
+    /** What leaked, how, and who is concerned, as the commission established it. */
+    leak: text(10_000),
+    demand: text(10_000),
+    inspectionId: supervisionItemIdSchema.optional(),
+  })
+  .strict();
+export type DisciplinaryDemandBody = z.infer<typeof disciplinaryDemandSchema>;
+
+export const answerSchema = z.object({ answer: text(10_000) }).strict();
+export const actionTakenSchema = z.object({ actionTaken: text(10_000) }).strict();
+
+export const listSupervisionSchema = z
+  .object({
+    kind: z.enum(['inspection', 'recommendation', 'disciplinary-demand']).optional(),
+    agencyId: orgIdSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+export type ListSupervisionQuery = z.infer<typeof listSupervisionSchema>;

@@ -17,7 +17,7 @@ import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
 import { AdvisoryQueries } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
-import { OversightQueries } from '@acd/oversight';
+import { OversightQueries, SupervisionQueries } from '@acd/oversight';
 import { TrafficAggregates } from '@acd/traffic';
 
 export const RUNTIME = Symbol('RUNTIME');
@@ -129,6 +129,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new OversightQueries(rt.db),
     },
     {
+      provide: SupervisionQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new SupervisionQueries(rt.db),
+    },
+    {
       provide: OrganisationDirectory,
       inject: [RUNTIME, GATEWAY_CONFIG],
       useFactory: (rt: Runtime, cfg: GatewayConfig) =>
@@ -148,6 +153,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     AdvisoryQueries,
     ReferenceLookup,
     OversightQueries,
+    SupervisionQueries,
     OrganisationDirectory,
     PublisherNames,
     BusIds,

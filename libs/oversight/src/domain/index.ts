@@ -8,3 +8,4 @@ export * from './supervision.events';
 export * from './supervision.commands';
 export * from './supervision.state';
 export * from './supervision.decider';
+export * from './annual-report';
