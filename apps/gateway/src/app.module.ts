@@ -21,6 +21,8 @@ import { AdvisoryCommands } from './advisories/advisory-commands.service';
 import { OversightController } from './oversight/oversight.controller';
 import { OversightCommands } from './oversight/oversight-commands.service';
 import { SupervisionController } from './oversight/supervision.controller';
+import { AnnualReportController } from './oversight/annual-report.controller';
+import { AnnualReportService } from './oversight/annual-report.service';
 import { SupervisionCommands } from './oversight/supervision-commands.service';
 import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
 import { StreamController } from './stream/stream.controller';
@@ -63,6 +65,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     AdvisoriesController,
     OversightController,
     SupervisionController,
+    AnnualReportController,
     StreamController,
     TaxiiController,
     AggregatesController,
@@ -78,6 +81,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     AdvisoryCommands,
     OversightCommands,
     SupervisionCommands,
+    AnnualReportService,
     StreamHub,
     TaxiiCollections,
     TaxiiStatusStore,

@@ -161,8 +161,9 @@ export const SERVICE_ACCESS: Readonly<Record<BusService, ServiceAccessSpec>> = {
     transactionalIds: ['acd.traffic.matcher.'],
   },
   gateway: {
-    // replies to its commands; the live stream's sources (indicators, advisories)
-    reads: ['commandReplies', 'indicatorEvents', 'advisoryEvents'],
+    // replies to its commands; the live stream's sources (indicators, advisories); the
+    // oversight log, which the commission's annual report is computed from
+    reads: ['commandReplies', 'indicatorEvents', 'advisoryEvents', 'oversightEvents'],
     // commands of every context; member tokens; recorded reads; flow batches (one transaction:
     // the flows and the FlowBatchReceived event)
     writes: [
@@ -178,7 +179,7 @@ export const SERVICE_ACCESS: Readonly<Record<BusService, ServiceAccessSpec>> = {
     deadLetters: none,
     retains: none,
     advisoryFamilies: none,
-    groups: ['acd.gateway.replies.', 'acd-gateway.stream.'],
+    groups: ['acd.gateway.replies.', 'acd-gateway.stream.', 'acd.gateway.annual-report.'],
     transactionalIds: ['acd.gateway.traffic.'],
   },
   cli: {

@@ -216,6 +216,11 @@ function usesOf(
         read('indicatorEvents', 'apps/gateway/src/stream/stream-session.ts'),
         read('advisoryEvents', 'apps/gateway/src/stream/stream-session.ts'),
         group(`acd-gateway.stream.${v.uuid}`, 'apps/gateway/src/stream/stream-session.ts'),
+        read('oversightEvents', 'apps/gateway/src/oversight/annual-report.service.ts'),
+        group(
+          `acd.gateway.annual-report.reader.${v.uuid}`,
+          'apps/gateway/src/oversight/annual-report.service.ts',
+        ),
         write('identityEvents', 'apps/gateway/src/identity/members.controller.ts'),
         write('auditReads', 'apps/gateway/src/audit/audit-trail.service.ts'),
         write('trafficFlows', 'apps/gateway/src/traffic/flow-batch-publisher.ts'),

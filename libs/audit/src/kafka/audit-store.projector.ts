@@ -36,6 +36,9 @@ export class AuditStoreProjector {
   }
 
   async start(): Promise<void> {
+    await this.store.indexSources((indexed, size) =>
+      this.opts.logger.info('audit store: indexing entries by source', { indexed, size }),
+    );
     const { range } = await this.store.recover();
     this.range = range;
     this.consumer = this.kafka.consumer({

@@ -53,6 +53,11 @@ export interface AuditStateDoc {
   publicKeyPem: string | null;
   /** The newest signed tree head: kept apart from the entries, so a removed tail shows. */
   head?: SignedTreeHead;
+  /**
+   * Entries [0, sourcesIndexed) have their `audit_sources` documents. Absent on a store written
+   * before that index existed: `indexSources` fills it in at start.
+   */
+  sourcesIndexed?: number;
   updatedAt: Date;
 }
 
@@ -75,7 +80,33 @@ export interface AuditReadDoc {
   readAt: string;
 }
 
+/**
+ * `audit_sources`: one document per entry copied from an audited topic, recorded reads excepted
+ * (they have `audit_reads`), keyed `<source topic>|<entry index, 12 digits>`, so every entry of
+ * one topic (every oversight event, say) is one `_id` range, however many reads the log holds.
+ */
+export interface AuditSourceDoc {
+  _id: string;
+  index: number;
+  eventType: string;
+}
+
 const INDEX_DIGITS = 12;
+const sourceKey = (topic: string, index: number): string =>
+  `${topic}|${String(index).padStart(INDEX_DIGITS, '0')}`;
+
+/** The source-index document of one entry (none for a recorded read). */
+export function sourceDocsOf(entry: AuditEntry): AuditSourceDoc[] {
+  if (entry.eventType === 'ReadRecorded') return [];
+  return [
+    {
+      _id: sourceKey(entry.source.topic, entry.index),
+      index: entry.index,
+      eventType: entry.eventType,
+    },
+  ];
+}
+
 const readKey = (itemId: string, index: number): string =>
   `${itemId}|${String(index).padStart(INDEX_DIGITS, '0')}`;
 
@@ -132,6 +163,10 @@ export class AuditStore {
     return this.db.collection<AuditReadDoc>('audit_reads');
   }
 
+  private get sources(): Collection<AuditSourceDoc> {
+    return this.db.collection<AuditSourceDoc>('audit_sources');
+  }
+
   private get stateCollection(): Collection<AuditStateDoc> {
     return this.db.collection<AuditStateDoc>('audit_state');
   }
@@ -185,6 +220,9 @@ export class AuditStore {
     const readDocs = records.flatMap((r) => readDocsOf(r.entry));
     for (let i = 0; i < readDocs.length; i += CHUNK)
       await insertIgnoringDuplicates(this.reads, readDocs.slice(i, i + CHUNK));
+    const sourceDocs = records.flatMap((r) => sourceDocsOf(r.entry));
+    for (let i = 0; i < sourceDocs.length; i += CHUNK)
+      await insertIgnoringDuplicates(this.sources, sourceDocs.slice(i, i + CHUNK));
     const last = records[records.length - 1];
     await this.stateCollection.updateOne(
       { _id: 'log' },
@@ -192,6 +230,8 @@ export class AuditStore {
         $set: {
           size: next.size,
           nextOffset: next.nextOffset,
+          // Appends run only after `indexSources` caught up, so every entry below is indexed.
+          sourcesIndexed: next.size,
           ...(last ? { keyId: last.keyId, head: { ...last.head } } : {}),
           ...(next.publicKeyPem ? { publicKeyPem: next.publicKeyPem } : {}),
           updatedAt: new Date(),
@@ -296,11 +336,58 @@ export class AuditStore {
     return out;
   }
 
+  /**
+   * Fills in `audit_sources` for the entries a store written before that index holds, in pages,
+   * recording its progress, so a crash resumes where it stopped. Run before appending.
+   */
+  async indexSources(onProgress?: (indexed: number, size: number) => void): Promise<void> {
+    let state = await this.state();
+    let from = state.sourcesIndexed ?? 0;
+    while (from < state.size) {
+      const page = await this.page(from, CHUNK, state.size);
+      if (page.length === 0) break;
+      await insertIgnoringDuplicates(
+        this.sources,
+        page.flatMap((r) => sourceDocsOf(r.entry)),
+      );
+      from = page[page.length - 1]!.entry.index + 1;
+      await this.stateCollection.updateOne({ _id: 'log' }, { $set: { sourcesIndexed: from } });
+      onProgress?.(from, state.size);
+      state = await this.state();
+    }
+  }
+
+  /**
+   * The entries copied from `topic` (recorded reads excepted), in index order, from entry index
+   * `from`: at most `limit`, and only below `below` (the store's size). Null while the source
+   * index is still being filled in for an older store.
+   */
+  async entriesFromSource(
+    topic: string,
+    from: number,
+    limit: number,
+    below: number,
+  ): Promise<LogRecord[] | null> {
+    const state = await this.state();
+    if ((state.sourcesIndexed ?? 0) < below) return null;
+    const keys = await this.sources
+      .find({ _id: { $gte: sourceKey(topic, from), $lt: sourceKey(topic, below) } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    const records = await this.entriesAt(keys.map((k) => k.index));
+    return keys.flatMap((k) => {
+      const r = records.get(k.index);
+      return r ? [r] : [];
+    });
+  }
+
   /** For `rebuild`: the store starts again from the topic's first record. */
   async drop(): Promise<void> {
     await this.entries.deleteMany({});
     await this.nodes.deleteMany({});
     await this.reads.deleteMany({});
+    await this.sources.deleteMany({});
     await this.stateCollection.deleteMany({});
   }
 }

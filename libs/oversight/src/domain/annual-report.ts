@@ -241,3 +241,30 @@ export function annualFigures(year: number, facts: readonly OversightFact[]): An
   }
   return r;
 }
+
+/** One figure on which the event log and the audit log disagree. */
+export interface FigureDifference {
+  figure: string;
+  eventLog: number | string | null;
+  auditLog: number | string | null;
+}
+
+/** Every leaf figure (dotted path) that differs between two computations of one year. */
+export function figureDifferences(
+  eventLog: unknown,
+  auditLog: unknown,
+  path = '',
+): FigureDifference[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(eventLog) || isObject(auditLog)) {
+    const a = isObject(eventLog) ? eventLog : {};
+    const b = isObject(auditLog) ? auditLog : {};
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => figureDifferences(a[k], b[k], path ? `${path}.${k}` : k));
+  }
+  const leaf = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? v : null);
+  return leaf(eventLog) === leaf(auditLog)
+    ? []
+    : [{ figure: path, eventLog: leaf(eventLog), auditLog: leaf(auditLog) }];
+}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { annualFigures, yearInJapan, type OversightFact } from './annual-report';
+import { annualFigures, figureDifferences, yearInJapan, type OversightFact } from './annual-report';
 import { OPERATION_MEASURES } from './oversight.events';
 
 const H = 3_600_000;
@@ -264,5 +264,28 @@ describe('annual figures, properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('figure differences', () => {
+  it('name every leaf that differs, by its path, and nothing else', () => {
+    const t = Date.parse('2026-03-01T00:00:00Z');
+    const a = annualFigures(2026, [
+      fact('VoteCast', t, { requestId: 'x' }),
+      fact('InspectionOpened', t, { agencyId: 'gov-npa' }),
+    ]);
+    const b = annualFigures(2026, [fact('VoteCast', t, { requestId: 'x' })]);
+    expect(figureDifferences(a, a)).toEqual([]);
+    expect(figureDifferences(a, b)).toEqual([
+      { figure: 'facts.inYear', eventLog: 2, auditLog: 1 },
+      { figure: 'facts.read', eventLog: 2, auditLog: 1 },
+      { figure: 'supervision.inspectionsOpened', eventLog: 1, auditLog: 0 },
+    ]);
+  });
+
+  it('name a figure present on one side only', () => {
+    expect(figureDifferences({ byAgency: { police: 1 } }, { byAgency: {} })).toEqual([
+      { figure: 'byAgency.police', eventLog: 1, auditLog: null },
+    ]);
   });
 });
