@@ -15,6 +15,8 @@ import { IndicatorsListCommand } from './indicators-list.command';
 import { IndicatorsPublishCommand } from './indicators-publish.command';
 import { IndicatorsCommand } from './indicators.command';
 import { KafkaAccessCommand } from './kafka-access.command';
+import { OversightCommand } from './oversight/oversight.command';
+import { OversightAnnualReportCommand } from './oversight/annual-report.command';
 import { SeedDemoCommand } from './seed-demo.command';
 import { ServiceAccessCommand } from './service-access.command';
 
@@ -32,6 +34,8 @@ const ACD_COMMANDS = [
   AuditCommand,
   AuditVerifyCommand,
   AuditWhoReadCommand,
+  OversightCommand,
+  OversightAnnualReportCommand,
 ];
 
 @Module({
