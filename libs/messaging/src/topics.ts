@@ -45,6 +45,8 @@ const reportingCommands = [
   'jp.acd.reporting.AssessPenalty',
   'jp.acd.reporting.ReferToProsecutors',
   'jp.acd.reporting.RecordProsecutionOutcome',
+  'jp.acd.reporting.DesignateOperator',
+  'jp.acd.reporting.MarkAssetNotificationMissed',
 ] as const;
 const reportingEvents = [
   'jp.acd.reporting.AssetNotified',
@@ -62,6 +64,9 @@ const reportingEvents = [
   'jp.acd.reporting.PenaltyAssessed',
   'jp.acd.reporting.CaseReferredToProsecutors',
   'jp.acd.reporting.ProsecutionOutcomeRecorded',
+  'jp.acd.reporting.OperatorDesignated',
+  'jp.acd.reporting.AssetNotificationDutyMet',
+  'jp.acd.reporting.AssetNotificationMissed',
 ] as const;
 const advisoryCommands = [
   'jp.acd.advisory.IssueAdvisory',

@@ -28,6 +28,8 @@ export const reportingSchema = z
     ACD_JP_ACD_SECTORS: sectorList(D.jpSectors),
     ACD_NIS2_SECTORS: sectorList(D.nis2Sectors),
     ACD_CIRCIA_SECTORS: sectorList(D.circiaSectors),
+    /** How long a designated operator has to notify its specified important computers (an assumption). */
+    ACD_DESIGNATION_ASSET_NOTIFY_WITHIN: isoDuration.default(D.designationAssetNotifyWithin),
   })
   .transform((e) => ({
     jpEarlyWarning: e.ACD_JP_ACD_EARLY_WARNING,
@@ -36,6 +38,7 @@ export const reportingSchema = z
     jpSectors: e.ACD_JP_ACD_SECTORS,
     nis2Sectors: e.ACD_NIS2_SECTORS,
     circiaSectors: e.ACD_CIRCIA_SECTORS,
+    designationAssetNotifyWithin: e.ACD_DESIGNATION_ASSET_NOTIFY_WITHIN,
   }));
 
 export type ReportingConfig = z.infer<typeof reportingSchema>;

@@ -1,9 +1,15 @@
 import { deterministicId, type EventEnvelope } from '@acd/event-sourcing';
-import type { MarkDeadlineMissed, RecordOrderIgnored } from './reporting.commands';
+import type {
+  MarkAssetNotificationMissed,
+  MarkDeadlineMissed,
+  RecordOrderIgnored,
+} from './reporting.commands';
 import type { Millis, ReportingEvent } from './reporting.events';
 
 /** A command the deadline scheduler owes the bus, with the id every scheduler gives it. */
-export type DueReportingCommand = (MarkDeadlineMissed | RecordOrderIgnored) & {
+export type DueReportingCommand = (
+  MarkDeadlineMissed | RecordOrderIgnored | MarkAssetNotificationMissed
+) & {
   /** Deterministic: two schedulers, or one restarted, send the same id for the same clock. */
   commandId: string;
   /** The operator: the aggregate the command addresses, and its Kafka key. */
@@ -19,6 +25,9 @@ export const missedCommandId = (operatorId: string, incidentId: string, deadline
 
 export const ignoredCommandId = (operatorId: string, orderId: string) =>
   deterministicId(ID_NAMESPACE, `ignored:${operatorId}:${orderId}`);
+
+export const assetNotificationMissedCommandId = (operatorId: string, dueAt: Millis) =>
+  deterministicId(ID_NAMESPACE, `asset-notification:${operatorId}:${dueAt}`);
 
 interface PendingOrder {
   orderId: string;
@@ -40,11 +49,13 @@ export class DeadlineBook {
   private readonly deadlines = new Map<string, Map<string, Map<string, Millis>>>();
   /** operatorId → orderId → order */
   private readonly orders = new Map<string, Map<string, PendingOrder>>();
+  /** operatorId → when its asset notification (owed since its designation) is due */
+  private readonly assetNotifications = new Map<string, Millis>();
   /** Highest aggregate version applied per operator: a replayed or repeated event changes nothing. */
   private readonly versions = new Map<string, number>();
   private count = 0;
 
-  /** Pending deadlines plus open orders. */
+  /** Pending deadlines, open orders and owed asset notifications. */
   get size(): number {
     return this.count;
   }
@@ -110,6 +121,14 @@ export class DeadlineBook {
         if (orders.size === 0) this.orders.delete(operatorId);
         return;
       }
+      case 'OperatorDesignated':
+        if (!this.assetNotifications.has(operatorId)) this.count += 1;
+        this.assetNotifications.set(operatorId, event.data.assetNotificationDueAt);
+        return;
+      case 'AssetNotificationDutyMet':
+      case 'AssetNotificationMissed':
+        if (this.assetNotifications.delete(operatorId)) this.count -= 1;
+        return;
       case 'AssetNotified':
       case 'AssetChanged':
       case 'AssetRetired':
@@ -157,6 +176,16 @@ export class DeadlineBook {
         });
       }
     }
+    for (const [operatorId, dueAt] of this.assetNotifications) {
+      if (dueAt >= t) continue;
+      out.push({
+        type: 'MarkAssetNotificationMissed',
+        data: { operatorId },
+        commandId: assetNotificationMissedCommandId(operatorId, dueAt),
+        aggregateId: operatorId,
+        dueAt,
+      });
+    }
     return out.sort((a, b) => a.dueAt - b.dueAt || (a.commandId < b.commandId ? -1 : 1));
   }
 
@@ -170,6 +199,9 @@ export class DeadlineBook {
     }
     for (const orders of this.orders.values()) {
       for (const { dueAt } of orders.values()) if (next === null || dueAt < next) next = dueAt;
+    }
+    for (const dueAt of this.assetNotifications.values()) {
+      if (next === null || dueAt < next) next = dueAt;
     }
     return next;
   }

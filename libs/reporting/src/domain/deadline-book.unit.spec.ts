@@ -101,6 +101,7 @@ const ev = {
       caseId: 'case-1',
       orderId,
       incidentId: 'inc-1',
+      assetId: null,
       reportId: 'rep-1',
       compliedAt: T0,
     },
@@ -440,7 +441,9 @@ describe('DeadlineBook', () => {
             .map((c) =>
               c.type === 'MarkDeadlineMissed'
                 ? `missed:${c.data.operatorId}:${c.data.incidentId}:${c.data.deadlineId}`
-                : `ignored:${c.data.operatorId}:${c.data.orderId}`,
+                : c.type === 'RecordOrderIgnored'
+                  ? `ignored:${c.data.operatorId}:${c.data.orderId}`
+                  : `asset-notification:${c.data.operatorId}`,
             )
             .sort();
           expect(actual).toEqual(expected);

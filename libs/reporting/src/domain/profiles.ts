@@ -26,7 +26,16 @@ export interface ReportingProfile {
 
 export interface ReportingPolicy {
   profiles: readonly ReportingProfile[];
+  /**
+   * ISO 8601: how long a designated operator has, from its designation, to notify its specified
+   * important computers. The Act leaves the period to its implementing rules; the default (six
+   * months) is an assumption.
+   */
+  designationAssetNotifyWithin: string;
 }
+
+/** The default period for a designated operator's asset notification: an assumption. */
+export const DEFAULT_DESIGNATION_ASSET_NOTIFY_WITHIN = 'P6M';
 
 export const PROFILE_IDS = ['jp-acd', 'nis2', 'circia'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -52,6 +61,7 @@ export interface ProfileSettings {
   jpSectors: readonly string[];
   nis2Sectors: readonly string[];
   circiaSectors: readonly string[];
+  designationAssetNotifyWithin: string;
 }
 
 /**
@@ -67,6 +77,7 @@ export const DEFAULT_PROFILE_SETTINGS: ProfileSettings = {
   jpSectors: SECTORS,
   nis2Sectors: ['finance', 'aviation', 'international-shipping', 'telecommunications'],
   circiaSectors: ['finance', 'aviation', 'international-shipping'],
+  designationAssetNotifyWithin: DEFAULT_DESIGNATION_ASSET_NOTIFY_WITHIN,
 };
 
 function obligation(name: string, stage: ReportStage, from: ClockStart, text: string): Obligation {
@@ -79,6 +90,7 @@ export function buildReportingPolicy(
   s: ProfileSettings = DEFAULT_PROFILE_SETTINGS,
 ): ReportingPolicy {
   return {
+    designationAssetNotifyWithin: s.designationAssetNotifyWithin,
     profiles: [
       {
         id: 'jp-acd',

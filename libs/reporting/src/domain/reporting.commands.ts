@@ -114,6 +114,18 @@ export type RecordProsecutionOutcome = {
   data: OnFile & ProsecutionOutcomeDetails & { orderId: string };
 };
 
+/** The office designates an operator: its sector (as registered) and the date it takes effect. */
+export type DesignateOperator = {
+  type: 'DesignateOperator';
+  data: OnFile & { sector: string; designatedAt: Millis; reference: string | null };
+};
+
+/** Sent by the bus's scheduler once a designated operator's asset notification is overdue. */
+export type MarkAssetNotificationMissed = {
+  type: 'MarkAssetNotificationMissed';
+  data: OnFile;
+};
+
 export type ReportingCommand =
   | NotifyAsset
   | ChangeAsset
@@ -126,7 +138,9 @@ export type ReportingCommand =
   | RecordOrderIgnored
   | AssessPenalty
   | ReferToProsecutors
-  | RecordProsecutionOutcome;
+  | RecordProsecutionOutcome
+  | DesignateOperator
+  | MarkAssetNotificationMissed;
 
 export const REPORTING_COMMAND_TYPES = [
   'NotifyAsset',
@@ -141,6 +155,8 @@ export const REPORTING_COMMAND_TYPES = [
   'AssessPenalty',
   'ReferToProsecutors',
   'RecordProsecutionOutcome',
+  'DesignateOperator',
+  'MarkAssetNotificationMissed',
 ] as const satisfies readonly ReportingCommand['type'][];
 
 /** The identity the bus's own deadline scheduler issues its commands under. */

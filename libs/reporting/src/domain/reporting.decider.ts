@@ -7,10 +7,13 @@ import {
   type Decider,
   type Decision,
 } from '@acd/event-sourcing';
+import { SECTORS } from '@acd/identity/domain';
 import type {
   ChangeAsset,
+  DesignateOperator,
   FileReport,
   IssueCorrectionOrder,
+  MarkAssetNotificationMissed,
   MarkDeadlineMissed,
   NotifyAsset,
   OpenComplianceCase,
@@ -33,6 +36,7 @@ import {
   type ReportingEvent,
   type ReportStage,
 } from './reporting.events';
+import { addDuration, parseDuration } from './duration';
 import { formatJst } from './jst';
 import {
   deadlinesStartingAt,
@@ -211,6 +215,7 @@ function recordMiss(
 
 /** Whether what a case asks for has been supplied. */
 function caseSatisfied(state: State, c: CaseState): boolean {
+  if (c.basis === 'missed-asset-notification') return state.designation?.status === 'met';
   const incident = c.incidentId ? state.incidents.get(c.incidentId) : undefined;
   if (!incident) return false;
   if (c.basis === 'unreported-incident') return incident.stagesFiled.length > 0;
@@ -237,6 +242,7 @@ function settleOrders(
         orderId: order.orderId,
         incidentId,
         reportId,
+        assetId: null,
         compliedAt: now,
       },
     });
@@ -263,7 +269,9 @@ function notifyAsset({ data: d }: NotifyAsset, state: State, ctx: CommandContext
       `asset "${d.assetId}" was retired; notify the new computer under a new id`,
     );
   }
-  return accept({
+  const out = new Emitter(state);
+  const now = ctx.now.getTime();
+  out.emit({
     type: 'AssetNotified',
     data: {
       operatorId: d.operatorId,
@@ -276,9 +284,149 @@ function notifyAsset({ data: d }: NotifyAsset, state: State, ctx: CommandContext
       product: d.product,
       exposure: d.exposure,
       installedAt: d.installedAt,
-      notifiedAt: ctx.now.getTime(),
+      notifiedAt: now,
     },
   });
+  meetAssetNotificationDuty(out, d.operatorId, d.assetId, ctx);
+  return accept(...out.events);
+}
+
+// ------------------------------------------------------------------ designation
+
+const caseIdForAssetNotification = (operatorId: string, designatedAt: Millis): string =>
+  deterministicId('acd:compliance-case', `${operatorId}:asset-notification:${designatedAt}`);
+
+/** Records the missed asset notification once, with the Japanese compliance case it opens. */
+function recordAssetNotificationMiss(out: Emitter, operatorId: string, ctx: CommandContext) {
+  const designation = out.state.designation;
+  if (!designation || designation.status !== 'pending') return;
+  const now = ctx.now.getTime();
+  const caseId = caseIdForAssetNotification(operatorId, designation.designatedAt);
+  out.emit({
+    type: 'ComplianceCaseOpened',
+    data: {
+      operatorId,
+      sector: out.state.sector ?? '',
+      caseId,
+      basis: 'missed-asset-notification',
+      incidentId: null,
+      description: `As a designated operator, ${operatorId} had to notify its specified important computers by ${iso(designation.dueAt)} and did not`,
+      evidenceIndicatorIds: [],
+      openedByOrgId: ctx.issuedBy.orgId,
+      openedAt: now,
+    },
+  });
+  out.emit({
+    type: 'AssetNotificationMissed',
+    data: { operatorId, dueAt: designation.dueAt, caseId, recordedAt: now },
+  });
+}
+
+/**
+ * An asset notified by a designated operator whose duty is still owed meets it: on time up to
+ * and including the due instant; after it, late, recording the miss first if the scheduler has
+ * not (as a late report does). An open order on the miss's case is then complied with.
+ */
+function meetAssetNotificationDuty(
+  out: Emitter,
+  operatorId: string,
+  assetId: string,
+  ctx: CommandContext,
+) {
+  const designation = out.state.designation;
+  if (!designation || designation.status === 'met') return;
+  const now = ctx.now.getTime();
+  const late = now > designation.dueAt;
+  if (late) recordAssetNotificationMiss(out, operatorId, ctx);
+  out.emit({
+    type: 'AssetNotificationDutyMet',
+    data: { operatorId, assetId, dueAt: designation.dueAt, metAt: now, late },
+  });
+  for (const order of out.state.orders.values()) {
+    if (order.status !== 'open') continue;
+    const c = out.state.cases.get(order.caseId);
+    if (c?.basis !== 'missed-asset-notification' || !caseSatisfied(out.state, c)) continue;
+    out.emit({
+      type: 'OrderComplied',
+      data: {
+        operatorId,
+        caseId: c.caseId,
+        orderId: order.orderId,
+        incidentId: null,
+        reportId: null,
+        assetId,
+        compliedAt: now,
+      },
+    });
+  }
+}
+
+function designateOperator(
+  policy: ReportingPolicy,
+  { data: d }: DesignateOperator,
+  state: State,
+  ctx: CommandContext,
+): Result {
+  const who = asOffice(ctx, 'designate an operator');
+  if (who) return who;
+  if (state.designation) {
+    return refuse(
+      'conflict',
+      `${d.operatorId} was designated on ${iso(state.designation.designatedAt)} already`,
+    );
+  }
+  if (!(SECTORS as readonly string[]).includes(d.sector)) {
+    return refuse('invalid', `must be one of ${SECTORS.join(', ')}`, 'sector');
+  }
+  if (state.sector !== null && state.sector !== d.sector) {
+    return refuse('invalid', `the operator's file is in the ${state.sector} sector`, 'sector');
+  }
+  const now = ctx.now.getTime();
+  if (!Number.isFinite(d.designatedAt)) return refuse('invalid', 'must be a time', 'designatedAt');
+  const future = notInFuture(d.designatedAt, 'designatedAt', now);
+  if (future) return future;
+  const ref = d.reference === null ? null : text(d.reference, 'reference', 200);
+  if (ref) return ref;
+  const within = parseDuration(policy.designationAssetNotifyWithin);
+  if (!within.ok) throw new Error(`designationAssetNotifyWithin: ${within.reason}`);
+  const dueAt = addDuration(d.designatedAt, within.value);
+  const out = new Emitter(state);
+  out.emit({
+    type: 'OperatorDesignated',
+    data: {
+      operatorId: d.operatorId,
+      sector: d.sector,
+      designatedAt: d.designatedAt,
+      reference: d.reference === null ? null : d.reference.trim(),
+      assetNotificationDueAt: dueAt,
+      designatedByOrgId: ctx.issuedBy.orgId,
+      recordedAt: now,
+    },
+  });
+  // An operator that notified its computers before it was designated owes nothing more.
+  const notified = [...state.assets.values()].find((a) => a.status === 'active');
+  if (notified) meetAssetNotificationDuty(out, d.operatorId, notified.assetId, ctx);
+  else if (now > dueAt) recordAssetNotificationMiss(out, d.operatorId, ctx);
+  return accept(...out.events);
+}
+
+function markAssetNotificationMissed(
+  { data: d }: MarkAssetNotificationMissed,
+  state: State,
+  ctx: CommandContext,
+): Result {
+  const who = asClockKeeper(ctx);
+  if (who) return who;
+  const designation = state.designation;
+  if (!designation) return refuse('not-found', `${d.operatorId} is not designated`);
+  // Met, or already recorded: nothing, however often the scheduler asks.
+  if (designation.status !== 'pending') return accept();
+  if (ctx.now.getTime() <= designation.dueAt) {
+    return refuse('conflict', `not due until ${iso(designation.dueAt)}`);
+  }
+  const out = new Emitter(state);
+  recordAssetNotificationMiss(out, d.operatorId, ctx);
+  return accept(...out.events);
 }
 
 function changeAsset({ data: d }: ChangeAsset, state: State, ctx: CommandContext): Result {
@@ -1016,6 +1164,33 @@ export function evolve(state: State, event: ReportingEvent): State {
         }),
       };
     }
+    case 'OperatorDesignated': {
+      const d = event.data;
+      return {
+        ...state,
+        operatorId: d.operatorId,
+        sector: state.sector ?? d.sector,
+        designation: {
+          designatedAt: d.designatedAt,
+          dueAt: d.assetNotificationDueAt,
+          status: 'pending',
+          metAt: null,
+          caseId: null,
+        },
+      };
+    }
+    case 'AssetNotificationDutyMet':
+      if (!state.designation) return state;
+      return {
+        ...state,
+        designation: { ...state.designation, status: 'met', metAt: event.data.metAt },
+      };
+    case 'AssetNotificationMissed':
+      if (!state.designation) return state;
+      return {
+        ...state,
+        designation: { ...state.designation, status: 'missed', caseId: event.data.caseId },
+      };
     case 'OrderComplied': {
       const next = patchOrder(state, event.data.orderId, { status: 'complied' });
       return patchCase(next, event.data.caseId, (c) => ({ ...c, status: 'resolved' }));
@@ -1076,6 +1251,10 @@ export function reportingDecider(
           return referToProsecutors(command, state, ctx);
         case 'RecordProsecutionOutcome':
           return recordProsecutionOutcome(command, state, ctx);
+        case 'DesignateOperator':
+          return designateOperator(policy, command, state, ctx);
+        case 'MarkAssetNotificationMissed':
+          return markAssetNotificationMissed(command, state, ctx);
         default:
           return assertNever(command);
       }

@@ -30,7 +30,12 @@ export type ImpactLevel = (typeof IMPACT_LEVELS)[number];
 export const INCIDENT_STATUSES = ['investigating', 'contained', 'recovering', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const CASE_BASES = ['missed-deadline', 'unreported-incident'] as const;
+export const CASE_BASES = [
+  'missed-deadline',
+  'unreported-incident',
+  // A designated operator did not notify its specified important computers in time.
+  'missed-asset-notification',
+] as const;
 export type CaseBasis = (typeof CASE_BASES)[number];
 
 /**
@@ -190,11 +195,51 @@ export type OrderComplied = {
     operatorId: string;
     caseId: string;
     orderId: string;
-    incidentId: string;
-    /** The report that supplied what was missing. */
-    reportId: string;
+    /** The incident whose report supplied what was missing; null for an asset notification. */
+    incidentId: string | null;
+    /** The report that supplied what was missing (null for an asset notification). */
+    reportId: string | null;
+    /** The asset whose notification complied with an order on a missed asset notification (v2). */
+    assetId: string | null;
     compliedAt: Millis;
   };
+};
+
+/**
+ * The cabinet cyber office designated the operator (sector, date): from then on it must notify
+ * its specified important computers within the configured period, due time stored here.
+ */
+export type OperatorDesignated = {
+  type: 'OperatorDesignated';
+  data: {
+    operatorId: string;
+    sector: string;
+    designatedAt: Millis;
+    /** The designation's reference (a notice number), when the office gives one. */
+    reference: string | null;
+    assetNotificationDueAt: Millis;
+    designatedByOrgId: string;
+    recordedAt: Millis;
+  };
+};
+
+/** The designated operator notified a specified important computer: its duty is met (or late). */
+export type AssetNotificationDutyMet = {
+  type: 'AssetNotificationDutyMet';
+  data: {
+    operatorId: string;
+    /** The asset notified (or, at designation, one notified before). */
+    assetId: string;
+    dueAt: Millis;
+    metAt: Millis;
+    late: boolean;
+  };
+};
+
+/** The notification was due and not made: recorded once, with the compliance case it opened. */
+export type AssetNotificationMissed = {
+  type: 'AssetNotificationMissed';
+  data: { operatorId: string; dueAt: Millis; caseId: string; recordedAt: Millis };
 };
 
 export type OrderIgnored = {
@@ -272,7 +317,10 @@ export type ReportingEvent =
   | OrderIgnored
   | PenaltyAssessed
   | CaseReferredToProsecutors
-  | ProsecutionOutcomeRecorded;
+  | ProsecutionOutcomeRecorded
+  | OperatorDesignated
+  | AssetNotificationDutyMet
+  | AssetNotificationMissed;
 
 export const REPORTING_EVENT_TYPES = [
   'AssetNotified',
@@ -289,4 +337,7 @@ export const REPORTING_EVENT_TYPES = [
   'PenaltyAssessed',
   'CaseReferredToProsecutors',
   'ProsecutionOutcomeRecorded',
+  'OperatorDesignated',
+  'AssetNotificationDutyMet',
+  'AssetNotificationMissed',
 ] as const satisfies readonly ReportingEvent['type'][];

@@ -58,6 +58,17 @@ export interface OrderState {
   referredAt: Millis | null;
 }
 
+/** The duty that designation brings: notify the specified important computers by `dueAt`. */
+export interface DesignationState {
+  designatedAt: Millis;
+  dueAt: Millis;
+  status: 'pending' | 'met' | 'missed';
+  /** When an asset notification met the duty (also after a miss). */
+  metAt: Millis | null;
+  /** The compliance case the miss opened. */
+  caseId: string | null;
+}
+
 /**
  * The collections are persistent maps: each event changes one entry in O(log n) and shares the
  * rest, so folding an operator's whole history stays linear however many assets and incidents
@@ -71,6 +82,8 @@ export interface ReportingFileState {
   incidents: ImmutableMap<string, IncidentState>;
   cases: ImmutableMap<string, CaseState>;
   orders: ImmutableMap<string, OrderState>;
+  /** Null until the office designates the operator. */
+  designation: DesignationState | null;
 }
 
 export const initialReportingFileState: ReportingFileState = {
@@ -80,4 +93,5 @@ export const initialReportingFileState: ReportingFileState = {
   incidents: ImmutableMap(),
   cases: ImmutableMap(),
   orders: ImmutableMap(),
+  designation: null,
 };

@@ -163,6 +163,7 @@ const events: DataOf<ReportingEvent>[] = [
       orderId: 'order-1',
       incidentId: 'inc-2026-001',
       reportId: 'rep-3',
+      assetId: null,
       compliedAt: T0 + 4 * DAY,
     },
     OrderIgnored: {
@@ -200,6 +201,28 @@ const events: DataOf<ReportingEvent>[] = [
       decidedOn: '2026-06-01',
       recordedByOrgId: 'cabinet-cyber-office',
       recordedAt: T0 + 60 * DAY,
+    },
+    OperatorDesignated: {
+      operatorId: 'op-tepco',
+      sector: 'electricity',
+      designatedAt: T0,
+      reference: 'NCO-DES-2026-12',
+      assetNotificationDueAt: T0 + 180 * DAY,
+      designatedByOrgId: 'gov-nco',
+      recordedAt: T0,
+    },
+    AssetNotificationDutyMet: {
+      operatorId: 'op-tepco',
+      assetId: 'scada-1',
+      dueAt: T0 + 180 * DAY,
+      metAt: T0 + DAY,
+      late: false,
+    },
+    AssetNotificationMissed: {
+      operatorId: 'op-tepco',
+      dueAt: T0 + 180 * DAY,
+      caseId: 'case-9',
+      recordedAt: T0 + 181 * DAY,
     },
   },
   // The other branch of every nullable field.
@@ -294,8 +317,9 @@ const events: DataOf<ReportingEvent>[] = [
       operatorId: 'op-jal',
       caseId: 'case-2',
       orderId: 'order-3',
-      incidentId: 'inc-9',
-      reportId: 'rep-9',
+      incidentId: null,
+      reportId: null,
+      assetId: 'scada-1',
       compliedAt: T0,
     },
     OrderIgnored: {
@@ -333,6 +357,28 @@ const events: DataOf<ReportingEvent>[] = [
       decidedOn: '2026-04-02',
       recordedByOrgId: 'cabinet-cyber-office',
       recordedAt: T0,
+    },
+    OperatorDesignated: {
+      operatorId: 'op-tepco',
+      sector: 'electricity',
+      designatedAt: T0,
+      reference: null,
+      assetNotificationDueAt: T0 + 180 * DAY,
+      designatedByOrgId: 'gov-nco',
+      recordedAt: T0,
+    },
+    AssetNotificationDutyMet: {
+      operatorId: 'op-tepco',
+      assetId: 'scada-1',
+      dueAt: T0 + 180 * DAY,
+      metAt: T0 + DAY,
+      late: true,
+    },
+    AssetNotificationMissed: {
+      operatorId: 'op-tepco',
+      dueAt: T0 + 180 * DAY,
+      caseId: 'case-9',
+      recordedAt: T0 + 181 * DAY,
     },
   },
 ];
@@ -413,6 +459,13 @@ const commands: DataOf<ReportingCommand>[] = [
       caseReference: '2026-wa-77',
       decidedOn: '2026-07-01',
     },
+    DesignateOperator: {
+      operatorId: 'op-tepco',
+      sector: 'electricity',
+      designatedAt: T0,
+      reference: 'NCO-DES-2026-12',
+    },
+    MarkAssetNotificationMissed: { operatorId: 'op-tepco' },
   },
   // The other branch of every nullable field.
   {
@@ -481,6 +534,13 @@ const commands: DataOf<ReportingCommand>[] = [
       caseReference: null,
       decidedOn: '2026-07-02',
     },
+    DesignateOperator: {
+      operatorId: 'op-tepco',
+      sector: 'electricity',
+      designatedAt: T0,
+      reference: null,
+    },
+    MarkAssetNotificationMissed: { operatorId: 'op-tepco' },
   },
 ];
 

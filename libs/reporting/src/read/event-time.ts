@@ -34,6 +34,12 @@ export function eventTime(event: ReportingEvent): Millis | null {
       return event.data.referredAt;
     case 'ProsecutionOutcomeRecorded':
       return event.data.recordedAt;
+    case 'OperatorDesignated':
+      return event.data.recordedAt;
+    case 'AssetNotificationDutyMet':
+      return event.data.metAt;
+    case 'AssetNotificationMissed':
+      return event.data.recordedAt;
     default: {
       const _unknown: never = event;
       return null;

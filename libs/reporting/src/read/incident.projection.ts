@@ -233,7 +233,7 @@ export function evolveIncidentDoc(
             `compliance case ${d.caseId} resolved.`,
           caseId: d.caseId,
           orderId: d.orderId,
-          reportId: d.reportId,
+          reportId: d.reportId ?? undefined,
         }),
         openCaseId: doc.openCaseId === d.caseId ? null : doc.openCaseId,
         caseIds: addOnce(doc.caseIds, d.caseId),

@@ -17,6 +17,7 @@ function sectorOf(event: ReportingEvent): string | null {
     case 'AssetNotified':
     case 'IncidentOpened':
     case 'ComplianceCaseOpened':
+    case 'OperatorDesignated':
       // The decider writes '' when it has no sector on record.
       return event.data.sector || null;
     default:
@@ -38,6 +39,7 @@ function emptyFile(operatorId: string): ReportingFileDoc {
     orders: [],
     referrals: [],
     legacyPenalties: [],
+    designation: null,
     updatedAt: new Date(0),
   };
 }
@@ -318,6 +320,37 @@ export function evolveReportingFileDoc(
           ...r,
           outcome: { ...outcome, recordedAt: new Date(recordedAt) },
         })),
+      };
+    }
+    case 'OperatorDesignated': {
+      const d = event.data;
+      return {
+        ...doc,
+        designation: {
+          designatedAt: new Date(d.designatedAt),
+          reference: d.reference,
+          designatedByOrgId: d.designatedByOrgId,
+          assetNotificationDueAt: new Date(d.assetNotificationDueAt),
+          status: 'pending',
+          metAt: null,
+          late: false,
+          caseId: null,
+        },
+      };
+    }
+    case 'AssetNotificationDutyMet': {
+      if (!doc.designation) return doc;
+      const d = event.data;
+      return {
+        ...doc,
+        designation: { ...doc.designation, status: 'met', metAt: new Date(d.metAt), late: d.late },
+      };
+    }
+    case 'AssetNotificationMissed': {
+      if (!doc.designation) return doc;
+      return {
+        ...doc,
+        designation: { ...doc.designation, status: 'missed', caseId: event.data.caseId },
       };
     }
     default:

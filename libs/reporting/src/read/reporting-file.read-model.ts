@@ -84,6 +84,21 @@ export interface FileLegacyPenalty {
 }
 
 /** One operator's compliance board: its deadlines, misses, cases, orders and referrals. */
+/** The operator's designation and the asset notification it owes (null until designated). */
+export interface FileDesignation {
+  designatedAt: Date;
+  reference: string | null;
+  designatedByOrgId: string;
+  /** When its specified important computers must have been notified. */
+  assetNotificationDueAt: Date;
+  status: 'pending' | 'met' | 'missed';
+  /** When an asset notification met the duty, and whether that was late. */
+  metAt: Date | null;
+  late: boolean;
+  /** The compliance case a miss opened. */
+  caseId: string | null;
+}
+
 export interface ReportingFileDoc {
   /** The operator id (the aggregate id). */
   _id: string;
@@ -101,6 +116,8 @@ export interface ReportingFileDoc {
   orders: FileOrder[];
   referrals: FileReferral[];
   legacyPenalties: FileLegacyPenalty[];
+  /** Absent on documents written before designation existed (read as null). */
+  designation?: FileDesignation | null;
   updatedAt: Date;
 }
 
