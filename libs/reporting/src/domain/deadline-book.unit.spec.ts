@@ -5,7 +5,12 @@ import {
   type CommandContext,
   type EventEnvelope,
 } from '@acd/event-sourcing';
-import { DeadlineBook, ignoredCommandId, missedCommandId } from './deadline-book';
+import {
+  assetNotificationMissedCommandId,
+  DeadlineBook,
+  ignoredCommandId,
+  missedCommandId,
+} from './deadline-book';
 import { SCHEDULER_ISSUER, type ReportingCommand } from './reporting.commands';
 import { reportingDecider } from './reporting.decider';
 import type { Deadline, Millis, ReportingEvent } from './reporting.events';
@@ -248,6 +253,50 @@ describe('DeadlineBook', () => {
       const settled = bookOf([ev.order('order-1', due), settle]);
       expect(settled.due(at(due + 1))).toEqual([]);
       expect(settled.size).toBe(0);
+    }
+  });
+
+  it("owes MarkAssetNotificationMissed once a designated operator's notification is past due, and nothing once met or recorded", () => {
+    const designated = (dueAt: Millis): ReportingEvent => ({
+      type: 'OperatorDesignated',
+      data: {
+        operatorId: OP,
+        sector: 'electricity',
+        designatedAt: T0,
+        reference: null,
+        assetNotificationDueAt: dueAt,
+        designatedByOrgId: 'gov-nco',
+        recordedAt: T0,
+      },
+    });
+    const due = T0 + 10 * H;
+    for (const settled of [
+      {
+        type: 'AssetNotificationDutyMet',
+        data: { operatorId: OP, assetId: 'a', dueAt: due, metAt: due, late: false },
+      },
+      {
+        type: 'AssetNotificationMissed',
+        data: { operatorId: OP, dueAt: due, caseId: 'c', recordedAt: due + 1 },
+      },
+    ] as ReportingEvent[]) {
+      const book = new DeadlineBook();
+      book.apply(envelope(OP, 1, designated(due)));
+      expect(book.size).toBe(1);
+      expect(book.nextDueAt()).toBe(due);
+      expect(book.due(new Date(due))).toEqual([]);
+      expect(book.due(new Date(due + 1))).toEqual([
+        {
+          type: 'MarkAssetNotificationMissed',
+          data: { operatorId: OP },
+          commandId: assetNotificationMissedCommandId(OP, due),
+          aggregateId: OP,
+          dueAt: due,
+        },
+      ]);
+      book.apply(envelope(OP, 2, settled));
+      expect(book.size).toBe(0);
+      expect(book.due(new Date(due + H))).toEqual([]);
     }
   });
 
