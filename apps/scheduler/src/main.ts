@@ -13,7 +13,8 @@ import { DeadlineBook, SCHEDULER_ISSUER, type ReportingEvent } from '@acd/report
 /**
  * The bus's deadline clocks, one DueCommandScheduler per clock:
  * - reporting: reads the reporting events into a DeadlineBook and sends MarkDeadlineMissed /
- *   RecordOrderIgnored when a deadline or a correction order's due date passes;
+ *   RecordOrderIgnored when a deadline or a correction order's due date passes, and
+ *   MarkAssetNotificationMissed when a designated operator has not notified its computers in time;
  * - oversight: reads the oversight events into an EmergencyNotificationBook and sends
  *   MarkEmergencyNotificationMissed when an agency that acted first in an emergency has not
  *   notified the commission in time.

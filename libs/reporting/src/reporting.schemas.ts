@@ -95,6 +95,19 @@ export const openCaseSchema = z
   .strict();
 export type OpenCaseBody = z.infer<typeof openCaseSchema>;
 
+/**
+ * The office designates an operator: its sector (it must be the one the registry holds) and when
+ * the designation takes effect; optionally the designation's reference.
+ */
+export const designationSchema = z
+  .object({
+    sector: z.string().min(1, 'must not be blank').max(64),
+    designatedAt: isoInstant,
+    reference: text(200).optional(),
+  })
+  .strict();
+export type DesignationBody = z.infer<typeof designationSchema>;
+
 export const issueOrderSchema = z.object({ instructions: text(5000), dueAt: isoInstant }).strict();
 export type IssueOrderBody = z.infer<typeof issueOrderSchema>;
 

@@ -4,12 +4,14 @@ import type { Request, Response } from 'express';
 import type { Organisation } from '@acd/identity';
 import {
   ReportingQueries,
+  designationSchema,
   issueOrderSchema,
   openCaseSchema,
   orgIdSchema,
   outcomeSchema,
   referralSchema,
   uuidSchema,
+  type DesignationBody,
   type IssueOrderBody,
   type OpenCaseBody,
   type OutcomeBody,
@@ -99,6 +101,30 @@ export class ComplianceController {
     );
     res.status(created.duplicate ? 200 : 201);
     return { ...created, caseId: created.createdId };
+  }
+
+  @Post(':operatorId/designation')
+  @ApiOperation({
+    summary:
+      'Designate an operator (cabinet office): its sector, as registered, and when the designation takes effect. It must then notify its specified important computers within ACD_DESIGNATION_ASSET_NOTIFY_WITHIN (default P6M, an assumption); a miss opens a jp-acd compliance case. An operator that notified computers before is in order at once.',
+  })
+  @ApiBody({ schema: openApiSchema(designationSchema) })
+  @ApiResponse({ status: 201, description: 'Designated; the file shows the due time' })
+  @ApiResponse({ status: 409, description: 'Already designated' })
+  @ApiResponse({ status: 422, description: 'Not the sector the registry holds' })
+  @CommandHeaders(false)
+  async designate(
+    @CurrentOrg() org: Organisation,
+    @Param('operatorId', operatorPipe) operatorId: string,
+    @Body(new ZodValidationPipe(designationSchema)) body: DesignationBody,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const opts = commandOptions(req, key, undefined);
+    const accepted = await this.commands.designate(org, operatorId, body, opts);
+    res.status(accepted.duplicate ? 200 : 201);
+    return { ...accepted, operatorId };
   }
 
   @Post(':operatorId/cases/:caseId/orders')

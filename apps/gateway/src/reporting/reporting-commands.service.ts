@@ -1,4 +1,9 @@
-import { ForbiddenException, HttpException, Injectable } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  Injectable,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { deterministicId } from '@acd/event-sourcing';
 import { canReadReport, type Organisation, OrganisationDirectory } from '@acd/identity';
 import { IndicatorQueries } from '@acd/indicators';
@@ -6,6 +11,8 @@ import { ReportingQueries } from '@acd/reporting';
 import type {
   ChangeAsset,
   FileReport,
+  DesignateOperator,
+  DesignationBody,
   IssueCorrectionOrder,
   NotifyAsset,
   OpenComplianceCase,
@@ -173,6 +180,32 @@ export class ReportingCommands {
     };
     const accepted = await this.send(org, 'OpenComplianceCase', operatorId, data, opts, commandId);
     return { ...accepted, createdId: caseId };
+  }
+
+  async designate(
+    org: Organisation,
+    operatorId: string,
+    b: DesignationBody,
+    opts: CommandOptions,
+  ): Promise<Accepted> {
+    const operator = await this.fileOf(org, operatorId);
+    // Only for the office (the decider refuses anyone else, 403): the registry's sector is the
+    // operator's, and a designation naming another would put it under the wrong rules.
+    if (org.kind === 'cabinet-office' && operator.sector !== b.sector) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: `${operatorId} is registered in the ${operator.sector ?? 'no'} sector`,
+        field: 'sector',
+      });
+    }
+    const data: DesignateOperator['data'] = {
+      operatorId,
+      sector: b.sector,
+      designatedAt: Date.parse(b.designatedAt),
+      reference: b.reference ?? null,
+    };
+    return this.send(org, 'DesignateOperator', operatorId, data, opts);
   }
 
   async issueOrder(

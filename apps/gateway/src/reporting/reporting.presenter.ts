@@ -174,6 +174,15 @@ export function presentFile(f: ReportingFileDoc) {
       recordedAt: iso(d.recordedAt),
       filedAt: iso(d.filedAt),
     })),
+    designation: f.designation
+      ? {
+          ...f.designation,
+          designatedAt: iso(f.designation.designatedAt),
+          assetNotificationDueAt: iso(f.designation.assetNotificationDueAt),
+          assetNotificationDueAtJst: jst(f.designation.assetNotificationDueAt),
+          metAt: iso(f.designation.metAt),
+        }
+      : null,
     cases: f.cases.map((c) => ({ ...c, openedAt: iso(c.openedAt) })),
     orders: f.orders.map((o) => ({
       ...o,
