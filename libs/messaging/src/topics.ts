@@ -99,6 +99,10 @@ const oversightCommands = [
   'jp.acd.oversight.AnswerRecommendation',
   'jp.acd.oversight.DemandDisciplinaryAction',
   'jp.acd.oversight.ReportDisciplinaryAction',
+  'jp.acd.oversight.ProposeAgreement',
+  'jp.acd.oversight.AcceptAgreement',
+  'jp.acd.oversight.DeclineAgreement',
+  'jp.acd.oversight.EndAgreement',
 ] as const;
 const oversightEvents = [
   'jp.acd.oversight.CollectionAuthorisationRequested',
@@ -118,6 +122,10 @@ const oversightEvents = [
   'jp.acd.oversight.RecommendationAnswered',
   'jp.acd.oversight.DisciplinaryActionDemanded',
   'jp.acd.oversight.DisciplinaryActionReported',
+  'jp.acd.oversight.AgreementProposed',
+  'jp.acd.oversight.AgreementAccepted',
+  'jp.acd.oversight.AgreementDeclined',
+  'jp.acd.oversight.AgreementEnded',
 ] as const;
 
 // Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.
@@ -200,7 +208,7 @@ export const TOPICS = {
   },
   oversightCommands: {
     name: 'acd.oversight.commands.v1',
-    key: "request id, or the agency's id for its supervision file",
+    key: "request id, the agency's id for its supervision file, or agreement id",
     values: oversightCommands,
     partitions: 3,
     retentionMs: 7 * DAY,
@@ -209,7 +217,7 @@ export const TOPICS = {
   },
   oversightEvents: {
     name: 'acd.oversight.events.v1',
-    key: "request id, or the agency's id for its supervision file",
+    key: "request id, the agency's id for its supervision file, or agreement id",
     values: oversightEvents,
     partitions: 3,
     retentionMs: -1,

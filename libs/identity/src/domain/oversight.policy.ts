@@ -74,3 +74,27 @@ export function supervisionReadFilter(
 ): Record<string, never> | { agencyId: string } {
   return viewer.kind === 'oversight-commission' ? {} : { agencyId: viewer.id };
 }
+
+/**
+ * Who reads an agreement with an operator: the commission (it audits every act of collection),
+ * the cabinet office (it proposes them), and the operator party. Nobody else.
+ */
+export function canReadAgreement(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+  item: { operatorId: string; proposedBy: string },
+): boolean {
+  return (
+    viewer.kind === 'oversight-commission' ||
+    viewer.kind === 'cabinet-office' ||
+    viewer.id === item.operatorId ||
+    viewer.id === item.proposedBy
+  );
+}
+
+/** The MongoDB filter selecting exactly the agreement documents `canReadAgreement` allows. */
+export function agreementReadFilter(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+): Record<string, never> | { $or: ({ operatorId: string } | { proposedBy: string })[] } {
+  if (viewer.kind === 'oversight-commission' || viewer.kind === 'cabinet-office') return {};
+  return { $or: [{ operatorId: viewer.id }, { proposedBy: viewer.id }] };
+}

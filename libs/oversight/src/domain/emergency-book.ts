@@ -64,6 +64,10 @@ export class EmergencyNotificationBook {
       case 'RecommendationAnswered':
       case 'DisciplinaryActionDemanded':
       case 'DisciplinaryActionReported':
+      case 'AgreementProposed':
+      case 'AgreementAccepted':
+      case 'AgreementDeclined':
+      case 'AgreementEnded':
         return;
       default: {
         const unhandled: never = event;

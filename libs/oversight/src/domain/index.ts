@@ -9,3 +9,7 @@ export * from './supervision.commands';
 export * from './supervision.state';
 export * from './supervision.decider';
 export * from './annual-report';
+export * from './agreement.events';
+export * from './agreement.commands';
+export * from './agreement.state';
+export * from './agreement.decider';

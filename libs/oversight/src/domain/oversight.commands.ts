@@ -1,4 +1,9 @@
 import {
+  AGREEMENT_COMMAND_TYPES,
+  isAgreementCommand,
+  type AgreementCommand,
+} from './agreement.commands';
+import {
   isSupervisionCommand,
   SUPERVISION_COMMAND_TYPES,
   type SupervisionCommand,
@@ -126,7 +131,7 @@ export type RequestCommand =
   | MarkEmergencyNotificationMissed
   | ReportOperation;
 
-export type OversightCommand = RequestCommand | SupervisionCommand;
+export type OversightCommand = RequestCommand | SupervisionCommand | AgreementCommand;
 
 export const OVERSIGHT_COMMAND_TYPES = [
   'RequestCollectionAuthorisation',
@@ -139,6 +144,7 @@ export const OVERSIGHT_COMMAND_TYPES = [
   'MarkEmergencyNotificationMissed',
   'ReportOperation',
   ...SUPERVISION_COMMAND_TYPES,
+  ...AGREEMENT_COMMAND_TYPES,
 ] as const satisfies readonly OversightCommand['type'][];
 
 /** The identity the bus's own deadline scheduler issues its commands under. */
@@ -148,6 +154,10 @@ export const OVERSIGHT_SCHEDULER_ISSUER = {
   sector: null,
 } as const;
 
-/** The aggregate a command addresses: its request, or the supervision file of its agency. */
+/** The aggregate a command addresses: its request, its agency's supervision file, its agreement. */
 export const oversightAggregateIdOf = (command: OversightCommand): string =>
-  isSupervisionCommand(command) ? command.data.agencyId : command.data.requestId;
+  isSupervisionCommand(command)
+    ? command.data.agencyId
+    : isAgreementCommand(command)
+      ? command.data.agreementId
+      : command.data.requestId;

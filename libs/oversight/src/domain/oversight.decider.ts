@@ -49,11 +49,11 @@ import {
   type OversightState,
   type RequestState,
 } from './oversight.state';
-import {
-  decideSupervision,
-  evolveSupervision,
-} from './supervision.decider';
+import { decideSupervision, evolveSupervision } from './supervision.decider';
 import { isSupervisionCommand } from './supervision.commands';
+import { isAgreementCommand } from './agreement.commands';
+import { isAgreementEvent } from './agreement.events';
+import { decideAgreement, evolveAgreement } from './agreement.decider';
 import { isSupervisionEvent } from './supervision.events';
 import { targetCovers, targetProblem } from './target';
 
@@ -618,11 +618,7 @@ export function createOversightDecider(
     return accept(executed(r, execution, emergency ? emergencyReason : null, now));
   }
 
-  function notify(
-    { data: d }: NotifyCommission,
-    state: RequestState,
-    ctx: CommandContext,
-  ): Result {
+  function notify({ data: d }: NotifyCommission, state: RequestState, ctx: CommandContext): Result {
     const found = visibleRequest(state, d.requestId, ctx);
     if (!found) return notFound(d.requestId);
     const r = asOperation(found, 'take a notification');
@@ -692,11 +688,7 @@ export function createOversightDecider(
     });
   }
 
-  function report(
-    { data: d }: ReportOperation,
-    state: RequestState,
-    ctx: CommandContext,
-  ): Result {
+  function report({ data: d }: ReportOperation, state: RequestState, ctx: CommandContext): Result {
     const found = visibleRequest(state, d.requestId, ctx);
     if (!found) return notFound(d.requestId);
     const r = asOperation(found, 'be reported');
@@ -727,12 +719,20 @@ export function createOversightDecider(
       // Requests are keyed by request id and supervision files by agency id: ids of one never
       // name the other, so an aggregate of the other sort is, for this command, missing.
       if (isSupervisionCommand(command)) {
-        if (state.kind === 'collection' || state.kind === 'operation') {
+        if (state.kind !== 'none' && state.kind !== 'supervision') {
           return refuse('not-found', `no supervision file of ${command.data.agencyId}`);
         }
         return decideSupervision(command, state, ctx);
       }
-      if (state.kind === 'supervision') return notFound(command.data.requestId);
+      if (isAgreementCommand(command)) {
+        if (state.kind !== 'none' && state.kind !== 'agreement') {
+          return refuse('not-found', `no agreement ${command.data.agreementId}`);
+        }
+        return decideAgreement(command, state, ctx);
+      }
+      if (state.kind === 'supervision' || state.kind === 'agreement') {
+        return notFound(command.data.requestId);
+      }
       // The processor routes by request id, so this holds unless a caller hands in the wrong state.
       if (state.kind !== 'none' && command.data.requestId !== state.requestId) {
         return refuse('invalid', `this is request ${state.requestId}`, 'requestId');
@@ -769,11 +769,18 @@ export function createOversightDecider(
 /** Folds any oversight event into the aggregate it belongs to; one of the other sort is ignored. */
 export function evolveOversight(state: OversightState, event: OversightEvent): OversightState {
   if (isSupervisionEvent(event)) {
-    return state.kind === 'collection' || state.kind === 'operation'
-      ? state
-      : evolveSupervision(state, event);
+    return state.kind === 'none' || state.kind === 'supervision'
+      ? evolveSupervision(state, event)
+      : state;
   }
-  return state.kind === 'supervision' ? state : evolveRequest(state, event);
+  if (isAgreementEvent(event)) {
+    return state.kind === 'none' || state.kind === 'agreement'
+      ? evolveAgreement(state, event)
+      : state;
+  }
+  return state.kind === 'supervision' || state.kind === 'agreement'
+    ? state
+    : evolveRequest(state, event);
 }
 
 export function evolveRequest(state: RequestState, event: RequestEvent): RequestState {

@@ -9,6 +9,7 @@
  * commission notified and the request ratified (or not) by vote.
  */
 
+import { AGREEMENT_EVENT_TYPES, type AgreementEvent } from './agreement.events';
 import { SUPERVISION_EVENT_TYPES, type SupervisionEvent } from './supervision.events';
 
 /** Epoch milliseconds, UTC: what Avro's timestamp-millis carries. */
@@ -260,8 +261,8 @@ export type RequestEvent =
   | EmergencyNotificationMissed
   | OperationReported;
 
-/** Every event of the oversight context: requests and operations, and agencies' supervision files. */
-export type OversightEvent = RequestEvent | SupervisionEvent;
+/** Every event of the oversight context: requests and operations, supervision files, agreements. */
+export type OversightEvent = RequestEvent | SupervisionEvent | AgreementEvent;
 
 export const OVERSIGHT_EVENT_TYPES = [
   'CollectionAuthorisationRequested',
@@ -275,4 +276,5 @@ export const OVERSIGHT_EVENT_TYPES = [
   'EmergencyNotificationMissed',
   'OperationReported',
   ...SUPERVISION_EVENT_TYPES,
+  ...AGREEMENT_EVENT_TYPES,
 ] as const satisfies readonly OversightEvent['type'][];

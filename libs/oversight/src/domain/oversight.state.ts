@@ -1,3 +1,4 @@
+import type { AgreementState } from './agreement.state';
 import type { SupervisionFile } from './supervision.state';
 import type {
   Decision,
@@ -75,8 +76,8 @@ export type OversightRequest = CollectionRequest | OperationRequest;
 /** Nothing requested under this id yet, or the request and what followed it. */
 export type RequestState = { kind: 'none' } | OversightRequest;
 
-/** An aggregate of the oversight context: a request, or an agency's supervision file. */
-export type OversightState = RequestState | SupervisionFile;
+/** An aggregate of the oversight context: a request, an agency's supervision file, an agreement. */
+export type OversightState = RequestState | SupervisionFile | AgreementState;
 
 export const initialOversightState: RequestState = { kind: 'none' };
 

@@ -83,3 +83,10 @@ export function targetCovers(approved: OperationTarget, acted: string): boolean 
       return false;
   }
 }
+
+/** Whether `value` is a network such as 203.0.113.0/24 or 2001:db8::/32. */
+export const isCidr = (value: string): boolean => parseCidr(value) !== null;
+
+/** Whether an address lies inside a network (CIDR) of the same family. */
+export const networkCovers = (network: string, address: string): boolean =>
+  isIP(address) !== 0 && targetCovers({ type: 'cidr', value: network, country: 'JP' }, address);

@@ -2,6 +2,7 @@ import type { Collection } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import type { OversightEvent } from '../domain/oversight.events';
 import { isSupervisionEvent } from '../domain/supervision.events';
+import { isAgreementEvent } from '../domain/agreement.events';
 import type { Projection } from '@acd/persistence';
 import { OVERSIGHT_REQUESTS_COLLECTION } from './collection-authorisation.lookup';
 import type { OversightRequestDoc } from './oversight-request.read-model';
@@ -232,7 +233,8 @@ export const oversightRequestProjection: Projection<OversightEvent, OversightReq
   topic: 'oversightEvents',
   evolve: evolveOversightRequestDoc,
   // An agency's supervision file shares the topic; its events touch other read models.
-  documentIdOf: ({ event }) => (isSupervisionEvent(event) ? null : event.data.requestId),
+  documentIdOf: ({ event }) =>
+    isSupervisionEvent(event) || isAgreementEvent(event) ? null : event.data.requestId,
   async createIndexes(collection: Collection<OversightRequestDoc>) {
     await collection.createIndex({ requestedAt: 1, _id: 1 });
     await collection.createIndex({ kind: 1, status: 1, telecomId: 1, validUntil: -1 });
