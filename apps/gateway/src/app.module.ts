@@ -22,6 +22,7 @@ import { OversightController } from './oversight/oversight.controller';
 import { OversightCommands } from './oversight/oversight-commands.service';
 import { SupervisionController } from './oversight/supervision.controller';
 import { AnnualReportController } from './oversight/annual-report.controller';
+import { AgreementCommands, AgreementsController } from './oversight/agreements.controller';
 import { AnnualReportService } from './oversight/annual-report.service';
 import { SupervisionCommands } from './oversight/supervision-commands.service';
 import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
@@ -66,6 +67,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     OversightController,
     SupervisionController,
     AnnualReportController,
+    AgreementsController,
     StreamController,
     TaxiiController,
     AggregatesController,
@@ -82,6 +84,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     OversightCommands,
     SupervisionCommands,
     AnnualReportService,
+    AgreementCommands,
     StreamHub,
     TaxiiCollections,
     TaxiiStatusStore,

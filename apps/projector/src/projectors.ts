@@ -3,7 +3,11 @@ import { advisoryProjection } from '@acd/advisories';
 import { CheckpointStore, ProjectionRunner } from '@acd/persistence';
 import { indicatorProjection, indicatorStixProjection } from '@acd/indicators';
 import { memberTokenProjection, organisationProjection } from '@acd/identity';
-import { oversightRequestProjection, supervisionProjection } from '@acd/oversight';
+import {
+  agreementProjection,
+  oversightRequestProjection,
+  supervisionProjection,
+} from '@acd/oversight';
 import type { Projection, ReadModelDoc } from '@acd/persistence';
 import { assetProjection, incidentProjection, reportingFileProjection } from '@acd/reporting';
 import type { Runtime } from '@acd/runtime';
@@ -23,6 +27,7 @@ export const PROJECTIONS = [
   advisoryProjection,
   oversightRequestProjection,
   supervisionProjection,
+  agreementProjection,
   flowSubmissionProjection,
   flowMatchProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];

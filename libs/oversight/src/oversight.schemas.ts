@@ -4,6 +4,7 @@ import {
   EVIDENCE_TYPES,
   EXECUTION_OUTCOMES,
   INSPECTION_CONCLUSIONS,
+  MAX_AGREEMENT_NETWORKS,
   METADATA_CATEGORIES,
   OPERATING_AGENCY_KINDS,
   OPERATION_MEASURES,
@@ -259,3 +260,48 @@ export const listSupervisionSchema = z
   })
   .strict();
 export type ListSupervisionQuery = z.infer<typeof listSupervisionSchema>;
+
+// ------------------------------------------------------------------ agreements with operators
+
+/** Agreement ids are UUIDs derived from the proposing command's id. */
+export const agreementIdSchema = requestIdSchema;
+
+export const agreementSchema = z
+  .object({
+    operatorId: orgIdSchema,
+    /** The operator's networks or links the agreement covers. */
+    networks: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .superRefine((v, ctx) => {
+            const problem = cidrProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      )
+      .min(1, 'name at least one network')
+      .max(MAX_AGREEMENT_NETWORKS),
+    categories: z
+      .array(z.enum(METADATA_CATEGORIES))
+      .min(1, 'name at least one category of machine data'),
+    validFrom: isoInstant,
+    validUntil: isoInstant,
+    purpose: text(10_000),
+  })
+  .strict()
+  .refine(periodInOrder, periodMessage);
+export type AgreementBody = z.infer<typeof agreementSchema>;
+
+export const consentSchema = z.object({ consent: text(10_000) }).strict();
+export const reasonSchema = z.object({ reason: text(10_000) }).strict();
+
+export const listAgreementsSchema = z
+  .object({
+    status: z.enum(['proposed', 'accepted', 'declined', 'ended']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+export type ListAgreementsQuery = z.infer<typeof listAgreementsSchema>;

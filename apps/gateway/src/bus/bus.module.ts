@@ -17,7 +17,7 @@ import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
 import { AdvisoryQueries } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
-import { OversightQueries, SupervisionQueries } from '@acd/oversight';
+import { AgreementQueries, OversightQueries, SupervisionQueries } from '@acd/oversight';
 import { TrafficAggregates } from '@acd/traffic';
 
 export const RUNTIME = Symbol('RUNTIME');
@@ -134,6 +134,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new SupervisionQueries(rt.db),
     },
     {
+      provide: AgreementQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new AgreementQueries(rt.db),
+    },
+    {
       provide: OrganisationDirectory,
       inject: [RUNTIME, GATEWAY_CONFIG],
       useFactory: (rt: Runtime, cfg: GatewayConfig) =>
@@ -154,6 +159,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     ReferenceLookup,
     OversightQueries,
     SupervisionQueries,
+    AgreementQueries,
     OrganisationDirectory,
     PublisherNames,
     BusIds,

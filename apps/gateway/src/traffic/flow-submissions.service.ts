@@ -18,7 +18,13 @@ import {
   flowBatchSchema,
 } from '@acd/traffic';
 import type { Organisation } from '@acd/identity';
-import { CollectionAuthorisationLookup, type LiveCollectionAuthorisation } from '@acd/oversight';
+import {
+  AgreementQueries,
+  CollectionAuthorisationLookup,
+  networkCovers,
+  type LiveAgreement,
+} from '@acd/oversight';
+import { isIP } from 'node:net';
 import { BusIds } from '../common/bus-ids';
 import { digestOf, stableJson } from '../common/request-digest';
 import { badRequest, issuesOf } from '../common/zod-validation.pipe';
@@ -26,6 +32,7 @@ import { FlowBatchPublisher } from './flow-batch-publisher';
 
 export interface FlowBatchAnswer {
   batchId: string;
+  /** The legal basis: the collection authorisation (a telecom) or the agreement (an operator). */
   authorisationId: string;
   received: number;
   accepted: number;
@@ -74,6 +81,7 @@ export class FlowSubmissions {
 
   constructor(
     private readonly authorisations: CollectionAuthorisationLookup,
+    private readonly agreements: AgreementQueries,
     private readonly queries: TrafficQueries,
     private readonly publisher: FlowBatchPublisher,
     private readonly ids: BusIds,
@@ -88,8 +96,10 @@ export class FlowSubmissions {
     idempotencyKey: string | undefined,
     correlationId: string,
   ): Promise<FlowBatchAnswer> {
-    if (org.kind !== 'telecom') {
-      throw new ForbiddenException('only telecom operators submit flow metadata');
+    if (org.kind !== 'telecom' && org.kind !== 'operator') {
+      throw new ForbiddenException(
+        'only telecom operators (under a collection authorisation) and operators (under an agreement) submit flow metadata',
+      );
     }
     const flows = (body as { flows?: unknown } | null)?.flows;
     if (Array.isArray(flows) && flows.length > this.config.ACD_FLOW_BATCH_MAX_FLOWS) {
@@ -136,17 +146,7 @@ export class FlowSubmissions {
       return seen;
     }
 
-    const authorisation = await this.authorisations.liveFor(org.id, now);
-    if (!authorisation) {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        reason: 'no-live-authorisation',
-        message:
-          'no collection authorisation approved by the oversight commission is in force for this telecom operator now; nothing was accepted',
-      });
-    }
-    this.checkCategories(authorisation, flows);
+    const basis = await this.basisFor(org, flows, now);
 
     const sorted = sortFlowBatch(flows, countryOfAddress, now.getTime());
     const counts = {
@@ -159,7 +159,7 @@ export class FlowSubmissions {
     await this.publisher.publish({
       batchId,
       telecomOrgId: org.id,
-      authorisationId: authorisation.requestId,
+      authorisationId: basis,
       accepted: sorted.accepted,
       counts,
       receivedAt: now,
@@ -169,7 +169,7 @@ export class FlowSubmissions {
     });
     const answer: Fingerprinted = {
       batchId,
-      authorisationId: authorisation.requestId,
+      authorisationId: basis,
       ...counts,
       invalid: sorted.invalid,
       duplicate: false,
@@ -217,19 +217,72 @@ export class FlowSubmissions {
     };
   }
 
-  private checkCategories(
-    authorisation: LiveCollectionAuthorisation,
-    flows: readonly { srcPort?: unknown; dstPort?: unknown }[],
-  ): void {
-    const missing = categoriesUsed(flows).filter((c) => !authorisation.categories.includes(c));
-    if (missing.length > 0) {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        reason: 'categories-not-authorised',
-        message: `collection authorisation ${authorisation.requestId} does not cover: ${missing.join(', ')}; nothing was accepted`,
+  /**
+   * The legal basis of a submission, or the 403 / 422 that says why there is none: a telecom
+   * operator's live collection authorisation (approved by the commission) or, for an operator
+   * (or a telecom without one), an agreement in force that covers what the flows carry and the
+   * networks they come from. Nothing reaches Kafka without one.
+   */
+  private async basisFor(
+    org: Organisation,
+    flows: readonly {
+      srcAddress?: unknown;
+      dstAddress?: unknown;
+      srcPort?: unknown;
+      dstPort?: unknown;
+    }[],
+    now: Date,
+  ): Promise<string> {
+    const used = categoriesUsed(flows);
+    const authorisation =
+      org.kind === 'telecom' ? await this.authorisations.liveFor(org.id, now) : null;
+    if (authorisation) {
+      const missing = used.filter((c) => !authorisation.categories.includes(c));
+      if (missing.length > 0) {
+        throw forbidden(
+          'categories-not-authorised',
+          `collection authorisation ${authorisation.requestId} does not cover: ${missing.join(', ')}; nothing was accepted`,
+        );
+      }
+      return authorisation.requestId;
+    }
+    const agreements = await this.agreements.liveFor(org.id, now);
+    if (agreements.length === 0) {
+      throw forbidden(
+        org.kind === 'telecom' ? 'no-live-authorisation' : 'no-live-agreement',
+        org.kind === 'telecom'
+          ? 'no collection authorisation approved by the oversight commission (nor an agreement) is in force for this telecom operator now; nothing was accepted'
+          : 'no agreement with the cabinet cyber office is in force for this operator now; nothing was accepted',
+      );
+    }
+    const covering = agreements.filter((a) => used.every((c) => a.categories.includes(c)));
+    if (covering.length === 0) {
+      const a = agreements[0] as LiveAgreement;
+      const missing = used.filter((c) => !a.categories.includes(c));
+      throw forbidden(
+        'categories-not-agreed',
+        `agreement ${a.agreementId} does not cover: ${missing.join(', ')}; nothing was accepted`,
+      );
+    }
+    const inScope = (address: unknown) =>
+      typeof address === 'string' &&
+      isIP(address) !== 0 &&
+      covering.some((a) => a.networks.some((n) => networkCovers(n, address)));
+    const outside = flows.findIndex((f) =>
+      (typeof f.srcAddress === 'string' && isIP(f.srcAddress) !== 0) ||
+      (typeof f.dstAddress === 'string' && isIP(f.dstAddress) !== 0)
+        ? !inScope(f.srcAddress) && !inScope(f.dstAddress)
+        : false,
+    );
+    if (outside >= 0) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: `neither address of this flow lies in the networks your agreement covers (${covering.flatMap((a) => a.networks).join(', ')}); nothing was accepted`,
+        field: `flows.${outside}`,
       });
     }
+    return (covering[0] as LiveAgreement).agreementId;
   }
 
   private remember({ invalid: _invalid, duplicate: _duplicate, ...counts }: Fingerprinted): void {
@@ -239,4 +292,8 @@ export class FlowSubmissions {
       if (oldest !== undefined) this.recent.delete(oldest);
     }
   }
+}
+
+function forbidden(reason: string, message: string): ForbiddenException {
+  return new ForbiddenException({ statusCode: 403, error: 'Forbidden', reason, message });
 }

@@ -71,7 +71,7 @@ export class TrafficController {
   @Post('flow-batches')
   @ApiOperation({
     summary:
-      'Submit a batch of cross-border flow records (telecom operators, under a live collection authorisation). Metadata only: unknown fields such as payload are refused. Flows with both ends in Japan are refused and counted; invalid records are reported by index and the rest accepted.',
+      'Submit a batch of cross-border flow records: a telecom operator under a live collection authorisation, or an operator under an agreement in force (every flow with an address in the networks it covers, else 422 naming the flow). Metadata only: unknown fields such as payload are refused. Flows with both ends in Japan are refused and counted; invalid records are reported by index and the rest accepted.',
   })
   @ApiBody({ schema: openApiSchema(flowBatchSchema) })
   @ApiHeader({
@@ -96,7 +96,7 @@ export class TrafficController {
   @ApiResponse({
     status: 403,
     description:
-      'Not a telecom operator, no live collection authorisation, or one that does not cover the categories the flows carry: nothing accepted',
+      'Neither a telecom operator nor an operator, no live collection authorisation or agreement, or one that does not cover the categories the flows carry: nothing accepted',
   })
   @ApiResponse({
     status: 413,
@@ -119,7 +119,7 @@ export class TrafficController {
   @Get('flow-batches')
   @ApiOperation({
     summary:
-      'Flow submissions with their counts: a telecom operator sees its own, the cabinet office and the oversight commission all; nobody else any',
+      'Flow submissions with their counts: a telecom operator or an operator sees its own, the cabinet office and the oversight commission all; nobody else any',
   })
   @MetadataPurposeQueries()
   @ApiQuery({ name: 'limit', required: false })
@@ -161,7 +161,7 @@ export class TrafficController {
   @Get('matches')
   @ApiOperation({
     summary:
-      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission only; an empty list for everyone else). The office sees no match on an indicator it may not read (a TLP:RED one named to others); the commission sees it with `indicator` null. Filtering by such an indicator finds nothing',
+      'Flows whose metadata matched a threat indicator in force (cabinet office and oversight commission; an operator the matches in the flows it supplied under an agreement; an empty list for everyone else). The office, and an operator, see no match on an indicator it may not read (a TLP:RED one named to others); the commission sees it with `indicator` null. Filtering by such an indicator finds nothing',
   })
   @MetadataPurposeQueries()
   @ApiQuery({ name: 'indicatorId', required: false })

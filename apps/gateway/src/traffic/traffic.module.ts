@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CollectionAuthorisationLookup } from '@acd/oversight';
+import { AgreementQueries, CollectionAuthorisationLookup } from '@acd/oversight';
 import { TrafficQueries } from '@acd/traffic';
 import { type Runtime } from '@acd/runtime';
 import { RUNTIME } from '../bus/bus.module';
@@ -24,6 +24,11 @@ import { TrafficController } from './traffic.controller';
       provide: CollectionAuthorisationLookup,
       inject: [RUNTIME],
       useFactory: (rt: Runtime) => new CollectionAuthorisationLookup(rt.db),
+    },
+    {
+      provide: AgreementQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new AgreementQueries(rt.db),
     },
   ],
   // Operation requests check that a cited flow match exists.

@@ -1,10 +1,14 @@
 import type { Organisation } from './organisation';
 
 /**
- * Who reads what the bus derived from telecom flow metadata. The law fixes the readers:
+ * Who reads what the bus derived from flow metadata. The law fixes the readers:
  *
  * - the telecom operator reads its own submissions (what it sent, what was refused), not the
  *   matches: analysis results belong to the government;
+ * - an operator of critical infrastructure submits flows only under an agreement with the office,
+ *   whose point is that it learns of attacks on it: it reads its own submissions and the matches
+ *   found in them (a match on an indicator it may not read stays hidden from it, as from the
+ *   office), nothing of anyone else's;
  * - the cabinet cyber office (kind 'cabinet-office') reads every submission and every match:
  *   it analyses the metadata;
  * - the oversight commission (kind 'oversight-commission') reads both: it audits collection;
@@ -22,11 +26,13 @@ export type TrafficItemKind = 'submission' | 'match';
 
 export interface TrafficItem {
   kind: TrafficItemKind;
+  /** The submitter of the batch: a telecom operator, or an operator under an agreement. */
   telecomOrgId: string;
 }
 
 export function canReadTraffic(viewer: Organisation, item: TrafficItem): boolean {
   if (viewer.kind === 'cabinet-office' || viewer.kind === 'oversight-commission') return true;
+  if (viewer.kind === 'operator') return item.telecomOrgId === viewer.id;
   return viewer.kind === 'telecom' && item.kind === 'submission' && item.telecomOrgId === viewer.id;
 }
 
@@ -44,7 +50,8 @@ export function canReadMatch(
 }
 
 /** Equality on fields every traffic document carries (`kind`, `telecomOrgId`). */
-export type TrafficFilter = Record<string, never> | { kind: 'submission'; telecomOrgId: string };
+export type TrafficFilter =
+  Record<string, never> | { kind: 'submission'; telecomOrgId: string } | { telecomOrgId: string };
 
 /**
  * A MongoDB query selecting exactly the traffic documents `canReadTraffic` allows the viewer,
@@ -54,5 +61,6 @@ export type TrafficFilter = Record<string, never> | { kind: 'submission'; teleco
 export function trafficReadFilter(viewer: Organisation): TrafficFilter | null {
   if (viewer.kind === 'cabinet-office' || viewer.kind === 'oversight-commission') return {};
   if (viewer.kind === 'telecom') return { kind: 'submission', telecomOrgId: viewer.id };
+  if (viewer.kind === 'operator') return { telecomOrgId: viewer.id };
   return null;
 }

@@ -62,15 +62,30 @@ describe('traffic policy properties', () => {
     );
   });
 
-  it('the office and the commission read everything; police, SDF, operators and ministries nothing', () => {
+  it('the office and the commission read everything; police, SDF and ministries nothing', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {
         if (v.kind === 'cabinet-office' || v.kind === 'oversight-commission') {
           expect(canReadTraffic(v, i)).toBe(true);
         }
-        if (['police', 'sdf', 'operator', 'ministry'].includes(v.kind)) {
+        if (['police', 'sdf', 'ministry'].includes(v.kind)) {
           expect(canReadTraffic(v, i)).toBe(false);
           expect(trafficReadFilter(v)).toBeNull();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("an operator (submitting under an agreement) reads its own submissions and their matches, nobody else's", () => {
+    fc.assert(
+      fc.property(item, fc.boolean(), (i, indicatorReadable) => {
+        const op = DEMO_ORGS.kantoElectric;
+        expect(canReadTraffic(op, i)).toBe(i.telecomOrgId === op.id);
+        if (i.kind === 'match') {
+          expect(canReadMatch(op, i, indicatorReadable)).toBe(
+            i.telecomOrgId === op.id && indicatorReadable,
+          );
         }
       }),
       { numRuns: 2000 },

@@ -5,3 +5,5 @@ export * from './oversight.queries';
 export * from './supervision.read-model';
 export * from './supervision.projection';
 export * from './supervision.queries';
+export * from './agreement.read-model';
+export * from './agreement.projection';
