@@ -204,6 +204,9 @@ describe('oversight: inspections, recommendations, disciplinary demands and the 
   });
 
   it('every read of the file is on the audit log, naming the reader', async () => {
+    expect((await bus.get(`/v1/oversight/supervision/${ids.inspection}`, member(1))).status).toBe(
+      200,
+    );
     const reads = await waitFor(
       `reads of ${ids.inspection} on the audit log`,
       async () => {
