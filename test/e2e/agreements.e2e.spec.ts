@@ -180,7 +180,7 @@ describe('agreements with operators: consent, flows under it, matches shared bac
       },
       'agr-batch-1',
     );
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(202);
     expect(ok.body).toMatchObject({
       authorisationId: agreementId,
       received: 3,
