@@ -139,7 +139,9 @@ describe('emergency notification scheduler across restarts', () => {
     send({ type: 'NotifyCommission', data: { requestId: id, summary: `notifying ${id}` } });
 
   const eventsOf = (type: OversightEvent['type'], id: string) =>
-    seen.filter((e) => e.event.type === type && 'requestId' in e.event.data && e.event.data.requestId === id);
+    seen.filter(
+      (e) => e.event.type === type && 'requestId' in e.event.data && e.event.data.requestId === id,
+    );
 
   it('records every missed notification exactly once, and none made in time', async () => {
     await startScheduler('a');
