@@ -1,33 +1,15 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { testKafkaSasl } from '@acd/testing';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { C2_FOREIGN, JP_A, JP_B, flowRecord, topicsWritten } from '../support/flows';
 
 jest.setTimeout(300_000);
 
 const DAY = 86_400_000;
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-/** Addresses the IP-to-country dataset places: two in Japan, one in the US, one foreign C2. */
-const JP_A = '133.242.0.1';
-const JP_B = '210.130.1.1';
-const US = '45.33.32.156';
-const C2_FOREIGN = '8.8.4.4';
 /** The operator's network the agreement covers: JP_A is in it, JP_B is not. */
 const KANTO_NETWORK = '133.242.0.0/16';
-
-const flow = (over: Record<string, unknown> = {}) => ({
-  srcAddress: US,
-  srcPort: 51000,
-  dstAddress: JP_A,
-  dstPort: 443,
-  protocol: 'tcp',
-  bytes: 4096,
-  packets: 12,
-  start: at(-60_000),
-  end: at(-59_000),
-  observationPoint: 'kanto-border-router-1',
-  ...over,
-});
+const flow = (over: Record<string, unknown> = {}) =>
+  flowRecord({ observationPoint: 'kanto-border-router-1', ...over });
 
 /**
  * An agreement with an operator (当事者協定) through the HTTP API with every service running: no
@@ -66,21 +48,7 @@ describe('agreements with operators: consent, flows under it, matches shared bac
     bus.post('/v1/traffic/flow-batches', who, body, { 'Idempotency-Key': key });
 
   /** What the gateway has written to the flows topic at all. */
-  const written = async (): Promise<string> => {
-    const kafka = new Kafka({
-      brokers: String(bus.env.KAFKA_BROKERS).split(','),
-      logLevel: logLevel.NOTHING,
-      ...testKafkaSasl(bus.env),
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topic = `${bus.env.ACD_TOPIC_PREFIX ?? ''}acd.traffic.flows.v1`;
-      return (await admin.fetchTopicOffsets(topic)).map((p) => p.high).join(',');
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const written = () => topicsWritten(bus, ['acd.traffic.flows.v1']);
 
   it('refuses an operator without an agreement: 403, nothing on Kafka', async () => {
     const before = await written();

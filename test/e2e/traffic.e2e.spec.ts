@@ -1,6 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { testKafkaSasl } from '@acd/testing';
 import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { C2_FOREIGN, CN, JP_A, JP_B, US, flowRecord, topicsWritten } from '../support/flows';
 import { seedTraffic } from '../../apps/cli/src/demo/demo-traffic';
 import { runDemoStep } from '../support/demo';
 
@@ -9,26 +8,7 @@ jest.setTimeout(300_000);
 const DAY = 86_400_000;
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-/** Addresses the IP-to-country dataset places (asserted by the unit tests of ip-country). */
-const JP_A = '133.242.0.1';
-const JP_B = '210.130.1.1';
-const US = '45.33.32.156';
-const CN = '1.0.1.1';
-const C2_FOREIGN = '8.8.4.4'; // foreign, published as an indicator
-
-const flow = (over: Record<string, unknown> = {}) => ({
-  srcAddress: US,
-  srcPort: 51000,
-  dstAddress: JP_A,
-  dstPort: 443,
-  protocol: 'tcp',
-  bytes: 4096,
-  packets: 12,
-  start: at(-60_000),
-  end: at(-59_000),
-  observationPoint: 'tokyo-ix-tap-1',
-  ...over,
-});
+const flow = flowRecord;
 
 /**
  * Cross-border flow metadata through the HTTP API with every service running: no submission
@@ -95,28 +75,8 @@ describe('traffic: flow metadata under a collection authorisation', () => {
    * High watermarks of traffic topics: what has been written to them at all. Only the gateway
    * writes the flows topic; the matcher also writes the events topic, at any time.
    */
-  const written = async (
-    names: string[] = ['acd.traffic.flows.v1', 'acd.traffic.events.v1'],
-  ): Promise<string> => {
-    const kafka = new Kafka({
-      brokers: String(bus.env.KAFKA_BROKERS).split(','),
-      logLevel: logLevel.NOTHING,
-      ...testKafkaSasl(bus.env),
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const prefix = bus.env.ACD_TOPIC_PREFIX ?? '';
-      const ends = await Promise.all(
-        names.map(async (t) =>
-          (await admin.fetchTopicOffsets(`${prefix}${t}`)).map((p) => p.high).join(','),
-        ),
-      );
-      return ends.join(' | ');
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const written = (names: string[] = ['acd.traffic.flows.v1', 'acd.traffic.events.v1']) =>
+    topicsWritten(bus, names);
 
   it('refuses a whole submission without a live collection authorisation, and one by a non-telecom', async () => {
     const refused = await submit({ flows: [flow()] }, 'no-auth-1');

@@ -2,6 +2,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { EventEnvelope } from '@acd/event-sourcing';
 import { agreementReadFilter, canReadAgreement, type Organisation } from '@acd/identity/domain';
 import type { Page } from '@acd/indicators';
+import { pageByUpdatedAt } from './updated-at-page';
 import type { Projection } from '@acd/persistence';
 import { isAgreementEvent } from '../domain/agreement.events';
 import type { OversightEvent } from '../domain/oversight.events';
@@ -116,25 +117,9 @@ export class AgreementQueries {
   ): Promise<Page<AgreementDoc>> {
     const clauses: Filter<AgreementDoc>[] = [agreementReadFilter(viewer) as Filter<AgreementDoc>];
     if (f.status) clauses.push({ status: f.status });
-    if (f.cursor) {
-      clauses.push({
-        $or: [
-          { updatedAt: { $gt: f.cursor.updatedAt } },
-          { updatedAt: f.cursor.updatedAt, _id: { $gt: f.cursor.id } },
-        ],
-      } as Filter<AgreementDoc>);
-    }
-    const docs = await this.agreements
-      .find({ $and: clauses } as Filter<AgreementDoc>)
-      .sort({ updatedAt: 1, _id: 1 })
-      .limit(f.limit + 1)
-      .toArray();
-    const items = docs.slice(0, f.limit).filter((d) => canReadAgreement(viewer, d));
-    const last = items[items.length - 1];
-    return {
-      items,
-      next: docs.length > f.limit && last ? { updatedAt: last.updatedAt, id: last._id } : null,
-    };
+    return pageByUpdatedAt(this.agreements, clauses, f.limit, f.cursor, (d) =>
+      canReadAgreement(viewer, d),
+    );
   }
 
   /** The operator's agreements in force at `now` (accepted, not ended, within their period). */

@@ -1,6 +1,7 @@
 import type { Db, Filter } from 'mongodb';
 import { canReadOversight, oversightReadFilter, type Organisation } from '@acd/identity/domain';
 import type { Page } from '@acd/indicators';
+import { pageByUpdatedAt } from './updated-at-page';
 import { OVERSIGHT_REQUESTS_COLLECTION } from './collection-authorisation.lookup';
 import type { OversightRequestDoc } from './oversight-request.read-model';
 
@@ -73,25 +74,7 @@ export class OversightQueries {
     ];
     if (f.kind) clauses.push({ kind: f.kind });
     if (f.status) clauses.push({ status: f.status });
-    if (f.cursor) {
-      clauses.push({
-        $or: [
-          { updatedAt: { $gt: f.cursor.updatedAt } },
-          { updatedAt: f.cursor.updatedAt, _id: { $gt: f.cursor.id } },
-        ],
-      } as Filter<OversightRequestDoc>);
-    }
-    const docs = await this.requests
-      .find({ $and: clauses } as Filter<OversightRequestDoc>)
-      .sort({ updatedAt: 1, _id: 1 })
-      .limit(f.limit + 1)
-      .toArray();
-    const items = docs.slice(0, f.limit).filter((d) => visible(viewer, d));
-    const last = items[items.length - 1];
-    return {
-      items,
-      next: docs.length > f.limit && last ? { updatedAt: last.updatedAt, id: last._id } : null,
-    };
+    return pageByUpdatedAt(this.requests, clauses, f.limit, f.cursor, (d) => visible(viewer, d));
   }
 
   /** The commission's board; null (404) for everyone else. */

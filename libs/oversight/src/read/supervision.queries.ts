@@ -1,6 +1,7 @@
 import type { Db, Filter } from 'mongodb';
 import { canReadSupervision, supervisionReadFilter, type Organisation } from '@acd/identity/domain';
 import type { Page } from '@acd/indicators';
+import { pageByUpdatedAt } from './updated-at-page';
 import { SUPERVISION_COLLECTION, type SupervisionDoc } from './supervision.read-model';
 
 export interface SupervisionListFilter {
@@ -34,24 +35,8 @@ export class SupervisionQueries {
     ];
     if (f.kind) clauses.push({ kind: f.kind });
     if (f.agencyId) clauses.push({ agencyId: f.agencyId });
-    if (f.cursor) {
-      clauses.push({
-        $or: [
-          { updatedAt: { $gt: f.cursor.updatedAt } },
-          { updatedAt: f.cursor.updatedAt, _id: { $gt: f.cursor.id } },
-        ],
-      } as Filter<SupervisionDoc>);
-    }
-    const docs = await this.items
-      .find({ $and: clauses } as Filter<SupervisionDoc>)
-      .sort({ updatedAt: 1, _id: 1 })
-      .limit(f.limit + 1)
-      .toArray();
-    const items = docs.slice(0, f.limit).filter((d) => canReadSupervision(viewer, d));
-    const last = items[items.length - 1];
-    return {
-      items,
-      next: docs.length > f.limit && last ? { updatedAt: last.updatedAt, id: last._id } : null,
-    };
+    return pageByUpdatedAt(this.items, clauses, f.limit, f.cursor, (d) =>
+      canReadSupervision(viewer, d),
+    );
   }
 }
