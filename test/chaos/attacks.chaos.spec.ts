@@ -149,6 +149,9 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
   /** Path parameters, by the template they appear in: the parameter's name alone is ambiguous (`id`). */
   function paramKey(template: string, name: string): string {
     if (name !== 'id') return name;
+    // An item of an agency's supervision file: its kind is the segment after the agency.
+    const supervised = /^\/v1\/oversight\/agencies\/\{agencyId\}\/([a-z-]+)\/\{id\}/.exec(template);
+    if (supervised) return `agencies/${supervised[1]}`;
     const resource = /^\/v1\/([a-z-]+)(?:\/([a-z-]+))?/.exec(template);
     if (!resource) return name;
     const [, first, second] = resource;
@@ -247,6 +250,31 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       60_000,
       300,
     );
+    // The SDF's supervision file (the attackers are an operator and the police), and an
+    // agreement the office proposed to Kanto.
+    const sdf = bus.byId('gov-sdf-cyber-defense-command');
+    const commission = bus.byId('gov-cyber-oversight-commission');
+    const member = { ...commission, token: commission.members?.[0]?.token ?? '' };
+    const sdfFile = (path: string, body: Json) =>
+      bus.post(`/v1/oversight/agencies/${sdf.id}/${path}`, member, body);
+    const inspection = await sdfFile('inspections', { scope: 'handling of acquired data' });
+    expect(inspection.status).toBe(201);
+    const recommendation = await sdfFile('recommendations', { recommendation: 'delete on time' });
+    expect(recommendation.status).toBe(201);
+    const demand = await sdfFile('disciplinary-demands', {
+      leak: 'a list mailed out',
+      demand: 'discipline',
+    });
+    expect(demand.status).toBe(201);
+    const agreement = await bus.post('/v1/oversight/agreements', nco, {
+      operatorId: kanto.id,
+      networks: ['133.242.0.0/16'],
+      categories: ['addresses'],
+      validFrom: new Date().toISOString(),
+      validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      purpose: 'attacks on the grid',
+    });
+    expect(agreement.status).toBe(201);
     const tokens = await bus.request('GET', '/v1/organisation/members', {
       ...kanto,
       token: kanto.adminToken ?? '',
@@ -264,6 +292,12 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       JSON.stringify({ objects: [] }),
     );
     Object.assign(victim, {
+      agencyId: sdf.id,
+      'agencies/inspections': String(inspection.body.id),
+      'agencies/recommendations': String(recommendation.body.id),
+      'agencies/disciplinary-demands': String(demand.body.id),
+      'oversight/supervision': String(inspection.body.id),
+      'oversight/agreements': String(agreement.body.agreementId),
       indicators: redIndicator,
       incidents: String(incident.body.incidentId),
       advisories: String(advisory.body.advisoryId),
@@ -282,6 +316,12 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
     });
     const g = randomUUID();
     Object.assign(ghost, {
+      agencyId: 'gov-no-such-agency',
+      'agencies/inspections': g,
+      'agencies/recommendations': g,
+      'agencies/disciplinary-demands': g,
+      'oversight/supervision': g,
+      'oversight/agreements': g,
       indicators: g,
       incidents: g,
       advisories: g,
@@ -357,6 +397,25 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       },
       '/v1/oversight/requests/{id}/notification': { summary: 'notified' },
       '/v1/oversight/requests/{id}/report': { summary: 'reported' },
+      '/v1/compliance/{operatorId}/designation': {
+        sector: 'electricity',
+        designatedAt: new Date(now - 60_000).toISOString(),
+      },
+      '/v1/oversight/agencies/{agencyId}/inspections': { scope: 'mine now' },
+      '/v1/oversight/agencies/{agencyId}/inspections/{id}/answer': { answer: 'mine now' },
+      '/v1/oversight/agencies/{agencyId}/inspections/{id}/findings': {
+        conclusion: 'no-issues',
+        findings: 'mine now',
+      },
+      '/v1/oversight/agencies/{agencyId}/recommendations': { recommendation: 'mine now' },
+      '/v1/oversight/agencies/{agencyId}/recommendations/{id}/answer': { answer: 'mine now' },
+      '/v1/oversight/agencies/{agencyId}/disciplinary-demands': { leak: 'x', demand: 'y' },
+      '/v1/oversight/agencies/{agencyId}/disciplinary-demands/{id}/action': {
+        actionTaken: 'mine now',
+      },
+      '/v1/oversight/agreements/{id}/acceptance': { consent: 'mine now' },
+      '/v1/oversight/agreements/{id}/decline': { reason: 'mine now' },
+      '/v1/oversight/agreements/{id}/end': { reason: 'mine now' },
     };
     return bodies[template.replace(/\/$/, '')];
   }
