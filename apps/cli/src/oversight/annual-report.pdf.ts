@@ -92,6 +92,15 @@ export function reportSections(f: AnnualFigures): { title: string; rows: Row[] }
         ['Disciplinary actions reported', s.disciplinaryActionsReported],
       ],
     },
+    {
+      title: 'Agreements with operators',
+      rows: [
+        ['Agreements proposed', f.agreements.proposed],
+        ['Agreements accepted', f.agreements.accepted],
+        ['Agreements declined', f.agreements.declined],
+        ['Agreements ended', f.agreements.ended],
+      ],
+    },
   ];
 }
 

@@ -75,6 +75,8 @@ export interface AnnualFigures {
     disciplinaryDemands: number;
     disciplinaryActionsReported: number;
   };
+  /** Agreements with operators proposed, accepted, declined and ended in the year. */
+  agreements: { proposed: number; accepted: number; declined: number; ended: number };
   /** Oversight facts recorded in the year (any type), and in all the record read. */
   facts: { inYear: number; read: number };
 }
@@ -129,6 +131,7 @@ export function annualFigures(year: number, facts: readonly OversightFact[]): An
       disciplinaryDemands: 0,
       disciplinaryActionsReported: 0,
     },
+    agreements: { proposed: 0, accepted: 0, declined: 0, ended: 0 },
     facts: { inYear: 0, read: facts.length },
   };
 
@@ -218,6 +221,18 @@ export function annualFigures(year: number, facts: readonly OversightFact[]): An
         break;
       case 'DisciplinaryActionReported':
         if (counted) r.supervision.disciplinaryActionsReported += 1;
+        break;
+      case 'AgreementProposed':
+        if (counted) r.agreements.proposed += 1;
+        break;
+      case 'AgreementAccepted':
+        if (counted) r.agreements.accepted += 1;
+        break;
+      case 'AgreementDeclined':
+        if (counted) r.agreements.declined += 1;
+        break;
+      case 'AgreementEnded':
+        if (counted) r.agreements.ended += 1;
         break;
       default:
         break;

@@ -267,6 +267,21 @@ describe('annual figures, properties', () => {
   });
 });
 
+describe('agreements in the year', () => {
+  it('counts proposals, acceptances, refusals and ends by when the bus recorded them', () => {
+    const t = Date.parse('2026-06-01T00:00:00Z');
+    const a = { agreementId: 'ag-1', operatorId: 'op-x' };
+    const y = annualFigures(2026, [
+      fact('AgreementProposed', t, a),
+      fact('AgreementAccepted', t + DAY, a),
+      fact('AgreementProposed', t, { ...a, agreementId: 'ag-2' }),
+      fact('AgreementDeclined', t + DAY, { ...a, agreementId: 'ag-2' }),
+      fact('AgreementEnded', Date.parse('2027-02-01T00:00:00Z'), a),
+    ]);
+    expect(y.agreements).toEqual({ proposed: 2, accepted: 1, declined: 1, ended: 0 });
+  });
+});
+
 describe('figure differences', () => {
   it('name every leaf that differs, by its path, and nothing else', () => {
     const t = Date.parse('2026-03-01T00:00:00Z');
