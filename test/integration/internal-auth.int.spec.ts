@@ -253,9 +253,10 @@ describeLocal('no unauthenticated way in on the host (issue 16, item 12)', () =>
     await a.connect();
     try {
       const visible = await a.listTopics();
-      // it writes recorded reads (so it may see that topic's name), never the log itself
+      // it writes recorded reads (so it may see that topic's name), never the log itself; it
+      // reads the oversight log (the commission's annual report), not the reporting log
       expect(visible).not.toContain(names.of('auditLog'));
-      expect(visible).not.toContain(names.of('oversightEvents'));
+      expect(visible).not.toContain(names.of('reportingEvents'));
       expect(await failure(a.fetchTopicOffsets(names.of('auditLog')))).not.toBe('resolved');
     } finally {
       await a.disconnect();
