@@ -61,6 +61,14 @@ interface Waiter {
  * the command id doubles as correlation key, so a client retry with the same idempotency key
  * joins the caller already waiting.
  */
+/**
+ * The longest a reply consumer may go without fetching before the bus replaces it: longer than a
+ * broker restart and the rebalance after it take (about 10–20 s on the chaos cluster).
+ */
+export const REPLY_STALL_MS = 30_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 export class CommandBus {
   private producer?: Producer;
   private consumer?: Consumer;
@@ -71,6 +79,10 @@ export class CommandBus {
   private readonly outbox: (Outgoing & { resolve: () => void; reject: (err: Error) => void })[] =
     [];
   private producing = false;
+  private lastFetchAt = 0;
+  private watchdog?: NodeJS.Timeout;
+  private replacing?: Promise<void>;
+  private stopping = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -78,6 +90,8 @@ export class CommandBus {
     private readonly codec: WireCodec,
     private readonly logger: BusLogger,
     private readonly timeoutMs: number,
+    /** How long the reply consumer may go without a fetch before it is replaced. */
+    private readonly stallMs = REPLY_STALL_MS,
   ) {
     this.timings = new StageTimings('gateway command bus', logger);
   }
@@ -89,7 +103,23 @@ export class CommandBus {
   async start(): Promise<void> {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({
+    await this.startReplyConsumer();
+    this.ready = true;
+    // A reply consumer that stops fetching (crashed for good, or stuck rejoining) would leave
+    // every caller to wait out the command timeout, for ever: it is replaced instead.
+    this.watchdog = setInterval(() => this.checkReplies(), Math.min(5_000, this.stallMs / 3));
+    this.watchdog.unref();
+  }
+
+  /**
+   * The group is this instance's own and starts at the end of the log. Its position is
+   * committed every second so that a consumer kafkajs restarts (after a broker died, say), or
+   * one that replaces it, goes on from there: from the end it would miss the replies written
+   * meanwhile, and their callers would wait out the command timeout. A reply read twice is
+   * ignored.
+   */
+  private async startReplyConsumer(joinTimeoutMs?: number): Promise<void> {
+    const consumer = this.kafka.consumer({
       groupId: this.topics.group(`acd.gateway.replies.${this.instanceId}`),
       readUncommitted: false,
       maxWaitTimeInMs: 50,
@@ -100,24 +130,31 @@ export class CommandBus {
       sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topic: this.topics.of('commandReplies'),
-      fromBeginning: false,
+    this.lastFetchAt = Date.now();
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.consumer === consumer) this.lastFetchAt = Date.now();
     });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.consumer !== consumer || this.stopping) return;
+      this.logger.error('gateway reply consumer crashed', {
+        error: payload.error.message,
+        restart: payload.restart,
+      });
+      // kafkajs restarts it unless it gave up; then nothing would read replies again.
+      if (!payload.restart) void this.replaceReplyConsumer('it crashed and kafkajs gave up');
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.of('commandReplies'), fromBeginning: false });
     // A new group starts at the end of the log; a reply written before our first fetch would be
-    // missed, so we are not ready until the consumer has joined and fetched once.
+    // missed, so the bus is not ready until the consumer has joined and fetched once.
     const joined = new Promise<void>((resolve) => {
-      const off = this.consumer?.on(this.consumer.events.FETCH, () => {
-        off?.();
+      const off = consumer.on(consumer.events.FETCH, () => {
+        off();
         resolve();
       });
     });
-    await this.consumer.run({
-      // The group is this instance's own and starts at the end of the log. Its position is
-      // committed every second so that a consumer kafkajs restarts (after a broker died, say)
-      // goes on from there: from the end it would miss the replies written meanwhile, and
-      // their callers would wait out the command timeout. A reply read twice is ignored.
+    await consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachMessage: async ({ message }) => {
@@ -131,12 +168,70 @@ export class CommandBus {
         }
       },
     });
-    await joined;
-    this.ready = true;
+    if (joinTimeoutMs === undefined) return joined;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no fetch within ${joinTimeoutMs} ms of starting`)),
+        joinTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([joined, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private checkReplies(): void {
+    if (!this.ready || this.stopping || this.replacing) return;
+    const silent = Date.now() - this.lastFetchAt;
+    if (silent > this.stallMs) {
+      void this.replaceReplyConsumer(`it has not fetched for ${Math.round(silent / 1000)} s`);
+    }
+  }
+
+  /**
+   * A new reply consumer in the same group, after the old one is let go (its disconnect is not
+   * waited on for more than a few seconds: a stuck one may never answer). It resumes from the
+   * group's committed position, so the replies written meanwhile reach their waiting callers.
+   * A start that fails (a broker still down) is tried again, a little later each time.
+   */
+  private replaceReplyConsumer(reason: string): Promise<void> {
+    if (this.replacing) return this.replacing;
+    this.replacing = (async () => {
+      this.logger.error('gateway reply consumer replaced', { reason });
+      const old = this.consumer;
+      this.consumer = undefined;
+      await Promise.race([old?.disconnect().catch(() => undefined), sleep(5_000)]);
+      for (let attempt = 1; !this.stopping; attempt += 1) {
+        try {
+          await this.startReplyConsumer(this.stallMs);
+          this.logger.info('gateway reply consumer resumed', { attempt });
+          return;
+        } catch (err) {
+          this.logger.warn('gateway reply consumer could not start yet; trying again', {
+            attempt,
+            error: err instanceof Error ? err.message : String(err),
+          });
+          const failed = this.consumer as Consumer | undefined;
+          this.consumer = undefined;
+          await Promise.race([failed?.disconnect().catch(() => undefined), sleep(5_000)]);
+          await sleep(Math.min(1_000 * attempt, 5_000));
+        }
+      }
+    })().finally(() => {
+      this.replacing = undefined;
+      this.lastFetchAt = Date.now();
+    });
+    return this.replacing;
   }
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.stopping = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    await this.replacing;
     for (const [, waiters] of this.waiters) {
       for (const w of waiters) {
         clearTimeout(w.timer);
