@@ -83,6 +83,8 @@ export class CommandBus {
   private watchdog?: NodeJS.Timeout;
   private replacing?: Promise<void>;
   private stopping = false;
+  /** The next offset to read on each partition of the replies topic, as far as this bus read. */
+  private readonly replyPositions = new Map<number, string>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -157,7 +159,10 @@ export class CommandBus {
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
+        if (this.consumer === consumer) {
+          this.replyPositions.set(partition, String(BigInt(message.offset) + 1n));
+        }
         if (header(message.headers, H.replyTo) !== this.instanceId || !message.value) return;
         try {
           this.timings.record('reply transit', Date.now() - Number(message.timestamp));
@@ -168,6 +173,11 @@ export class CommandBus {
         }
       },
     });
+    // A replacement goes on from where its predecessor stopped reading, not from what the group
+    // last committed (nothing, if no reply came for a while) and never from the end of the log.
+    const topic = this.topics.of('commandReplies');
+    for (const [partition, offset] of this.replyPositions)
+      consumer.seek({ topic, partition, offset });
     if (joinTimeoutMs === undefined) return joined;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
