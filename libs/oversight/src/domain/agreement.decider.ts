@@ -13,6 +13,7 @@ import {
   type AgreementEvent,
 } from './agreement.events';
 import type { AgreementState } from './agreement.state';
+import { textProblem } from './text-problem';
 import { METADATA_CATEGORIES, type Millis } from './oversight.events';
 import { isCidr } from './target';
 
@@ -21,13 +22,8 @@ export type AgreementAggregate = { kind: 'none' } | AgreementState;
 
 /** The longest one agreement may run; a longer relationship is a new agreement. */
 export const MAX_AGREEMENT_PERIOD_MS = 3 * 366 * 86_400_000;
-const MAX_TEXT = 10_000;
-
-function text(value: string, field: string): Result | null {
-  if (value.trim().length === 0) return refuse('invalid', 'must not be blank', field);
-  if (value.length > MAX_TEXT) return refuse('invalid', `at most ${MAX_TEXT} characters`, field);
-  return null;
-}
+const text = (value: string, field: string): Result | null =>
+  textProblem<AgreementEvent>(value, field);
 
 const sortedUnique = <T extends string>(xs: readonly T[]): T[] => [...new Set(xs)].sort();
 

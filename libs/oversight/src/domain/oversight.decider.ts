@@ -56,13 +56,13 @@ import { isAgreementEvent } from './agreement.events';
 import { decideAgreement, evolveAgreement } from './agreement.decider';
 import { isSupervisionEvent } from './supervision.events';
 import { targetCovers, targetProblem } from './target';
+import { MAX_TEXT, textProblem } from './text-problem';
 
 /** How far a stated time may lie ahead of the bus's clock (clocks of agencies drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** The longest period one authorisation may cover; a longer need is a new request. */
 export const MAX_AUTHORISATION_PERIOD_MS = 366 * 86_400_000;
 const MAX_EVIDENCE = 200;
-const MAX_TEXT = 10_000;
 
 /**
  * The commission's rules as configured when a request is made. The roster and quorum are copied
@@ -80,11 +80,8 @@ type Result = DecisionOf<OversightEvent>;
 
 // ------------------------------------------------------------------ validation
 
-function text(value: string, field: string, max = MAX_TEXT): Result | null {
-  if (value.trim().length === 0) return refuse('invalid', 'must not be blank', field);
-  if (value.length > max) return refuse('invalid', `at most ${max} characters`, field);
-  return null;
-}
+const text = (value: string, field: string, max = MAX_TEXT): Result | null =>
+  textProblem<OversightEvent>(value, field, max);
 
 const sortedUnique = <T extends string>(xs: readonly T[]): T[] =>
   [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

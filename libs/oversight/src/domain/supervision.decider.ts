@@ -13,17 +13,13 @@ import {
   type SupervisionEvent,
 } from './supervision.events';
 import type { SupervisionFile } from './supervision.state';
+import { textProblem } from './text-problem';
 
 type Result = Decision<SupervisionEvent>;
 export type SupervisionState = { kind: 'none' } | SupervisionFile;
 
-const MAX_TEXT = 10_000;
-
-function text(value: string, field: string): Result | null {
-  if (value.trim().length === 0) return refuse('invalid', 'must not be blank', field);
-  if (value.length > MAX_TEXT) return refuse('invalid', `at most ${MAX_TEXT} characters`, field);
-  return null;
-}
+const text = (value: string, field: string): Result | null =>
+  textProblem<SupervisionEvent>(value, field);
 
 const COMMISSION = 'oversight-commission';
 
