@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Message as KafkaOut, Producer } from 'kafkajs';
 import type { CommandReply } from './command-reply';
 import { H, header } from './headers';
-import type { BusLogger } from './kafka';
+import { withAdmin, type BusLogger } from './kafka';
 import { StageTimings } from './stage-timings';
 import type { TopicKey, TopicNames } from './topics';
 import type { WireCodec } from './wire-codec';
@@ -105,6 +105,7 @@ export class CommandBus {
   async start(): Promise<void> {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
+    await this.markReplyPositions();
     await this.startReplyConsumer();
     this.ready = true;
     // A reply consumer that stops fetching (crashed for good, or stuck rejoining) would leave
@@ -114,7 +115,8 @@ export class CommandBus {
   }
 
   /**
-   * The group is this instance's own and starts at the end of the log. Its position is
+   * The group is this instance's own and starts where the log ended when the bus started. Its
+   * position is
    * committed every second so that a consumer kafkajs restarts (after a broker died, say), or
    * one that replaces it, goes on from there: from the end it would miss the replies written
    * meanwhile, and their callers would wait out the command timeout. A reply read twice is
@@ -148,8 +150,8 @@ export class CommandBus {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.topics.of('commandReplies'), fromBeginning: false });
-    // A new group starts at the end of the log; a reply written before our first fetch would be
-    // missed, so the bus is not ready until the consumer has joined and fetched once.
+    // The positions below are taken at the first fetch after the join: the bus is not ready
+    // until the consumer has joined and fetched once.
     const joined = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.FETCH, () => {
         off();
@@ -173,8 +175,9 @@ export class CommandBus {
         }
       },
     });
-    // A replacement goes on from where its predecessor stopped reading, not from what the group
-    // last committed (nothing, if no reply came for a while) and never from the end of the log.
+    // Every partition starts where this bus last read it (or where it ended at start), not from
+    // what the group last committed (nothing, if no reply came for a while) and never from the
+    // end of the log.
     const topic = this.topics.of('commandReplies');
     for (const [partition, offset] of this.replyPositions)
       consumer.seek({ topic, partition, offset });
@@ -193,6 +196,20 @@ export class CommandBus {
     }
   }
 
+  /**
+   * Where each partition of the replies topic ends now, before this bus sends anything: the
+   * reply consumer starts there, and so does one that replaces it on a partition this bus never
+   * read a reply from (a group commits nothing for a partition it read nothing on, and a new
+   * member would start at the end of the log, after the replies written meanwhile).
+   */
+  private async markReplyPositions(): Promise<void> {
+    const topic = this.topics.of('commandReplies');
+    const ends = await withAdmin(this.kafka, (admin) => admin.fetchTopicOffsets(topic));
+    for (const { partition, offset } of ends) {
+      if (!this.replyPositions.has(partition)) this.replyPositions.set(partition, offset);
+    }
+  }
+
   private checkReplies(): void {
     if (!this.ready || this.stopping || this.replacing) return;
     const silent = Date.now() - this.lastFetchAt;
@@ -203,8 +220,8 @@ export class CommandBus {
 
   /**
    * A new reply consumer in the same group, after the old one is let go (its disconnect is not
-   * waited on for more than a few seconds: a stuck one may never answer). It resumes from the
-   * group's committed position, so the replies written meanwhile reach their waiting callers.
+   * waited on for more than a few seconds: a stuck one may never answer). It resumes where this
+   * bus last read each partition, so the replies written meanwhile reach their waiting callers.
    * A start that fails (a broker still down) is tried again, a little later each time.
    */
   private replaceReplyConsumer(reason: string): Promise<void> {
