@@ -135,14 +135,15 @@ export class AnnualReportService {
   /**
    * The audit log's copies of the oversight topic's events. The appender copies each event soon
    * after it is written; the report waits (up to 30 s) until the store holds every event the
-   * log read, so an event written a moment ago is not reported as missing.
+   * log read, so an event written a moment ago is not reported as missing. Each wait reads on
+   * from the last entry it read, never from the start again.
    */
   private async fromAuditLog(topic: string, wanted: ReadonlySet<string>) {
     const deadline = Date.now() + AUDIT_CATCH_UP_MS;
+    const collected: Collected = { facts: [], ids: new Set() };
+    let from = 0;
     for (;;) {
       const state = await this.audit.state();
-      const collected: Collected = { facts: [], ids: new Set() };
-      let from = 0;
       for (;;) {
         const page = await this.audit.entriesFromSource(topic, from, PAGE, state.size);
         if (page === null) {
@@ -158,8 +159,8 @@ export class AnnualReportService {
             data: entry.payload,
           });
         }
+        if (page.length > 0) from = page[page.length - 1]!.entry.index + 1;
         if (page.length < PAGE) break;
-        from = page[page.length - 1]!.entry.index + 1;
       }
       const complete = [...wanted].every((id) => collected.ids.has(id));
       if (complete || Date.now() >= deadline) return { collected, state };
