@@ -24,6 +24,10 @@ export interface TopicRecords {
  * makes a retry send exactly the partitions not yet written; `produce-check.unit.spec.ts` drives
  * kafkajs' own produce path through all three cases.
  *
+ * The same patch ends a consumer's fetchers when the consumer is stopped while they are being
+ * replaced (a broker left or joined): kafkajs started new ones for the stopped consumer, and they
+ * spun on its empty answers for ever, freezing the process (`kafkajs-fetcher.unit.spec.ts`).
+ *
  * A bus that promises exactly once does not start on an unpatched kafkajs.
  */
 export function assertKafkajsPatched(
@@ -32,9 +36,12 @@ export function assertKafkajsPatched(
   const sendMessages = load('kafkajs/src/producer/sendMessages') as {
     writesEachPartitionOnce?: boolean;
   };
-  if (sendMessages.writesEachPartitionOnce !== true) {
+  const fetchManager = load('kafkajs/src/consumer/fetchManager') as {
+    stopEndsRebalance?: boolean;
+  };
+  if (sendMessages.writesEachPartitionOnce !== true || fetchManager.stopEndsRebalance !== true) {
     throw new Error(
-      'kafkajs is installed without patches/kafkajs+2.2.4.patch, whose retries can write records twice or not at all; run npm install (its postinstall applies the patch)',
+      'kafkajs is installed without patches/kafkajs+2.2.4.patch, whose retries can write records twice or not at all, and whose consumers can spin for ever after a broker leaves; run npm install (its postinstall applies the patch)',
     );
   }
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Partitioners, type Message, type RecordMetadata } from 'kafkajs';
 import {
@@ -249,6 +250,11 @@ describe('kafkajs produce retried across brokers (patched)', () => {
     expect(() => assertKafkajsPatched(() => function upstreamSendMessages() {})).toThrow(
       /without patches\/kafkajs\+2\.2\.4\.patch.*run npm install/,
     );
+    // the producer's part of the patch without the consumer's is not the patched kafkajs either
+    const real = createRequire(__filename);
+    const upstreamFetchManager = (id: string) =>
+      id.endsWith('fetchManager') ? function createFetchManager() {} : real(id);
+    expect(() => assertKafkajsPatched(upstreamFetchManager)).toThrow(/spin for ever/);
   });
 
   it('a retry that begins while broker 1 is still writing does not write its partition again', async () => {
