@@ -23,6 +23,7 @@ import { OversightCommands } from './oversight/oversight-commands.service';
 import { SupervisionController } from './oversight/supervision.controller';
 import { AnnualReportController } from './oversight/annual-report.controller';
 import { AgreementCommands, AgreementsController } from './oversight/agreements.controller';
+import { CouncilCommands, CouncilController } from './oversight/council.controller';
 import { AnnualReportService } from './oversight/annual-report.service';
 import { SupervisionCommands } from './oversight/supervision-commands.service';
 import { accessTokenFromQuery, redactAccessToken } from './stream/access-token.middleware';
@@ -68,6 +69,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     SupervisionController,
     AnnualReportController,
     AgreementsController,
+    CouncilController,
     StreamController,
     TaxiiController,
     AggregatesController,
@@ -85,6 +87,7 @@ import { ConfidentialReadInterceptor } from './audit/confidential-read';
     SupervisionCommands,
     AnnualReportService,
     AgreementCommands,
+    CouncilCommands,
     StreamHub,
     TaxiiCollections,
     TaxiiStatusStore,

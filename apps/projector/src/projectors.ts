@@ -5,6 +5,8 @@ import { indicatorProjection, indicatorStixProjection } from '@acd/indicators';
 import { memberTokenProjection, organisationProjection } from '@acd/identity';
 import {
   agreementProjection,
+  councilMemberProjection,
+  councilProjection,
   oversightRequestProjection,
   supervisionProjection,
 } from '@acd/oversight';
@@ -28,6 +30,8 @@ export const PROJECTIONS = [
   oversightRequestProjection,
   supervisionProjection,
   agreementProjection,
+  councilProjection,
+  councilMemberProjection,
   flowSubmissionProjection,
   flowMatchProjection,
 ] as unknown as Projection<unknown, ReadModelDoc>[];

@@ -103,6 +103,10 @@ const oversightCommands = [
   'jp.acd.oversight.AcceptAgreement',
   'jp.acd.oversight.DeclineAgreement',
   'jp.acd.oversight.EndAgreement',
+  'jp.acd.oversight.ConstituteCouncil',
+  'jp.acd.oversight.AdmitCouncilMember',
+  'jp.acd.oversight.AcknowledgeCouncilConfidentiality',
+  'jp.acd.oversight.RemoveCouncilMember',
 ] as const;
 const oversightEvents = [
   'jp.acd.oversight.CollectionAuthorisationRequested',
@@ -126,6 +130,10 @@ const oversightEvents = [
   'jp.acd.oversight.AgreementAccepted',
   'jp.acd.oversight.AgreementDeclined',
   'jp.acd.oversight.AgreementEnded',
+  'jp.acd.oversight.CouncilConstituted',
+  'jp.acd.oversight.CouncilMemberAdmitted',
+  'jp.acd.oversight.CouncilConfidentialityAcknowledged',
+  'jp.acd.oversight.CouncilMemberRemoved',
 ] as const;
 
 // Cross-border flow metadata (issue 5): accepted flow batches, and what the bus derived from them.

@@ -5,6 +5,7 @@ import {
   EXECUTION_OUTCOMES,
   INSPECTION_CONCLUSIONS,
   MAX_AGREEMENT_NETWORKS,
+  MAX_COUNCIL_NAME,
   METADATA_CATEGORIES,
   OPERATING_AGENCY_KINDS,
   OPERATION_MEASURES,
@@ -305,3 +306,23 @@ export const listAgreementsSchema = z
   })
   .strict();
 export type ListAgreementsQuery = z.infer<typeof listAgreementsSchema>;
+
+// ------------------------------------------------------------------ the council (art. 45)
+
+export const constituteCouncilSchema = z
+  .object({ name: text(MAX_COUNCIL_NAME), purpose: text(10_000) })
+  .strict();
+export type ConstituteCouncilBody = z.infer<typeof constituteCouncilSchema>;
+
+export const admitCouncilMemberSchema = z.object({ orgId: orgIdSchema }).strict();
+export const councilMemberIdSchema = orgIdSchema;
+export const undertakingSchema = z.object({ statement: text(10_000) }).strict();
+
+export const listCouncilMembersSchema = z
+  .object({
+    status: z.enum(['admitted', 'bound', 'removed']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    next: z.string().max(200).optional(),
+  })
+  .strict();
+export type ListCouncilMembersQuery = z.infer<typeof listCouncilMembersSchema>;

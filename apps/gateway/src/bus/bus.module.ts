@@ -17,7 +17,12 @@ import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
 import { AdvisoryQueries } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
-import { AgreementQueries, OversightQueries, SupervisionQueries } from '@acd/oversight';
+import {
+  AgreementQueries,
+  CouncilQueries,
+  OversightQueries,
+  SupervisionQueries,
+} from '@acd/oversight';
 import { TrafficAggregates } from '@acd/traffic';
 
 export const RUNTIME = Symbol('RUNTIME');
@@ -139,6 +144,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime) => new AgreementQueries(rt.db),
     },
     {
+      provide: CouncilQueries,
+      inject: [RUNTIME],
+      useFactory: (rt: Runtime) => new CouncilQueries(rt.db),
+    },
+    {
       provide: OrganisationDirectory,
       inject: [RUNTIME, GATEWAY_CONFIG],
       useFactory: (rt: Runtime, cfg: GatewayConfig) =>
@@ -160,6 +170,7 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     OversightQueries,
     SupervisionQueries,
     AgreementQueries,
+    CouncilQueries,
     OrganisationDirectory,
     PublisherNames,
     BusIds,

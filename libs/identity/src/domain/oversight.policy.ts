@@ -98,3 +98,53 @@ export function agreementReadFilter(
   if (viewer.kind === 'oversight-commission' || viewer.kind === 'cabinet-office') return {};
   return { $or: [{ operatorId: viewer.id }, { proposedBy: viewer.id }] };
 }
+
+/**
+ * An organisation's standing on the council: admitted by the office, bound once it acknowledged
+ * the council's confidentiality, removed; null when it never was a member.
+ */
+export type CouncilStanding = 'admitted' | 'bound' | 'removed' | null;
+
+const overseesCouncil = (viewer: Pick<Organisation, 'kind'>): boolean =>
+  viewer.kind === 'cabinet-office' || viewer.kind === 'oversight-commission';
+
+/** One entry of the council's roster, as the read policy sees it. */
+export interface CouncilMemberItem {
+  orgId: string;
+  status: 'admitted' | 'bound' | 'removed';
+}
+
+/**
+ * Who reads an entry of the council's roster: the cabinet office (it constitutes the council and
+ * admits its members); the commission (the council's events are in the audit log it reads);
+ * every member bound by the council's confidentiality, for the current members; and an
+ * organisation for its own entry (so that one admitted learns it must still acknowledge
+ * confidentiality, and one removed learns it was). Nobody else: who sits on the council is
+ * shared inside it, under its confidentiality.
+ */
+export function canReadCouncilMember(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+  standing: CouncilStanding,
+  item: CouncilMemberItem,
+): boolean {
+  if (overseesCouncil(viewer) || item.orgId === viewer.id) return true;
+  return standing === 'bound' && item.status !== 'removed';
+}
+
+/** One branch of the roster filter: plain equality or `$in` on fields of the document. */
+export type CouncilMemberFilterClause =
+  { _id: string } | { status: { $in: ('admitted' | 'bound')[] } };
+
+/**
+ * The MongoDB filter selecting exactly the roster documents (`_id` the member, `status`) that
+ * `canReadCouncilMember` allows the viewer with its standing.
+ */
+export function councilMemberReadFilter(
+  viewer: Pick<Organisation, 'id' | 'kind'>,
+  standing: CouncilStanding,
+): Record<string, never> | { $or: CouncilMemberFilterClause[] } {
+  if (overseesCouncil(viewer)) return {};
+  const clauses: CouncilMemberFilterClause[] = [{ _id: viewer.id }];
+  if (standing === 'bound') clauses.push({ status: { $in: ['admitted', 'bound'] } });
+  return { $or: clauses };
+}

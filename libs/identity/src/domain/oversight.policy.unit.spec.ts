@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
 import { ORG_KINDS, type Organisation } from './organisation';
 import {
+  canReadCouncilMember,
   canReadOversight,
   canReadSupervision,
+  councilMemberReadFilter,
+  type CouncilStanding,
   oversightReadFilter,
   supervisionReadFilter,
   type OversightItem,
@@ -196,5 +199,62 @@ describe('oversight policy examples', () => {
         status: 'approved',
       }),
     ).toBe(false);
+  });
+});
+
+describe('council roster policy properties', () => {
+  const standing = fc.constantFrom<CouncilStanding>('admitted', 'bound', 'removed', null);
+  const status = fc.constantFrom('admitted' as const, 'bound' as const, 'removed' as const);
+
+  it('councilMemberReadFilter selects exactly the entries canReadCouncilMember allows', () => {
+    fc.assert(
+      fc.property(viewer, standing, orgId, status, (v, own, memberId, st) => {
+        const doc: Doc = { _id: memberId, status: st, orgKind: 'operator' };
+        expect(matches(doc, councilMemberReadFilter(v, own) as Doc)).toBe(
+          canReadCouncilMember(v, own, { orgId: memberId, status: st }),
+        );
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('an outsider, an admitted member not yet bound and a removed one read their own entry only', () => {
+    fc.assert(
+      fc.property(
+        viewer.filter((v) => v.kind !== 'cabinet-office' && v.kind !== 'oversight-commission'),
+        fc.constantFrom<CouncilStanding>('admitted', 'removed', null),
+        orgId,
+        status,
+        (v, own, memberId, st) => {
+          expect(canReadCouncilMember(v, own, { orgId: memberId, status: st })).toBe(
+            memberId === v.id,
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a bound member reads the current members, never a removed one's entry but its own", () => {
+    fc.assert(
+      fc.property(
+        viewer.filter((v) => v.kind !== 'cabinet-office' && v.kind !== 'oversight-commission'),
+        orgId,
+        status,
+        (v, memberId, st) => {
+          expect(canReadCouncilMember(v, 'bound', { orgId: memberId, status: st })).toBe(
+            memberId === v.id || st !== 'removed',
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the office and the commission read the whole roster, removed members included', () => {
+    for (const o of [DEMO_ORGS.nco, DEMO_ORGS.oversight]) {
+      expect(canReadCouncilMember(o, null, { orgId: 'org-a', status: 'removed' })).toBe(true);
+      expect(councilMemberReadFilter(o, null)).toEqual({});
+    }
   });
 });

@@ -68,6 +68,10 @@ export class EmergencyNotificationBook {
       case 'AgreementAccepted':
       case 'AgreementDeclined':
       case 'AgreementEnded':
+      case 'CouncilConstituted':
+      case 'CouncilMemberAdmitted':
+      case 'CouncilConfidentialityAcknowledged':
+      case 'CouncilMemberRemoved':
         return;
       default: {
         const unhandled: never = event;

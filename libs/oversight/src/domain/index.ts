@@ -13,3 +13,7 @@ export * from './agreement.events';
 export * from './agreement.commands';
 export * from './agreement.state';
 export * from './agreement.decider';
+export * from './council.events';
+export * from './council.commands';
+export * from './council.state';
+export * from './council.decider';

@@ -3,6 +3,7 @@ import {
   isAgreementCommand,
   type AgreementCommand,
 } from './agreement.commands';
+import { COUNCIL_COMMAND_TYPES, isCouncilCommand, type CouncilCommand } from './council.commands';
 import {
   isSupervisionCommand,
   SUPERVISION_COMMAND_TYPES,
@@ -131,7 +132,8 @@ export type RequestCommand =
   | MarkEmergencyNotificationMissed
   | ReportOperation;
 
-export type OversightCommand = RequestCommand | SupervisionCommand | AgreementCommand;
+export type OversightCommand =
+  RequestCommand | SupervisionCommand | AgreementCommand | CouncilCommand;
 
 export const OVERSIGHT_COMMAND_TYPES = [
   'RequestCollectionAuthorisation',
@@ -145,6 +147,7 @@ export const OVERSIGHT_COMMAND_TYPES = [
   'ReportOperation',
   ...SUPERVISION_COMMAND_TYPES,
   ...AGREEMENT_COMMAND_TYPES,
+  ...COUNCIL_COMMAND_TYPES,
 ] as const satisfies readonly OversightCommand['type'][];
 
 /** The identity the bus's own deadline scheduler issues its commands under. */
@@ -154,10 +157,15 @@ export const OVERSIGHT_SCHEDULER_ISSUER = {
   sector: null,
 } as const;
 
-/** The aggregate a command addresses: its request, its agency's supervision file, its agreement. */
+/**
+ * The aggregate a command addresses: its request, its agency's supervision file, its agreement,
+ * or the council.
+ */
 export const oversightAggregateIdOf = (command: OversightCommand): string =>
   isSupervisionCommand(command)
     ? command.data.agencyId
     : isAgreementCommand(command)
       ? command.data.agreementId
-      : command.data.requestId;
+      : isCouncilCommand(command)
+        ? command.data.councilId
+        : command.data.requestId;

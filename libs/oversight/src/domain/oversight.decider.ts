@@ -55,6 +55,9 @@ import { isAgreementCommand } from './agreement.commands';
 import { isAgreementEvent } from './agreement.events';
 import { decideAgreement, evolveAgreement } from './agreement.decider';
 import { isSupervisionEvent } from './supervision.events';
+import { isCouncilCommand } from './council.commands';
+import { isCouncilEvent } from './council.events';
+import { decideCouncil, evolveCouncil } from './council.decider';
 import { targetCovers, targetProblem } from './target';
 import { MAX_TEXT, textProblem } from './text-problem';
 
@@ -727,7 +730,13 @@ export function createOversightDecider(
         }
         return decideAgreement(command, state, ctx);
       }
-      if (state.kind === 'supervision' || state.kind === 'agreement') {
+      if (isCouncilCommand(command)) {
+        if (state.kind !== 'none' && state.kind !== 'council') {
+          return refuse('not-found', `no council ${command.data.councilId}`);
+        }
+        return decideCouncil(command, state, ctx);
+      }
+      if (state.kind === 'supervision' || state.kind === 'agreement' || state.kind === 'council') {
         return notFound(command.data.requestId);
       }
       // The processor routes by request id, so this holds unless a caller hands in the wrong state.
@@ -775,7 +784,10 @@ export function evolveOversight(state: OversightState, event: OversightEvent): O
       ? evolveAgreement(state, event)
       : state;
   }
-  return state.kind === 'supervision' || state.kind === 'agreement'
+  if (isCouncilEvent(event)) {
+    return state.kind === 'none' || state.kind === 'council' ? evolveCouncil(state, event) : state;
+  }
+  return state.kind === 'supervision' || state.kind === 'agreement' || state.kind === 'council'
     ? state
     : evolveRequest(state, event);
 }

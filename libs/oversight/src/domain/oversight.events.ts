@@ -10,6 +10,7 @@
  */
 
 import { AGREEMENT_EVENT_TYPES, type AgreementEvent } from './agreement.events';
+import { COUNCIL_EVENT_TYPES, type CouncilEvent } from './council.events';
 import { SUPERVISION_EVENT_TYPES, type SupervisionEvent } from './supervision.events';
 
 /** Epoch milliseconds, UTC: what Avro's timestamp-millis carries. */
@@ -261,8 +262,11 @@ export type RequestEvent =
   | EmergencyNotificationMissed
   | OperationReported;
 
-/** Every event of the oversight context: requests and operations, supervision files, agreements. */
-export type OversightEvent = RequestEvent | SupervisionEvent | AgreementEvent;
+/**
+ * Every event of the oversight context: requests and operations, supervision files, agreements,
+ * the council.
+ */
+export type OversightEvent = RequestEvent | SupervisionEvent | AgreementEvent | CouncilEvent;
 
 export const OVERSIGHT_EVENT_TYPES = [
   'CollectionAuthorisationRequested',
@@ -277,4 +281,5 @@ export const OVERSIGHT_EVENT_TYPES = [
   'OperationReported',
   ...SUPERVISION_EVENT_TYPES,
   ...AGREEMENT_EVENT_TYPES,
+  ...COUNCIL_EVENT_TYPES,
 ] as const satisfies readonly OversightEvent['type'][];

@@ -1,4 +1,5 @@
 import type { AgreementState } from './agreement.state';
+import type { CouncilState } from './council.state';
 import type { SupervisionFile } from './supervision.state';
 import type {
   Decision,
@@ -76,8 +77,11 @@ export type OversightRequest = CollectionRequest | OperationRequest;
 /** Nothing requested under this id yet, or the request and what followed it. */
 export type RequestState = { kind: 'none' } | OversightRequest;
 
-/** An aggregate of the oversight context: a request, an agency's supervision file, an agreement. */
-export type OversightState = RequestState | SupervisionFile | AgreementState;
+/**
+ * An aggregate of the oversight context: a request, an agency's supervision file, an agreement,
+ * the council.
+ */
+export type OversightState = RequestState | SupervisionFile | AgreementState | CouncilState;
 
 export const initialOversightState: RequestState = { kind: 'none' };
 

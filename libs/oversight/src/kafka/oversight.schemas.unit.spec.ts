@@ -183,6 +183,34 @@ const events: DataOf<OversightEvent>[] = [
     },
     AgreementDeclined: { agreementId: 'ag-2', operatorId: 'op-x', reason: 'no', declinedAt: T0 },
     AgreementEnded: { agreementId: 'ag-1', endedByOrgId: 'gov-nco', reason: 'done', endedAt: T0 },
+    CouncilConstituted: {
+      councilId: 'council:jp',
+      name: 'サイバーセキュリティ協議会',
+      purpose: 'sharing under art. 45',
+      constitutedBy: 'gov-nco',
+      constitutedAt: T0,
+    },
+    CouncilMemberAdmitted: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      orgKind: 'operator',
+      admittedBy: 'gov-nco',
+      admittedAt: T0,
+    },
+    CouncilConfidentialityAcknowledged: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      acknowledgedBy: 'ciso',
+      statement: 'We keep it confidential',
+      acknowledgedAt: T0 + H,
+    },
+    CouncilMemberRemoved: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      removedByOrgId: 'op-x',
+      reason: 'withdrawn',
+      removedAt: T0 + 2 * H,
+    },
   },
   // The other branch of every nullable field.
   {
@@ -336,6 +364,34 @@ const events: DataOf<OversightEvent>[] = [
     },
     AgreementDeclined: { agreementId: 'ag-2', operatorId: 'op-x', reason: 'no', declinedAt: T0 },
     AgreementEnded: { agreementId: 'ag-1', endedByOrgId: 'gov-nco', reason: 'done', endedAt: T0 },
+    CouncilConstituted: {
+      councilId: 'council:jp',
+      name: 'サイバーセキュリティ協議会',
+      purpose: 'sharing under art. 45',
+      constitutedBy: 'gov-nco',
+      constitutedAt: T0,
+    },
+    CouncilMemberAdmitted: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      orgKind: 'operator',
+      admittedBy: 'gov-nco',
+      admittedAt: T0,
+    },
+    CouncilConfidentialityAcknowledged: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      acknowledgedBy: 'ciso',
+      statement: 'We keep it confidential',
+      acknowledgedAt: T0 + H,
+    },
+    CouncilMemberRemoved: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      removedByOrgId: 'op-x',
+      reason: 'withdrawn',
+      removedAt: T0 + 2 * H,
+    },
   },
 ];
 
@@ -436,6 +492,15 @@ const commands: DataOf<OversightCommand>[] = [
     AcceptAgreement: { agreementId: 'ag-1', memberId: 'duty-officer', consent: 'yes' },
     DeclineAgreement: { agreementId: 'ag-1', reason: 'no' },
     EndAgreement: { agreementId: 'ag-1', reason: 'done' },
+    ConstituteCouncil: { councilId: 'council:jp', name: 'council', purpose: 'art. 45' },
+    AdmitCouncilMember: { councilId: 'council:jp', orgId: 'op-x', orgKind: 'operator' },
+    AcknowledgeCouncilConfidentiality: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      memberId: 'ciso',
+      statement: 'We keep it confidential',
+    },
+    RemoveCouncilMember: { councilId: 'council:jp', orgId: 'op-x', reason: 'withdrawn' },
   },
   {
     RequestCollectionAuthorisation: {
@@ -529,6 +594,15 @@ const commands: DataOf<OversightCommand>[] = [
     AcceptAgreement: { agreementId: 'ag-1', memberId: null, consent: 'yes' },
     DeclineAgreement: { agreementId: 'ag-1', reason: 'no' },
     EndAgreement: { agreementId: 'ag-1', reason: 'done' },
+    ConstituteCouncil: { councilId: 'council:jp', name: 'council', purpose: 'art. 45' },
+    AdmitCouncilMember: { councilId: 'council:jp', orgId: 'op-x', orgKind: 'operator' },
+    AcknowledgeCouncilConfidentiality: {
+      councilId: 'council:jp',
+      orgId: 'op-x',
+      memberId: null,
+      statement: 'We keep it confidential',
+    },
+    RemoveCouncilMember: { councilId: 'council:jp', orgId: 'op-x', reason: 'withdrawn' },
   },
 ];
 

@@ -7,3 +7,5 @@ export * from './supervision.projection';
 export * from './supervision.queries';
 export * from './agreement.read-model';
 export * from './agreement.projection';
+export * from './council.read-model';
+export * from './council.projection';

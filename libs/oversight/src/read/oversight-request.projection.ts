@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@acd/event-sourcing';
 import type { OversightEvent } from '../domain/oversight.events';
 import { isSupervisionEvent } from '../domain/supervision.events';
 import { isAgreementEvent } from '../domain/agreement.events';
+import { isCouncilEvent } from '../domain/council.events';
 import type { Projection } from '@acd/persistence';
 import { OVERSIGHT_REQUESTS_COLLECTION } from './collection-authorisation.lookup';
 import type { OversightRequestDoc } from './oversight-request.read-model';
@@ -232,9 +233,12 @@ export const oversightRequestProjection: Projection<OversightEvent, OversightReq
   collection: OVERSIGHT_REQUESTS_COLLECTION,
   topic: 'oversightEvents',
   evolve: evolveOversightRequestDoc,
-  // An agency's supervision file shares the topic; its events touch other read models.
+  // Supervision files, agreements and the council share the topic; their events touch other
+  // read models.
   documentIdOf: ({ event }) =>
-    isSupervisionEvent(event) || isAgreementEvent(event) ? null : event.data.requestId,
+    isSupervisionEvent(event) || isAgreementEvent(event) || isCouncilEvent(event)
+      ? null
+      : event.data.requestId,
   async createIndexes(collection: Collection<OversightRequestDoc>) {
     await collection.createIndex({ requestedAt: 1, _id: 1 });
     await collection.createIndex({ kind: 1, status: 1, telecomId: 1, validUntil: -1 });
