@@ -275,6 +275,22 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       purpose: 'attacks on the grid',
     });
     expect(agreement.status).toBe(201);
+    // The council, with Kanto a member bound by its confidentiality (the attackers are not).
+    expect(
+      (await bus.post('/v1/council', nco, { name: 'council', purpose: 'art. 45' })).status,
+    ).toBe(201);
+    expect((await bus.post('/v1/council/members', nco, { orgId: kanto.id })).status).toBe(201);
+    await waitFor(
+      'Kanto bound by the council',
+      async () => {
+        const r = await bus.post(`/v1/council/members/${kanto.id}/confidentiality`, kanto, {
+          statement: 'we keep it',
+        });
+        return r.status === 201 || r.status === 409;
+      },
+      30_000,
+      200,
+    );
     const tokens = await bus.request('GET', '/v1/organisation/members', {
       ...kanto,
       token: kanto.adminToken ?? '',
@@ -298,6 +314,7 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       'agencies/disciplinary-demands': String(demand.body.id),
       'oversight/supervision': String(inspection.body.id),
       'oversight/agreements': String(agreement.body.agreementId),
+      orgId: kanto.id,
       indicators: redIndicator,
       incidents: String(incident.body.incidentId),
       advisories: String(advisory.body.advisoryId),
@@ -322,6 +339,7 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       'agencies/disciplinary-demands': g,
       'oversight/supervision': g,
       'oversight/agreements': g,
+      orgId: 'op-no-such-member',
       indicators: g,
       incidents: g,
       advisories: g,
@@ -416,6 +434,10 @@ describe('scenario 10: attacks on the API edge, enumerated from its OpenAPI docu
       '/v1/oversight/agreements/{id}/acceptance': { consent: 'mine now' },
       '/v1/oversight/agreements/{id}/decline': { reason: 'mine now' },
       '/v1/oversight/agreements/{id}/end': { reason: 'mine now' },
+      '/v1/council': { name: 'mine now', purpose: 'mine now' },
+      '/v1/council/members': { orgId: 'op-tokai-rail' },
+      '/v1/council/members/{orgId}/confidentiality': { statement: 'mine now' },
+      '/v1/council/members/{orgId}/removal': { reason: 'mine now' },
     };
     return bodies[template.replace(/\/$/, '')];
   }
