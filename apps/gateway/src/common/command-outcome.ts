@@ -1,5 +1,6 @@
 import { GatewayTimeoutException, HttpException, NotFoundException } from '@nestjs/common';
 import { CommandNotAcceptedError, CommandTimeoutError, type CommandReply } from '@acd/messaging';
+import type { Response } from 'express';
 import { NOT_FOUND, refusalAnswer } from './refusal-answer';
 
 export interface Accepted {
@@ -8,6 +9,17 @@ export interface Accepted {
   eventIds: string[];
   /** True when the command was a retry of one already processed: no new event was written. */
   duplicate: boolean;
+}
+
+/** 201 for what the call recorded, 200 for a retry answered from the log; `Location` if given. */
+export function created<T extends { duplicate: boolean }>(
+  res: Response,
+  accepted: T,
+  location?: string,
+): T {
+  res.status(accepted.duplicate ? 200 : 201);
+  if (location) res.setHeader('Location', location);
+  return accepted;
 }
 
 /** The one answer for "does not exist" and "not yours to read" (see NOT_FOUND). */

@@ -33,7 +33,7 @@ import {
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { PersonalTokenOnly } from '../auth/token-kind';
 import { eachOf, param, RecordsReads } from '../audit/confidential-read';
-import { notFound, type Accepted } from '../common/command-outcome';
+import { created, notFound, type Accepted } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';
 import { CommandSender, commandOptions, type CommandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
@@ -134,12 +134,6 @@ export class CouncilCommands {
     );
     return { ...accepted, councilId: COUNCIL_ID };
   }
-}
-
-function created<T extends Accepted>(res: Response, accepted: T, location?: string): T {
-  res.status(accepted.duplicate ? 200 : 201);
-  if (location) res.setHeader('Location', location);
-  return accepted;
 }
 
 /**

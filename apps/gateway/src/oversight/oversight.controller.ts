@@ -31,7 +31,7 @@ import {
 } from '@acd/oversight';
 import { ReferenceLookup } from '../common/reference.lookup';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
-import { notFound, type Accepted } from '../common/command-outcome';
+import { created, notFound } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
@@ -43,13 +43,6 @@ import { PersonalTokenOnly } from '../auth/token-kind';
 import { eachOf, param, RecordsReads } from '../audit/confidential-read';
 
 const idPipe = new ZodValidationPipe(requestIdSchema);
-
-/** 201 for what the call recorded, 200 for a retry answered from the log. */
-function created<T extends Accepted>(res: Response, accepted: T, location?: string): T {
-  res.status(accepted.duplicate ? 200 : 201);
-  if (location) res.setHeader('Location', location);
-  return accepted;
-}
 
 @ApiTags('oversight')
 @ApiBearerAuth()

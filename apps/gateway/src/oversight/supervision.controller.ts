@@ -21,23 +21,17 @@ import {
 import { CurrentOrg } from '../auth/bearer-auth.guard';
 import { PersonalTokenOnly } from '../auth/token-kind';
 import { eachOf, param, RecordsReads } from '../audit/confidential-read';
-import { notFound } from '../common/command-outcome';
+import { created, notFound } from '../common/command-outcome';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { pageCursor, presentPage } from '../reporting/reporting.paging';
-import { SupervisionCommands, type SupervisionAccepted } from './supervision-commands.service';
+import { SupervisionCommands } from './supervision-commands.service';
 import { presentSupervisionItem } from './supervision.presenter';
 
 const agencyPipe = new ZodValidationPipe(orgIdSchema);
 const idPipe = new ZodValidationPipe(supervisionItemIdSchema);
-
-function created(res: Response, accepted: SupervisionAccepted, location?: string) {
-  res.status(accepted.duplicate ? 200 : 201);
-  if (location) res.setHeader('Location', location);
-  return accepted;
-}
 
 const itemPath = (id: string) => `/v1/oversight/supervision/${id}`;
 
