@@ -101,15 +101,20 @@ describe('aggregates and console endpoints under attack', () => {
     expect((await bus.get('/v1/aggregates/indicators', null)).status).toBe(401);
   });
 
-  it('flow submission counts: 403 for an operator, none of another telecom’s for a telecom', async () => {
-    expect((await bus.get('/v1/aggregates/traffic?purpose=threat-analysis', attacker)).status).toBe(
+  it('flow submission counts: 403 for the police, only its own for a telecom or an operator', async () => {
+    const police = bus.org((o) => o.kind === 'police');
+    expect((await bus.get('/v1/aggregates/traffic?purpose=threat-analysis', police)).status).toBe(
       403,
     );
+    // An operator submits under an agreement with the office and reads its own submissions
+    // (issue 17): none of a telecom's or another operator's.
     const telecom = bus.org((o) => o.kind === 'telecom');
-    const res = await bus.get('/v1/aggregates/traffic?days=7&purpose=submission-check', telecom);
-    expect(res.status).toBe(200);
-    for (const t of res.body.byTelecom as { telecomId: string }[])
-      expect(t.telecomId).toBe(telecom.id);
+    for (const who of [telecom, attacker]) {
+      const res = await bus.get('/v1/aggregates/traffic?days=7&purpose=submission-check', who);
+      expect(res.status).toBe(200);
+      for (const t of res.body.byTelecom as { telecomId: string }[])
+        expect({ who: who.id, telecomId: t.telecomId }).toEqual({ who: who.id, telecomId: who.id });
+    }
   });
 
   it('acknowledgement rates: an operator sees none, the issuer its own, the office all', async () => {

@@ -76,7 +76,7 @@ export class AggregatesController {
   @Get('traffic')
   @ApiOperation({
     summary:
-      'Flow submissions and their refusals per day (Asia/Tokyo) and telecom operator: a telecom its own, the cabinet office and the commission all',
+      'Flow submissions and their refusals per day (Asia/Tokyo) and submitter: a telecom or an operator (under an agreement) its own, the cabinet office and the commission all',
   })
   @ApiQuery({ name: 'days', required: false, description: '1 to 366 (default 30)' })
   @MetadataPurposeQueries()
@@ -88,7 +88,7 @@ export class AggregatesController {
   ) {
     if (trafficReadFilter(org) === null) {
       throw new ForbiddenException(
-        'flow submissions are read by telecom operators (their own), the cabinet office and the oversight commission',
+        'flow submissions are read by their submitters (telecom operators, and operators under an agreement), the cabinet office and the oversight commission',
       );
     }
     const volume = await this.traffic.volume(org, q.days);
