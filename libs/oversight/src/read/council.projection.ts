@@ -134,7 +134,8 @@ export class CouncilQueries {
   async findVisible(viewer: Organisation, orgId: string): Promise<CouncilMemberDoc | null> {
     const doc = await this.members.findOne({ _id: orgId } as Filter<CouncilMemberDoc>);
     if (!doc) return null;
-    const standing = await this.standingOf(viewer.id);
+    // The viewer's own entry is its standing: no second lookup for it.
+    const standing = doc._id === viewer.id ? doc.status : await this.standingOf(viewer.id);
     return canReadCouncilMember(viewer, standing, { orgId: doc._id, status: doc.status })
       ? doc
       : null;
