@@ -22,6 +22,8 @@ export const advisoryAudienceSchema = z
     kinds: z.array(z.enum(ORG_KINDS)).max(500).default([]),
     /** Named organisations. */
     orgs: z.array(orgIdSchema).max(500).default([]),
+    /** The council's members bound to confidentiality (not AMBER+STRICT, RED). */
+    council: z.boolean().default(false),
   })
   .strict();
 

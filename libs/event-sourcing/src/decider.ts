@@ -18,7 +18,13 @@ export type Decision<E> = { ok: true; events: E[] } | { ok: false; refusal: Refu
 
 export interface CommandContext {
   /** Organisation on whose authority the command runs (already authenticated at the edge). */
-  issuedBy: { orgId: string; kind: string; sector: string | null };
+  issuedBy: {
+    orgId: string;
+    kind: string;
+    sector: string | null;
+    /** Bound to the council's confidentiality when the gateway took the command (Act art. 45). */
+    councilBound?: boolean;
+  };
   now: Date;
 }
 

@@ -14,7 +14,7 @@ export interface SendCommand {
   aggregateId: string;
   commandId: string;
   data: object;
-  issuer: { orgId: string; kind: string; sector: string | null };
+  issuer: { orgId: string; kind: string; sector: string | null; councilBound?: boolean };
   /** The member whose personal token sent the command: its events name them. */
   actor?: string;
   correlationId: string;
@@ -302,6 +302,7 @@ export class CommandBus {
             [H.orgId]: cmd.issuer.orgId,
             [H.orgKind]: cmd.issuer.kind,
             ...(cmd.issuer.sector ? { [H.orgSector]: cmd.issuer.sector } : {}),
+            ...(cmd.issuer.councilBound === true ? { [H.orgCouncil]: 'bound' } : {}),
             ...(cmd.actor ? { [H.actor]: cmd.actor } : {}),
             [H.correlationId]: cmd.correlationId,
             [H.replyTo]: this.instanceId,

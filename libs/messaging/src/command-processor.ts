@@ -4,6 +4,7 @@ import {
   emptyAggregate,
   eventIdFor,
   type Aggregate,
+  type CommandContext,
   type EventEnvelope,
   type Refusal,
 } from '@acd/event-sourcing';
@@ -224,7 +225,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
 
     let command: C;
     let aggregateId: string;
-    let issuer: { orgId: string; kind: string; sector: string | null };
+    let issuer: CommandContext['issuedBy'];
     let correlationId: string;
     let actor: string | undefined;
     try {
@@ -241,6 +242,7 @@ export class CommandProcessor<C extends Message, E extends Message, S> {
         orgId: requireHeader(message.headers, H.orgId),
         kind: requireHeader(message.headers, H.orgKind),
         sector: header(message.headers, H.orgSector) ?? null,
+        ...(header(message.headers, H.orgCouncil) === 'bound' ? { councilBound: true } : {}),
       };
       if (this.context.redirect) {
         command = this.context.redirect(

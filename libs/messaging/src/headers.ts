@@ -19,6 +19,8 @@ export const H = {
   replyTo: 'reply-to',
   orgKind: 'org-kind',
   orgSector: 'org-sector',
+  /** `bound` when the issuing organisation sat on the council, bound to confidentiality, as the gateway took the command. */
+  orgCouncil: 'org-council',
   /** The member (person) of `org-id` whose personal token issued the command; absent for the organisation's own token and for the bus itself. */
   actor: 'actor',
   dlqReason: 'dlq-reason',

@@ -32,7 +32,7 @@ import {
 } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
-import { AuditTrail } from '../audit/audit-trail.service';
+import { AuditTrail, labelledReadItem } from '../audit/audit-trail.service';
 import { CommandHeaders } from '../common/command-headers';
 import { commandOptions } from '../common/command-sender';
 import { openApiSchema } from '../common/openapi';
@@ -170,7 +170,7 @@ export class AdvisoriesController {
       subject,
       route: 'GET /v1/advisories',
       query: q,
-      items: page.items.map((d) => ({ kind: 'advisory', id: d._id, tlp: d.tlp })),
+      items: page.items.map((d) => labelledReadItem('advisory', d)),
     });
     const terms = await this.references.termsOf(advisoryReferences(page.items));
     return presentPage(page, (d) => presentAdvisory(d, org, terms, now));
@@ -193,7 +193,7 @@ export class AdvisoriesController {
       subject,
       route: 'GET /v1/advisories/:id',
       query: { id },
-      items: [{ kind: 'advisory', id: doc._id, tlp: doc.tlp }],
+      items: [labelledReadItem('advisory', doc)],
     });
     const terms = await this.references.termsOf(advisoryReferences([doc]));
     return presentAdvisory(doc, org, terms);

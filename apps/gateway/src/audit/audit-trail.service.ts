@@ -19,7 +19,28 @@ export interface ReadItem {
   id: string;
   /** The item's label, or `NONE` for data without one (traffic metadata). */
   tlp: string;
+  /**
+   * Shared in the council (Act art. 45): its members are bound to confidentiality, so every
+   * read of it is recorded, whatever its label, as a RED read is.
+   */
+  council?: boolean;
 }
+
+/** What a read of a labelled document (an indicator, an advisory) puts on record. */
+export function labelledReadItem(
+  kind: string,
+  doc: { _id: string; tlp: string; audience: { council?: boolean } },
+): ReadItem {
+  return {
+    kind,
+    id: doc._id,
+    tlp: doc.tlp,
+    ...(doc.audience.council === true ? { council: true } : {}),
+  };
+}
+
+/** A read of this item goes on record: an audited label, or council material. */
+export const mustRecord = (i: ReadItem): boolean => isAudited(i.tlp) || i.council === true;
 
 export interface ReadRecord {
   org: Organisation;
@@ -57,7 +78,7 @@ export class AuditTrail implements OnModuleInit, OnApplicationShutdown {
    * metadata query is audited whatever it returns). Resolves once Kafka holds the record.
    */
   async recordRead(read: ReadRecord, opts: { always?: boolean } = {}): Promise<void> {
-    const items = opts.always ? read.items : read.items.filter((i) => isAudited(i.tlp));
+    const items = opts.always ? read.items : read.items.filter(mustRecord);
     if (items.length === 0 && !opts.always) return;
     // Every recorded read names a person: the organisation's own token reads nothing audited.
     if (!read.subject) throw personalTokenRequired();
@@ -108,8 +129,14 @@ export function streamReadItems(
 ): ReadItem[] {
   return items
     .map((i) => {
-      const tlp = (i.data as { tlp?: unknown } | null)?.tlp;
-      return { kind: i.kind, id: i.id, tlp: typeof tlp === 'string' ? tlp : 'UNKNOWN' };
+      const data = i.data as { tlp?: unknown; audience?: { council?: unknown } } | null;
+      const tlp = data?.tlp;
+      return {
+        kind: i.kind,
+        id: i.id,
+        tlp: typeof tlp === 'string' ? tlp : 'UNKNOWN',
+        ...(data?.audience?.council === true ? { council: true } : {}),
+      };
     })
-    .filter((i) => isAudited(i.tlp));
+    .filter(mustRecord);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Organisation } from '@acd/identity';
+import type { Reader } from '@acd/identity';
 import { CommandBus, type SendCommand, type TopicKey } from '@acd/messaging';
 import { commandFailure, outcomeOf, type Accepted } from './command-outcome';
 import { badRequest } from './zod-validation.pipe';
@@ -75,14 +75,14 @@ export class CommandSender {
   ) {}
 
   /** The command id a request will carry: stable for a retried Idempotency-Key. */
-  commandId(org: Organisation, opts: CommandOptions): string {
+  commandId(org: Reader, opts: CommandOptions): string {
     return opts.idempotencyKey
       ? this.ids.command({ orgId: org.id, subject: opts.subject ?? null }, opts.idempotencyKey)
       : randomUUID();
   }
 
   async send(
-    org: Organisation,
+    org: Reader,
     topic: TopicKey,
     schema: string,
     aggregateId: string,
@@ -96,7 +96,12 @@ export class CommandSender {
       aggregateId,
       commandId,
       data,
-      issuer: { orgId: org.id, kind: org.kind, sector: org.sector ?? null },
+      issuer: {
+        orgId: org.id,
+        kind: org.kind,
+        sector: org.sector ?? null,
+        ...(org.councilBound === true ? { councilBound: true } : {}),
+      },
       ...(opts.subject ? { actor: opts.subject } : {}),
       correlationId: opts.correlationId,
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),

@@ -36,7 +36,7 @@ import {
   sightingSchema,
 } from '@acd/indicators';
 import { CurrentOrg, CurrentSubject } from '../auth/bearer-auth.guard';
-import { AuditTrail } from '../audit/audit-trail.service';
+import { AuditTrail, labelledReadItem } from '../audit/audit-trail.service';
 import { openApiSchema } from '../common/openapi';
 import {
   badRequest,
@@ -213,7 +213,7 @@ export class IndicatorsController {
       subject,
       route: 'GET /v1/indicators',
       query: q,
-      items: page.items.map((d) => ({ kind: 'indicator', id: d._id, tlp: d.tlp })),
+      items: page.items.map((d) => labelledReadItem('indicator', d)),
     });
     return {
       items: page.items.map((d) => presentIndicator(d, org, this.names)),
@@ -236,7 +236,7 @@ export class IndicatorsController {
       subject,
       route: 'GET /v1/indicators/:id',
       query: { id },
-      items: [{ kind: 'indicator', id: doc._id, tlp: doc.tlp }],
+      items: [labelledReadItem('indicator', doc)],
     });
     return presentIndicator(doc, org, this.names);
   }

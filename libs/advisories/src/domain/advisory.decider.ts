@@ -58,6 +58,8 @@ export function normaliseAdvisoryAudience(a: AdvisoryAudience): AdvisoryAudience
     sectors: sortedUnique(a.sectors),
     kinds: sortedUnique(a.kinds),
     orgs: sortedUnique(a.orgs),
+    // Only when true, as the policy's audiences are: false and absent mean the same.
+    ...(a.council === true ? { council: true } : {}),
   };
 }
 
@@ -84,10 +86,14 @@ export function audienceProblem(tlp: Tlp, a: AdvisoryAudience): Result | null {
   if (badOrg !== undefined) {
     return refuse('invalid', `"${badOrg}" is not an organisation id`, 'audience.orgs');
   }
-  if (!a.everyone && a.sectors.length + a.kinds.length + a.orgs.length === 0) {
+  if (
+    !a.everyone &&
+    a.sectors.length + a.kinds.length + a.orgs.length === 0 &&
+    a.council !== true
+  ) {
     return refuse(
       'invalid',
-      'name who the advisory is for: everyone, sectors, kinds or organisations',
+      'name who the advisory is for: everyone, sectors, kinds, organisations or the council',
       'audience',
     );
   }
@@ -100,6 +106,9 @@ export function audienceProblem(tlp: Tlp, a: AdvisoryAudience): Result | null {
     }
     if (a.kinds.length > 0) {
       return refuse('invalid', `TLP:${tlp} is for named organisations only`, 'audience.kinds');
+    }
+    if (a.council === true) {
+      return refuse('invalid', `TLP:${tlp} is for named organisations only`, 'audience.council');
     }
   }
   return null;
@@ -243,8 +252,10 @@ function update({ data: d }: UpdateAdvisory, stored: AdvisoryState, ctx: Command
   const bad = contentProblem(merged, now);
   if (bad) return bad;
   const next = normalised(merged);
+  // Normalised both sides: an audience recorded before the council existed has no `council`.
+  const before = normalised(current);
   const changedFields = CONTENT_FIELDS.filter(
-    (f) => JSON.stringify(next[f]) !== JSON.stringify(current[f]),
+    (f) => JSON.stringify(next[f]) !== JSON.stringify(before[f]),
   );
   if (changedFields.length === 0) return accept();
   return accept({

@@ -24,6 +24,11 @@ export interface AdvisoryAudience {
   kinds: string[];
   /** Named organisations. */
   orgs: string[];
+  /**
+   * The council's members bound to confidentiality (CLEAR, GREEN and AMBER only); absent on
+   * commands and events from before the council existed, which means false.
+   */
+  council?: boolean;
 }
 
 /** What an advisory says; an update restates all of it. */

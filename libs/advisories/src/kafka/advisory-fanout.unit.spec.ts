@@ -88,7 +88,7 @@ describe('what a copy on an audience topic carries', () => {
     issuerKind: 'police',
     title: 'VPN appliances',
     tlp: 'AMBER',
-    audience: { everyone: false, sectors: [], kinds: [], orgs: [], ...a },
+    audience: { everyone: false, sectors: [], kinds: [], orgs: [], council: false, ...a },
     indicatorIds: ['ind-1', 'ind-2'],
     incidentIds: ['inc-1'],
     expiresAt: 0,
@@ -98,7 +98,7 @@ describe('what a copy on an audience topic carries', () => {
     issuerOrgId: 'gov-npa',
     reason: 'superseded',
     tlp: 'AMBER',
-    audience: { everyone: false, sectors: [], kinds: [], orgs: [], ...a },
+    audience: { everyone: false, sectors: [], kinds: [], orgs: [], council: false, ...a },
     withdrawnAt: 0,
   });
   const named = { sectors: ['gas'], kinds: ['sdf'], orgs: ['op-a', 'op-b', 'op-c'] };
@@ -110,6 +110,7 @@ describe('what a copy on an audience topic carries', () => {
       sectors: ['gas'],
       kinds: ['sdf'],
       orgs: ['op-b'],
+      council: false,
     });
     // A member of a named kind, not named itself, sees no named organisation.
     expect(advisoryCopyData(issued(named), { id: 'gov-sdf', kind: 'sdf' }).audience.orgs).toEqual(
@@ -128,12 +129,23 @@ describe('what a copy on an audience topic carries', () => {
     ).toEqual(issued(named).audience);
   });
 
+  it("council material is copied to no topic on the council's account, and says it is the council's", async () => {
+    const shared = item('GREEN', { council: true, orgs: ['op-a'] });
+    // The issuer and the named organisation get their copies; no topic stands for the council.
+    expect(await advisoryAudienceTopics(topics, shared, kinds)).toEqual([
+      ...ALWAYS,
+      't.acd.advisory.org.op-a.v1',
+    ]);
+    expect(advisoryCopyData(issued({ council: true }), { id: 'op-a' }).audience.council).toBe(true);
+  });
+
   it('a sector or the public topic, read by many alike, names no organisation', () => {
     expect(advisoryCopyData(issued(named), null).audience).toEqual({
       everyone: false,
       sectors: ['gas'],
       kinds: ['sdf'],
       orgs: [],
+      council: false,
     });
   });
 

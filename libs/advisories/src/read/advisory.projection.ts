@@ -15,6 +15,7 @@ function contentFields(c: AdvisoryContent) {
       sectors: c.audience.sectors,
       kinds: c.audience.kinds,
       orgs: c.audience.orgs,
+      council: c.audience.council === true,
     },
     indicatorIds: c.indicatorIds,
     incidentIds: c.incidentIds,

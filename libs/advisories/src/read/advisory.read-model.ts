@@ -17,7 +17,14 @@ export interface AdvisoryDoc {
   severity: string;
   /** Entitlement fields: `advisoryReadFilter` queries `issuerOrgId`, `tlp` and `audience`. */
   tlp: string;
-  audience: { everyone: boolean; sectors: string[]; kinds: string[]; orgs: string[] };
+  audience: {
+    everyone: boolean;
+    sectors: string[];
+    kinds: string[];
+    orgs: string[];
+    /** Absent on documents written before the council existed. */
+    council?: boolean;
+  };
   indicatorIds: string[];
   incidentIds: string[];
   recommendedActions: string[];

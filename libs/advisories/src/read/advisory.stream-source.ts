@@ -30,7 +30,13 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const item = (issuerOrgId: string, tlp: string, a: AdvisoryContent['audience']): AdvisoryItem => ({
   issuerOrgId,
   tlp: tlp as Tlp,
-  audience: { everyone: a.everyone, sectors: a.sectors, kinds: a.kinds, orgs: a.orgs },
+  audience: {
+    everyone: a.everyone,
+    sectors: a.sectors,
+    kinds: a.kinds,
+    orgs: a.orgs,
+    council: a.council === true,
+  },
 });
 
 /**

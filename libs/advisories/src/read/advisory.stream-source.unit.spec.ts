@@ -44,6 +44,7 @@ const audience = (
   sectors: a.sectors ?? [],
   kinds: a.kinds ?? [],
   orgs: a.orgs ?? [],
+  council: false,
 });
 const content = (
   tlp: string,

@@ -1,5 +1,5 @@
-import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS } from './entitlement.policy';
-import type { Organisation, OrgKind } from './organisation';
+import { OPEN_BY_DEFAULT_TLPS, SECTOR_SHAREABLE_TLPS, type Reader } from './entitlement.policy';
+import type { OrgKind } from './organisation';
 import type { Tlp } from './tlp';
 
 /**
@@ -11,7 +11,10 @@ import type { Tlp } from './tlp';
  *   `sector`), under CLEAR, GREEN or AMBER;
  * - `kinds`: every organisation of each kind (e.g. all ministries, the police), under CLEAR,
  *   GREEN or AMBER;
- * - `orgs`: the named organisations, under any label.
+ * - `orgs`: the named organisations, under any label;
+ * - `council`: the organisations bound to the council's confidentiality at the time of the read
+ *   (Act art. 45), under CLEAR, GREEN or AMBER. Council material is not copied to any Kafka
+ *   topic on the council's account: it leaves the bus only through reads that are recorded.
  *
  * plus, always, the issuer; and the cabinet cyber office under CLEAR, GREEN or AMBER (it
  * supervises every sector). TLP caps the reach exactly as for indicators: AMBER+STRICT and RED
@@ -23,6 +26,8 @@ export interface AdvisoryAudience {
   sectors: string[];
   kinds: string[];
   orgs: string[];
+  /** Shared in the council; absent (false) on advisories issued before the council existed. */
+  council?: boolean;
 }
 
 export interface AdvisoryItem {
@@ -46,6 +51,8 @@ export interface AdvisoryRecipients {
   kinds: string[];
   /** These organisations: each one's own topic. */
   orgs: string[];
+  /** The council's bound members: no topic, REST and the live stream only (each read recorded). */
+  council: boolean;
 }
 
 const distinct = (values: readonly string[]): string[] => [...new Set(values)];
@@ -60,19 +67,21 @@ export function advisoryRecipients(item: AdvisoryItem): AdvisoryRecipients {
     // The office supervises every sector: it reads what a sector may be given, whoever it names.
     kinds: shareable ? distinct([office, ...kinds]) : [],
     orgs: distinct([item.issuerOrgId, ...orgs]),
+    council: item.audience.council === true && shareable,
   };
 }
 
-export function isAdvisoryRecipient(viewer: Organisation, recipients: AdvisoryRecipients): boolean {
+export function isAdvisoryRecipient(viewer: Reader, recipients: AdvisoryRecipients): boolean {
   return (
     recipients.everyone ||
+    (recipients.council && viewer.councilBound === true) ||
     recipients.orgs.includes(viewer.id) ||
     recipients.kinds.includes(viewer.kind) ||
     (viewer.sector !== undefined && recipients.sectors.includes(viewer.sector))
   );
 }
 
-export function canReadAdvisory(viewer: Organisation, item: AdvisoryItem): boolean {
+export function canReadAdvisory(viewer: Reader, item: AdvisoryItem): boolean {
   return isAdvisoryRecipient(viewer, advisoryRecipients(item));
 }
 
@@ -83,6 +92,7 @@ export interface AdvisoryFilterClause {
   'audience.sectors'?: string;
   'audience.kinds'?: string;
   'audience.everyone'?: true;
+  'audience.council'?: true;
   tlp?: { $in: Tlp[] };
 }
 
@@ -94,7 +104,7 @@ export type AdvisoryFilter = Record<string, never> | { $or: AdvisoryFilterClause
  * `audience`) that `canReadAdvisory` allows the viewer. Only `$or`, `$in` and equality, which
  * FerretDB v1 and MongoDB both support. Combine it with other conditions in an `$and`.
  */
-export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
+export function advisoryReadFilter(viewer: Reader): AdvisoryFilter {
   const shareable = { $in: [...SECTOR_SHAREABLE_TLPS] };
   const clauses: AdvisoryFilterClause[] = [
     { issuerOrgId: viewer.id },
@@ -105,6 +115,7 @@ export function advisoryReadFilter(viewer: Organisation): AdvisoryFilter {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: shareable });
   }
   clauses.push({ 'audience.kinds': viewer.kind, tlp: shareable });
+  if (viewer.councilBound === true) clauses.push({ 'audience.council': true, tlp: shareable });
   clauses.push({ 'audience.everyone': true, tlp: { $in: [...OPEN_BY_DEFAULT_TLPS] } });
   return { $or: clauses };
 }
@@ -134,12 +145,13 @@ export function overseesAdvisory(
  * never learns another.
  */
 export function advisoryAudienceFor(viewer: AudienceViewer, item: AdvisoryItem): AdvisoryAudience {
-  const { everyone, sectors, kinds, orgs } = item.audience;
+  const { everyone, sectors, kinds, orgs, council } = item.audience;
   return {
     everyone,
     sectors: [...sectors],
     kinds: [...kinds],
     orgs: overseesAdvisory(viewer, item) ? [...orgs] : orgs.filter((o) => o === viewer.id),
+    council: council === true,
   };
 }
 
@@ -149,6 +161,12 @@ export function advisoryAudienceFor(viewer: AudienceViewer, item: AdvisoryItem):
  * audience without any named organisation.
  */
 export function sharedAdvisoryAudience(item: AdvisoryItem): AdvisoryAudience {
-  const { everyone, sectors, kinds } = item.audience;
-  return { everyone, sectors: [...sectors], kinds: [...kinds], orgs: [] };
+  const { everyone, sectors, kinds, council } = item.audience;
+  return {
+    everyone,
+    sectors: [...sectors],
+    kinds: [...kinds],
+    orgs: [],
+    council: council === true,
+  };
 }

@@ -10,7 +10,7 @@ import {
   type AdvisoryItem,
 } from './advisory.policy';
 import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
-import { canRead } from './entitlement.policy';
+import { canRead, type Reader } from './entitlement.policy';
 import { ORG_KINDS, SECTORS, type Organisation } from './organisation';
 import { matches, type Doc } from './testing/mongo-matcher';
 import { TLP_LEVELS, tlpRank, type Tlp } from './tlp';
@@ -24,7 +24,7 @@ const sector = fc.constantFrom(...SECTORS.slice(0, 4));
 const kind = fc.constantFrom(...ORG_KINDS);
 const tlp = fc.constantFrom(...TLP_LEVELS);
 
-const viewer: fc.Arbitrary<Organisation> = fc.oneof(
+const organisation: fc.Arbitrary<Organisation> = fc.oneof(
   fc.constantFrom(...DEMO_ORGANISATIONS),
   fc
     .record({ id: orgId, kind, sector, supervises: fc.boolean() })
@@ -35,20 +35,31 @@ const viewer: fc.Arbitrary<Organisation> = fc.oneof(
     }),
 );
 
-const audience: fc.Arbitrary<AdvisoryAudience> = fc.record({
-  everyone: fc.boolean(),
-  orgs: fc.array(fc.oneof(orgId, fc.constantFrom(...DEMO_ORGANISATIONS.map((o) => o.id))), {
-    maxLength: 3,
-  }),
-  sectors: fc.array(sector, { maxLength: 3 }),
-  kinds: fc.array(kind, { maxLength: 2 }),
-});
+/** Any organisation, bound to the council's confidentiality or not (or not resolved at all). */
+const viewer: fc.Arbitrary<Reader> = fc
+  .tuple(organisation, fc.constantFrom(true, false, undefined))
+  .map(([o, bound]) => (bound === undefined ? o : { ...o, councilBound: bound }));
+
+const audience: fc.Arbitrary<AdvisoryAudience> = fc
+  .record({
+    everyone: fc.boolean(),
+    orgs: fc.array(fc.oneof(orgId, fc.constantFrom(...DEMO_ORGANISATIONS.map((o) => o.id))), {
+      maxLength: 3,
+    }),
+    sectors: fc.array(sector, { maxLength: 3 }),
+    kinds: fc.array(kind, { maxLength: 2 }),
+    council: fc.constantFrom(true, false, undefined),
+  })
+  .map(({ council, ...a }) => (council === undefined ? a : { ...a, council }));
 
 const item: fc.Arbitrary<AdvisoryItem> = fc.record({
   issuerOrgId: fc.oneof(orgId, fc.constantFrom(DEMO_ORGS.nco.id, DEMO_ORGS.npa.id)),
   tlp,
   audience,
 });
+
+/** An audience as readers are shown it: `council` always stated (absent meant false). */
+const asIssued = (a: AdvisoryAudience): AdvisoryAudience => ({ ...a, council: a.council === true });
 
 const doc = (i: AdvisoryItem): Doc => ({ _id: 'x', title: 'unrelated', status: 'active', ...i });
 
@@ -159,13 +170,13 @@ describe('advisory policy properties', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {
         if (i.audience.everyone) return;
-        const { orgs, sectors } = i.audience;
-        if (orgs.length === 0 && sectors.length === 0) return;
+        const { orgs, sectors, council } = i.audience;
+        if (orgs.length === 0 && sectors.length === 0 && council !== true) return;
         const asAdvisory = { ...i, audience: { ...i.audience, kinds: [] } };
         const asIndicator = {
           publisherOrgId: i.issuerOrgId,
           tlp: i.tlp,
-          audience: { orgs, sectors: sectors as never },
+          audience: { orgs, sectors: sectors as never, ...(council ? { council } : {}) },
         };
         expect(canReadAdvisory(v, asAdvisory)).toBe(canRead(v, asIndicator));
       }),
@@ -194,8 +205,8 @@ describe('advisory audience as each reader sees it (no co-recipient disclosed)',
   it('the issuer and the cabinet office see the audience exactly as issued', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {
-        expect(advisoryAudienceFor(v, { ...i, issuerOrgId: v.id })).toEqual(i.audience);
-        expect(advisoryAudienceFor(DEMO_ORGS.nco, i)).toEqual(i.audience);
+        expect(advisoryAudienceFor(v, { ...i, issuerOrgId: v.id })).toEqual(asIssued(i.audience));
+        expect(advisoryAudienceFor(DEMO_ORGS.nco, i)).toEqual(asIssued(i.audience));
       }),
       runs,
     );
@@ -205,7 +216,7 @@ describe('advisory audience as each reader sees it (no co-recipient disclosed)',
     fc.assert(
       fc.property(viewer, item, (v, i) => {
         const seen = advisoryAudienceFor(v, i);
-        expect({ ...seen, orgs: [] }).toEqual({ ...i.audience, orgs: [] });
+        expect({ ...seen, orgs: [] }).toEqual({ ...asIssued(i.audience), orgs: [] });
         expect(seen.orgs.every((o) => i.audience.orgs.includes(o))).toBe(true);
       }),
       runs,
@@ -308,18 +319,26 @@ describe('advisory policy examples', () => {
   });
 
   it('the recipients (the Kafka topics) are the audience the label allows and the issuer, plus the office under CLEAR, GREEN or AMBER', () => {
-    const everything = { everyone: true, sectors: ['gas'], kinds: ['sdf'], orgs: [tokaiRail.id] };
+    const everything = {
+      everyone: true,
+      sectors: ['gas'],
+      kinds: ['sdf'],
+      orgs: [tokaiRail.id],
+      council: true,
+    };
     expect(advisoryRecipients(at('GREEN', everything))).toEqual({
       everyone: true,
       sectors: ['gas'],
       kinds: ['cabinet-office', 'sdf'],
       orgs: [npa.id, tokaiRail.id],
+      council: true,
     });
     expect(advisoryRecipients(at('RED', everything))).toEqual({
       everyone: false,
       sectors: [],
       kinds: [],
       orgs: [npa.id, tokaiRail.id],
+      council: false,
     });
   });
 

@@ -9,12 +9,12 @@ import type { Tlp } from './tlp';
  *
  * Readers of an item, by TLP 2.0 label:
  *
- * | label        | empty audience             | non-empty audience                      |
- * |--------------|----------------------------|-----------------------------------------|
- * | CLEAR, GREEN | everyone                   | listed orgs + members of listed sectors |
- * | AMBER        | nobody else                | listed orgs + members of listed sectors |
- * | AMBER+STRICT | nobody else                | listed orgs only                        |
- * | RED          | nobody else                | listed orgs only                        |
+ * | label        | empty audience | non-empty audience                                         |
+ * |--------------|----------------|------------------------------------------------------------|
+ * | CLEAR, GREEN | everyone       | listed orgs + members of listed sectors (+ the council)    |
+ * | AMBER        | nobody else    | listed orgs + members of listed sectors (+ the council)    |
+ * | AMBER+STRICT | nobody else    | listed orgs only                                           |
+ * | RED          | nobody else    | listed orgs only                                           |
  *
  * plus, always, the publisher; and the cabinet cyber office (kind 'cabinet-office'), which
  * supervises every critical-infrastructure sector, reads every CLEAR, GREEN and AMBER item
@@ -34,9 +34,20 @@ import type { Tlp } from './tlp';
  * - Sector membership is the viewer's `sector`: an operator's own sector, or the sector a ministry
  *   supervises. Sector ministries relay sector-wide warnings to their operators in Japan's
  *   information-sharing arrangements, so a sector-addressed item reaches them too.
+ * - The council (Act art. 45) is a group like a sector: material marked `council` reaches every
+ *   organisation bound to the council's confidentiality at the time of the read (`councilBound`,
+ *   resolved with the reader's token), under CLEAR, GREEN or AMBER only. An admitted member that
+ *   has not yet acknowledged, and a removed one, read none of it. Every read of it is recorded.
  * - Labels rank CLEAR < GREEN < AMBER < AMBER+STRICT < RED, and raising an item's label never
  *   adds a reader.
  */
+
+/**
+ * A reader: its organisation, and whether it sits on the council bound to confidentiality now.
+ * Without `councilBound` (an `Organisation` as the registry holds it) it reads no council
+ * material: a path that forgets to resolve the standing under-shares, it never leaks.
+ */
+export type Reader = Organisation & { readonly councilBound?: boolean };
 
 export interface EntitledItem {
   publisherOrgId: string;
@@ -49,7 +60,7 @@ export const SECTOR_SHAREABLE_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER']
 /** Labels under which an item with no audience is for everyone. */
 export const OPEN_BY_DEFAULT_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN'];
 
-export function canRead(viewer: Organisation, item: EntitledItem): boolean {
+export function canRead(viewer: Reader, item: EntitledItem): boolean {
   if (item.publisherOrgId === viewer.id) return true;
   // The office supervises every sector: it reads what a sector may be given, whoever it names.
   if (viewer.kind === 'cabinet-office' && SECTOR_SHAREABLE_TLPS.includes(item.tlp)) return true;
@@ -58,6 +69,13 @@ export function canRead(viewer: Organisation, item: EntitledItem): boolean {
     viewer.sector !== undefined &&
     SECTOR_SHAREABLE_TLPS.includes(item.tlp) &&
     item.audience.sectors.includes(viewer.sector)
+  ) {
+    return true;
+  }
+  if (
+    viewer.councilBound === true &&
+    item.audience.council === true &&
+    SECTOR_SHAREABLE_TLPS.includes(item.tlp)
   ) {
     return true;
   }
@@ -92,6 +110,7 @@ export interface ReadFilterClause {
   publisherOrgId?: string;
   'audience.orgs'?: string;
   'audience.sectors'?: Sector;
+  'audience.council'?: true;
   audienceEmpty?: true;
   tlp?: { $in: Tlp[] };
 }
@@ -107,7 +126,7 @@ export type ReadFilter = Record<string, never> | { $or: ReadFilterClause[] };
  * Combine it with other conditions through `restrictToReadable`, never by spreading: a spread
  * would let a caller's own `$or` overwrite this one.
  */
-export function readFilter(viewer: Organisation): ReadFilter {
+export function readFilter(viewer: Reader): ReadFilter {
   const clauses: ReadFilterClause[] = [
     { publisherOrgId: viewer.id },
     { 'audience.orgs': viewer.id },
@@ -116,13 +135,16 @@ export function readFilter(viewer: Organisation): ReadFilter {
   if (viewer.sector !== undefined) {
     clauses.push({ 'audience.sectors': viewer.sector, tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
   }
+  if (viewer.councilBound === true) {
+    clauses.push({ 'audience.council': true, tlp: { $in: [...SECTOR_SHAREABLE_TLPS] } });
+  }
   clauses.push({ audienceEmpty: true, tlp: { $in: [...OPEN_BY_DEFAULT_TLPS] } });
   return { $or: clauses };
 }
 
 /** `query` narrowed to what the viewer may read. */
 export function restrictToReadable<Q extends object>(
-  viewer: Organisation,
+  viewer: Reader,
   query: Q,
 ): Q | { $and: [ReadFilter, Q] } {
   const filter = readFilter(viewer);
@@ -136,20 +158,34 @@ export function restrictToReadable<Q extends object>(
  * Counts are kept per class, so an aggregate sums only classes the viewer may read and never
  * counts an item the viewer could not read one by one (the unit spec proves the two agree).
  */
-export type EntitlementClass = null | { pub: string; orgs: string[]; sectors: Sector[] };
+export type EntitlementClass = null | {
+  pub: string;
+  orgs: string[];
+  sectors: Sector[];
+  council?: true;
+};
 
 export function entitlementClassOf(item: EntitledItem): EntitlementClass {
   const audience = normaliseAudience(item.audience);
   if (OPEN_BY_DEFAULT_TLPS.includes(item.tlp) && isAudienceEmpty(audience)) return null;
-  return { pub: item.publisherOrgId, orgs: audience.orgs, sectors: audience.sectors };
+  return {
+    pub: item.publisherOrgId,
+    orgs: audience.orgs,
+    sectors: audience.sectors,
+    ...(audience.council === true ? { council: true as const } : {}),
+  };
 }
 
 /** `canRead` of any item with this label and class. */
-export function canReadClass(viewer: Organisation, tlp: Tlp, cls: EntitlementClass): boolean {
+export function canReadClass(viewer: Reader, tlp: Tlp, cls: EntitlementClass): boolean {
   if (cls === null) return canRead(viewer, { publisherOrgId: '', tlp, audience: emptyAudience() });
   return canRead(viewer, {
     publisherOrgId: cls.pub,
     tlp,
-    audience: { orgs: cls.orgs, sectors: cls.sectors },
+    audience: {
+      orgs: cls.orgs,
+      sectors: cls.sectors,
+      ...(cls.council === true ? { council: true as const } : {}),
+    },
   });
 }

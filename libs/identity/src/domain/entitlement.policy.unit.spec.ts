@@ -9,6 +9,7 @@ import {
   readFilter,
   restrictToReadable,
   type EntitledItem,
+  type Reader,
 } from './entitlement.policy';
 import { ORG_KINDS, SECTORS, type Organisation, type Sector } from './organisation';
 import { matches, type Doc } from './testing/mongo-matcher';
@@ -22,7 +23,7 @@ const orgId = fc.constantFrom(...ORG_IDS);
 const sector = fc.constantFrom(...SECTORS.slice(0, 4));
 const tlp = fc.constantFrom(...TLP_LEVELS);
 
-const viewer: fc.Arbitrary<Organisation> = fc.oneof(
+const organisation: fc.Arbitrary<Organisation> = fc.oneof(
   fc.constantFrom(...DEMO_ORGANISATIONS),
   fc
     .record({ id: orgId, kind: fc.constantFrom(...ORG_KINDS), sector, supervises: fc.boolean() })
@@ -33,11 +34,19 @@ const viewer: fc.Arbitrary<Organisation> = fc.oneof(
     }),
 );
 
-const audience: fc.Arbitrary<Audience> = fc.record({
-  // The office's own id among the names, so that "named" is as common as "not named".
-  orgs: fc.array(fc.oneof(orgId, fc.constant(DEMO_ORGS.nco.id)), { maxLength: 3 }),
-  sectors: fc.array(sector, { maxLength: 3 }),
-});
+/** Any organisation, bound to the council's confidentiality or not (or not resolved at all). */
+const viewer: fc.Arbitrary<Reader> = fc
+  .tuple(organisation, fc.constantFrom(true, false, undefined))
+  .map(([o, bound]) => (bound === undefined ? o : { ...o, councilBound: bound }));
+
+const audience: fc.Arbitrary<Audience> = fc
+  .record({
+    // The office's own id among the names, so that "named" is as common as "not named".
+    orgs: fc.array(fc.oneof(orgId, fc.constant(DEMO_ORGS.nco.id)), { maxLength: 3 }),
+    sectors: fc.array(sector, { maxLength: 3 }),
+    council: fc.boolean(),
+  })
+  .map(({ council, ...a }) => (council ? { ...a, council } : a));
 
 const item: fc.Arbitrary<EntitledItem> = fc.record({
   publisherOrgId: fc.oneof(orgId, fc.constantFrom(...DEMO_ORGANISATIONS.map((o) => o.id))),
@@ -233,6 +242,70 @@ describe('entitlement policy examples', () => {
     );
     expect(readers(at('RED'))).toEqual(ids(kantoElectric));
     expect(readers(at('RED', [nco.id]))).toEqual(ids(kantoElectric, nco));
+  });
+
+  describe('the council (Act art. 45)', () => {
+    const shared = (label: Tlp, orgs: string[] = []): EntitledItem => ({
+      ...at(label, orgs),
+      audience: { orgs, sectors: [], council: true },
+    });
+    const bound = (o: Organisation): Reader => ({ ...o, councilBound: true });
+    const readersAmong = (i: EntitledItem, viewers: Reader[]): string[] =>
+      viewers
+        .filter((v) => canRead(v, i))
+        .map((v) => v.id)
+        .sort();
+
+    it.each(['CLEAR', 'GREEN', 'AMBER'] as const)(
+      '%s shared in the council reaches its bound members, the publisher and the office only',
+      (label) => {
+        const viewers = DEMO_ORGANISATIONS.map((o) =>
+          o.id === tokaiRail.id || o.id === npa.id ? bound(o) : o,
+        );
+        expect(readersAmong(shared(label), viewers)).toEqual(
+          ids(kantoElectric, nco, npa, tokaiRail),
+        );
+      },
+    );
+
+    it('a member admitted but not bound, or whose standing was not resolved, reads none of it', () => {
+      expect(canRead({ ...minatoBank, councilBound: false }, shared('GREEN'))).toBe(false);
+      expect(canRead(minatoBank, shared('CLEAR'))).toBe(false);
+    });
+
+    it('a council audience is an audience: CLEAR shared in the council is not for everyone', () => {
+      expect(readers(shared('CLEAR'))).toEqual(ids(kantoElectric, nco));
+    });
+
+    it('the council never widens AMBER+STRICT or RED (named recipients only)', () => {
+      for (const label of ['AMBER+STRICT', 'RED'] as const) {
+        expect(canRead(bound(tokaiRail), shared(label))).toBe(false);
+        expect(canRead(bound(tokaiRail), shared(label, [tokaiRail.id]))).toBe(true);
+      }
+    });
+
+    it('readFilter gains one clause for a bound member, and a count keeps the council apart', () => {
+      expect(readFilter(bound(tokaiRail))).toEqual({
+        $or: [
+          { publisherOrgId: tokaiRail.id },
+          { 'audience.orgs': tokaiRail.id },
+          { 'audience.sectors': 'railways', tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+          { 'audience.council': true, tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+          { audienceEmpty: true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+        ],
+      });
+      expect(readFilter(tokaiRail)).toEqual(readFilter({ ...tokaiRail, councilBound: false }));
+      expect(entitlementClassOf(shared('CLEAR'))).toEqual({
+        pub: kantoElectric.id,
+        orgs: [],
+        sectors: [],
+        council: true,
+      });
+      expect(entitlementFields(shared('GREEN'))).toMatchObject({
+        audience: { orgs: [], sectors: [], council: true },
+        audienceEmpty: false,
+      });
+    });
   });
 
   it('readFilter is an $or of plain conditions, for the cabinet office too', () => {

@@ -142,12 +142,14 @@ export function issuerAsViewer(issuedBy: {
   orgId: string;
   kind: string;
   sector: string | null;
-}): Organisation {
-  const { orgId, kind, sector } = issuedBy;
+  councilBound?: boolean;
+}): Organisation & { councilBound?: boolean } {
+  const { orgId, kind, sector, councilBound } = issuedBy;
   return {
     id: orgId,
     name: orgId,
     kind: kind as Organisation['kind'],
     ...(sector ? { sector: sector as Organisation['sector'] } : {}),
-  } as Organisation;
+    ...(councilBound === true ? { councilBound: true } : {}),
+  } as Organisation & { councilBound?: boolean };
 }

@@ -58,4 +58,18 @@ describe('audience', () => {
       expect(bad.reason).toContain('sectors[1]: "banking" is not one of');
     }
   });
+
+  it('keeps the council only when true, and refuses anything but a boolean for it', () => {
+    expect(parseAudience({ council: true })).toEqual({
+      ok: true,
+      value: { orgs: [], sectors: [], council: true },
+    });
+    expect(parseAudience({ council: false })).toEqual({
+      ok: true,
+      value: { orgs: [], sectors: [] },
+    });
+    const bad = parseAudience({ council: 'yes' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toContain('council: expected true or false');
+  });
 });

@@ -13,7 +13,7 @@ import type {
   ReidentifyPublisher,
   RevokeIndicator,
 } from './indicator.commands';
-import type { IndicatorEvent, IndicatorTerms } from './indicator.events';
+import type { AudienceData, IndicatorEvent, IndicatorTerms } from './indicator.events';
 import { initialIndicatorState, type IndicatorState } from './indicator.state';
 import {
   DEFAULT_INDICATOR_BREADTH,
@@ -40,9 +40,13 @@ function validateTerms(terms: IndicatorTerms): Result | null {
   if (!isTlp(terms.tlp)) {
     return refuse('invalid', `must be one of ${TLP_LEVELS.join(', ')}`, 'tlp');
   }
-  const { orgs, sectors } = terms.audience;
-  if (terms.tlp === 'AMBER' && orgs.length + sectors.length === 0) {
-    return refuse('invalid', 'TLP:AMBER needs an explicit audience (orgs or sectors)', 'audience');
+  const { orgs, sectors, council } = terms.audience;
+  if (terms.tlp === 'AMBER' && orgs.length + sectors.length === 0 && council !== true) {
+    return refuse(
+      'invalid',
+      'TLP:AMBER needs an explicit audience (orgs, sectors or the council)',
+      'audience',
+    );
   }
   if ((terms.tlp === 'AMBER+STRICT' || terms.tlp === 'RED') && orgs.length === 0) {
     return refuse('invalid', `TLP:${terms.tlp} needs named organisations`, 'audience.orgs');
@@ -52,6 +56,13 @@ function validateTerms(terms: IndicatorTerms): Result | null {
       'invalid',
       `TLP:${terms.tlp} is for named organisations only; sectors cannot receive it`,
       'audience.sectors',
+    );
+  }
+  if ((terms.tlp === 'AMBER+STRICT' || terms.tlp === 'RED') && council === true) {
+    return refuse(
+      'invalid',
+      `TLP:${terms.tlp} is for named organisations only; the council cannot receive it`,
+      'audience.council',
     );
   }
   if (!Number.isInteger(terms.confidence) || terms.confidence < 0 || terms.confidence > 100) {
@@ -84,7 +95,14 @@ function changedFields(before: IndicatorTerms, after: IndicatorTerms): string[] 
     'killChainPhases',
     'disclosePublisher',
   ];
-  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const comparable = (t: IndicatorTerms, k: keyof IndicatorTerms) =>
+    JSON.stringify(k === 'audience' ? comparableAudience(t.audience) : t[k]);
+  return keys.filter((k) => comparable(before, k) !== comparable(after, k));
+}
+
+/** An audience from before the council existed has no `council`; it means false. */
+function comparableAudience(a: AudienceData): AudienceData {
+  return { orgs: a.orgs, sectors: a.sectors, ...(a.council === true ? { council: true } : {}) };
 }
 
 function publish(
@@ -112,7 +130,11 @@ function publish(
   const now = ctx.now.getTime();
   const terms: IndicatorTerms = {
     tlp: d.tlp,
-    audience: { orgs: sortedUnique(d.audience.orgs), sectors: sortedUnique(d.audience.sectors) },
+    audience: {
+      orgs: sortedUnique(d.audience.orgs),
+      sectors: sortedUnique(d.audience.sectors),
+      ...(d.audience.council === true ? { council: true } : {}),
+    },
     confidence: d.confidence,
     validFrom: d.validFrom ?? (state.status === 'unknown' ? now : state.validFrom),
     validUntil: d.validUntil,

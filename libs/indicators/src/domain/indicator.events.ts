@@ -6,6 +6,8 @@ export type Millis = number;
 export interface AudienceData {
   orgs: string[];
   sectors: string[];
+  /** Shared in the council (Act art. 45); absent or false on records from before it existed. */
+  council?: boolean;
 }
 
 export interface KillChainPhase {

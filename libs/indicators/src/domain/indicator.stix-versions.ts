@@ -14,13 +14,15 @@ export interface StixAccess {
   /** The audience's organisations and sectors. */
   ao: readonly string[];
   as: readonly string[];
+  /** Shared in the council (absent on versions from before it existed). */
+  ac?: boolean;
 }
 
 const admits = (viewer: Organisation, a: StixAccess): boolean =>
   canRead(viewer, {
     publisherOrgId: a.pub,
     tlp: a.tlp,
-    audience: { orgs: [...a.ao], sectors: [...a.as] } as never,
+    audience: { orgs: [...a.ao], sectors: [...a.as], council: a.ac === true } as never,
   });
 
 /** The reader may see this version: its own markings and the latest version's both admit it. */

@@ -89,6 +89,7 @@ const accessOf = (pub: string, t: IndicatorTerms): StixAccess => ({
   tlp: t.tlp as Tlp,
   ao: [...t.audience.orgs],
   as: [...t.audience.sectors],
+  ...(t.audience.council === true ? { ac: true } : {}),
 });
 
 function nextVersion(

@@ -116,6 +116,8 @@ export const indicatorProjection: Projection<IndicatorEvent, IndicatorDoc> = {
       pub: doc.publisherOrgId,
       ao: doc.audience.orgs,
       as: doc.audience.sectors,
+      // Only when true: entries written before the council existed read as not shared in it.
+      ...(doc.audience.council === true ? { ac: true } : {}),
     }),
   },
   counters: indicatorCounters,

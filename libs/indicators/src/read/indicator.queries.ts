@@ -79,7 +79,7 @@ export class IndicatorQueries {
           return canRead(viewer, {
             publisherOrgId: x.pub,
             tlp: x.tlp as Tlp,
-            audience: { orgs: x.ao, sectors: x.as } as never,
+            audience: { orgs: x.ao, sectors: x.as, council: x.ac === true } as never,
           });
         },
         accept: (d) =>
@@ -111,6 +111,8 @@ interface FeedFields {
   pub: string;
   ao: string[];
   as: string[];
+  /** Shared in the council. */
+  ac?: true;
 }
 
 function visible(viewer: Organisation, doc: IndicatorDoc): boolean {

@@ -9,7 +9,7 @@ export interface IndicatorDoc {
   publisherOrgId: string;
   publisherSector: string | null;
   tlp: string;
-  audience: { orgs: string[]; sectors: string[] };
+  audience: { orgs: string[]; sectors: string[]; council?: boolean };
   confidence: number;
   validFrom: Date;
   validUntil: Date | null;

@@ -33,7 +33,11 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 function termsData(t: IndicatorTerms) {
   return {
     tlp: t.tlp,
-    audience: { orgs: t.audience.orgs, sectors: t.audience.sectors },
+    audience: {
+      orgs: t.audience.orgs,
+      sectors: t.audience.sectors,
+      council: t.audience.council === true,
+    },
     confidence: t.confidence,
     validFrom: iso(t.validFrom),
     validUntil: iso(t.validUntil),
