@@ -96,7 +96,7 @@ export interface IndicatorView {
   type: string;
   value: string;
   tlp: string;
-  audience: { orgs: string[]; sectors: string[] };
+  audience: { orgs: string[]; sectors: string[]; council?: boolean };
   confidence: number;
   status: string;
   version: number;

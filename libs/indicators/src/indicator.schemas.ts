@@ -8,6 +8,8 @@ export const audienceSchema = z
   .object({
     orgs: z.array(orgId).max(500).default([]),
     sectors: z.array(z.enum(SECTORS)).max(SECTORS.length).default([]),
+    /** Shared in the council: its bound members read it (CLEAR, GREEN, AMBER only). */
+    council: z.boolean().default(false),
   })
   .strict();
 
@@ -16,7 +18,7 @@ export const publishIndicatorSchema = z
     type: z.enum(INDICATOR_TYPES),
     value: z.string().trim().min(1, 'must not be empty').max(2048),
     tlp: z.enum(TLP_LEVELS),
-    audience: audienceSchema.default({ orgs: [], sectors: [] }),
+    audience: audienceSchema.default({ orgs: [], sectors: [], council: false }),
     confidence: z.number().int('must be an integer').min(0).max(100).default(50),
     validFrom: isoInstant.optional(),
     validUntil: isoInstant.optional(),

@@ -28,7 +28,7 @@ export interface Indicator {
   type: string;
   value: string;
   tlp: Tlp;
-  audience: { orgs: string[]; sectors: string[] };
+  audience: { orgs: string[]; sectors: string[]; council?: boolean };
   publisher: {
     orgId: string | null;
     pseudonym: string | null;

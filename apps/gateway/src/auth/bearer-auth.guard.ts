@@ -7,8 +7,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Organisation } from '@acd/identity';
+import type { Reader } from '@acd/identity';
 import { OrganisationDirectory } from '@acd/identity';
+import { CouncilStanding } from './council-standing';
 import {
   organisationTokenRequired,
   personalTokenRequired,
@@ -21,7 +22,8 @@ export const PUBLIC = 'acd:public';
 export const BASIC_AUTH_ALLOWED = 'acd:basic-auth';
 
 interface AuthenticatedRequest extends Request {
-  organisation?: Organisation;
+  /** The caller's organisation as a reader: with its council standing resolved (`councilBound`). */
+  organisation?: Reader;
   /** The member (person) a personal token names within the organisation; absent for its own token. */
   subject?: string;
 }
@@ -36,6 +38,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly directory: OrganisationDirectory,
     private readonly reflector: Reflector,
+    private readonly council: CouncilStanding,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,14 +70,15 @@ export class BearerAuthGuard implements CanActivate {
     // unknown as a wrong token (same answer, so the pair reveals nothing).
     if (!principal || (claimedOrg !== undefined && principal.organisation.id !== claimedOrg))
       throw new UnauthorizedException('unknown or revoked token');
-    req.organisation = principal.organisation;
-    if (principal.subject) req.subject = principal.subject;
     const kind = this.reflector.getAllAndOverride<TokenKind | undefined>(TOKEN_KIND, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (kind === 'member' && !principal.subject) throw personalTokenRequired();
     if (kind === 'organisation' && principal.subject) throw organisationTokenRequired();
+    // Every read path judges council material from this one resolution (decision 0043).
+    req.organisation = await this.council.readerOf(principal.organisation);
+    if (principal.subject) req.subject = principal.subject;
     return true;
   }
 }
@@ -92,13 +96,11 @@ function basicCredentials(header: string): { orgId: string; token: string } | nu
   return { orgId, token };
 }
 
-export const CurrentOrg = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Organisation => {
-    const org = ctx.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
-    if (!org) throw new UnauthorizedException();
-    return org;
-  },
-);
+export const CurrentOrg = createParamDecorator((_: unknown, ctx: ExecutionContext): Reader => {
+  const org = ctx.switchToHttp().getRequest<AuthenticatedRequest>().organisation;
+  if (!org) throw new UnauthorizedException();
+  return org;
+});
 
 /** The member a personal token names within its organisation; undefined for the organisation's own token. */
 export const CurrentSubject = createParamDecorator(

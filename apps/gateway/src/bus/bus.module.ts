@@ -17,6 +17,7 @@ import { OrganisationDirectory } from '@acd/identity';
 import { ReportingQueries } from '@acd/reporting';
 import { AdvisoryQueries } from '@acd/advisories';
 import { ReferenceLookup } from '../common/reference.lookup';
+import { CouncilStanding } from '../auth/council-standing';
 import {
   AgreementQueries,
   CouncilQueries,
@@ -120,8 +121,9 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     {
       provide: AdvisoryQueries,
-      inject: [RUNTIME],
-      useFactory: (rt: Runtime) => new AdvisoryQueries(rt.db),
+      inject: [RUNTIME, CouncilStanding],
+      useFactory: (rt: Runtime, council: CouncilStanding) =>
+        new AdvisoryQueries(rt.db, () => council.boundMembers()),
     },
     {
       provide: ReferenceLookup,
@@ -154,9 +156,11 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (rt: Runtime, cfg: GatewayConfig) =>
         new OrganisationDirectory(rt.db, 5_000, cfg.ACD_TOKEN_STALE_MAX_S * 1000),
     },
+    CouncilStanding,
     BusLifecycle,
   ],
   exports: [
+    CouncilStanding,
     RUNTIME,
     GATEWAY_CONFIG,
     CommandBus,

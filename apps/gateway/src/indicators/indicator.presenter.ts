@@ -15,7 +15,11 @@ export function presentIndicator(d: IndicatorDoc, viewer: Organisation, names: P
     type: d.indicatorType,
     value: d.value,
     tlp: d.tlp,
-    audience: { orgs: d.audience.orgs, sectors: d.audience.sectors },
+    audience: {
+      orgs: d.audience.orgs,
+      sectors: d.audience.sectors,
+      council: d.audience.council === true,
+    },
     publisher: names.present(viewer, {
       publisherOrgId: d.publisherOrgId,
       publisherSector: d.publisherSector,

@@ -8,7 +8,7 @@ import {
 import type { Response } from 'express';
 import type { Admin } from 'kafkajs';
 import type { GatewayConfig } from '@acd/config';
-import type { Organisation } from '@acd/identity';
+import type { Reader } from '@acd/identity';
 import { AdvisoryQueries } from '@acd/advisories';
 import { IndicatorQueries } from '@acd/indicators';
 import { ReferenceLookup } from '../common/reference.lookup';
@@ -18,11 +18,13 @@ import { type Runtime } from '@acd/runtime';
 import { GATEWAY_CONFIG, RUNTIME } from '../bus/bus.module';
 import { PublisherNames } from '../indicators/publisher-names';
 import { AuditTrail, streamReadItems } from '../audit/audit-trail.service';
+import { CouncilStanding } from '../auth/council-standing';
 import { StreamSession } from './stream-session';
 import { StreamSlots, type StreamSlot } from './stream-slots';
 
 export interface StreamRequest {
-  viewer: Organisation;
+  /** Its council standing as resolved when the stream opened (re-checked before council items). */
+  viewer: Reader;
   kinds: string[];
   /** Resume after this position; otherwise `from`. */
   after: StreamPosition | null;
@@ -53,6 +55,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
     references: ReferenceLookup,
     names: PublisherNames,
     private readonly audit: AuditTrail,
+    private readonly council: CouncilStanding,
   ) {
     this.slots = new StreamSlots(cfg.ACD_STREAM_MAX_CLIENTS, cfg.ACD_STREAM_MAX_CLIENTS_PER_ORG);
     this.sources = streamSources({
@@ -113,15 +116,31 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationShutdo
         maxBytes: this.cfg.ACD_STREAM_MAX_BYTES,
         maxBytesPerPartition: this.cfg.ACD_STREAM_MAX_BYTES_PER_PARTITION,
         bufferBytes: this.cfg.ACD_STREAM_BUFFER_BYTES,
-        // RED and AMBER deliveries are on record before they are written, one record per batch.
-        beforeDelivery: (items) =>
-          this.audit.recordRead({
+        // RED, AMBER and council deliveries are on record before they are written, one record
+        // per batch. A stream outlives a standing: before council material goes out, the viewer
+        // must still be bound; a member removed meanwhile has its stream closed instead (it may
+        // reconnect and resume, and then reads as what it is now).
+        beforeDelivery: async (items) => {
+          const recorded = streamReadItems(items);
+          if (
+            r.viewer.councilBound === true &&
+            recorded.some((i) => i.council === true) &&
+            !(await this.council.isBound(r.viewer.id))
+          ) {
+            this.logger.log(
+              `stream closed: council standing ended ${JSON.stringify({ org: r.viewer.id })}`,
+            );
+            await session.close();
+            return;
+          }
+          await this.audit.recordRead({
             org: r.viewer,
             subject: r.subject,
             route: 'GET /v1/stream',
             query: { kinds: r.kinds.join(',') },
-            items: streamReadItems(items),
-          }),
+            items: recorded,
+          });
+        },
         onClose: () => {
           this.sessions.delete(session);
           release();

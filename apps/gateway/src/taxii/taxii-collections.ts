@@ -35,6 +35,8 @@ export interface TaxiiObject {
   /** Date added, epoch ms. */
   dateAdded: number;
   tlp: Tlp;
+  /** Shared in the council: every read of it is recorded, whatever its label. */
+  council: boolean;
   object: Record<string, unknown>;
 }
 
@@ -184,6 +186,7 @@ export class TaxiiCollections {
       version: indicator.modified,
       dateAdded: i.t,
       tlp: i.view.tlp,
+      council: i.council,
       object: indicator as unknown as Record<string, unknown>,
     };
   }
@@ -292,6 +295,7 @@ export class TaxiiCollections {
       version: o.modified,
       dateAdded: t,
       tlp: doc.tlp as Tlp,
+      council: doc.audience.council === true,
       object: o as unknown as Record<string, unknown>,
     }));
     return this.passing(all, f);

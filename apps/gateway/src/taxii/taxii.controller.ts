@@ -437,7 +437,12 @@ export class TaxiiController {
       subject,
       route,
       query,
-      items: objects.map((o) => ({ kind: o.type, id: o.id, tlp: o.tlp })),
+      items: objects.map((o) => ({
+        kind: o.type,
+        id: o.id,
+        tlp: o.tlp,
+        ...(o.council ? { council: true } : {}),
+      })),
     });
   }
 }

@@ -8,7 +8,9 @@ import {
 } from '@acd/event-sourcing';
 import {
   canReadAdvisory,
+  COUNCIL_SHARING_REFUSED,
   isOrgId,
+  mayShareInCouncil,
   isOrgKind,
   isSector,
   isTlp,
@@ -207,6 +209,9 @@ function issue({ data: d }: IssueAdvisory, state: AdvisoryState, ctx: CommandCon
   const { advisoryId, ...content } = d;
   const bad = contentProblem(content, now);
   if (bad) return bad;
+  if (content.audience.council === true && !mayShareInCouncil(ctx.issuedBy)) {
+    return refuse('forbidden', COUNCIL_SHARING_REFUSED, 'audience.council');
+  }
   return accept({
     type: 'AdvisoryIssued',
     data: {
@@ -251,6 +256,13 @@ function update({ data: d }: UpdateAdvisory, stored: AdvisoryState, ctx: Command
   };
   const bad = contentProblem(merged, now);
   if (bad) return bad;
+  if (
+    merged.audience.council === true &&
+    current.audience.council !== true &&
+    !mayShareInCouncil(ctx.issuedBy)
+  ) {
+    return refuse('forbidden', COUNCIL_SHARING_REFUSED, 'audience.council');
+  }
   const next = normalised(merged);
   // Normalised both sides: an audience recorded before the council existed has no `council`.
   const before = normalised(current);

@@ -3,6 +3,7 @@ import {
   advisoryReadFilter,
   canReadAdvisory,
   type Organisation,
+  type Reader,
   type OrgKind,
   type Tlp,
 } from '@acd/identity/domain';
@@ -107,7 +108,16 @@ function acknowledgementReport(
  * and the policy decides in memory, so a hidden advisory answers exactly like a missing one.
  */
 export class AdvisoryQueries {
-  constructor(private readonly db: Db) {}
+  /**
+   * @param boundCouncilMembers the organisations bound to the council's confidentiality now (the
+   *   council is another context's; without it, nobody counts as reading council material by
+   *   standing, which under-counts and never over-shares).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly boundCouncilMembers: () => Promise<ReadonlySet<string>> = async () =>
+      new Set(),
+  ) {}
 
   private get advisories() {
     return this.db.collection<AdvisoryDoc>(advisoryProjection.collection);
@@ -208,10 +218,16 @@ export class AdvisoryQueries {
     }
   }
 
-  /** Every registered organisation, from the organisations read model. */
-  async organisations(): Promise<Organisation[]> {
-    const docs = await this.organisationDocs.find({}).toArray();
-    return docs.map(toOrganisation);
+  /** Every registered organisation as a reader: with its council standing now. */
+  async organisations(): Promise<Reader[]> {
+    const [docs, bound] = await Promise.all([
+      this.organisationDocs.find({}).toArray(),
+      this.boundCouncilMembers(),
+    ]);
+    return docs.map((d): Reader => {
+      const o = toOrganisation(d);
+      return bound.has(o.id) ? { ...o, councilBound: true } : o;
+    });
   }
 
   /** Ids of every organisation of these kinds: the fan-out's recipients of a kind audience. */

@@ -49,6 +49,18 @@ import type { Tlp } from './tlp';
  */
 export type Reader = Organisation & { readonly councilBound?: boolean };
 
+/**
+ * Who may mark material as shared in the council: the cabinet office, which convenes it, and
+ * the organisations bound to its confidentiality. (Anyone may narrow or withdraw what it already
+ * shared there.)
+ */
+export function mayShareInCouncil(issuer: { kind: string; councilBound?: boolean }): boolean {
+  return issuer.kind === 'cabinet-office' || issuer.councilBound === true;
+}
+
+export const COUNCIL_SHARING_REFUSED =
+  "only the cabinet office and the council's members bound to its confidentiality share in the council";
+
 export interface EntitledItem {
   publisherOrgId: string;
   tlp: Tlp;

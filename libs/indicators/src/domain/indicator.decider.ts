@@ -22,7 +22,9 @@ import {
 } from './indicator-value';
 import {
   canRead,
+  COUNCIL_SHARING_REFUSED,
   isTlp,
+  mayShareInCouncil,
   TLP_LEVELS,
   type EntitledItem,
   type Tlp,
@@ -145,6 +147,10 @@ function publish(
   };
   const invalid = validateTerms(terms);
   if (invalid) return invalid;
+  const sharedBefore = state.status !== 'unknown' && state.audience.council === true;
+  if (terms.audience.council === true && !sharedBefore && !mayShareInCouncil(ctx.issuedBy)) {
+    return refuse('forbidden', COUNCIL_SHARING_REFUSED, 'audience.council');
+  }
 
   switch (state.status) {
     case 'unknown':

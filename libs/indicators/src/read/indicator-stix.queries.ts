@@ -29,6 +29,8 @@ export interface StixVersionItem {
   t: number;
   view: StoredStixView;
   naming: StoredNaming;
+  /** This version was shared in the council: its every read is recorded. */
+  council: boolean;
 }
 
 /** The STIX view was rebuilt since the cursor was issued: its positions belong to another log. */
@@ -86,7 +88,8 @@ export class IndicatorStixQueries {
     return {
       items: read.entries.map((e) => {
         const x = e.f as IndicatorStixLogFields;
-        return { id: e.id, t: e.t, view: x.view, naming: x.naming };
+        const access = e.g as unknown as StixAccess;
+        return { id: e.id, t: e.t, view: x.view, naming: x.naming, council: access.ac === true };
       }),
       next: { generation, position: read.next },
       more: read.more,
@@ -120,7 +123,13 @@ export class IndicatorStixQueries {
           f.versions,
         );
       })
-      .map((v) => ({ id: doc._id, t: v.t, view: v.view, naming: v.naming }));
+      .map((v) => ({
+        id: doc._id,
+        t: v.t,
+        view: v.view,
+        naming: v.naming,
+        council: v.access.ac === true,
+      }));
   }
 }
 

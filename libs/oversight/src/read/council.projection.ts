@@ -125,6 +125,14 @@ export class CouncilQueries {
     return this.db.collection<CouncilDoc>(COUNCIL_COLLECTION).findOne({ _id: id });
   }
 
+  /** The organisations bound to the council's confidentiality now. */
+  async boundMemberIds(): Promise<string[]> {
+    const docs = await this.members
+      .find({ status: 'bound' } as Filter<CouncilMemberDoc>, { projection: { _id: 1 } })
+      .toArray();
+    return docs.map((d) => d._id).sort();
+  }
+
   /** The viewer's own standing on the council. */
   async standingOf(orgId: string): Promise<CouncilStanding> {
     const own = await this.members.findOne({ _id: orgId } as Filter<CouncilMemberDoc>);
