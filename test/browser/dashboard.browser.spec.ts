@@ -481,6 +481,7 @@ describe('the web console', () => {
       'sdf',
       'telecom',
       'ministry',
+      'vendor',
     ];
     for (const kind of kinds) {
       const who = bus.org((o) => o.kind === kind);

@@ -144,4 +144,43 @@ describe('the council: constitution, admission, confidentiality, removal', () =>
     // Setouchi tried and found nothing: no read of the entry is recorded for it.
     expect(reads.map((r) => r.orgId)).not.toContain(setouchi.id);
   });
+
+  it('a vendor shares indicators, owes no report, and the office admits it to the council', async () => {
+    const vendor = bus.byId('ven-hoshimi-security');
+    expect(vendor.kind).toBe('vendor');
+    expect(vendor.sector).toBeUndefined();
+    const id = await bus.publish(vendor, {
+      type: 'domain',
+      value: 'update-check.hoshimi-analysis.example',
+      tlp: 'GREEN',
+      confidence: 70,
+    });
+    expect((await bus.get(`/v1/indicators/${id}`, setouchi)).status).toBe(200);
+    // None of an operator's duties, so none of its acts.
+    const incident = await bus.post('/v1/incidents', vendor, {
+      title: 'Intrusion at a vendor',
+      awareAt: new Date().toISOString(),
+      impact: 'high',
+    });
+    expect(incident.status).toBe(403);
+    const flows = await bus.post('/v1/traffic/flow-batches', vendor, { flows: [] });
+    expect(flows.status).toBe(403);
+
+    expect((await bus.post('/v1/council/members', nco, { orgId: vendor.id })).status).toBe(201);
+    const own = await eventually('the vendor admitted on its own entry', async () => {
+      const r = await entry(vendor.id, vendor);
+      return r.status === 200 ? r.body : null;
+    });
+    expect(own).toMatchObject({ orgKind: 'vendor', status: 'admitted', admittedBy: nco.id });
+    const bound = await bus.post(`/v1/council/members/${vendor.id}/confidentiality`, vendor, {
+      statement: 'Hoshimi Security Labs keeps council material confidential',
+    });
+    expect(bound.status).toBe(201);
+    const rows = await eventually('the bound vendor reading the roster', async () => {
+      const r = await roster(vendor);
+      return r.includes(`${vendor.id}:bound`) ? r : null;
+    });
+    // The current members: the police still admitted, Kanto removed and so not shown.
+    expect(rows).toEqual([`${npa.id}:admitted`, `${vendor.id}:bound`].sort());
+  });
 });

@@ -25,6 +25,7 @@ const views: Record<OrgKind, ComponentType> = {
   sdf: lazy(() => import('./views/agency-view')),
   telecom: lazy(() => import('./views/telecom-view')),
   ministry: lazy(() => import('./views/ministry-view')),
+  vendor: lazy(() => import('./views/vendor-view')),
 };
 
 type Phase =

@@ -15,6 +15,7 @@ export const ORG_KINDS = [
   'sdf',
   'telecom',
   'oversight-commission',
+  'vendor',
 ] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 

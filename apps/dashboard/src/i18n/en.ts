@@ -82,6 +82,11 @@ export const en = {
       title: 'Ministry console',
       intro: 'The advisories and indicators your ministry may read.',
     },
+    vendor: {
+      title: 'Security vendor console',
+      intro:
+        'The advisories for you and for vendors, the indicators you may read, and the indicators you share with the community.',
+    },
   },
   clock: {
     dayUnit: 'd',
@@ -422,6 +427,7 @@ export const en = {
     sdf: 'Self-Defense Forces',
     telecom: 'Telecom operator',
     'oversight-commission': 'Oversight commission',
+    vendor: 'Security vendor',
   },
   sector: {
     electricity: 'Electricity',

@@ -82,6 +82,10 @@ export const ja: Catalogue = {
       title: '所管省庁 コンソール',
       intro: '所管省庁が閲覧できる注意喚起と指標。',
     },
+    vendor: {
+      title: 'セキュリティベンダー コンソール',
+      intro: '自社宛てとベンダー宛ての注意喚起、閲覧できる指標、そして自社が共有する指標。',
+    },
   },
   clock: {
     dayUnit: '日',
@@ -424,6 +428,7 @@ export const ja: Catalogue = {
     sdf: '自衛隊',
     telecom: '電気通信事業者',
     'oversight-commission': '監理委員会',
+    vendor: 'セキュリティベンダー',
   },
   sector: {
     electricity: '電気',

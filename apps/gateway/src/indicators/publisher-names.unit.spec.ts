@@ -20,8 +20,8 @@ describe('how a publisher is shown', () => {
             publisherSector: 'electricity',
             disclosePublisher,
           });
-          const outsider =
-            (kind === 'operator' || kind === 'telecom') && viewerId !== publisherOrgId;
+          const outsideGovernment = kind === 'operator' || kind === 'telecom' || kind === 'vendor';
+          const outsider = outsideGovernment && viewerId !== publisherOrgId;
           if (kind === 'cabinet-office') {
             // The office alone re-identifies, so it alone holds name and pseudonym together.
             expect(shown).toMatchObject({

@@ -182,7 +182,7 @@ export class CouncilController {
   @Post('members')
   @ApiOperation({
     summary:
-      'Cabinet office: admit an operator, a telecom, a ministry, the police or the SDF; it reads council material once one of its people has acknowledged confidentiality',
+      'Cabinet office: admit an operator, a telecom, a vendor, a ministry, the police or the SDF; it reads council material once one of its people has acknowledged confidentiality',
   })
   @ApiBody({ schema: openApiSchema(admitCouncilMemberSchema) })
   @ApiResponse({ status: 403, description: 'Not the cabinet office' })

@@ -12,6 +12,7 @@ const npa = { orgId: 'gov-npa', kind: 'police', sector: null };
 const kanto = { orgId: 'op-kanto-electric', kind: 'operator', sector: 'electricity' };
 const tokai = { orgId: 'op-tokai-rail', kind: 'operator', sector: 'railways' };
 const meti = { orgId: 'gov-meti', kind: 'ministry', sector: 'electricity' };
+const vendor = { orgId: 'ven-hoshimi-security', kind: 'vendor', sector: null };
 const as = (issuedBy: CommandContext['issuedBy'], t = T0 + H): Partial<CommandContext> => ({
   issuedBy,
   now: new Date(t),
@@ -122,7 +123,14 @@ describe('issuing an advisory', () => {
     });
   });
 
-  it.each([kanto, meti, { orgId: 'gov-sdf', kind: 'sdf', sector: null }])(
+  it('the office issues one to every vendor (a kind)', () => {
+    spec
+      .given([])
+      .when(issue({ audience: audience({ kinds: ['vendor'] }) }))
+      .then([issued({ audience: audience({ kinds: ['vendor'] }) })]);
+  });
+
+  it.each([kanto, meti, vendor, { orgId: 'gov-sdf', kind: 'sdf', sector: null }])(
     '%o may not issue',
     (who) => {
       spec
@@ -341,6 +349,15 @@ describe('acknowledging an advisory', () => {
       .given([issued()])
       .when(ack, as(meti))
       .then([acked(meti)]);
+  });
+
+  it('a vendor acknowledges one addressed to vendors, and not one for a sector it is not in', () => {
+    const toVendors = { audience: audience({ kinds: ['vendor'] }) };
+    spec
+      .given([issued(toVendors)])
+      .when(ack, as(vendor))
+      .then([acked(vendor)]);
+    spec.given([issued()]).when(ack, as(vendor)).thenRefused({ code: 'not-found' });
   });
 
   it('a second acknowledgement records nothing', () => {

@@ -108,6 +108,25 @@ describe('advisory policy properties', () => {
     );
   });
 
+  it('a vendor reads an advisory iff it is the issuer, is named, its kind is addressed under CLEAR, GREEN or AMBER, or it is for everyone under CLEAR or GREEN; never through a sector', () => {
+    const vendor = fc.oneof(
+      fc.constant(DEMO_ORGS.hoshimiSecurity),
+      orgId.map((id): Organisation => ({ id, name: id, kind: 'vendor' })),
+    );
+    fc.assert(
+      fc.property(vendor, item, (v, i) => {
+        const shareable = i.tlp === 'CLEAR' || i.tlp === 'GREEN' || i.tlp === 'AMBER';
+        const open = i.tlp === 'CLEAR' || i.tlp === 'GREEN';
+        const named = i.issuerOrgId === v.id || i.audience.orgs.includes(v.id);
+        const byKind = shareable && i.audience.kinds.includes('vendor');
+        expect(canReadAdvisory(v, i)).toBe(named || byKind || (open && i.audience.everyone));
+        const everySector = { ...i, audience: { ...i.audience, sectors: [...SECTORS] } };
+        expect(canReadAdvisory(v, everySector)).toBe(canReadAdvisory(v, i));
+      }),
+      runs,
+    );
+  });
+
   it('a named organisation reads whatever the label', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) =>
@@ -282,8 +301,17 @@ describe('advisory audience as each reader sees it (no co-recipient disclosed)',
 // ---------------------------------------------------------------- examples
 
 describe('advisory policy examples', () => {
-  const { kantoElectric, setouchiGrid, tokaiRail, minatoBank, nco, npa, meti, sdfCyber } =
-    DEMO_ORGS;
+  const {
+    kantoElectric,
+    setouchiGrid,
+    tokaiRail,
+    minatoBank,
+    nco,
+    npa,
+    meti,
+    sdfCyber,
+    hoshimiSecurity,
+  } = DEMO_ORGS;
   const at = (label: Tlp, a: Partial<AdvisoryAudience>): AdvisoryItem => ({
     issuerOrgId: npa.id,
     tlp: label,
@@ -307,6 +335,19 @@ describe('advisory policy examples', () => {
 
   it('AMBER to a kind reaches every organisation of that kind', () => {
     expect(readers(at('AMBER', { kinds: ['sdf'] }))).toEqual(ids(sdfCyber, npa, nco));
+  });
+
+  it('AMBER to vendors reaches the vendors, the issuer and the office; a sector advisory does not reach a vendor', () => {
+    expect(readers(at('AMBER', { kinds: ['vendor'] }))).toEqual(ids(hoshimiSecurity, npa, nco));
+    expect(readers(at('GREEN', { sectors: [...SECTORS] }))).not.toContain(hoshimiSecurity.id);
+    expect(advisoryReadFilter(hoshimiSecurity)).toEqual({
+      $or: [
+        { issuerOrgId: hoshimiSecurity.id },
+        { 'audience.orgs': hoshimiSecurity.id },
+        { 'audience.kinds': 'vendor', tlp: { $in: ['CLEAR', 'GREEN', 'AMBER'] } },
+        { 'audience.everyone': true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
+    });
   });
 
   it('RED to named organisations reaches them and the issuer only, not the office', () => {

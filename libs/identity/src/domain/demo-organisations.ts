@@ -16,6 +16,7 @@ export const DEMO_ORG_IDS = {
   nihonTelecom: 'tel-nihon-backbone',
   oversight: 'gov-cyber-oversight-commission',
   meti: 'gov-meti',
+  hoshimiSecurity: 'ven-hoshimi-security',
 } as const;
 
 export type DemoOrgKey = keyof typeof DEMO_ORG_IDS;
@@ -72,6 +73,12 @@ export const DEMO_ORGS: Readonly<Record<DemoOrgKey, Organisation>> = {
     name: 'Ministry of Economy, Trade and Industry',
     kind: 'ministry',
     sector: 'electricity',
+  }),
+  // A security vendor: it shares analysis on the council, in no sector and with no duty to report.
+  hoshimiSecurity: defineOrganisation({
+    id: DEMO_ORG_IDS.hoshimiSecurity,
+    name: 'Hoshimi Security Labs',
+    kind: 'vendor',
   }),
 };
 

@@ -4,6 +4,7 @@ import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
 import {
   canRead,
   canReadClass,
+  OPEN_BY_DEFAULT_TLPS,
   entitlementClassOf,
   entitlementFields,
   readFilter,
@@ -53,6 +54,12 @@ const item: fc.Arbitrary<EntitledItem> = fc.record({
   tlp,
   audience: fc.oneof(audience, fc.constant(emptyAudience())),
 });
+
+/** A vendor: the demo one, or one under any id. It has no sector. */
+const vendor: fc.Arbitrary<Organisation> = fc.oneof(
+  fc.constant(DEMO_ORGS.hoshimiSecurity),
+  orgId.map((id): Organisation => ({ id, name: id, kind: 'vendor' })),
+);
 
 /** A cabinet office: the demo one, or one under any id. */
 const office: fc.Arbitrary<Organisation> = fc.oneof(
@@ -140,6 +147,23 @@ describe('entitlement policy properties', () => {
     },
   );
 
+  it('a vendor off the council reads an item iff it published it, is named, or the item is open to everyone; no sector ever reaches it', () => {
+    fc.assert(
+      fc.property(vendor, item, (v, i) => {
+        const own = i.publisherOrgId === v.id || i.audience.orgs.includes(v.id);
+        const open =
+          OPEN_BY_DEFAULT_TLPS.includes(i.tlp) &&
+          i.audience.orgs.length === 0 &&
+          i.audience.sectors.length === 0 &&
+          i.audience.council !== true;
+        expect(canRead(v, i)).toBe(own || open);
+        const everySector = { ...i, audience: { ...i.audience, sectors: [...SECTORS] } };
+        expect(canRead(v, everySector)).toBe(own);
+      }),
+      runs,
+    );
+  });
+
   it('CLEAR with an empty audience is readable by everyone', () => {
     fc.assert(
       fc.property(viewer, orgId, (v, publisher) =>
@@ -195,8 +219,17 @@ describe('entitlement policy properties', () => {
 // ---------------------------------------------------------------- examples
 
 describe('entitlement policy examples', () => {
-  const { kantoElectric, setouchiGrid, tokaiRail, minatoBank, nco, npa, meti, oversight } =
-    DEMO_ORGS;
+  const {
+    kantoElectric,
+    setouchiGrid,
+    tokaiRail,
+    minatoBank,
+    nco,
+    npa,
+    meti,
+    oversight,
+    hoshimiSecurity,
+  } = DEMO_ORGS;
   const publisher = kantoElectric.id;
   const at = (label: Tlp, orgs: string[] = [], sectors: Sector[] = []): EntitledItem => ({
     publisherOrgId: publisher,
@@ -305,6 +338,20 @@ describe('entitlement policy examples', () => {
         audience: { orgs: [], sectors: [], council: true },
         audienceEmpty: false,
       });
+    });
+  });
+
+  it('a vendor reads community items, and AMBER or RED ones only when named', () => {
+    expect(readers(at('GREEN'))).toContain(hoshimiSecurity.id);
+    expect(readers(at('GREEN', [], ['electricity']))).not.toContain(hoshimiSecurity.id);
+    expect(readers(at('AMBER', [], [...SECTORS]))).not.toContain(hoshimiSecurity.id);
+    expect(readers(at('RED', [hoshimiSecurity.id]))).toEqual(ids(kantoElectric, hoshimiSecurity));
+    expect(readFilter(hoshimiSecurity)).toEqual({
+      $or: [
+        { publisherOrgId: hoshimiSecurity.id },
+        { 'audience.orgs': hoshimiSecurity.id },
+        { audienceEmpty: true, tlp: { $in: ['CLEAR', 'GREEN'] } },
+      ],
     });
   });
 

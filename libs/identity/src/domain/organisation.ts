@@ -8,6 +8,7 @@ export const ORG_KINDS = [
   'sdf',
   'telecom',
   'oversight-commission',
+  'vendor',
 ] as const;
 
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -39,7 +40,8 @@ export interface Organisation {
   readonly kind: OrgKind;
   /**
    * An operator's own sector (required); for a ministry, the sector it supervises (optional).
-   * Every other kind has none.
+   * Every other kind has none: a vendor (a maker of systems and security products) serves many
+   * sectors and is designated in none.
    */
   readonly sector?: Sector;
 }

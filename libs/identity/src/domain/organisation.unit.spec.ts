@@ -18,7 +18,18 @@ describe('parseOrganisation', () => {
     ).toBe(true);
   });
 
+  it('accepts a vendor, which has no sector', () => {
+    expect(parseOrganisation({ id: 'ven-x', name: ' X Security ', kind: 'vendor' })).toEqual({
+      ok: true,
+      value: { id: 'ven-x', name: 'X Security', kind: 'vendor' },
+    });
+  });
+
   it.each([
+    [
+      { id: 'ven-x', name: 'X', kind: 'vendor', sector: 'electricity' },
+      'sector: a vendor organisation has no sector',
+    ],
     [
       { id: 'op-x', name: 'X', kind: 'operator' },
       'sector: an operator must belong to exactly one sector',
@@ -29,7 +40,7 @@ describe('parseOrganisation', () => {
     ],
     [{ id: 'Op_X', name: 'X', kind: 'sdf' }, 'id: "Op_X" must be a kebab-case slug'],
     [{ id: 'op-x', name: '  ', kind: 'telecom' }, 'name: must not be blank'],
-    [{ id: 'op-x', name: 'X', kind: 'vendor' }, 'kind: "vendor" is not one of operator,'],
+    [{ id: 'op-x', name: 'X', kind: 'integrator' }, 'kind: "integrator" is not one of operator,'],
     [
       { id: 'op-x', name: 'X', kind: 'operator', sector: 'banking' },
       'sector: "banking" is not one of electricity,',
@@ -72,6 +83,7 @@ describe('demo organisations', () => {
       'police',
       'sdf',
       'telecom',
+      'vendor',
     ]);
     const operatorSectors = new Set(
       DEMO_ORGANISATIONS.filter((o) => o.kind === 'operator').map((o) => o.sector),

@@ -85,6 +85,17 @@ describe('oversight policy properties', () => {
     );
   });
 
+  it("a vendor reads no collection request or operation of anyone else's, even as the telecom named", () => {
+    fc.assert(
+      fc.property(item, (i) => {
+        const vendor = DEMO_ORGS.hoshimiSecurity;
+        const named = { ...i, telecomId: i.kind === 'collection' ? vendor.id : null };
+        expect(canReadOversight(vendor, named)).toBe(i.requestedBy === vendor.id);
+      }),
+      runs,
+    );
+  });
+
   it('an operation is read by its requester and the commission, nobody else', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {

@@ -39,7 +39,7 @@ describe('publisher pseudonyms', () => {
           const expected =
             disclosePublisher || viewerId === publisherOrgId || GOVERNMENT_KINDS.includes(kind);
           expect(sees).toBe(expected);
-          if (kind === 'operator' || kind === 'telecom') {
+          if (kind === 'operator' || kind === 'telecom' || kind === 'vendor') {
             expect(sees).toBe(disclosePublisher || viewerId === publisherOrgId);
           }
         },

@@ -90,6 +90,17 @@ describe('report policy properties', () => {
     );
   });
 
+  it("a vendor reads no operator's report, shared with the police or not", () => {
+    fc.assert(
+      fc.property(item, (i) => {
+        const vendor = DEMO_ORGS.hoshimiSecurity;
+        expect(canReadReport(vendor, i)).toBe(i.operatorId === vendor.id);
+        expect(reportReadFilter(vendor)).toEqual({ $or: [{ operatorId: vendor.id }] });
+      }),
+      runs,
+    );
+  });
+
   it('sharing with the police adds the police and nobody else', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {

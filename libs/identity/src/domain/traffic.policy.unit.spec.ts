@@ -62,6 +62,19 @@ describe('traffic policy properties', () => {
     );
   });
 
+  it('a vendor reads no submission and no match, its own id or not', () => {
+    fc.assert(
+      fc.property(item, fc.boolean(), (i, indicatorReadable) => {
+        const vendor = DEMO_ORGS.hoshimiSecurity;
+        const own = { ...i, telecomOrgId: vendor.id };
+        expect(canReadTraffic(vendor, i)).toBe(false);
+        expect(canReadTraffic(vendor, own)).toBe(false);
+        expect(canReadMatch(vendor, own, indicatorReadable)).toBe(false);
+        expect(trafficReadFilter(vendor)).toBeNull();
+      }),
+    );
+  });
+
   it('the office and the commission read everything; police, SDF and ministries nothing', () => {
     fc.assert(
       fc.property(viewer, item, (v, i) => {

@@ -6,6 +6,7 @@ import {
 } from 'kafkajs';
 import { accessPlanFor, generateKafkaPassword } from './kafka-access';
 import { TopicNames } from '@acd/messaging';
+import { DEMO_ORGS } from '../domain/demo-organisations';
 
 describe('Kafka access plan of an organisation', () => {
   const names = new TopicNames('p1.');
@@ -42,6 +43,22 @@ describe('Kafka access plan of an organisation', () => {
       'p1.acd.advisory.public.v1',
       'p1.acd.advisory.org.gov-x.v1',
     ]);
+  });
+
+  it('gives a vendor, which has no sector, the public topic and its own, read-only, and nothing more', () => {
+    const vendor = DEMO_ORGS.hoshimiSecurity;
+    const plan = accessPlanFor(names, vendor);
+    expect(plan.principal).toBe(`User:${vendor.id}`);
+    expect(plan.topics).toEqual([
+      'p1.acd.advisory.public.v1',
+      `p1.acd.advisory.org.${vendor.id}.v1`,
+    ]);
+    expect(plan.topics).toEqual(accessPlanFor(names, { id: vendor.id }).topics);
+    expect(plan.groupPrefix).toBe(`p1.${vendor.id}.`);
+    expect(plan.acls).toHaveLength(plan.topics.length * 2 + 1);
+    expect(plan.acls.map((a) => a.operation)).not.toContain(AclOperationTypes.WRITE);
+    expect(plan.acls.every((a) => a.permissionType === AclPermissionTypes.ALLOW)).toBe(true);
+    expect(plan.acls.every((a) => a.resourceType !== AclResourceTypes.CLUSTER)).toBe(true);
   });
 
   it('refuses ids that could widen a prefix or break a principal', () => {

@@ -12,6 +12,7 @@ type Issuer = CommandContext['issuedBy'];
 const nco: Issuer = { orgId: 'gov-nco', kind: 'cabinet-office', sector: null };
 const kanto: Issuer = { orgId: 'op-kanto-electric', kind: 'operator', sector: 'electricity' };
 const setouchi: Issuer = { orgId: 'op-setouchi-grid', kind: 'operator', sector: 'electricity' };
+const vendor: Issuer = { orgId: 'ven-example-security', kind: 'vendor', sector: null };
 const commission: Issuer = {
   orgId: 'gov-cyber-oversight-commission',
   kind: 'oversight-commission',
@@ -103,6 +104,43 @@ describe('the council (art. 45)', () => {
       .given([constituted])
       .when(admit('someone', kind))
       .thenRefused({ code: 'invalid', field: 'orgId' });
+  });
+
+  it('given a council, when the office admits a vendor, then it is admitted with its kind; it binds itself like any member', () => {
+    const vendorAdmitted: OversightEvent = {
+      type: 'CouncilMemberAdmitted',
+      data: {
+        councilId: COUNCIL_ID,
+        orgId: vendor.orgId,
+        orgKind: 'vendor',
+        admittedBy: nco.orgId,
+        admittedAt: T0,
+      },
+    };
+    spec.given([constituted]).when(admit(vendor.orgId, 'vendor')).then([vendorAdmitted]);
+    spec
+      .given([constituted, vendorAdmitted])
+      .when(acknowledge('analyst', vendor.orgId), at(vendor))
+      .then([
+        {
+          type: 'CouncilConfidentialityAcknowledged',
+          data: {
+            councilId: COUNCIL_ID,
+            orgId: vendor.orgId,
+            acknowledgedBy: 'analyst',
+            statement: 'We keep council material secret',
+            acknowledgedAt: T0 + H,
+          },
+        },
+      ]);
+  });
+
+  it('a vendor constitutes nothing and admits no one', () => {
+    spec.given([]).when(constitute, at(vendor)).thenRefused({ code: 'forbidden' });
+    spec
+      .given([constituted])
+      .when(admit(kanto.orgId), at(vendor))
+      .thenRefused({ code: 'forbidden' });
   });
 
   it('given a council, when the office admits an operator, then it is admitted; twice: conflict', () => {

@@ -1,7 +1,7 @@
 /**
  * The council (協議会, Act art. 45): the cabinet cyber office constitutes it and admits its
- * members (operators, telecoms, ministries, the police, the SDF). A member is bound by the
- * council's confidentiality (the Act punishes leaks) from the moment one of its people
+ * members (operators, telecoms, vendors, ministries, the police, the SDF). A member is bound by
+ * the council's confidentiality (the Act punishes leaks) from the moment one of its people
  * acknowledges it; only then is it a member in full. Either the office removes a member, or the
  * member withdraws. There is one council: one aggregate, keyed by `COUNCIL_ID`.
  */
@@ -14,8 +14,18 @@ import type { Millis } from './oversight.events';
  */
 export const COUNCIL_ID = 'council:jp';
 
-/** Who may sit on the council, besides the office that constitutes it. */
-export const COUNCIL_MEMBER_KINDS = ['operator', 'telecom', 'ministry', 'police', 'sdf'] as const;
+/**
+ * Who may sit on the council, besides the office that constitutes it: operators, vendors and
+ * agencies (art. 45). The commission audits the council rather than sitting on it.
+ */
+export const COUNCIL_MEMBER_KINDS = [
+  'operator',
+  'telecom',
+  'vendor',
+  'ministry',
+  'police',
+  'sdf',
+] as const;
 
 interface OnCouncil {
   councilId: string;
