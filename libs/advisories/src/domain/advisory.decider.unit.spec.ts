@@ -334,6 +334,71 @@ describe('withdrawing an advisory', () => {
   });
 });
 
+describe('an advisory shared in the council (Act art. 45)', () => {
+  const toCouncil = { audience: audience({ council: true }) };
+  const boundPolice = { ...npa, councilBound: true };
+  const boundKanto = { ...kanto, councilBound: true };
+  const ack = { type: 'AcknowledgeAdvisory', data: { advisoryId: ID } } as const;
+
+  it('the office issues one to the council alone; the council is an explicit audience', () => {
+    spec
+      .given([])
+      .when(issue(toCouncil))
+      .then([issued(toCouncil)]);
+  });
+
+  it('the police share in it only once bound to its confidentiality: 403 on audience.council', () => {
+    spec
+      .given([])
+      .when(issue(toCouncil), as(npa))
+      .thenRefused({ code: 'forbidden', field: 'audience.council' });
+    spec
+      .given([])
+      .when(issue(toCouncil), as(boundPolice))
+      .then([expect.objectContaining({ type: 'AdvisoryIssued' })]);
+  });
+
+  it('never under AMBER+STRICT or RED', () => {
+    for (const tlp of ['AMBER+STRICT', 'RED']) {
+      spec
+        .given([])
+        .when(issue({ tlp, audience: audience({ orgs: [kanto.orgId], council: true }) }))
+        .thenRefused({ code: 'invalid', field: 'audience.council' });
+    }
+  });
+
+  it('adding the council in an update needs the right to share in it; an update that keeps it does not', () => {
+    const byPolice = {
+      ...issued(),
+      data: { ...issued().data, issuerOrgId: npa.orgId, issuerKind: npa.kind },
+    };
+    const addCouncil = update({ audience: audience({ sectors: ['electricity'], council: true }) });
+    spec
+      .given([byPolice])
+      .when(addCouncil, as(npa))
+      .thenRefused({ code: 'forbidden', field: 'audience.council' });
+    spec
+      .given([byPolice])
+      .when(addCouncil, as(boundPolice))
+      .then([expect.objectContaining({ type: 'AdvisoryUpdated' })]);
+    spec
+      .given([issued(toCouncil)])
+      .when(update({ title: 'Council only: revised' }))
+      .then([expect.objectContaining({ type: 'AdvisoryUpdated' })]);
+  });
+
+  it('a bound member reads and acknowledges it; a member not bound learns nothing of it', () => {
+    spec
+      .given([issued(toCouncil)])
+      .when(ack, as(boundKanto))
+      .then([acked(kanto)]);
+    spec
+      .given([issued(toCouncil)])
+      .when(ack, as(kanto))
+      .thenRefused({ code: 'not-found' });
+  });
+});
+
 describe('acknowledging an advisory', () => {
   const ack = { type: 'AcknowledgeAdvisory', data: { advisoryId: ID } } as const;
 

@@ -292,6 +292,86 @@ describe('indicator decider', () => {
   });
 });
 
+describe('sharing in the council (Act art. 45)', () => {
+  const bound = { ...publisher, councilBound: true };
+  const toCouncil = (tlp: string, orgs: string[] = []) =>
+    publish({ tlp, audience: { orgs, sectors: [], council: true } });
+  const inCouncil = {
+    ...published,
+    data: { ...published.data, audience: { orgs: [], sectors: [], council: true } },
+  };
+
+  it('Given a member bound to confidentiality, When it shares under CLEAR, GREEN or AMBER, Then the indicator is marked as the council’s', () => {
+    for (const tlp of ['CLEAR', 'GREEN', 'AMBER']) {
+      spec
+        .given([])
+        .when(toCouncil(tlp), { issuedBy: bound })
+        .then([
+          {
+            ...published,
+            data: { ...published.data, tlp, audience: { orgs: [], sectors: [], council: true } },
+          },
+        ]);
+    }
+  });
+
+  it('the office, which convenes the council, shares in it without sitting on it', () => {
+    const office = { orgId: 'gov-nco', kind: 'cabinet-office', sector: null };
+    spec
+      .given([])
+      .when(toCouncil('GREEN'), { issuedBy: office })
+      .then([expect.objectContaining({ type: 'IndicatorPublished' })]);
+  });
+
+  it('Given an organisation not bound (an outsider, or a member that has not acknowledged), Then it may not share in the council: 403 on audience.council', () => {
+    spec
+      .given([])
+      .when(toCouncil('GREEN'))
+      .thenRefused({ code: 'forbidden', field: 'audience.council' });
+    spec
+      .given([])
+      .when(toCouncil('GREEN'), { issuedBy: { ...publisher, councilBound: false } })
+      .thenRefused({ code: 'forbidden', field: 'audience.council' });
+  });
+
+  it('never under AMBER+STRICT or RED, which are for named organisations only', () => {
+    for (const tlp of ['AMBER+STRICT', 'RED']) {
+      spec
+        .given([])
+        .when(toCouncil(tlp, ['gov-npa']), { issuedBy: bound })
+        .thenRefused({ code: 'invalid', field: 'audience.council' });
+    }
+  });
+
+  it('the council alone is an explicit audience for AMBER', () => {
+    spec
+      .given([])
+      .when(toCouncil('AMBER'), { issuedBy: bound })
+      .then([expect.objectContaining({ type: 'IndicatorPublished' })]);
+  });
+
+  it('a member removed since may still narrow what it shared there, and taking the council out is a change of audience', () => {
+    // Republishing the same terms changes nothing.
+    spec.given([inCouncil]).when(toCouncil('GREEN')).then([]);
+    spec
+      .given([inCouncil])
+      .when(publish())
+      .then([
+        expect.objectContaining({
+          type: 'IndicatorUpdated',
+          data: expect.objectContaining({ changedFields: ['audience'] }),
+        }),
+      ]);
+  });
+
+  it('an indicator recorded before the council existed (no council flag) republished as it was is unchanged', () => {
+    spec
+      .given([published])
+      .when(publish({ audience: { orgs: [], sectors: [], council: false } }))
+      .then([]);
+  });
+});
+
 describe('re-identifying a pseudonymous publisher', () => {
   const office = { orgId: 'gov-nco', kind: 'cabinet-office', sector: null };
   const ask = (reason = 'Coordinating the takedown with the submitter') => ({
