@@ -338,6 +338,23 @@ describe('attacks on the API edge', () => {
     });
   });
 
+  it('Given an incident posted by an organisation that may not open one, with indicators to publish in the same call, then 403 and none of them is published', async () => {
+    const police = bus.byId('gov-npa');
+    const indicator = { type: 'domain', value: 'smuggled-with-an-incident.example', tlp: 'GREEN' };
+    const refused = await bus.post('/v1/incidents', police, {
+      title: 'Not ours to report',
+      awareAt: new Date().toISOString(),
+      impact: 'low',
+      newIndicators: [indicator],
+    });
+    expect(refused.status).toBe(403);
+    // Published now for the first time: 201. Had the refused call published it, this would be
+    // an unchanged republish, 200 (the processor decides from the log, not a read model).
+    const first = await bus.post('/v1/indicators', police, indicator);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ version: 1 });
+  });
+
   it('Given a body sent slowly, then the gateway gives up on it within its request timeout, and serves others meanwhile', async () => {
     const url = new URL(bus.base);
     const started = Date.now();

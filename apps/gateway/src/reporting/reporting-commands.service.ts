@@ -87,6 +87,15 @@ export class ReportingCommands {
     b: OpenIncidentBody,
     opts: CommandOptions,
   ): Promise<Created> {
+    // Refused before anything is published: the indicators of a call that cannot open an
+    // incident must not reach the bus either. (The decider refuses the incident the same way.)
+    if (org.kind !== 'operator') {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'only the operator itself may open an incident in its file',
+      });
+    }
     await this.mustSeeIndicators(org, b.indicatorIds, 'indicatorIds');
     // Indicators published in the same call are published first: an incident never links to
     // an indicator that does not exist. Each has its own idempotency key derived from the call's.
