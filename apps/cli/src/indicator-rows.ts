@@ -358,7 +358,9 @@ export function validateLocally(
   const b = parsed.data;
   const n = publishableIndicatorValue(b.type, b.value, breadth);
   if (!n.ok) return { field: 'value', reason: n.reason };
-  const issuer = { orgId: 'dry-run', kind: 'operator', sector: null };
+  // Whether the caller may share in the council is its standing on the bus, which a dry run
+  // cannot know: the bus decides that one (403 `audience.council`).
+  const issuer = { orgId: 'dry-run', kind: 'operator', sector: null, councilBound: true };
   const data = {
     ...b,
     // The bus mints the id under its secret key; any id passes a first publish.
