@@ -58,6 +58,7 @@ export interface Advisory {
   acknowledgementCount?: number;
   issuedAt: string | null;
   recommendedActions?: string[];
+  audience?: { everyone: boolean; council?: boolean };
 }
 
 export interface AdvisoryAggregateItem {

@@ -230,6 +230,11 @@ export const en = {
     validUntil: 'Valid until',
     description: 'Description',
     disclose: 'Name my organisation to readers outside the government (otherwise a pseudonym)',
+    councilMark: 'Council',
+    councilMarkTitle:
+      'Shared in the council: for its members bound to confidentiality; every read is recorded',
+    council:
+      'Share in the council: its members bound to confidentiality read it (CLEAR, GREEN, AMBER; every read is recorded)',
     submit: 'Publish',
     created: 'Published: {{id}}',
     updated: 'Updated (or unchanged): {{id}}',

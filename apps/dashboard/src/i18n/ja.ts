@@ -230,6 +230,10 @@ export const ja: Catalogue = {
     validUntil: '有効期限',
     description: '説明',
     disclose: '政府以外の閲覧者にも自組織名を表示する（表示しない場合は仮名）',
+    councilMark: '協議会',
+    councilMarkTitle: '協議会で共有：守秘義務を負った構成員のみ閲覧でき、閲覧はすべて記録されます',
+    council:
+      '協議会で共有する：守秘義務を負った構成員が閲覧できます（CLEAR・GREEN・AMBER のみ。閲覧はすべて記録されます）',
     submit: '公開',
     created: '公開しました：{{id}}',
     updated: '更新しました（または変更なし）：{{id}}',

@@ -5,7 +5,7 @@ import type { Advisory, Page } from '../api/types';
 import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox, useErrorText } from '../ui/layout';
-import { TlpLabel } from '../ui/tlp-label';
+import { CouncilMark, TlpLabel } from '../ui/tlp-label';
 import { useFormat } from '../ui/use-format';
 
 /** Advisories the viewer may read, with a one-click acknowledgement for those addressed to it. */
@@ -88,6 +88,7 @@ export function AdvisoriesPanel({ reloadSignal = 0 }: { reloadSignal?: number })
                             </th>
                             <td>
                               <TlpLabel tlp={a.tlp} />
+                              <CouncilMark shared={a.audience?.council} />
                             </td>
                             <td>
                               <span className={`severity severity-${a.severity}`}>

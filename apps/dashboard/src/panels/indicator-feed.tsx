@@ -6,7 +6,7 @@ import { useReloadOnSignal, useResource } from '../api/use-resource';
 import { INDICATOR_TYPES, SECTORS, TLP_LEVELS } from '../domain/vocabulary';
 import { useSession } from '../session/session-context';
 import { Empty, ResourceView, Section, Stat, Stats, TableBox, useErrorText } from '../ui/layout';
-import { TlpLabel } from '../ui/tlp-label';
+import { CouncilMark, TlpLabel } from '../ui/tlp-label';
 import { useFormat } from '../ui/use-format';
 
 const PAGE = 500;
@@ -153,6 +153,7 @@ export function IndicatorFeedPanel({ reloadSignal = 0 }: { reloadSignal?: number
                           <td>{t(`indicatorType.${i.type}`, { defaultValue: i.type })}</td>
                           <td>
                             <TlpLabel tlp={i.tlp} />
+                            <CouncilMark shared={i.audience?.council} />
                           </td>
                           <td>
                             {i.publisher.orgId ?? i.publisher.pseudonym}

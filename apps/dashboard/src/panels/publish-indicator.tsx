@@ -16,6 +16,7 @@ interface Values {
   validUntil: string;
   description: string;
   disclosePublisher: boolean;
+  council: boolean;
 }
 
 const initial: Values = {
@@ -28,6 +29,7 @@ const initial: Values = {
   validUntil: '',
   description: '',
   disclosePublisher: false,
+  council: false,
 };
 
 const list = (s: string) =>
@@ -60,7 +62,9 @@ export function PublishIndicatorPanel({ onPublished }: { onPublished?: () => voi
       type: v.type,
       value: v.value.trim(),
       tlp: v.tlp,
-      ...(orgs.length + v.sectors.length > 0 ? { audience: { orgs, sectors: v.sectors } } : {}),
+      ...(orgs.length + v.sectors.length > 0 || v.council
+        ? { audience: { orgs, sectors: v.sectors, council: v.council } }
+        : {}),
       ...(v.confidence.trim() !== '' ? { confidence: Number(v.confidence) } : {}),
       ...(v.validUntil ? { validUntil: jstInputToIso(v.validUntil) ?? v.validUntil } : {}),
       ...(v.description.trim() ? { description: v.description.trim() } : {}),
@@ -228,6 +232,16 @@ export function PublishIndicatorPanel({ onPublished }: { onPublished?: () => voi
             onChange={(e) => set('disclosePublisher', e.target.checked)}
           />
           <label htmlFor="publish-disclose">{t('publish.disclose')}</label>
+        </div>
+        <div className="check">
+          <input
+            id="publish-council"
+            type="checkbox"
+            checked={v.council}
+            onChange={(e) => set('council', e.target.checked)}
+            data-testid="publish-council"
+          />
+          <label htmlFor="publish-council">{t('publish.council')}</label>
         </div>
         {issues['(body)'] ? <p className="field-problem">{issues['(body)'].join(' ')}</p> : null}
         <div className="form-actions">

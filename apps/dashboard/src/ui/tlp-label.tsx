@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Tlp } from '../domain/vocabulary';
 
 /**
@@ -9,6 +10,20 @@ export function TlpLabel({ tlp }: { tlp: Tlp | string }) {
   return (
     <span className={cls} data-testid="tlp" data-tlp={tlp}>
       TLP:{tlp}
+    </span>
+  );
+}
+
+/**
+ * Marks material shared in the council (Act art. 45): its readers are bound to confidentiality,
+ * and every read of it is recorded.
+ */
+export function CouncilMark({ shared }: { shared: boolean | undefined }) {
+  const { t } = useTranslation();
+  if (!shared) return null;
+  return (
+    <span className="council-mark" data-testid="council-mark" title={t('publish.councilMarkTitle')}>
+      {t('publish.councilMark')}
     </span>
   );
 }
