@@ -4,7 +4,7 @@ import {
   canReadCouncilMember,
   councilMemberReadFilter,
   type CouncilStanding,
-  type Organisation,
+  type Reader,
 } from '@acd/identity/domain';
 import type { Page } from '@acd/indicators';
 import type { Projection } from '@acd/persistence';
@@ -139,25 +139,32 @@ export class CouncilQueries {
     return own?.status ?? null;
   }
 
-  async findVisible(viewer: Organisation, orgId: string): Promise<CouncilMemberDoc | null> {
+  /**
+   * The viewer's standing as the read policy needs it: whether it is bound, which the gateway
+   * resolved with its token (`councilBound`). Its own entry it reads whatever its standing.
+   */
+  private static readerStanding(viewer: Reader): CouncilStanding {
+    return viewer.councilBound === true ? 'bound' : null;
+  }
+
+  async findVisible(viewer: Reader, orgId: string): Promise<CouncilMemberDoc | null> {
     const doc = await this.members.findOne({ _id: orgId } as Filter<CouncilMemberDoc>);
     if (!doc) return null;
-    // The viewer's own entry is its standing: no second lookup for it.
-    const standing = doc._id === viewer.id ? doc.status : await this.standingOf(viewer.id);
+    const standing = CouncilQueries.readerStanding(viewer);
     return canReadCouncilMember(viewer, standing, { orgId: doc._id, status: doc.status })
       ? doc
       : null;
   }
 
   async list(
-    viewer: Organisation,
+    viewer: Reader,
     f: {
       status?: CouncilMemberDoc['status'];
       limit: number;
       cursor?: { updatedAt: Date; id: string };
     },
   ): Promise<Page<CouncilMemberDoc>> {
-    const standing = await this.standingOf(viewer.id);
+    const standing = CouncilQueries.readerStanding(viewer);
     const clauses: Filter<CouncilMemberDoc>[] = [
       councilMemberReadFilter(viewer, standing) as Filter<CouncilMemberDoc>,
     ];
