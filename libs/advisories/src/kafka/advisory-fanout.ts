@@ -25,13 +25,7 @@ import type { WireCodec } from '@acd/messaging';
 export interface FanoutItem {
   issuerOrgId: string;
   tlp: string;
-  audience: {
-    everyone: boolean;
-    sectors: string[];
-    kinds: string[];
-    orgs: string[];
-    council?: boolean;
-  };
+  audience: AdvisoryAudience;
 }
 
 /** Event types copied to the audience topics; acknowledgements stay on the events topic. */

@@ -1,3 +1,5 @@
+import type { AdvisoryAudience } from '@acd/identity/domain';
+
 /** One acknowledgement of an advisory. */
 export interface AdvisoryAcknowledgement {
   orgId: string;
@@ -17,14 +19,8 @@ export interface AdvisoryDoc {
   severity: string;
   /** Entitlement fields: `advisoryReadFilter` queries `issuerOrgId`, `tlp` and `audience`. */
   tlp: string;
-  audience: {
-    everyone: boolean;
-    sectors: string[];
-    kinds: string[];
-    orgs: string[];
-    /** Absent on documents written before the council existed. */
-    council?: boolean;
-  };
+  /** `council` is absent on documents written before the council existed. */
+  audience: AdvisoryAudience;
   indicatorIds: string[];
   incidentIds: string[];
   recommendedActions: string[];

@@ -13,6 +13,7 @@ import { DEMO_ORGS, DEMO_ORGANISATIONS } from './demo-organisations';
 import { canRead, type Reader } from './entitlement.policy';
 import { ORG_KINDS, SECTORS, type Organisation } from './organisation';
 import { matches, type Doc } from './testing/mongo-matcher';
+import { asReaders } from './testing/readers';
 import { TLP_LEVELS, tlpRank, type Tlp } from './tlp';
 
 // ---------------------------------------------------------------- arbitraries
@@ -35,10 +36,7 @@ const organisation: fc.Arbitrary<Organisation> = fc.oneof(
     }),
 );
 
-/** Any organisation, bound to the council's confidentiality or not (or not resolved at all). */
-const viewer: fc.Arbitrary<Reader> = fc
-  .tuple(organisation, fc.constantFrom(true, false, undefined))
-  .map(([o, bound]) => (bound === undefined ? o : { ...o, councilBound: bound }));
+const viewer: fc.Arbitrary<Reader> = asReaders(organisation);
 
 const audience: fc.Arbitrary<AdvisoryAudience> = fc
   .record({

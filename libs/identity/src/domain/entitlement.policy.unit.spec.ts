@@ -14,6 +14,7 @@ import {
 } from './entitlement.policy';
 import { ORG_KINDS, SECTORS, type Organisation, type Sector } from './organisation';
 import { matches, type Doc } from './testing/mongo-matcher';
+import { asReaders } from './testing/readers';
 import { TLP_LEVELS, tlpRank, type Tlp } from './tlp';
 
 // ---------------------------------------------------------------- arbitraries
@@ -35,10 +36,7 @@ const organisation: fc.Arbitrary<Organisation> = fc.oneof(
     }),
 );
 
-/** Any organisation, bound to the council's confidentiality or not (or not resolved at all). */
-const viewer: fc.Arbitrary<Reader> = fc
-  .tuple(organisation, fc.constantFrom(true, false, undefined))
-  .map(([o, bound]) => (bound === undefined ? o : { ...o, councilBound: bound }));
+const viewer: fc.Arbitrary<Reader> = asReaders(organisation);
 
 const audience: fc.Arbitrary<Audience> = fc
   .record({
