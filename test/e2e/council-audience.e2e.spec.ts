@@ -169,6 +169,11 @@ describe('the council as an audience of indicators and advisories', () => {
     });
     expect(seen.audience).toMatchObject({ everyone: false, council: true });
     expect(await status(`/v1/advisories/${id}`, minato)).toBe(404);
+    // The office expects an acknowledgement from the operators bound now, and from nobody else.
+    const acks = await bus.get(`/v1/advisories/${id}/acknowledgements`, nco);
+    expect(acks.status).toBe(200);
+    const waiting = (acks.body.notAcknowledged as { orgId: string }[]).map((e) => e.orgId).sort();
+    expect(waiting).toEqual([kanto.id, tokai.id].sort());
     const list = await bus.get('/v1/advisories?limit=200', minato);
     expect((list.body.items ?? []).map((i) => i.id)).not.toContain(id);
   });
