@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { collect } from '../api/paging';
@@ -39,14 +39,20 @@ export function CouncilPanel() {
     [api],
     [404],
   );
-  const awaitCouncil = useReloadUntil(council, reloadCouncil);
+  // Just constituted: the read side has it a moment later (until then the API answers 404).
+  const [constituted, setConstituted] = useState(false);
+  useEffect(() => {
+    if (!constituted || council.status !== 'unavailable') return;
+    const timer = setTimeout(reloadCouncil, 1000);
+    return () => clearTimeout(timer);
+  }, [constituted, council, reloadCouncil]);
   const keeper = kind === 'cabinet-office' || kind === 'oversight-commission';
 
   return (
     <Section id="council" title={t('council.title')} wide>
       {council.status === 'unavailable' ? (
         kind === 'cabinet-office' ? (
-          <ConstituteForm onDone={() => awaitCouncil(() => true)} />
+          <ConstituteForm onDone={() => setConstituted(true)} />
         ) : (
           <Empty text={t('council.notConstituted')} />
         )
