@@ -11,6 +11,9 @@ const LONG = 120_000;
 const JP_ADDRESS = '133.242.0.1';
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 const DAY = 86_400_000;
+/** A `datetime-local` value in JST, `ms` from now (the console reads its forms as JST). */
+const jstInput = (ms: number) =>
+  new Date(Date.now() + ms + 9 * 3_600_000).toISOString().slice(0, 16);
 
 /**
  * The page's globals, for functions evaluated in it: this file is type-checked without the DOM
@@ -444,6 +447,199 @@ describe('the web console', () => {
     const votes = (after.body.decision as { votes: { memberId: string; vote: string }[] }).votes;
     expect(votes).toEqual([expect.objectContaining({ vote: 'approve' })]);
     await checkAndKeep(page, 'console-oversight-commission-en-1280');
+  });
+
+  it('the office proposes an agreement, and the operator sees it and accepts it with its consent', async () => {
+    const office = await open(nco.token, 'cabinet-office');
+    const form = office.getByTestId('propose-agreement');
+    // What the console refuses itself, and what the API refuses, are both shown.
+    await form.getByTestId('propose-submit').click();
+    expect(await form.getByTestId('field-problem').count()).toBeGreaterThanOrEqual(4);
+    await form.getByTestId('propose-operator').fill(npa.id);
+    await form.getByTestId('propose-networks').fill('192.0.2.0/25');
+    await form.getByTestId('propose-category-addresses').check();
+    await form.getByTestId('propose-category-ports').check();
+    await form.getByTestId('propose-from').fill(jstInput(-60_000));
+    await form.getByTestId('propose-until').fill(jstInput(30 * DAY));
+    await form
+      .getByTestId('propose-purpose')
+      .fill('Console test: learn of attacks on the signalling network');
+    await form.getByTestId('propose-submit').click();
+    await form
+      .locator('[data-testid="propose-result"][data-outcome="error"]')
+      .waitFor({ timeout: LONG });
+    expect(await text(office, 'propose-result')).toContain('422');
+
+    await form.getByTestId('propose-operator').fill(tokai.id);
+    await form.getByTestId('propose-submit').click();
+    await form
+      .locator('[data-testid="propose-result"][data-outcome="ok"]')
+      .waitFor({ timeout: LONG });
+    const listed = await waitFor(
+      'the agreement listed',
+      async () => {
+        const res = await bus.get('/v1/oversight/agreements', nco);
+        const items = (res.body.items ?? []) as { agreementId: string; operatorId: string }[];
+        return items.find((a) => a.operatorId === tokai.id)?.agreementId;
+      },
+      LONG,
+      300,
+    );
+    await office
+      .locator(`[data-testid="agreement-row"][data-id="${listed}"][data-status="proposed"]`)
+      .waitFor({ timeout: LONG });
+
+    const operator = await open(tokai.token, 'operator');
+    const row = operator.locator(`[data-testid="agreement-row"][data-id="${listed}"]`);
+    await row.waitFor({ timeout: LONG });
+    expect(await row.getAttribute('data-status')).toBe('proposed');
+    await row.getByTestId('agreement-accept').click();
+    await row
+      .getByTestId('agreement-text')
+      .fill('We consent to supply flow metadata of the network named, for the purpose stated.');
+    await row.getByTestId('agreement-submit').click();
+    await operator
+      .locator(`[data-testid="agreement-row"][data-id="${listed}"][data-status="accepted"]`)
+      .waitFor({ timeout: LONG });
+    const after = await bus.get(`/v1/oversight/agreements/${listed}`, tokai);
+    expect(after.body.status).toBe('accepted');
+    expect((after.body.consent as { by: string }).by).toBe('duty-officer');
+    // Another operator does not see it.
+    const other = await bus.get(`/v1/oversight/agreements/${listed}`, kanto);
+    expect(other.status).toBe(404);
+    await checkAndKeep(operator, 'console-operator-agreement-accepted-en-1280');
+    // Each office page holds a live stream, and an organisation holds at most five at a time.
+    for (const page of [office, operator]) await page.context().close();
+  });
+
+  it('the office designates an operator, and the operator sees when its asset notifications are due', async () => {
+    const office = await open(nco.token, 'cabinet-office');
+    const section = office.getByTestId('section-designation');
+    await section.getByTestId('designation-operator').fill(tokai.id);
+    await section.getByTestId('designation-open').click();
+    await section
+      .locator(`[data-testid="designation-state"][data-state="none"]`)
+      .waitFor({ timeout: LONG });
+    await section.getByTestId('designate-sector').selectOption(String(tokai.sector));
+    await section.getByTestId('designate-at').fill(jstInput(-DAY));
+    await section.getByTestId('designate-reference').fill('CONSOLE-TEST-1');
+    await section.getByTestId('designate-submit').click();
+    await section
+      .locator('[data-testid="designation-state"]:not([data-state="none"])')
+      .waitFor({ timeout: LONG });
+
+    const operator = await open(tokai.token, 'operator');
+    const mine = operator.getByTestId('section-designation');
+    const state = await mine.getByTestId('designation-state').getAttribute('data-state');
+    expect(['pending', 'met']).toContain(state);
+    if (state === 'pending')
+      expect(
+        await mine.locator('[data-testid="designation-due"] [data-testid="clock"]').count(),
+      ).toBe(1);
+    for (const page of [office, operator]) await page.context().close();
+  });
+
+  it('the office admits a member to the council, and the member sees its standing and binds itself', async () => {
+    const office = await open(nco.token, 'cabinet-office');
+    const council = office.getByTestId('section-council');
+    if ((await council.getByTestId('constitute-council').count()) > 0) {
+      await council.getByTestId('constitute-name').fill('Cybersecurity Council (console test)');
+      await council
+        .getByTestId('constitute-purpose')
+        .fill('Share analysis of attacks on critical infrastructure');
+      await council.getByTestId('constitute-submit').click();
+    }
+    await council.getByTestId('council-name').waitFor({ timeout: LONG });
+    await council.getByTestId('council-admit-org').fill(setouchi.id);
+    await council.getByTestId('council-admit-submit').click();
+    await council
+      .locator(
+        `[data-testid="council-member-row"][data-id="${setouchi.id}"][data-status="admitted"]`,
+      )
+      .waitFor({ timeout: LONG });
+
+    // The organisation's own token is not a person: the API's answer is shown.
+    if (setouchi.adminToken) {
+      const asOrg = await open(setouchi.adminToken, 'operator');
+      const refused = asOrg.getByTestId('section-council').getByTestId('error');
+      await refused.waitFor({ timeout: LONG });
+      expect((await refused.textContent()) ?? '').toMatch(/personal token/i);
+      await asOrg.context().close();
+    }
+
+    const member = await open(setouchi.token, 'operator');
+    const own = member.getByTestId('section-council');
+    await own
+      .locator('[data-testid="council-standing"][data-status="admitted"]')
+      .waitFor({ timeout: LONG });
+    expect(await own.getByTestId('council-member-row').count()).toBe(0);
+    await own.getByTestId('council-acknowledge').click();
+    await own.getByTestId('council-acknowledge-submit').click();
+    await own
+      .locator('[data-testid="council-standing"][data-status="bound"]')
+      .waitFor({ timeout: LONG });
+    // Bound, it reads the roster.
+    await own
+      .locator(`[data-testid="council-member-row"][data-id="${setouchi.id}"]`)
+      .waitFor({ timeout: LONG });
+    const entry = await bus.get(`/v1/council/members/${setouchi.id}`, nco);
+    expect(entry.body.status).toBe('bound');
+    expect((entry.body.acknowledgement as { by: string }).by).toBe('duty-officer');
+    await checkAndKeep(member, 'console-operator-council-bound-en-1280');
+    for (const page of [office, member]) await page.context().close();
+  });
+
+  it('the commission opens an inspection, the agency sees it and answers, the commission concludes it', async () => {
+    const commission = await open(bus.commissionMember(0).token, 'oversight-commission');
+    const form = commission.getByTestId('supervision-new');
+    await form.getByTestId('supervision-kind').selectOption('inspection');
+    await form.getByTestId('supervision-agency').fill(npa.id);
+    await form
+      .getByTestId('supervision-text')
+      .fill('Console test: present the access records of the seized logs');
+    await form.getByTestId('supervision-submit').click();
+    await form
+      .locator('[data-testid="supervision-result"][data-outcome="ok"]')
+      .waitFor({ timeout: LONG });
+    const org = bus.org((o) => o.kind === 'oversight-commission');
+    const id = await waitFor(
+      'the inspection listed',
+      async () => {
+        const res = await bus.get(
+          `/v1/oversight/supervision?kind=inspection&agencyId=${npa.id}`,
+          org,
+        );
+        const items = (res.body.items ?? []) as { id: string; scope: string }[];
+        return items.find((i) => i.scope.startsWith('Console test'))?.id;
+      },
+      LONG,
+      300,
+    );
+
+    const police = await open(npa.token, 'police');
+    const row = police.locator(`[data-testid="supervision-row"][data-id="${id}"]`);
+    await row.waitFor({ timeout: LONG });
+    expect(await row.getAttribute('data-status')).toBe('open');
+    await row.getByTestId('supervision-answer-text').fill('Access records attached: four readers.');
+    await row.getByTestId('supervision-answer-submit').click();
+    await police
+      .locator(`[data-testid="supervision-row"][data-id="${id}"][data-status="answered"]`)
+      .waitFor({ timeout: LONG });
+    await checkAndKeep(police, 'console-police-supervision-en-1280');
+    // The SDF does not see the police's file.
+    const sdf = bus.org((o) => o.kind === 'sdf');
+    expect((await bus.get(`/v1/oversight/supervision/${id}`, sdf)).status).toBe(404);
+
+    const again = await open(bus.commissionMember(0).token, 'oversight-commission');
+    const item = again.locator(`[data-testid="supervision-row"][data-id="${id}"]`);
+    await item.getByTestId('supervision-answer').waitFor({ timeout: LONG });
+    await item.getByTestId('findings-no-issues').check();
+    await item.getByTestId('findings-text').fill('Handled as the rules require.');
+    await item.getByTestId('findings-submit').click();
+    await again
+      .locator(`[data-testid="supervision-row"][data-id="${id}"][data-status="concluded"]`)
+      .waitFor({ timeout: LONG });
+    for (const page of [commission, police, again]) await page.context().close();
   });
 
   it('the office sees a new indicator arrive on the live stream and its count move, without a reload', async () => {

@@ -2,12 +2,17 @@ import type { z } from 'zod';
 import type { issueAdvisorySchema } from '@acd/advisories';
 import type { publishIndicatorSchema } from '@acd/indicators';
 import type {
+  agreementSchema,
   collectionRequestSchema,
+  constituteCouncilSchema,
   executionSchema,
+  inspectionSchema,
   operationRequestSchema,
+  recommendationSchema,
   voteSchema,
 } from '@acd/oversight';
 import type {
+  designationSchema,
   fileReportSchema,
   issueOrderSchema,
   notifyAssetSchema,
@@ -160,6 +165,18 @@ export interface OversightRequestView {
   requestId: string;
   status: 'pending' | 'approved' | 'denied';
   [k: string]: unknown;
+}
+
+export type AgreementBody = z.input<typeof agreementSchema>;
+export type ConstituteCouncilBody = z.input<typeof constituteCouncilSchema>;
+export type InspectionBody = z.input<typeof inspectionSchema>;
+export type RecommendationBody = z.input<typeof recommendationSchema>;
+export type DesignationBody = z.input<typeof designationSchema>;
+
+/** A command on an agreement, the council or a supervision file, as the gateway answers it. */
+export interface OversightAccepted extends Accepted {
+  agreementId?: string;
+  councilId?: string;
 }
 
 export type FlowBatchBody = z.input<typeof flowBatchSchema>;
@@ -428,6 +445,111 @@ export class ApiClient {
     idempotencyKey?: string,
   ): Promise<Accepted> {
     return this.request('POST', `/v1/oversight/requests/${encodeURIComponent(requestId)}/report`, {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  /** The office proposes an agreement to an operator (当事者協定). */
+  proposeAgreement(
+    body: AgreementBody,
+    idempotencyKey?: string,
+  ): Promise<OversightAccepted & { agreementId: string }> {
+    return this.request('POST', '/v1/oversight/agreements', {
+      body,
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  /** The operator party accepts (with a member's personal token), declines or ends. */
+  agreementStep(
+    agreementId: string,
+    step: 'acceptance' | 'decline' | 'end',
+    body: { consent: string } | { reason: string },
+    idempotencyKey?: string,
+  ): Promise<OversightAccepted> {
+    return this.request(
+      'POST',
+      `/v1/oversight/agreements/${encodeURIComponent(agreementId)}/${step}`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  constituteCouncil(
+    body: ConstituteCouncilBody,
+    idempotencyKey?: string,
+  ): Promise<OversightAccepted> {
+    return this.request('POST', '/v1/council', { body, headers: keyed(idempotencyKey) });
+  }
+
+  admitCouncilMember(orgId: string, idempotencyKey?: string): Promise<OversightAccepted> {
+    return this.request('POST', '/v1/council/members', {
+      body: { orgId },
+      headers: keyed(idempotencyKey),
+    });
+  }
+
+  /** The member itself, with a member's personal token: the council's confidentiality. */
+  acknowledgeCouncilConfidentiality(
+    orgId: string,
+    body: { statement: string },
+    idempotencyKey?: string,
+  ): Promise<OversightAccepted> {
+    return this.request(
+      'POST',
+      `/v1/council/members/${encodeURIComponent(orgId)}/confidentiality`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  /** The commission (a member's token) opens an inspection of an agency. */
+  openInspection(
+    agencyId: string,
+    body: InspectionBody,
+    idempotencyKey?: string,
+  ): Promise<{ id: string; agencyId: string; version: number }> {
+    return this.request(
+      'POST',
+      `/v1/oversight/agencies/${encodeURIComponent(agencyId)}/inspections`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  /** The commission recommends a correction to an agency. */
+  issueRecommendation(
+    agencyId: string,
+    body: RecommendationBody,
+    idempotencyKey?: string,
+  ): Promise<{ id: string; agencyId: string; version: number }> {
+    return this.request(
+      'POST',
+      `/v1/oversight/agencies/${encodeURIComponent(agencyId)}/recommendations`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  /** The agency answers an inspection or a recommendation, once. */
+  answerSupervision(
+    agencyId: string,
+    kind: 'inspections' | 'recommendations',
+    id: string,
+    body: { answer: string },
+    idempotencyKey?: string,
+  ): Promise<OversightAccepted> {
+    return this.request(
+      'POST',
+      `/v1/oversight/agencies/${encodeURIComponent(agencyId)}/${kind}/${encodeURIComponent(id)}/answer`,
+      { body, headers: keyed(idempotencyKey) },
+    );
+  }
+
+  /** The office designates an operator. */
+  designateOperator(
+    operatorId: string,
+    body: DesignationBody,
+    idempotencyKey?: string,
+  ): Promise<Accepted> {
+    return this.request('POST', `/v1/compliance/${encodeURIComponent(operatorId)}/designation`, {
       body,
       headers: keyed(idempotencyKey),
     });

@@ -4,13 +4,23 @@ import { DEMO_ORGANISATIONS } from '@acd/identity';
 import { issueAdvisorySchema } from '@acd/advisories';
 import { publishIndicatorSchema } from '@acd/indicators';
 import {
+  agreementSchema,
+  answerSchema,
   collectionRequestSchema,
+  consentSchema,
+  constituteCouncilSchema,
   executionSchema,
   agencyBodyIssue,
+  inspectionSchema,
   operationRequestSchema,
+  recommendationSchema,
   summarySchema,
+  undertakingSchema,
+  COUNCIL_MEMBER_KINDS,
+  MAX_AGREEMENT_PERIOD_MS,
 } from '@acd/oversight';
 import {
+  designationSchema,
   issueOrderSchema,
   notifyAssetSchema,
   openIncidentSchema,
@@ -19,10 +29,14 @@ import {
 } from '@acd/reporting';
 import { flowBatchSchema } from '@acd/traffic';
 import { demoAdvisories } from './demo-advisories';
+import { demoAgreements } from './demo-agreements';
+import { DEMO_COUNCIL, DEMO_UNDERTAKING, demoCouncilMembers } from './demo-council';
+import { demoDesignation } from './demo-designation';
 import { castOf, type DemoOrgRecord } from './demo-cast';
 import { demoIndicators, indicatorKey } from './demo-indicators';
 import { demoOversightRequests } from './demo-oversight';
 import { DEMO_REFERRAL, demoAsset, demoIncidents, demoOrder, demoOutcome } from './demo-reporting';
+import { demoSupervision } from './demo-supervision';
 import { demoFlowBatches } from './demo-traffic';
 
 const NOW = Date.parse('2026-12-06T09:00:00Z');
@@ -122,5 +136,47 @@ describe('the demo requests are what the API accepts', () => {
       'demo-traffic-2',
       'demo-traffic-3',
     ]);
+  });
+
+  it('agreements: one to accept and one left proposed, to two operators, within three years', () => {
+    const a = demoAgreements(cast, NOW);
+    for (const body of [a.active, a.proposed])
+      expect(agreementSchema.safeParse(body).error).toBe(undefined);
+    expect(consentSchema.safeParse(a.consent).error).toBe(undefined);
+    expect([a.active.operatorId, a.proposed.operatorId]).toEqual([cast.opA.id, cast.opB.id]);
+    // In force now (the decider refuses a period already over, or longer than three years).
+    expect(Date.parse(a.active.validFrom)).toBeLessThan(NOW);
+    for (const body of [a.active, a.proposed]) {
+      expect(Date.parse(body.validUntil)).toBeGreaterThan(NOW);
+      expect(Date.parse(body.validUntil) - Date.parse(body.validFrom)).toBeLessThanOrEqual(
+        MAX_AGREEMENT_PERIOD_MS,
+      );
+    }
+  });
+
+  it('the council: constituted, three members of kinds it admits, one of them bound', () => {
+    expect(constituteCouncilSchema.safeParse(DEMO_COUNCIL).error).toBe(undefined);
+    expect(undertakingSchema.safeParse(DEMO_UNDERTAKING).error).toBe(undefined);
+    const { bound, admitted } = demoCouncilMembers(cast);
+    expect(bound.map((o) => o.id)).toEqual(['op-kanto-electric']);
+    expect(admitted.map((o) => o.id)).toEqual(['tel-nihon-backbone', 'gov-npa']);
+    for (const org of [...bound, ...admitted])
+      expect(COUNCIL_MEMBER_KINDS as readonly string[]).toContain(org.kind);
+  });
+
+  it('supervision: an inspection of the police, its answer, a recommendation citing it', () => {
+    const s = demoSupervision();
+    expect(inspectionSchema.safeParse(s.inspection).error).toBe(undefined);
+    expect(answerSchema.safeParse(s.answer).error).toBe(undefined);
+    const cited = s.recommendation('0b0e0c0a-0000-4000-8000-000000000003');
+    expect(recommendationSchema.safeParse(cited).error).toBe(undefined);
+    expect(cast.police.kind).toBe('police');
+  });
+
+  it('designation: the first operator in its registered sector, a week back', () => {
+    const d = demoDesignation(cast, NOW);
+    expect(designationSchema.safeParse(d).error).toBe(undefined);
+    expect(d.sector).toBe(cast.opA.sector);
+    expect(Date.parse(d.designatedAt)).toBeLessThan(NOW);
   });
 });

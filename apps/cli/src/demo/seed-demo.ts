@@ -1,10 +1,14 @@
 import { DemoJournal } from './demo-journal';
 import { actor, castOf, type DemoOrgRecord } from './demo-cast';
 import { seedAdvisories, type AdvisoriesDemo } from './demo-advisories';
+import { seedAgreements, type AgreementsDemo } from './demo-agreements';
+import { seedCouncil, type CouncilDemo } from './demo-council';
+import { seedDesignation } from './demo-designation';
 import { seedIndicators } from './demo-indicators';
 import { seedOversight, type OversightDemo } from './demo-oversight';
 import { seedReporting, type ReportingDemo } from './demo-reporting';
 import { DemoSession, waitFor } from './demo-session';
+import { seedSupervision, type SupervisionDemo } from './demo-supervision';
 import { seedTraffic, type TrafficTotals } from './demo-traffic';
 
 /** What the demo created, for whoever shows the user where to look (`npm start`). */
@@ -18,6 +22,11 @@ export interface DemoSummary {
   advisories: AdvisoriesDemo['advisories'];
   oversight: OversightDemo['oversight'];
   traffic: TrafficTotals;
+  agreements: AgreementsDemo['agreements'];
+  council: CouncilDemo['council'];
+  supervision: SupervisionDemo['supervision'];
+  /** The operator the office designated. */
+  designated: string;
 }
 
 export interface SeedDemoOptions {
@@ -29,7 +38,8 @@ export interface SeedDemoOptions {
 
 /**
  * Seeds the demo data through the public API of a running bus, step by step: indicators,
- * reporting, advisories, oversight, traffic. Each step uses what the earlier ones made.
+ * reporting, advisories, oversight, traffic, then agreements with operators, the council, the
+ * commission's supervision and a designation. Each step uses what the earlier ones made.
  */
 export async function seedDemoData(
   orgs: readonly DemoOrgRecord[],
@@ -87,6 +97,14 @@ export async function seedDemoData(
     `  ${traffic.received} flows in ${traffic.batches} batches: ${traffic.accepted} accepted, ${traffic.refusedDomestic} domestic-only refused`,
   );
 
+  step(
+    'seeding agreements with operators, the council, the commission’s supervision and a designation',
+  );
+  const { agreements } = await seedAgreements(session, cast);
+  const { council } = await seedCouncil(session, cast);
+  const { supervision } = await seedSupervision(session, cast);
+  const { designated } = await seedDesignation(session, cast);
+
   return {
     url,
     operatorId: cast.opA.id,
@@ -96,5 +114,9 @@ export async function seedDemoData(
     advisories,
     oversight,
     traffic,
+    agreements,
+    council,
+    supervision,
+    designated,
   };
 }

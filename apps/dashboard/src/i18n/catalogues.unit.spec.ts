@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { AGREEMENT_STATUSES } from '../agreements/agreement-form';
+import { COUNCIL_MEMBER_STATUSES } from '../council/council-standing';
+import { DESIGNATION_STATES } from '../designation/designation';
 import * as v from '../domain/vocabulary';
+import {
+  INSPECTION_CONCLUSIONS,
+  SUPERVISION_KINDS,
+  SUPERVISION_STATUSES,
+} from '../supervision/supervision-items';
 import { en } from './en';
 import { ja } from './ja';
 
@@ -86,6 +94,31 @@ describe('the catalogues', () => {
     }
     expect(used.size).toBeGreaterThan(100);
     expect([...used].filter((k) => !english.has(k))).toEqual([]);
+  });
+
+  it('name every state of the agreements, the council, supervision and designation', () => {
+    const families: [string, readonly string[]][] = [
+      ['agreements.status', AGREEMENT_STATUSES],
+      ['agreements.action', ['accept', 'decline', 'end']],
+      ['agreements.done', ['accept', 'decline', 'end']],
+      ['council.status', COUNCIL_MEMBER_STATUSES],
+      ['council.standingOf', ['none', ...COUNCIL_MEMBER_STATUSES]],
+      ['council.standingNote', ['none', ...COUNCIL_MEMBER_STATUSES]],
+      ['council.action', ['acknowledge', 'withdraw']],
+      ['supervision.kindName', SUPERVISION_KINDS],
+      ['supervision.textLabel', SUPERVISION_KINDS],
+      ['supervision.submit', SUPERVISION_KINDS],
+      ['supervision.created', SUPERVISION_KINDS],
+      ['supervision.status', SUPERVISION_STATUSES],
+      ['supervision.conclusionName', INSPECTION_CONCLUSIONS],
+      ['designation.state', DESIGNATION_STATES],
+      ['designation.note', DESIGNATION_STATES],
+      ['formProblem', ['orgId', 'network', 'periodOrder', 'periodTooLong', 'inFuture', 'inPast']],
+    ];
+    const missing = families.flatMap(([family, values]) =>
+      values.map((x) => `${family}.${x}`).filter((k) => !english.has(k)),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('spell TLP labels the same in both languages', () => {

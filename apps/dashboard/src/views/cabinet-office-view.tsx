@@ -8,6 +8,10 @@ import { IndicatorVolumePanel } from '../panels/indicator-volume';
 import { LiveFeedPanel } from '../panels/live-feed';
 import { FlowMatchesPanel } from '../panels/traffic-panels';
 import { useThrottledSignal } from '../ui/use-throttled-signal';
+import { AgreementsPanel } from '../panels/agreements-panel';
+import { CouncilPanel } from '../panels/council-panel';
+import { DesignationPanel } from '../panels/designation-panel';
+import { SupervisionPanel } from '../panels/supervision-panel';
 import { ViewRoot } from './view-root';
 
 /** The National Cybersecurity Office: the compliance board and everything shared with it. */
@@ -22,6 +26,10 @@ export default function CabinetOfficeView() {
   return (
     <ViewRoot kind="cabinet-office">
       <ComplianceBoardPanel />
+      <DesignationPanel />
+      <AgreementsPanel />
+      <CouncilPanel />
+      <SupervisionPanel />
       <IncidentsPanel title={t('incidents.openAll')} openOnly showOperator />
       <AdvisoryAcksPanel reloadSignal={advisories} />
       <IndicatorVolumePanel reloadSignal={indicators} />

@@ -4,6 +4,7 @@ import { AdvisoriesPanel } from '../panels/advisories-panel';
 import { IndicatorFeedPanel } from '../panels/indicator-feed';
 import { LiveFeedPanel } from '../panels/live-feed';
 import { useThrottledSignal } from '../ui/use-throttled-signal';
+import { CouncilPanel } from '../panels/council-panel';
 import { ViewRoot } from './view-root';
 
 /** A ministry: the advisories and indicators it may read. */
@@ -19,6 +20,7 @@ export default function MinistryView() {
       <AdvisoriesPanel reloadSignal={advisories} />
       <LiveFeedPanel onEvent={onEvent} wide />
       <IndicatorFeedPanel reloadSignal={indicators} />
+      <CouncilPanel />
     </ViewRoot>
   );
 }

@@ -9,6 +9,9 @@ import { LiveFeedPanel } from '../panels/live-feed';
 import { PublishIndicatorPanel } from '../panels/publish-indicator';
 import { UploadIndicatorsPanel } from '../panels/upload-indicators';
 import { useThrottledSignal } from '../ui/use-throttled-signal';
+import { AgreementsPanel } from '../panels/agreements-panel';
+import { CouncilPanel } from '../panels/council-panel';
+import { DesignationPanel } from '../panels/designation-panel';
 import { ViewRoot } from './view-root';
 
 /** A designated operator: its incidents and deadlines, assets, advisories and indicators. */
@@ -25,6 +28,9 @@ export default function OperatorView() {
       <IncidentsPanel title={t('incidents.yours')} canReport />
       <AdvisoriesPanel reloadSignal={advisories} />
       <AssetsPanel />
+      <DesignationPanel />
+      <AgreementsPanel />
+      <CouncilPanel />
       <LiveFeedPanel onEvent={onEvent} />
       <IndicatorFeedPanel reloadSignal={indicators} />
       <PublishIndicatorPanel onPublished={indicatorChanged} />
