@@ -8,6 +8,8 @@
 // The integration and e2e tiers also get the Python tools the TAXII/STIX tests drive (a venv in
 // .local/python, scripts/lib/python-tools.mjs), whose interpreter jest finds in ACD_PYTHON; the
 // browser tier gets Chromium (installed when missing, scripts/lib/chromium.mjs) in ACD_CHROMIUM.
+// The unit and e2e tiers, which render the annual report in Japanese, get a Japanese font
+// (fonts-ipafont-gothic installed when none is present, scripts/lib/fonts.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { readFigures, readResults, textTable } from './lib/chaos-report.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { buildDashboard } from './lib/dashboard.mjs';
 import { ensureDependencies } from './lib/dependencies.mjs';
+import { ensureJapaneseFont } from './lib/fonts.mjs';
 import { ensurePythonTools } from './lib/python-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -76,6 +79,18 @@ if (['integration', 'e2e', 'chaos'].some((t) => projects.includes(t))) {
     }
     console.log(`  (python tools: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
+}
+if (['unit', 'e2e'].some((t) => projects.includes(t))) {
+  const t = Date.now();
+  console.log("\n\u25b6 a Japanese font for the annual report's Japanese edition");
+  try {
+    ensureJapaneseFont();
+  } catch (err) {
+    console.log(`  ${err.message}`);
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`  (japanese font: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 if (projects.includes('browser')) {
   const t = Date.now();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -364,6 +364,45 @@ describe('oversight: inspections, recommendations, disciplinary demands and the 
     expect(lines.some((l) => l.startsWith('Reconciled: every figure above is the same'))).toBe(
       true,
     );
+
+    // The Japanese edition: the same figures under the Act's words, in the embedded font.
+    const pdfJa = join(dir, 'report-ja.pdf');
+    const ja = await runCli(
+      ['oversight', 'annual-report', '--year', String(year), '--lang', 'ja', '--out', pdfJa],
+      env,
+    );
+    expect({ code: ja.code, err: ja.err }).toEqual({
+      code: 0,
+      err: expect.stringContaining('reconciled with the audit log'),
+    });
+    const jaLines = pdfLines(pdfJa);
+    expect(jaLines).toContain(`国会への年次報告（${year}年）`);
+    for (const row of [
+      '通信情報の取得の承認の求め 1',
+      'アクセス・無害化措置の承認の求め 2',
+      'うち措置後のもの（緊急時） 1',
+      'アクセス・無害化措置：承認 1',
+      '措置：アクセス 2',
+      '措置：不正プログラムの無害化 1',
+      '事後通知：未通知 1',
+      '立入検査の開始 1',
+      '勧告 1',
+      '懲戒処分の要求 1',
+    ]) {
+      expect(jaLines.filter((l) => l === row)).toHaveLength(2);
+    }
+    expect(jaLines.join('')).toContain('照合済み：上記のすべての数値は');
+    // Without a Japanese font: a usage error naming the fix, and no file.
+    const noFont = join(dir, 'no-font.pdf');
+    const missing = await runCli(
+      ['oversight', 'annual-report', '--year', String(year), '--lang', 'ja', '--out', noFont],
+      { ...env, ACD_PDF_FONT: join(dir, 'missing.ttf') },
+    );
+    expect({ code: missing.code, err: missing.err }).toEqual({
+      code: 2,
+      err: expect.stringContaining('apt-get install fonts-ipafont-gothic'),
+    });
+    expect(existsSync(noFont)).toBe(false);
 
     // Nobody but the commission reads it; a year before the Act is a usage error.
     const bySdf = await runCli(['oversight', 'annual-report', '--year', String(year)], {

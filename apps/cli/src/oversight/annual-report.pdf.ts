@@ -1,5 +1,12 @@
 import PDFDocument from 'pdfkit';
 import type { AnnualFigures } from '@acd/oversight';
+import {
+  REPORT_CATALOGUES,
+  type ReportLang,
+  type RowKey,
+  type SectionKey,
+} from './annual-report.labels';
+import { resolveJapaneseFont, useFont } from './pdf-font';
 
 /** What the gateway answers at GET /v1/oversight/annual-report (the parts the PDF shows). */
 export interface AnnualReportView {
@@ -28,94 +35,137 @@ const PAGE_WIDTH = 595.28; // A4
 const CONTENT = PAGE_WIDTH - 2 * MARGIN;
 const BAR_COLOURS = ['#1f4e79', '#c55a11', '#548235', '#7f6000', '#7030a0'];
 
-const jst = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Tokyo',
-    dateStyle: 'long',
-    timeStyle: 'short',
-  }).format(new Date(iso)) + ' JST';
+/** The fonts of one language: the standard ones for English, the embedded CJK one for Japanese. */
+interface Fonts {
+  regular: string;
+  bold: string;
+}
 
-/** The sections of the report: each a titled table of figures and a bar chart of the same rows. */
-export function reportSections(f: AnnualFigures): { title: string; rows: Row[] }[] {
+/** The sections of the report, each a list of figures keyed by their path in the figures. */
+export function reportFigures(
+  f: AnnualFigures,
+): { section: SectionKey; rows: { key: string; value: number }[] }[] {
   const d = f.decisions;
   const o = f.operations;
   const e = f.emergencyNotifications;
   const s = f.supervision;
+  const rows = (entries: [RowKey | string, number][]) =>
+    entries.map(([key, value]) => ({ key, value }));
   return [
     {
-      title: 'Requests for authorisation',
-      rows: [
-        ['Collection requests', f.requests.collection],
-        ['Operation requests', f.requests.operation],
-        ['of which after acting (emergency)', f.requests.emergency],
-      ],
+      section: 'requests',
+      rows: rows([
+        ['requests.collection', f.requests.collection],
+        ['requests.operation', f.requests.operation],
+        ['requests.emergency', f.requests.emergency],
+      ]),
     },
     {
-      title: 'Decisions of the commission',
-      rows: [
-        ['Collection approved', d.approved.collection],
-        ['Collection denied', d.denied.collection],
-        ['Operations approved', d.approved.operation],
-        ['Operations denied', d.denied.operation],
-        ['Votes cast', d.votesCast],
-        ['Pending at the end of the year', d.pendingAtYearEnd],
-      ],
+      section: 'decisions',
+      rows: rows([
+        ['decisions.approved.collection', d.approved.collection],
+        ['decisions.denied.collection', d.denied.collection],
+        ['decisions.approved.operation', d.approved.operation],
+        ['decisions.denied.operation', d.denied.operation],
+        ['decisions.votesCast', d.votesCast],
+        ['decisions.pendingAtYearEnd', d.pendingAtYearEnd],
+      ]),
     },
     {
-      title: 'Operations executed, by measure taken',
-      rows: [
-        ['Operations executed', o.executed],
-        ...Object.entries(o.byMeasure).map(([m, n]): Row => [`Measure: ${m}`, n]),
-        ['Targets abroad', o.abroad],
-        ['Operations reported', o.reported],
-      ],
+      section: 'operations',
+      rows: rows([
+        ['operations.executed', o.executed],
+        ...Object.entries(o.byMeasure).map(([m, n]): [string, number] => [
+          `operations.byMeasure.${m}`,
+          n,
+        ]),
+        ['operations.abroad', o.abroad],
+        ['operations.reported', o.reported],
+      ]),
     },
     {
-      title: 'Emergency notifications to the commission',
-      rows: [
-        ['Executed on the emergency path', e.executed],
-        ['Notified on time', e.onTime],
-        ['Notified late', e.late],
-        ['Missed', e.missed],
-        ['Outstanding', e.outstanding],
-      ],
+      section: 'emergencyNotifications',
+      rows: rows([
+        ['emergencyNotifications.executed', e.executed],
+        ['emergencyNotifications.onTime', e.onTime],
+        ['emergencyNotifications.late', e.late],
+        ['emergencyNotifications.missed', e.missed],
+        ['emergencyNotifications.outstanding', e.outstanding],
+      ]),
     },
     {
-      title: 'Inspections, recommendations and disciplinary demands',
-      rows: [
-        ['Inspections opened', s.inspectionsOpened],
-        ['Inspections concluded: no issues', s.inspectionsConcluded['no-issues']],
-        ['Inspections concluded: issues found', s.inspectionsConcluded['issues-found']],
-        ['Recommendations issued', s.recommendationsIssued],
-        ['Recommendations answered', s.recommendationsAnswered],
-        ['Disciplinary demands', s.disciplinaryDemands],
-        ['Disciplinary actions reported', s.disciplinaryActionsReported],
-      ],
+      section: 'supervision',
+      rows: rows([
+        ['supervision.inspectionsOpened', s.inspectionsOpened],
+        ['supervision.inspectionsConcluded.no-issues', s.inspectionsConcluded['no-issues']],
+        ['supervision.inspectionsConcluded.issues-found', s.inspectionsConcluded['issues-found']],
+        ['supervision.recommendationsIssued', s.recommendationsIssued],
+        ['supervision.recommendationsAnswered', s.recommendationsAnswered],
+        ['supervision.disciplinaryDemands', s.disciplinaryDemands],
+        ['supervision.disciplinaryActionsReported', s.disciplinaryActionsReported],
+      ]),
     },
     {
-      title: 'Agreements with operators',
-      rows: [
-        ['Agreements proposed', f.agreements.proposed],
-        ['Agreements accepted', f.agreements.accepted],
-        ['Agreements declined', f.agreements.declined],
-        ['Agreements ended', f.agreements.ended],
-      ],
+      section: 'agreements',
+      rows: rows([
+        ['agreements.proposed', f.agreements.proposed],
+        ['agreements.accepted', f.agreements.accepted],
+        ['agreements.declined', f.agreements.declined],
+        ['agreements.ended', f.agreements.ended],
+      ]),
     },
   ];
 }
 
-/** Renders the report as a PDF (A4): title, every section as a table and a bar chart, and how it was reconciled. */
-export function renderAnnualReportPdf(r: AnnualReportView): Promise<Buffer> {
+/** The label of a figure in a language, or undefined for a path the catalogue does not know. */
+export function rowLabel(key: string, lang: ReportLang): string | undefined {
+  const labels = REPORT_CATALOGUES[lang];
+  if (Object.hasOwn(labels.rows, key)) return labels.rows[key as RowKey];
+  const measure = /^operations\.byMeasure\.(.+)$/.exec(key)?.[1];
+  return measure === undefined ? undefined : labels.unknownMeasure(measure);
+}
+
+/** The sections of the report: each a titled table of figures and a bar chart of the same rows. */
+export function reportSections(
+  f: AnnualFigures,
+  lang: ReportLang = 'en',
+): { title: string; rows: Row[] }[] {
+  const labels = REPORT_CATALOGUES[lang];
+  return reportFigures(f).map(({ section, rows }) => ({
+    title: labels.sections[section],
+    rows: rows.map(({ key, value }): Row => [rowLabel(key, lang) ?? key, value]),
+  }));
+}
+
+/**
+ * Renders the report as a PDF (A4): title, every section as a table and a bar chart, and how it
+ * was reconciled. Japanese embeds a CJK font (resolveJapaneseFont); none is a usage error,
+ * thrown before anything is written.
+ */
+export async function renderAnnualReportPdf(
+  r: AnnualReportView,
+  lang: ReportLang = 'en',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Buffer> {
+  const t = REPORT_CATALOGUES[lang];
+  const japaneseFont = lang === 'ja' ? resolveJapaneseFont(env) : undefined;
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
+    lang: lang === 'ja' ? 'ja-JP' : 'en-GB',
     info: {
-      Title: `Annual report of the oversight commission, ${r.figures.year}`,
-      Author: 'Cyber Communications Information Supervisory Commission',
-      Subject: 'Report to the Diet under the Active Cyber Defense Act (Act No. 42 of 2025)',
+      Title: t.documentTitle(r.figures.year),
+      Author: t.author,
+      Subject: t.subject,
       CreationDate: new Date(r.generatedAt),
     },
   });
+  let fonts: Fonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  if (japaneseFont) {
+    // The Japanese Gothic fonts the packages ship have no bold face: headings are set larger.
+    useFont(doc, 'japanese', japaneseFont);
+    fonts = { regular: 'japanese', bold: 'japanese' };
+  }
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -123,64 +173,52 @@ export function renderAnnualReportPdf(r: AnnualReportView): Promise<Buffer> {
     doc.on('error', reject);
   });
 
-  doc.font('Helvetica-Bold').fontSize(18).text(`Annual report to the Diet, ${r.figures.year}`);
+  doc.font(fonts.bold).fontSize(18).text(t.title(r.figures.year));
   doc.moveDown(0.3);
   doc
-    .font('Helvetica')
+    .font(fonts.regular)
     .fontSize(10)
-    .text('Cyber Communications Information Supervisory Commission')
-    .text(`Period: ${jst(r.figures.from)} to ${jst(r.figures.to)} (the calendar year in Japan)`)
-    .text(`Generated: ${jst(r.generatedAt)}`)
-    .text(
-      `Computed from the event log (${r.eventLog.events} oversight events read from ${r.eventLog.topic}), not from any read model.`,
-    );
+    .text(t.author)
+    .text(t.period(t.date(r.figures.from), t.date(r.figures.to)))
+    .text(t.generated(t.date(r.generatedAt)))
+    .text(t.computedFrom(r.eventLog.events, r.eventLog.topic));
   doc.moveDown();
 
-  for (const section of reportSections(r.figures)) {
+  for (const section of reportSections(r.figures, lang)) {
     const needed = 40 + section.rows.length * 30;
     if (doc.y + needed > doc.page.height - MARGIN) doc.addPage();
-    doc.font('Helvetica-Bold').fontSize(13).text(section.title, MARGIN, doc.y);
+    doc.font(fonts.bold).fontSize(13).text(section.title, MARGIN, doc.y);
     doc.moveDown(0.3);
-    table(doc, section.rows);
+    table(doc, fonts, section.rows);
     doc.moveDown(0.5);
     chart(doc, section.rows);
     doc.moveDown();
   }
 
   if (doc.y + 160 > doc.page.height - MARGIN) doc.addPage();
-  doc.font('Helvetica-Bold').fontSize(13).text('Reconciliation with the audit log', MARGIN, doc.y);
+  doc.font(fonts.bold).fontSize(13).text(t.reconciliation, MARGIN, doc.y);
   doc.moveDown(0.3);
-  doc.font('Helvetica').fontSize(10);
+  doc.font(fonts.regular).fontSize(10);
   const head = r.auditLog.head;
-  doc.text(
-    r.reconciled
-      ? `Reconciled: every figure above is the same when computed from the audit log's ${r.auditLog.entries} copies of these events.`
-      : 'NOT RECONCILED: the event log and the audit log disagree (below).',
-  );
+  doc.text(r.reconciled ? t.reconciled(r.auditLog.entries) : t.notReconciled);
   if (head) {
-    doc.text(
-      `Audit log signed tree head: size ${head.treeSize}, key ${head.keyId}, signed ${jst(new Date(head.timestamp).toISOString())}`,
-    );
-    doc.font('Courier').fontSize(8).text(`root ${head.rootHash}`).font('Helvetica').fontSize(10);
+    doc.text(t.treeHead(head.treeSize, head.keyId, t.date(new Date(head.timestamp).toISOString())));
+    doc.font('Courier').fontSize(8).text(`root ${head.rootHash}`).font(fonts.regular).fontSize(10);
   }
   for (const d of r.differences) {
     doc.text(
-      `Figure ${d.figure}: event log ${String(d.eventLog)}, audit log ${String(d.auditLog)}`,
+      t.difference(d.figure, rowLabel(d.figure, lang), String(d.eventLog), String(d.auditLog)),
     );
   }
-  for (const id of r.missingFromAuditLog)
-    doc.text(`Event ${id} is on the event log, not on the audit log`);
-  for (const id of r.missingFromEventLog)
-    doc.text(`Event ${id} is on the audit log, not on the event log`);
-  if (r.eventLog.undecodable > 0) {
-    doc.text(`${r.eventLog.undecodable} records of the event log could not be decoded`);
-  }
+  for (const id of r.missingFromAuditLog) doc.text(t.missingFromAuditLog(id));
+  for (const id of r.missingFromEventLog) doc.text(t.missingFromEventLog(id));
+  if (r.eventLog.undecodable > 0) doc.text(t.undecodable(r.eventLog.undecodable));
   doc.end();
   return done;
 }
 
-function table(doc: PDFKit.PDFDocument, rows: Row[]): void {
-  doc.font('Helvetica').fontSize(10);
+function table(doc: PDFKit.PDFDocument, fonts: Fonts, rows: Row[]): void {
+  doc.font(fonts.regular).fontSize(10);
   for (const [label, value] of rows) {
     const y = doc.y;
     doc.text(label, MARGIN, y, { width: CONTENT - 80, lineBreak: false });
