@@ -9,7 +9,14 @@ import { orgIdProblem, textProblem, type FieldProblem } from '../forms/field-che
 export const COUNCIL_MEMBER_STATUSES = ['admitted', 'bound', 'removed'] as const;
 export type CouncilMemberStatus = (typeof COUNCIL_MEMBER_STATUSES)[number];
 /** The kinds of organisation the office may admit (the bus has no vendor kind yet). */
-export const COUNCIL_MEMBER_KINDS = ['operator', 'telecom', 'ministry', 'police', 'sdf'] as const;
+export const COUNCIL_MEMBER_KINDS = [
+  'operator',
+  'telecom',
+  'vendor',
+  'ministry',
+  'police',
+  'sdf',
+] as const;
 export const MAX_COUNCIL_NAME = 200;
 
 export interface Council {
