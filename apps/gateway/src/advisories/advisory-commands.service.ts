@@ -17,6 +17,7 @@ import { deterministicId } from '@acd/event-sourcing';
 import { canRead, canReadReport, type Organisation, type Tlp } from '@acd/identity';
 import { IndicatorQueries } from '@acd/indicators';
 import { ReportingQueries } from '@acd/reporting';
+import { CouncilStanding } from '../auth/council-standing';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
 import { badRequest } from '../common/zod-validation.pipe';
@@ -52,9 +53,11 @@ export class AdvisoryCommands {
     private readonly advisories: AdvisoryQueries,
     private readonly indicators: IndicatorQueries,
     private readonly reporting: ReportingQueries,
+    private readonly council: CouncilStanding,
   ) {}
 
-  async issue(org: Organisation, b: IssueAdvisoryBody, opts: CommandOptions): Promise<Issued> {
+  async issue(caller: Organisation, b: IssueAdvisoryBody, opts: CommandOptions): Promise<Issued> {
+    const org = await this.council.sharerOf(caller, b.audience.council);
     // Only for those who may issue; anyone else is refused by the decider (403) whatever the
     // body says. The check resolves the audience from the directory and names a reader who
     // could not read a related item: run for a caller who may not issue, it would tell an
@@ -82,11 +85,12 @@ export class AdvisoryCommands {
   }
 
   async update(
-    org: Organisation,
+    caller: Organisation,
     id: string,
     b: UpdateAdvisoryBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
+    const org = await this.council.sharerOf(caller, b.audience?.council === true);
     // Whether the advisory exists for the caller, and whether the caller may update it, is the
     // decider's call from the log (404 for a non-reader, 403 for a reader who did not issue it).
     // Only what the issuer relates to it is checked here, against every reader, and that needs

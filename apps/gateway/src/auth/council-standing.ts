@@ -40,6 +40,20 @@ export class CouncilStanding {
     return (await this.isBound(org.id)) ? { ...org, councilBound: true } : org;
   }
 
+  /**
+   * The organisation as a reader about to share in the council (`audience.council`): a standing
+   * found not bound is read again from the roster rather than reused, so a member that has just
+   * bound itself is not refused for the 2 s its old standing would otherwise live. The decider
+   * refuses anyone still not bound (403).
+   */
+  async sharerOf(org: Reader, sharesInCouncil: boolean): Promise<Reader> {
+    if (!sharesInCouncil || org.councilBound === true || NOT_RESOLVED.includes(org.kind)) {
+      return org;
+    }
+    this.standing.delete(org.id);
+    return this.readerOf(org);
+  }
+
   /** The organisations bound now (for "who would read this": the council's share of them). */
   async boundMembers(): Promise<ReadonlySet<string>> {
     return this.bound.get('*', async () => new Set(await this.council.boundMemberIds()));

@@ -8,6 +8,7 @@ import {
 } from '@acd/indicators';
 import type { Organisation } from '@acd/identity';
 import { OrganisationDirectory } from '@acd/identity';
+import { CouncilStanding } from '../auth/council-standing';
 import { BusIds } from '../common/bus-ids';
 import type { Accepted } from '../common/command-outcome';
 import { CommandSender, type CommandOptions } from '../common/command-sender';
@@ -31,13 +32,15 @@ export class IndicatorCommands {
     private readonly sender: CommandSender,
     private readonly directory: OrganisationDirectory,
     private readonly ids: BusIds,
+    private readonly council: CouncilStanding,
   ) {}
 
   async publish(
-    org: Organisation,
+    caller: Organisation,
     body: PublishIndicatorBody,
     opts: CommandOptions,
   ): Promise<Accepted> {
+    const org = await this.council.sharerOf(caller, body.audience.council);
     // Normalised, and never so broad that it matches everything (a default route, a TLD).
     const normalised = publishableIndicatorValue(body.type, body.value, this.breadth);
     if (!normalised.ok) throw badRequest([{ field: 'value', reason: normalised.reason }]);
