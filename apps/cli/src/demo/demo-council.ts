@@ -1,6 +1,7 @@
-import type { ConstituteCouncilBody } from '../api-client';
+import type { ConstituteCouncilBody, PublishIndicatorBody } from '../api-client';
+import { indicatorKey } from './demo-indicators';
 import { actor, type DemoCast } from './demo-cast';
-import { doneOrConflict, type DemoSession } from './demo-session';
+import { doneOrConflict, waitFor, type DemoSession } from './demo-session';
 
 export interface CouncilDemo {
   council: { bound: string[]; admitted: string[] };
@@ -50,5 +51,38 @@ export async function seedCouncil(session: DemoSession, cast: DemoCast): Promise
   session.log(
     `  ${nco.id}: the council constituted; ${bound.join(', ')} bound, ${admitted.join(', ')} admitted`,
   );
+  // Something shared in the council, by a bound member, once the roster shows it bound.
+  const sharer = members.bound[0];
+  if (sharer) {
+    await waitFor(
+      `${sharer.id} bound on the council's roster`,
+      async () => {
+        const entry = await session
+          .as(actor(sharer))
+          .request<{ status?: string }>(
+            'GET',
+            `/v1/council/members/${encodeURIComponent(sharer.id)}`,
+          );
+        return entry.status === 'bound';
+      },
+      60_000,
+    );
+    const body = demoCouncilIndicator();
+    const status = (await session.as(actor(sharer)).publishIndicator(body, indicatorKey(body)))
+      .status;
+    session.log(`  ${sharer.id} shared in the council: ${body.type} ${body.value} -> ${status}`);
+  }
   return { council: { bound, admitted } };
+}
+
+/** An indicator shared in the council: its bound members read it, and every read is recorded. */
+export function demoCouncilIndicator(): PublishIndicatorBody {
+  return {
+    type: 'domain',
+    value: 'grid-telemetry-sync.example.org',
+    tlp: 'AMBER',
+    audience: { council: true },
+    confidence: 80,
+    description: 'Command-and-control domain of the grid intrusions, shared in the council',
+  };
 }

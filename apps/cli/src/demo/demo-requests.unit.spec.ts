@@ -30,7 +30,12 @@ import {
 import { flowBatchSchema } from '@acd/traffic';
 import { demoAdvisories } from './demo-advisories';
 import { demoAgreements } from './demo-agreements';
-import { DEMO_COUNCIL, DEMO_UNDERTAKING, demoCouncilMembers } from './demo-council';
+import {
+  DEMO_COUNCIL,
+  DEMO_UNDERTAKING,
+  demoCouncilIndicator,
+  demoCouncilMembers,
+} from './demo-council';
 import { demoDesignation } from './demo-designation';
 import { castOf, type DemoOrgRecord } from './demo-cast';
 import { demoIndicators, indicatorKey } from './demo-indicators';
@@ -162,6 +167,10 @@ describe('the demo requests are what the API accepts', () => {
     expect(admitted.map((o) => o.id)).toEqual(['tel-nihon-backbone', 'gov-npa']);
     for (const org of [...bound, ...admitted])
       expect(COUNCIL_MEMBER_KINDS as readonly string[]).toContain(org.kind);
+    // What the bound member shares there is valid, and for the council under a label it allows.
+    const shared = publishIndicatorSchema.parse(demoCouncilIndicator());
+    expect(shared.audience).toEqual({ orgs: [], sectors: [], council: true });
+    expect(['CLEAR', 'GREEN', 'AMBER']).toContain(shared.tlp);
   });
 
   it('supervision: an inspection of the police, its answer, a recommendation citing it', () => {
