@@ -586,7 +586,31 @@ describe('the web console', () => {
     expect(entry.body.status).toBe('bound');
     expect((entry.body.acknowledgement as { by: string }).by).toBe('duty-officer');
     await checkAndKeep(member, 'console-operator-council-bound-en-1280');
-    for (const page of [office, member]) await page.context().close();
+
+    // Bound, it shares an indicator in the council from the form; its row carries the council
+    // mark for a bound reader, and an operator off the council does not see it at all.
+    const value = 'council-console-share.example.org';
+    await member.getByTestId('publish-type').selectOption('domain');
+    await member.getByTestId('publish-value').fill(value);
+    await member.getByTestId('publish-tlp').selectOption('GREEN');
+    await member.getByTestId('publish-council').check();
+    await member.getByTestId('publish-submit').click();
+    const result = member.getByTestId('publish-result');
+    await result.waitFor({ timeout: LONG });
+    expect(await result.getAttribute('class')).toContain('note-ok');
+    const listed = await bus.get(`/v1/indicators?type=domain&value=${value}`, setouchi);
+    const sharedId = String(listed.body.items?.[0]?.id);
+    expect(listed.body.items?.[0]?.audience).toEqual({ orgs: [], sectors: [], council: true });
+    const again = await open(setouchi.token, 'operator');
+    await again
+      .locator(`[data-testid="indicator-row"][data-id="${sharedId}"] [data-testid="council-mark"]`)
+      .waitFor({ timeout: LONG });
+    const outsider = await open(tokai.token, 'operator');
+    await outsider.getByTestId('count-indicators').waitFor({ timeout: LONG });
+    expect(
+      await outsider.locator(`[data-testid="indicator-row"][data-id="${sharedId}"]`).count(),
+    ).toBe(0);
+    for (const page of [office, member, again, outsider]) await page.context().close();
   });
 
   it('the commission opens an inspection, the agency sees it and answers, the commission concludes it', async () => {
