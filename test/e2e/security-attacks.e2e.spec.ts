@@ -146,6 +146,21 @@ describe('attacks on the API edge', () => {
     // The demo picker ignores a forwarded-for that claims this machine.
     const picker = await raw('GET', '/v1/demo/organisations', { 'x-forwarded-for': '127.0.0.1' });
     expect(picker.status).toBe(404);
+
+    // Claiming a seat on the council by header shares nothing in it: the standing is the bus's.
+    const claimed = await raw(
+      'POST',
+      '/v1/indicators',
+      { ...auth(tokai), 'content-type': 'application/json', 'org-council': 'bound' },
+      JSON.stringify({
+        type: 'ipv4',
+        value: '203.0.113.203',
+        tlp: 'GREEN',
+        audience: { council: true },
+      }),
+    );
+    expect(claimed.status).toBe(403);
+    expect((JSON.parse(claimed.text) as { field?: string }).field).toBe('audience.council');
   });
 
   it('Given tokens of the wrong shape, empty, padded or in a query string, then 401 and nothing else', async () => {
