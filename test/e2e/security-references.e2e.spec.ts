@@ -499,6 +499,7 @@ describe('security probe: references and co-recipients disclose nothing', () => 
         sectors: ['gas'],
         kinds: [],
         orgs: [alpha.id],
+        council: false,
       });
       const others = [beta.id, tokai.id];
 
