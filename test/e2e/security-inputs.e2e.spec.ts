@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { createKafka, readLogToEnd, TopicNames, type TopicKey } from '@acd/messaging';
-import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { BusUnderTest, freePort, waitFor, type DemoOrg } from '../support/bus';
 
 jest.setTimeout(300_000);
 
@@ -349,7 +349,7 @@ describe('security: input the bus refuses and limits it keeps', () => {
         ACD_STREAM_MAX_CLIENTS: '3',
         ACD_STREAM_MAX_CLIENTS_PER_ORG: '2',
       });
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const port = await freePort();
       capped.env.PORT = String(port);
       capped.base = `http://127.0.0.1:${port}`;
       capped.startService('gateway');

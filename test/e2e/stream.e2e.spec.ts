@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canRead, type Organisation, type Sector } from '@acd/identity';
-import { BusUnderTest, waitFor, type DemoOrg } from '../support/bus';
+import { BusUnderTest, freePort, waitFor, type DemoOrg } from '../support/bus';
 import { SseClient } from '../support/sse';
 
 jest.setTimeout(300_000);
@@ -314,7 +314,7 @@ describe('GET /v1/stream (server-sent events)', () => {
   it('refuses streams beyond ACD_STREAM_MAX_CLIENTS with 503 and Retry-After', async () => {
     const capped = new BusUnderTest({ ...bus.env, ACD_STREAM_MAX_CLIENTS: '1' });
     // Reuse the running bus's servers and data: only a second gateway, with a cap of one.
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     capped.env.PORT = String(port);
     capped.base = `http://127.0.0.1:${port}`;
     capped.orgs = bus.orgs;

@@ -77,7 +77,8 @@ export const SERVICES: readonly ServiceName[] = SERVICE_NAMES;
 
 export { waitFor };
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (the kernel picks it), for a second service of a test. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
