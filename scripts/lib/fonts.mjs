@@ -7,10 +7,10 @@
 // never skip silently.
 //
 // Runnable on its own: `node scripts/lib/fonts.mjs` installs (if needed) and prints the path.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall } from './apt.mjs';
 
 export const JAPANESE_FONT_PACKAGE = 'fonts-ipafont-gothic';
 
@@ -23,31 +23,7 @@ export const KNOWN_JAPANESE_FONTS = [
 /** Where fonts-ipafont-gothic puts its Gothic face. */
 const INSTALLED = KNOWN_JAPANESE_FONTS[1];
 
-function run(cmd, args, env = process.env) {
-  const r = spawnSync(cmd, args, {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return {
-    ok: r.status === 0,
-    missing: r.error?.code === 'ENOENT',
-    status: r.status,
-    out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`,
-  };
-}
-
-const shown = (cmd, args) => [cmd, ...args].join(' ');
-
-const tail = (text, lines = 30) => text.trimEnd().split('\n').slice(-lines).join('\n');
-
-function fail(what, cmd, args, result) {
-  return new Error(
-    `${what}\n  command: ${shown(cmd, args)}\n  exit: ${result.status ?? 'none'}` +
-      (result.out.trim() ? `\n${tail(result.out).replace(/^/gm, '  | ')}` : '') +
-      `\n  (or set ACD_PDF_FONT to a Japanese TTF, OTF or TTC font)`,
-  );
-}
+const HINT = 'or set ACD_PDF_FONT to a Japanese TTF, OTF or TTC font';
 
 /** ACD_PDF_FONT's file: the value itself, or for `file.ttc#Face` the part before the #. */
 function fileOf(setting) {
@@ -79,32 +55,16 @@ export function ensureJapaneseFont({
   }
 
   const t0 = Date.now();
-  const asRoot = process.getuid?.() === 0;
-  const [cmd, ...prefix] = asRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
-  const install = [...prefix, 'install', '-y', '--no-install-recommends', JAPANESE_FONT_PACKAGE];
-  log(`  japanese font: none found; running ${shown(cmd, install)}`);
-  let result = run(cmd, install, env);
-  if (result.missing) {
-    throw new Error(
-      `${cmd} is not on the PATH: install a Japanese font (Debian/Ubuntu: apt-get install ` +
-        `${JAPANESE_FONT_PACKAGE}) or set ACD_PDF_FONT to a Japanese TTF, OTF or TTC font`,
-    );
-  }
-  // Lists never fetched, or older than the mirror (whose old .deb files are gone): update once.
-  const stale =
-    /Unable to locate package|has no installation candidate|Unable to fetch some archives/;
-  if (!result.ok && stale.test(result.out)) {
-    const update = [...prefix, 'update'];
-    log(`  japanese font: the package lists do not know it; running ${shown(cmd, update)}`);
-    const updated = run(cmd, update, env);
-    if (!updated.ok) throw fail('could not update the package lists', cmd, update, updated);
-    log(`  japanese font: running ${shown(cmd, install)} again`);
-    result = run(cmd, install, env);
-  }
-  if (!result.ok) throw fail(`could not install ${JAPANESE_FONT_PACKAGE}`, cmd, install, result);
+  log('  japanese font: none found');
+  const command = aptInstall(JAPANESE_FONT_PACKAGE, {
+    label: 'japanese font',
+    hint: HINT,
+    log,
+    env,
+  });
   if (!existsSync(installed)) {
     throw new Error(
-      `${shown(cmd, install)} succeeded but ${installed} does not exist: ` +
+      `${command} succeeded but ${installed} does not exist: ` +
         `set ACD_PDF_FONT to a Japanese TTF, OTF or TTC font`,
     );
   }
