@@ -19,6 +19,7 @@ import { checkStatement } from '../council/council-standing';
 import { useSession } from '../session/session-context';
 import { OutcomeNote, useCommand } from '../ui/command';
 import { Empty, Field, ResourceView, Section, Stat, Stats } from '../ui/layout';
+import { TextCommandForm } from '../ui/text-command-form';
 import { useFormat } from '../ui/use-format';
 
 /**
@@ -217,57 +218,29 @@ function AgreementActionForm({
   onDone(): void;
 }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const cmd = useCommand();
-  const [text, setText] = useState('');
   const field = action === 'accept' ? 'consent' : 'reason';
   const path = `/v1/oversight/agreements/${encodeURIComponent(agreementId)}/${
     action === 'accept' ? 'acceptance' : action
   }`;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!cmd.checked(checkStatement(field, text))) return;
-    const ok = await cmd.run(
-      (key) => api.post(path, { [field]: text }, { idempotencyKey: key }),
-      t(`agreements.done.${action}`),
-    );
-    if (ok) onDone();
-  };
   return (
-    <form className="vote-form" onSubmit={submit} noValidate data-testid="agreement-action-form">
-      <Field
-        label={t(action === 'accept' ? 'agreements.consent' : 'agreements.reason')}
-        problems={cmd.problems[field]}
-        hint={action === 'accept' ? t('agreements.consentHint') : undefined}
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            rows={2}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              cmd.touched();
-            }}
-            data-testid="agreement-text"
-          />
-        )}
-      </Field>
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="primary"
-          disabled={cmd.busy}
-          data-testid="agreement-submit"
-        >
-          {t(`agreements.action.${action}`)}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('agreements.close')}
-        </button>
-      </div>
-      <OutcomeNote outcome={cmd.outcome} testId="agreement-result" />
-    </form>
+    <TextCommandForm
+      field={field}
+      label={t(action === 'accept' ? 'agreements.consent' : 'agreements.reason')}
+      hint={action === 'accept' ? t('agreements.consentHint') : undefined}
+      rows={2}
+      check={(text) => checkStatement(field, text)}
+      command={(text) => ({ path, body: { [field]: text } })}
+      submitText={t(`agreements.action.${action}`)}
+      doneText={t(`agreements.done.${action}`)}
+      testIds={{
+        form: 'agreement-action-form',
+        field: 'agreement-text',
+        submit: 'agreement-submit',
+        result: 'agreement-result',
+      }}
+      close={{ text: t('agreements.close'), onClose }}
+      onDone={onDone}
+    />
   );
 }
 

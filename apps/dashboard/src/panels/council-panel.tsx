@@ -19,6 +19,7 @@ import {
 import { useSession } from '../session/session-context';
 import { OutcomeNote, useCommand } from '../ui/command';
 import { Empty, Field, ResourceView, Section, Stat, Stats, TableBox } from '../ui/layout';
+import { TextCommandForm } from '../ui/text-command-form';
 import { useFormat } from '../ui/use-format';
 
 const membersPath = '/v1/council/members';
@@ -260,56 +261,27 @@ function Roster({ bound = false }: { bound?: boolean }) {
 
 function AdmitForm({ onAdmitted }: { onAdmitted(orgId: string): void }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const cmd = useCommand();
-  const [orgId, setOrgId] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const id = orgId.trim();
-    if (!cmd.checked(checkAdmission(id))) return;
-    const ok = await cmd.run(
-      (key) => api.post(membersPath, { orgId: id }, { idempotencyKey: key }),
-      t('council.admittedOk', { org: id }),
-    );
-    if (ok) {
-      onAdmitted(id);
-      setOrgId('');
-    }
-  };
   return (
-    <form
-      className="subpanel"
-      onSubmit={submit}
-      noValidate
-      aria-labelledby="admit-title"
-      data-testid="council-admit"
-    >
-      <h3 id="admit-title">{t('council.admitTitle')}</h3>
-      <Field label={t('council.orgId')} problems={cmd.problems.orgId} hint={t('council.orgIdHint')}>
-        {(p) => (
-          <input
-            {...p}
-            value={orgId}
-            onChange={(e) => {
-              setOrgId(e.target.value);
-              cmd.touched();
-            }}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="council-admit-org"
-          />
-        )}
-      </Field>
-      <button
-        type="submit"
-        className="primary"
-        disabled={cmd.busy}
-        data-testid="council-admit-submit"
-      >
-        {t('council.admit')}
-      </button>
-      <OutcomeNote outcome={cmd.outcome} testId="council-admit-result" />
-    </form>
+    <TextCommandForm
+      field="orgId"
+      title={{ id: 'admit-title', text: t('council.admitTitle') }}
+      label={t('council.orgId')}
+      hint={t('council.orgIdHint')}
+      identifier
+      trim
+      check={checkAdmission}
+      command={(orgId) => ({ path: membersPath, body: { orgId } })}
+      submitText={t('council.admit')}
+      doneText={(orgId) => t('council.admittedOk', { org: orgId })}
+      testIds={{
+        form: 'council-admit',
+        field: 'council-admit-org',
+        submit: 'council-admit-submit',
+        result: 'council-admit-result',
+      }}
+      clearOnDone
+      onDone={onAdmitted}
+    />
   );
 }
 
@@ -408,51 +380,29 @@ function Undertaking({
   onDone(): void;
 }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const cmd = useCommand();
-  const [statement, setStatement] = useState(() => t('council.defaultStatement'));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!cmd.checked(checkStatement('statement', statement))) return;
-    const ok = await cmd.run(
-      (key) =>
-        api.post(`${memberPath(orgId)}/confidentiality`, { statement }, { idempotencyKey: key }),
-      t('council.acknowledged'),
-    );
-    if (ok) onDone();
-  };
   return (
-    <form className="vote-form" onSubmit={submit} noValidate data-testid="council-undertaking">
-      {!personal ? <p className="note">{t('council.personalTokenNeeded')}</p> : null}
-      <Field label={t('council.statement')} problems={cmd.problems.statement}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={3}
-            value={statement}
-            onChange={(e) => {
-              setStatement(e.target.value);
-              cmd.touched();
-            }}
-            data-testid="council-statement"
-          />
-        )}
-      </Field>
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="primary"
-          disabled={cmd.busy}
-          data-testid="council-acknowledge-submit"
-        >
-          {t('council.action.acknowledge')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('council.close')}
-        </button>
-      </div>
-      <OutcomeNote outcome={cmd.outcome} testId="council-result" />
-    </form>
+    <TextCommandForm
+      field="statement"
+      note={personal ? undefined : t('council.personalTokenNeeded')}
+      label={t('council.statement')}
+      rows={3}
+      initial={t('council.defaultStatement')}
+      check={(statement) => checkStatement('statement', statement)}
+      command={(statement) => ({
+        path: `${memberPath(orgId)}/confidentiality`,
+        body: { statement },
+      })}
+      submitText={t('council.action.acknowledge')}
+      doneText={t('council.acknowledged')}
+      testIds={{
+        form: 'council-undertaking',
+        field: 'council-statement',
+        submit: 'council-acknowledge-submit',
+        result: 'council-result',
+      }}
+      close={{ text: t('council.close'), onClose }}
+      onDone={onDone}
+    />
   );
 }
 
@@ -473,48 +423,23 @@ function ReasonForm({
   onDone(): void;
 }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const cmd = useCommand();
-  const [reason, setReason] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!cmd.checked(checkStatement('reason', reason))) return;
-    const ok = await cmd.run(
-      (key) => api.post(path, { reason }, { idempotencyKey: key }),
-      doneText,
-    );
-    if (ok) onDone();
-  };
   return (
-    <form className="vote-form" onSubmit={submit} noValidate data-testid="council-reason-form">
-      <Field label={label} problems={cmd.problems.reason}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={2}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              cmd.touched();
-            }}
-            data-testid="council-reason"
-          />
-        )}
-      </Field>
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="primary"
-          disabled={cmd.busy}
-          data-testid="council-reason-submit"
-        >
-          {submitText}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('council.close')}
-        </button>
-      </div>
-      <OutcomeNote outcome={cmd.outcome} testId="council-reason-result" />
-    </form>
+    <TextCommandForm
+      field="reason"
+      label={label}
+      rows={2}
+      check={(reason) => checkStatement('reason', reason)}
+      command={(reason) => ({ path, body: { reason } })}
+      submitText={submitText}
+      doneText={doneText}
+      testIds={{
+        form: 'council-reason-form',
+        field: 'council-reason',
+        submit: 'council-reason-submit',
+        result: 'council-reason-result',
+      }}
+      close={{ text: t('council.close'), onClose }}
+      onDone={onDone}
+    />
   );
 }

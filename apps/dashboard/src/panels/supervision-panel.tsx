@@ -24,6 +24,7 @@ import {
 } from '../supervision/supervision-items';
 import { OutcomeNote, useCommand } from '../ui/command';
 import { Empty, Field, ResourceView, Section, Stat, Stats } from '../ui/layout';
+import { TextCommandForm } from '../ui/text-command-form';
 import { useFormat } from '../ui/use-format';
 
 type Items = Page<SupervisionItem>;
@@ -193,54 +194,26 @@ function SupervisionCard({ item, onChanged }: { item: SupervisionItem; onChanged
 
 function AnswerForm({ item, onDone }: { item: SupervisionItem; onDone(): void }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const cmd = useCommand();
-  const [text, setText] = useState('');
-  const label =
-    item.kind === 'disciplinary-demand' ? t('supervision.actionTaken') : t('supervision.answer');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!cmd.checked(checkStatement('text', text))) return;
-    const { path, body } = answerCommand(item, text);
-    const ok = await cmd.run(
-      (key) => api.post(path, body, { idempotencyKey: key }),
-      t('supervision.answered'),
-    );
-    if (ok) onDone();
-  };
   return (
-    <form className="vote-form" onSubmit={submit} noValidate data-testid="supervision-answer-form">
-      <Field
-        label={label}
-        problems={[
-          ...(cmd.problems.text ?? []),
-          ...(cmd.problems.answer ?? []),
-          ...(cmd.problems.actionTaken ?? []),
-        ]}
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            rows={3}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              cmd.touched();
-            }}
-            data-testid="supervision-answer-text"
-          />
-        )}
-      </Field>
-      <button
-        type="submit"
-        className="primary"
-        disabled={cmd.busy}
-        data-testid="supervision-answer-submit"
-      >
-        {t('supervision.sendAnswer')}
-      </button>
-      <OutcomeNote outcome={cmd.outcome} testId="supervision-answer-result" />
-    </form>
+    <TextCommandForm
+      field="text"
+      alsoProblems={['answer', 'actionTaken']}
+      label={
+        item.kind === 'disciplinary-demand' ? t('supervision.actionTaken') : t('supervision.answer')
+      }
+      rows={3}
+      check={(text) => checkStatement('text', text)}
+      command={(text) => answerCommand(item, text)}
+      submitText={t('supervision.sendAnswer')}
+      doneText={t('supervision.answered')}
+      testIds={{
+        form: 'supervision-answer-form',
+        field: 'supervision-answer-text',
+        submit: 'supervision-answer-submit',
+        result: 'supervision-answer-result',
+      }}
+      onDone={onDone}
+    />
   );
 }
 
