@@ -17,6 +17,7 @@ import { IndicatorsCommand } from './indicators.command';
 import { KafkaAccessCommand } from './kafka-access.command';
 import { OversightCommand } from './oversight/oversight.command';
 import { OversightAnnualReportCommand } from './oversight/annual-report.command';
+import { DeployCommand } from './deploy/deploy-render.command';
 import { SeedDemoCommand } from './seed-demo.command';
 import { ServiceAccessCommand } from './service-access.command';
 
@@ -36,6 +37,7 @@ const ACD_COMMANDS = [
   AuditWhoReadCommand,
   OversightCommand,
   OversightAnnualReportCommand,
+  DeployCommand,
 ];
 
 @Module({
