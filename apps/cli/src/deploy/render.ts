@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { AccessSubject } from '@acd/identity';
 import {
   DEFAULT_STRIMZI,
+  kafkaCluster,
   kafkaTopics,
   kafkaUsers,
   type K8sObject,
@@ -40,6 +41,13 @@ export function render(
   switch (target) {
     case 'k8s':
       return [
+        {
+          path: 'kafka/cluster.yaml',
+          content:
+            HEADER(
+              'The Kafka cluster (KRaft): controllers and brokers in node pools of their own.',
+            ) + yamlDocuments(kafkaCluster(options)),
+        },
         {
           path: 'kafka/topics.yaml',
           content:

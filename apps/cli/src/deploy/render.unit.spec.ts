@@ -119,6 +119,36 @@ describe('deploy/k8s: Kafka resources generated from the registry', () => {
     });
   });
 
+  it('the cluster: KRaft with three controllers and three brokers, SCRAM on every listener, two in-sync replicas', () => {
+    const [kafka, ...pools] = committed('kafka/cluster.yaml');
+    expect(kafka?.kind).toBe('Kafka');
+    expect(kafka?.metadata.annotations).toEqual({
+      'strimzi.io/node-pools': 'enabled',
+      'strimzi.io/kraft': 'enabled',
+    });
+    const spec = kafka?.spec?.kafka as {
+      listeners: { authentication: { type: string } }[];
+      authorization: { type: string };
+      config: Record<string, unknown>;
+    };
+    expect(spec.listeners.map((l) => l.authentication.type)).toEqual([
+      'scram-sha-512',
+      'scram-sha-512',
+    ]);
+    expect(spec.authorization.type).toBe('simple');
+    expect(spec.config).toMatchObject({
+      'min.insync.replicas': 2,
+      'transaction.state.log.replication.factor': 3,
+      'auto.create.topics.enable': false,
+    });
+    expect(
+      pools.map((p) => [p.kind, (p.spec as { roles: string[] }).roles[0], p.spec?.replicas]),
+    ).toEqual([
+      ['KafkaNodePool', 'controller', 3],
+      ['KafkaNodePool', 'broker', 3],
+    ]);
+  });
+
   it('ACL entries become one rule per resource, and what Strimzi cannot express is refused', () => {
     const entry = (op: AclOperationTypes, name = 't'): AclEntry => ({
       resourceType: AclResourceTypes.TOPIC,

@@ -25,7 +25,12 @@ import {
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: Record<string, unknown>;
   [field: string]: unknown;
 }
@@ -33,6 +38,14 @@ export interface K8sObject {
 export interface StrimziOptions {
   /** The Strimzi `Kafka` resource the topics and users belong to. */
   cluster: string;
+  /** Kafka's version: one kafkajs speaks (the local stack runs the same). */
+  kafkaVersion: string;
+  /** Brokers and KRaft controllers, each a node pool of its own. */
+  brokers: number;
+  controllers: number;
+  /** Each node's persistent volume. */
+  brokerStorage: string;
+  controllerStorage: string;
   /** ACD_TOPIC_PREFIX of the deployment ('' in production). */
   prefix: string;
   /** Replicas of every topic (3 on a cluster of three brokers). */
@@ -43,12 +56,22 @@ export interface StrimziOptions {
 
 export const DEFAULT_STRIMZI: StrimziOptions = {
   cluster: 'acd',
+  kafkaVersion: '3.9.1',
+  brokers: 3,
+  controllers: 3,
+  brokerStorage: '100Gi',
+  controllerStorage: '10Gi',
   prefix: '',
   replicas: 3,
   minInsyncReplicas: 2,
 };
 
 const STRIMZI_API = 'kafka.strimzi.io/v1beta2';
+
+const labels = (o: StrimziOptions) => ({
+  'strimzi.io/cluster': o.cluster,
+  'app.kubernetes.io/part-of': 'acd',
+});
 
 /**
  * A Kubernetes object name (RFC 1123 subdomain) for a Kafka name: lowercase letters, digits, '-'
@@ -70,10 +93,7 @@ function topicResource(o: StrimziOptions, name: string, spec: TopicSpec): K8sObj
   return {
     apiVersion: STRIMZI_API,
     kind: 'KafkaTopic',
-    metadata: {
-      name: k8sName(name),
-      labels: { 'strimzi.io/cluster': o.cluster, 'app.kubernetes.io/part-of': 'acd' },
-    },
+    metadata: { name: k8sName(name), labels: labels(o) },
     spec: {
       topicName: name,
       partitions: spec.partitions,
@@ -175,10 +195,7 @@ function userResource(o: StrimziOptions, username: string, acls: readonly AclEnt
   return {
     apiVersion: STRIMZI_API,
     kind: 'KafkaUser',
-    metadata: {
-      name: k8sName(username),
-      labels: { 'strimzi.io/cluster': o.cluster, 'app.kubernetes.io/part-of': 'acd' },
-    },
+    metadata: { name: k8sName(username), labels: labels(o) },
     spec: {
       authentication: { type: 'scram-sha-512' },
       authorization: { type: 'simple', acls: strimziAcls(acls) },
@@ -202,5 +219,75 @@ export function kafkaUsers(o: StrimziOptions, orgs: readonly AccessSubject[]): K
       const plan = accessPlanFor(names, org);
       return userResource(o, plan.username, plan.acls);
     }),
+  ];
+}
+
+/**
+ * The Kafka cluster in KRaft mode: a `Kafka` resource with node pools enabled, one pool of
+ * controllers and one of brokers. Two listeners, both SCRAM-SHA-512: `internal` for the bus's
+ * services inside the cluster, and `external` (TLS) for organisations' own Kafka clients; the
+ * simple authorizer enforces the KafkaUsers' ACLs. A topic's write needs two in-sync replicas,
+ * and the transaction state log (the processors write transactionally) has three.
+ */
+export function kafkaCluster(o: StrimziOptions): K8sObject[] {
+  const pool = (name: string, role: 'controller' | 'broker', replicas: number, size: string) => ({
+    apiVersion: STRIMZI_API,
+    kind: 'KafkaNodePool',
+    metadata: { name, labels: labels(o) },
+    spec: {
+      replicas,
+      roles: [role],
+      storage: {
+        type: 'jbod',
+        volumes: [{ id: 0, type: 'persistent-claim', size, deleteClaim: false }],
+      },
+    },
+  });
+  return [
+    {
+      apiVersion: STRIMZI_API,
+      kind: 'Kafka',
+      metadata: {
+        name: o.cluster,
+        labels: { 'app.kubernetes.io/part-of': 'acd' },
+        annotations: {
+          'strimzi.io/node-pools': 'enabled',
+          'strimzi.io/kraft': 'enabled',
+        },
+      },
+      spec: {
+        kafka: {
+          version: o.kafkaVersion,
+          listeners: [
+            {
+              name: 'internal',
+              port: 9092,
+              type: 'internal',
+              tls: false,
+              authentication: { type: 'scram-sha-512' },
+            },
+            {
+              name: 'external',
+              port: 9094,
+              type: 'loadbalancer',
+              tls: true,
+              authentication: { type: 'scram-sha-512' },
+            },
+          ],
+          authorization: { type: 'simple' },
+          config: {
+            'auto.create.topics.enable': false,
+            'default.replication.factor': o.replicas,
+            'min.insync.replicas': o.minInsyncReplicas,
+            'offsets.topic.replication.factor': o.replicas,
+            'transaction.state.log.replication.factor': o.replicas,
+            'transaction.state.log.min.isr': o.minInsyncReplicas,
+          },
+        },
+        entityOperator: { topicOperator: {}, userOperator: {} },
+      },
+    },
+    pool(`${o.cluster}-controllers`, 'controller', o.controllers, o.controllerStorage),
+    pool(`${o.cluster}-brokers`, 'broker', o.brokers, o.brokerStorage),
   ];
 }
