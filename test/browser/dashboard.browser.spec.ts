@@ -598,9 +598,17 @@ describe('the web console', () => {
     const result = member.getByTestId('publish-result');
     await result.waitFor({ timeout: LONG });
     expect(await result.getAttribute('class')).toContain('note-ok');
-    const listed = await bus.get(`/v1/indicators?type=domain&value=${value}`, setouchi);
-    const sharedId = String(listed.body.items?.[0]?.id);
-    expect(listed.body.items?.[0]?.audience).toEqual({ orgs: [], sectors: [], council: true });
+    // The read side is eventually consistent: the answer came from the processor, the list
+    // from the projection.
+    const sharedItem = await waitFor(
+      'the shared indicator projected',
+      async () =>
+        (await bus.get(`/v1/indicators?type=domain&value=${value}`, setouchi)).body.items?.[0],
+      LONG,
+      200,
+    );
+    const sharedId = String(sharedItem.id);
+    expect(sharedItem.audience).toEqual({ orgs: [], sectors: [], council: true });
     const again = await open(setouchi.token, 'operator');
     await again
       .locator(`[data-testid="indicator-row"][data-id="${sharedId}"] [data-testid="council-mark"]`)
