@@ -11,12 +11,8 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { kafkaSchema, loadConfig } from '@acd/config';
 import { createKafka, TopicNames, withAdmin } from '@acd/messaging';
-import {
-  provisionOrgAccess,
-  stackScriptScramWriter,
-  type AccessSubject,
-  type KafkaCredentials,
-} from '@acd/identity';
+import { readOrganisations } from './organisations-file';
+import { provisionOrgAccess, stackScriptScramWriter, type KafkaCredentials } from '@acd/identity';
 
 export interface KafkaAccessOptions {
   orgs: string;
@@ -48,7 +44,7 @@ export async function runKafkaAccess(
         '(the local stack writes it to .local/stacks/<name>/endpoints.json as kafkaSaslBrokers)',
     );
   }
-  const orgs = readOrgs(opts.orgs);
+  const orgs = readOrganisations(opts.orgs);
   const previous = opts.rotate ? new Map<string, string>() : readPasswords(opts.out);
   const names = new TopicNames(cfg.ACD_TOPIC_PREFIX);
   const writeUser = stackScriptScramWriter({ script: stackScript(), bootstrap: cfg.KAFKA_BROKERS });
@@ -65,20 +61,6 @@ export async function runKafkaAccess(
   );
   writePrivate(opts.out, JSON.stringify(credentials, null, 2) + '\n');
   return credentials;
-}
-
-function readOrgs(file: string): AccessSubject[] {
-  if (!existsSync(file)) throw new Error(`${file} not found (run: acd seed-demo --out ${file})`);
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array of organisations`);
-  return parsed.map((o: unknown, i) => {
-    const rec = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
-    if (typeof rec.id !== 'string') throw new Error(`${file}[${i}]: no string "id"`);
-    if (rec.sector !== undefined && typeof rec.sector !== 'string') {
-      throw new Error(`${file}[${i}]: "sector" must be a string`);
-    }
-    return { id: rec.id, ...(typeof rec.sector === 'string' ? { sector: rec.sector } : {}) };
-  });
 }
 
 function readPasswords(file: string): Map<string, string> {

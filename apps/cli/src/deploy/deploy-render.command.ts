@@ -1,35 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'nest-commander';
-import { DEMO_ORGANISATIONS, type AccessSubject } from '@acd/identity';
+import { DEMO_ORGANISATIONS } from '@acd/identity';
 import { AcdCommand } from '../api-command';
 import { UsageError } from '../exit-codes';
+import { readOrganisations } from '../organisations-file';
 import { render, RENDER_TARGETS, type RenderTarget } from './render';
 
 interface DeployRenderOptions {
   target?: RenderTarget;
   out?: string;
   orgs?: string;
-}
-
-/** The registered organisations a render covers: a JSON array of {id, sector?}. */
-export function readOrganisations(file: string): AccessSubject[] {
-  if (!existsSync(file)) throw new UsageError(`--orgs ${file}: no such file`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`--orgs ${file}: not JSON (${(err as Error).message})`);
-  }
-  if (!Array.isArray(parsed)) throw new UsageError(`--orgs ${file}: expected a JSON array`);
-  return parsed.map((o: unknown, i) => {
-    const rec = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
-    if (typeof rec.id !== 'string') throw new UsageError(`--orgs ${file}[${i}]: no string "id"`);
-    if (rec.sector !== undefined && rec.sector !== null && typeof rec.sector !== 'string') {
-      throw new UsageError(`--orgs ${file}[${i}]: "sector" must be a string`);
-    }
-    return { id: rec.id, ...(typeof rec.sector === 'string' ? { sector: rec.sector } : {}) };
-  });
 }
 
 /**

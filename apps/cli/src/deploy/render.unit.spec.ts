@@ -16,6 +16,12 @@ const orgs = DEMO_ORGANISATIONS.map((o) => ({
 }));
 const names = new TopicNames('');
 
+/** What a rule allows, one string per operation on its resource. */
+const permissions = (r: StrimziAclRule): string[] =>
+  r.operations.map((op) =>
+    JSON.stringify([r.resource.type, r.resource.name, r.resource.patternType, op]),
+  );
+
 const committed = (file: string): K8sObject[] =>
   parseAllDocuments(readFileSync(path.join(COMMITTED, file), 'utf8'))
     .map((d) => d.toJS() as K8sObject | null)
@@ -81,20 +87,8 @@ describe('deploy/k8s: Kafka resources generated from the registry', () => {
       const user = users.get(plan.username) as K8sObject;
       expect(user.spec).toMatchObject({ authentication: { type: 'scram-sha-512' } });
       const rules = (user.spec?.authorization as { acls: StrimziAclRule[] }).acls;
-      const granted = new Set(
-        rules.flatMap((r) =>
-          r.operations.map((op) =>
-            JSON.stringify([r.resource.type, r.resource.name, r.resource.patternType, op]),
-          ),
-        ),
-      );
-      const wanted = new Set(
-        strimziAcls(plan.acls).flatMap((r) =>
-          r.operations.map((op) =>
-            JSON.stringify([r.resource.type, r.resource.name, r.resource.patternType, op]),
-          ),
-        ),
-      );
+      const granted = new Set(rules.flatMap(permissions));
+      const wanted = new Set(strimziAcls(plan.acls).flatMap(permissions));
       expect({ user: plan.username, granted: [...granted].sort() }).toEqual({
         user: plan.username,
         granted: [...wanted].sort(),

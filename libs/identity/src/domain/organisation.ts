@@ -1,3 +1,4 @@
+import type { Reader } from './entitlement.policy';
 import { parsedFail, parsedOk, type Parsed } from './parsed';
 
 export const ORG_KINDS = [
@@ -145,7 +146,7 @@ export function issuerAsViewer(issuedBy: {
   kind: string;
   sector: string | null;
   councilBound?: boolean;
-}): Organisation & { councilBound?: boolean } {
+}): Reader {
   const { orgId, kind, sector, councilBound } = issuedBy;
   return {
     id: orgId,
@@ -153,5 +154,5 @@ export function issuerAsViewer(issuedBy: {
     kind: kind as Organisation['kind'],
     ...(sector ? { sector: sector as Organisation['sector'] } : {}),
     ...(councilBound === true ? { councilBound: true } : {}),
-  } as Organisation & { councilBound?: boolean };
+  } as Reader;
 }
