@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { StaleIfUnavailable, type Organisation, type Reader } from '@acd/identity';
 import { CouncilQueries } from '@acd/oversight';
+import { isStoreUnavailable } from '@acd/persistence';
 
 /**
  * How long a standing read from the roster is reused. A removal reaches reads within this much
@@ -30,8 +31,21 @@ export class CouncilStanding {
 
   constructor(private readonly council: CouncilQueries) {}
 
+  /**
+   * Whether the organisation is bound now. While the store is unreachable, not bound: council
+   * material is then withheld (a read answers as for anyone off the council), but every other
+   * request goes on, and commands are still accepted as the architecture requires.
+   */
   async isBound(orgId: string): Promise<boolean> {
-    return this.standing.get(orgId, async () => (await this.council.standingOf(orgId)) === 'bound');
+    try {
+      return await this.standing.get(
+        orgId,
+        async () => (await this.council.standingOf(orgId)) === 'bound',
+      );
+    } catch (err) {
+      if (isStoreUnavailable(err)) return false;
+      throw err;
+    }
   }
 
   /** The organisation as a reader: `councilBound` when it is bound now. */
